@@ -1,0 +1,36 @@
+"""Composition root: configuration, journal, devices and the main window, wired together.
+
+Nothing else builds these objects; everything below receives what it needs from here.
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+
+from counter_app.journal import Journal
+
+log = logging.getLogger(__name__)
+
+
+def open_journal(ctx) -> Journal:
+    """The data dir's journal with the configured key store and clock tolerances."""
+    return Journal.open(ctx.data_dir, ctx.config["journal.key_store"],
+                        clock_slack_ms=ctx.config["journal.clock_slack_ms"],
+                        clock_max_skew_s=ctx.config["journal.clock_max_skew_s"])
+
+
+def run_gui(ctx) -> int:
+    """Start the Qt application and block until the main window closes."""
+    from counter_app.ui.application import create_application
+    from counter_app.ui.main_window import MainWindow
+
+    app = create_application(sys.argv[:1])
+    journal = open_journal(ctx)
+    log.info("GUI starting (demo=%s)", ctx.demo)
+    try:
+        window = MainWindow(journal, demo=ctx.demo)
+        window.show()
+        return app.exec()
+    finally:
+        journal.close()

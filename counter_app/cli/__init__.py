@@ -1,0 +1,114 @@
+"""The ``counter-app`` command line.
+
+``counter-app`` alone starts the GUI; subcommands are for technicians, tests and other tools.
+Each subcommand lives in its own module listed in ``COMMAND_MODULES``; the module exposes
+``register(subparsers)`` and sets ``func(args, ctx) -> int`` on its parsers. Heavy imports
+(Qt, OpenCV, mediapipe) happen inside the command functions, so ``counter-app journal ...``
+starts fast.
+
+Exit codes: 0 success; 1 the check failed (e.g. a broken journal); 2 bad input or an error the
+user can act on (the message says what); 70 an unexpected internal error (logged, no traceback
+on screen).
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import logging
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+from counter_app import __version__, config, logs
+from counter_app.errors import CounterAppError
+
+log = logging.getLogger(__name__)
+
+#: Subcommand modules under counter_app.cli, in the order ``--help`` lists them.
+COMMAND_MODULES = ("journal", "config_cmd")
+
+EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 70
+
+
+@dataclass
+class Context:
+    """What every command gets: the resolved configuration and where the data lives."""
+
+    config: config.Config
+    demo: bool
+
+    @property
+    def data_dir(self) -> Path:
+        return self.config.data_dir
+
+    @property
+    def journal_path(self) -> Path:
+        return self.data_dir / "journal.db"
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="counter-app",
+        description="婚姻登记窗口客户端 — marriage-registration counter client. "
+                    "Without a command, starts the GUI.",
+    )
+    parser.add_argument("--version", action="version", version=f"counter-app {__version__}")
+    parser.add_argument("--data-dir", type=Path, help="data directory (journal, logs, keys)")
+    parser.add_argument("--config", type=Path, help="configuration file (TOML)")
+    parser.add_argument("--demo", action="store_true",
+                        help="demo mode: simulated devices, a demo data dir, the built-in "
+                             "provincial simulator")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for name in COMMAND_MODULES:
+        importlib.import_module(f"counter_app.cli.{name}").register(sub)
+    return parser
+
+
+def make_context(args: argparse.Namespace) -> Context:
+    overrides = {}
+    if args.data_dir:
+        overrides["data_dir"] = str(args.data_dir)
+    elif args.demo:
+        overrides["data_dir"] = str(demo_data_dir())
+    cfg = config.load(args.config, overrides=overrides)
+    if args.demo:
+        # A demo journal holds no real people; a key file keeps it independent of the keystore.
+        cfg.values["journal.key_store"], cfg.sources["journal.key_store"] = "file", "demo"
+    return Context(config=cfg, demo=args.demo)
+
+
+def demo_data_dir() -> Path:
+    import platformdirs
+
+    return Path(platformdirs.user_data_dir(config.APP_NAME, appauthor=False)) / "demo"
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        ctx = make_context(args)
+        logs.setup(ctx.data_dir, ctx.config["log.level"], ctx.config["log.max_bytes"],
+                   ctx.config["log.backups"])
+        if args.command is None:
+            from counter_app.app import run_gui
+
+            return run_gui(ctx)
+        return int(args.func(args, ctx) or 0)
+    except CounterAppError as err:
+        log.warning("command failed: %s (%s) %s", err.code, type(err).__name__, err.detail)
+        print(f"错误 error: {err.message_zh}", file=sys.stderr)
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        return 130
+    except Exception:  # noqa: BLE001 - the last line of defence: log it, say it briefly
+        log.exception("unexpected error in command %s", args.command)
+        exc = sys.exc_info()[1]
+        print(f"内部错误 internal error: {type(exc).__name__}: {exc} "
+              f"(详情见日志 see the log in the data dir)", file=sys.stderr)
+        return EXIT_INTERNAL
+
+
+if __name__ == "__main__":
+    sys.exit(main())

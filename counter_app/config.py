@@ -1,0 +1,230 @@
+"""Configuration: one typed registry of settings, a TOML file, and environment overrides.
+
+Where a value comes from, highest first:
+
+1. an environment variable ``COUNTER_APP_<KEY>`` (the key upper-cased, dots as underscores,
+   e.g. ``COUNTER_APP_JOURNAL_KEY_STORE=file``);
+2. the TOML file (``config.toml`` in the platform's config dir, or ``$COUNTER_APP_CONFIG``, or
+   the CLI's ``--config``), where ``journal.key_store`` is written as ``[journal] key_store =``;
+3. the default below.
+
+Every setting is declared once with ``Setting(...)`` and documented by its ``help`` text;
+``docs/configuration.md`` is generated from this registry (``counter-app config docs``) and a
+test keeps the two equal.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable
+
+import platformdirs
+
+from counter_app.errors import ConfigError
+
+APP_NAME = "counter-app"
+ENV_PREFIX = "COUNTER_APP_"
+
+_REGISTRY: dict[str, "Setting"] = {}
+
+
+@dataclass(frozen=True)
+class Setting:
+    """One configuration key with its type, default and documentation."""
+
+    key: str
+    default: Any
+    type_: type
+    help: str
+    choices: tuple[Any, ...] = ()
+
+    def __post_init__(self) -> None:
+        assert self.key not in _REGISTRY, f"duplicate setting {self.key}"
+        _REGISTRY[self.key] = self
+
+    @property
+    def env_name(self) -> str:
+        return ENV_PREFIX + self.key.upper().replace(".", "_")
+
+    def parse(self, raw: Any, source: str) -> Any:
+        """Convert a TOML or environment value to this setting's type, or raise ConfigError."""
+        try:
+            value = _coerce(raw, self.type_)
+        except (TypeError, ValueError) as exc:
+            raise ConfigError(
+                f"配置项 {self.key} 的值无效（来自 {source}）：{raw!r}",
+                detail=f"{self.key}: expected {self.type_.__name__}: {exc}",
+            ) from None
+        if self.choices and value not in self.choices:
+            raise ConfigError(
+                f"配置项 {self.key} 只能取 {', '.join(map(str, self.choices))}（来自 {source}）",
+                detail=f"{self.key}={value!r} not in {self.choices}",
+            )
+        return value
+
+
+def _coerce(raw: Any, type_: type) -> Any:
+    if type_ is bool:
+        if isinstance(raw, bool):
+            return raw
+        text = str(raw).strip().lower()
+        if text in ("1", "true", "yes", "on"):
+            return True
+        if text in ("0", "false", "no", "off"):
+            return False
+        raise ValueError("not a boolean")
+    if type_ in (int, float) and isinstance(raw, bool):
+        raise TypeError("boolean given")
+    return type_(raw)
+
+
+# --- the settings ------------------------------------------------------------------------
+
+DATA_DIR = Setting(
+    "data_dir", "", str,
+    "Directory holding the journal, attachments, logs and key file. Empty: the platform's "
+    "user data dir (Linux ~/.local/share/counter-app, Windows %LOCALAPPDATA%\\counter-app).",
+)
+JOURNAL_KEY_STORE = Setting(
+    "journal.key_store", "auto", str,
+    "Where the machine key that encrypts the journal lives. 'keyring': the OS keystore "
+    "(Windows Credential Manager/DPAPI, Secret Service on Linux); 'file': keys/machine.key in "
+    "the data dir, readable only by the account running the app; 'auto': keyring when a real "
+    "backend exists, else file.",
+    choices=("auto", "keyring", "file"),
+)
+JOURNAL_CLOCK_MAX_SKEW_S = Setting(
+    "journal.clock_max_skew_s", 300, int,
+    "Largest difference, in seconds, between the device clock and the last known server time "
+    "before the clock is treated as untrusted and legal acts are refused.",
+)
+JOURNAL_CLOCK_SLACK_MS = Setting(
+    "journal.clock_slack_ms", 1000, int,
+    "How far, in milliseconds, the device clock may step back behind the last entry (e.g. an "
+    "NTP correction) before it is reported as having gone backwards.",
+)
+LOG_LEVEL = Setting(
+    "log.level", "INFO", str,
+    "Level of the rotating log file (DEBUG, INFO, WARNING, ERROR). Personal data never appears "
+    "at INFO or above; DEBUG is for technicians and may include device traces.",
+    choices=("DEBUG", "INFO", "WARNING", "ERROR"),
+)
+LOG_MAX_BYTES = Setting(
+    "log.max_bytes", 5_000_000, int, "Size at which the log file is rotated, in bytes.",
+)
+LOG_BACKUPS = Setting(
+    "log.backups", 5, int, "How many rotated log files are kept.",
+)
+UI_LANGUAGE = Setting(
+    "ui.language", "zh_CN", str,
+    "Language of the user interface: zh_CN (Simplified Chinese) or en (English, for "
+    "maintainers).",
+    choices=("zh_CN", "en"),
+)
+
+
+@dataclass
+class Config:
+    """Resolved settings for one run. Look values up by key: ``config["journal.key_store"]``."""
+
+    values: dict[str, Any] = field(default_factory=dict)
+    sources: dict[str, str] = field(default_factory=dict)
+    file: Path | None = None
+
+    def __getitem__(self, key: str) -> Any:
+        return self.values[key]
+
+    @property
+    def data_dir(self) -> Path:
+        configured = self.values.get("data_dir") or ""
+        if configured:
+            return Path(configured).expanduser()
+        return Path(platformdirs.user_data_dir(APP_NAME, appauthor=False))
+
+
+def default_config_file() -> Path:
+    """The TOML file read when neither ``--config`` nor ``$COUNTER_APP_CONFIG`` names one."""
+    env = os.environ.get(ENV_PREFIX + "CONFIG")
+    if env:
+        return Path(env).expanduser()
+    return Path(platformdirs.user_config_dir(APP_NAME, appauthor=False)) / "config.toml"
+
+
+def load(path: Path | None = None, env: dict[str, str] | None = None,
+         overrides: dict[str, Any] | None = None) -> Config:
+    """Resolve every setting from ``overrides`` (CLI flags), the environment, the file, defaults."""
+    env = dict(os.environ) if env is None else env
+    path = path or default_config_file()
+    from_file = _read_file(path)
+    cfg = Config(file=path)
+    for key, setting in _REGISTRY.items():
+        if overrides and overrides.get(key) is not None:
+            cfg.values[key], cfg.sources[key] = overrides[key], "command line"
+        elif setting.env_name in env:
+            cfg.values[key] = setting.parse(env[setting.env_name], setting.env_name)
+            cfg.sources[key] = setting.env_name
+        elif key in from_file:
+            cfg.values[key] = setting.parse(from_file[key], str(path))
+            cfg.sources[key] = str(path)
+        else:
+            cfg.values[key], cfg.sources[key] = setting.default, "default"
+    return cfg
+
+
+def _read_file(path: Path) -> dict[str, Any]:
+    if not path.exists():
+        return {}
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"配置文件格式错误：{path}", detail=str(exc)) from None
+    flat = dict(_flatten(data))
+    unknown = sorted(set(flat) - set(_REGISTRY))
+    if unknown:
+        raise ConfigError(
+            f"配置文件中有未知的配置项：{', '.join(unknown)}（{path}）",
+            detail=f"unknown keys {unknown}",
+        )
+    return flat
+
+
+def _flatten(data: dict[str, Any], prefix: str = ""):
+    for key, value in data.items():
+        full = f"{prefix}{key}"
+        if isinstance(value, dict):
+            yield from _flatten(value, full + ".")
+        else:
+            yield full, value
+
+
+def settings() -> list[Setting]:
+    """Every declared setting, in declaration order."""
+    return list(_REGISTRY.values())
+
+
+def render_docs(describe: Callable[[Setting], str] | None = None) -> str:
+    """The Markdown of docs/configuration.md, generated from the registry."""
+    lines = [
+        "# Configuration",
+        "",
+        "Generated by `counter-app config docs` from `counter_app/config.py`; do not edit by hand.",
+        "",
+        "Settings are read from `config.toml` in the platform's config directory (Linux",
+        "`~/.config/counter-app/config.toml`, Windows `%LOCALAPPDATA%\\counter-app\\config.toml`),",
+        "or the file named by `$COUNTER_APP_CONFIG` or `--config`. A key `a.b` is written as",
+        "`b = ...` under the table `[a]`. Each setting can be overridden by the environment",
+        "variable shown, which wins over the file.",
+        "",
+        "| key | environment | type | default | meaning |",
+        "|---|---|---|---|---|",
+    ]
+    for s in settings():
+        choices = f" One of: {', '.join(map(str, s.choices))}." if s.choices else ""
+        lines.append(
+            f"| `{s.key}` | `{s.env_name}` | {s.type_.__name__} | `{s.default!r}` | "
+            f"{s.help}{choices} |"
+        )
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,53 @@
+"""The journal's own projections: cases at a glance, and the attachments entries reference."""
+
+from __future__ import annotations
+
+import sqlite_utils
+
+from counter_app.journal.entry import Entry
+from counter_app.journal.projections import projection
+
+
+@projection("cases", version=1, tables=("cases",), schema=(
+    """CREATE TABLE cases (
+        case_id TEXT PRIMARY KEY,
+        first_seq INTEGER NOT NULL,
+        last_seq INTEGER NOT NULL,
+        last_kind TEXT NOT NULL,
+        entry_count INTEGER NOT NULL,
+        opened_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL
+    )""",
+))
+def apply_cases(db: sqlite_utils.Database, entry: Entry) -> None:
+    """Every case id seen, with its first and last entry (business state is the domain's)."""
+    if entry.case_id is None:
+        return
+    db.execute(
+        """INSERT INTO cases (case_id, first_seq, last_seq, last_kind, entry_count, opened_at,
+                              updated_at)
+           VALUES (?, ?, ?, ?, 1, ?, ?)
+           ON CONFLICT (case_id) DO UPDATE SET last_seq = excluded.last_seq,
+               last_kind = excluded.last_kind, entry_count = entry_count + 1,
+               updated_at = excluded.updated_at""",
+        [entry.case_id, entry.seq, entry.seq, entry.kind, entry.device_time, entry.device_time],
+    )
+
+
+@projection("attachments", version=1, tables=("attachments",), schema=(
+    """CREATE TABLE attachments (
+        sha256 TEXT PRIMARY KEY,
+        size INTEGER NOT NULL,
+        media_type TEXT NOT NULL,
+        first_seq INTEGER NOT NULL,
+        case_id TEXT
+    )""",
+))
+def apply_attachments(db: sqlite_utils.Database, entry: Entry) -> None:
+    """Each attachment once, with the first entry (and case) that referenced it."""
+    for ref in entry.attachments:
+        db.execute(
+            """INSERT INTO attachments (sha256, size, media_type, first_seq, case_id)
+               VALUES (?, ?, ?, ?, ?) ON CONFLICT (sha256) DO NOTHING""",
+            [ref["sha256"], ref["size"], ref["media_type"], entry.seq, entry.case_id],
+        )

@@ -1,0 +1,59 @@
+"""Journal errors, each with a stable code and a message a registrar or technician can act on."""
+
+from __future__ import annotations
+
+from counter_app.errors import CounterAppError
+
+
+class JournalError(CounterAppError):
+    """Base of journal errors."""
+
+    code = "journal.error"
+
+
+class JournalOpenError(JournalError):
+    """The journal file cannot be opened: wrong key, not a journal, or damaged beyond reading."""
+
+    code = "journal.cannot_open"
+
+
+class WrongKeyError(JournalOpenError):
+    """The file does not decrypt with this machine's key (or is not an encrypted journal)."""
+
+    code = "journal.wrong_key"
+
+
+class KeyStoreError(JournalError):
+    """The machine key cannot be read from or written to its store."""
+
+    code = "journal.key_store"
+
+
+class DiskFullError(JournalError):
+    """The disk is full: nothing was written, the journal is unchanged."""
+
+    code = "journal.disk_full"
+
+
+class JournalWriteError(JournalError):
+    """A write failed for another I/O reason: nothing was written, the journal is unchanged."""
+
+    code = "journal.write_failed"
+
+
+class ClockUntrustedError(JournalError):
+    """A legal act was asked for while the device clock cannot be trusted."""
+
+    code = "journal.clock_untrusted"
+
+
+class AttachmentError(JournalError):
+    """An attachment is missing, does not decrypt, or does not match its SHA-256."""
+
+    code = "journal.attachment"
+
+
+class AppendOnlyError(JournalError):
+    """Someone tried to change or delete an entry; entries are never changed."""
+
+    code = "journal.append_only"

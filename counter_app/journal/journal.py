@@ -1,0 +1,304 @@
+"""The journal: the counter's source of truth.
+
+Every action is an append-only, hash-chained entry, committed durably (WAL, synchronous=FULL)
+before ``append`` returns, with the projections it changes updated in the same transaction.
+All writes go through one connection owned by one thread (``journal-writer``); reads use their
+own connection and never block on the writer (WAL).
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import uuid
+from concurrent.futures import ThreadPoolExecutor
+from datetime import datetime
+from pathlib import Path
+from typing import Any, Callable, Iterable, Iterator, TypeVar
+
+import sqlite_utils
+
+from counter_app.journal import db as dbmod
+from counter_app.journal import migrations, projections
+from counter_app.journal.attachments import AttachmentRef, AttachmentStore
+from counter_app.journal.canonical import GENESIS_HASH, canonical_json, entry_hash
+from counter_app.journal.clock import (Clock, ClockReading, ServerOffset, SystemClock, iso_ms,
+                                       read_clock)
+from counter_app.journal.entry import Entry
+from counter_app.journal.errors import (AttachmentError, ClockUntrustedError, JournalError,
+                                        JournalWriteError)
+from counter_app.journal.keys import MachineKey, load_or_create
+
+log = logging.getLogger(__name__)
+T = TypeVar("T")
+
+JOURNAL_FILE = "journal.db"
+ATTACHMENT_DIR = "attachments"
+
+
+class Journal:
+    """An open journal. Create with :meth:`open` (data dir) or :meth:`open_file`."""
+
+    def __init__(self, path: Path, key: MachineKey, attachment_dir: Path, *,
+                 clock: Clock | None = None, clock_slack_ms: int = 1000,
+                 clock_max_skew_s: int = 300, stop_before: str | None = None) -> None:
+        self.path = Path(path)
+        self.key = key
+        self.clock: Clock = clock or SystemClock()
+        self.clock_slack_ms = clock_slack_ms
+        self.clock_max_skew_ms = clock_max_skew_s * 1000
+        self.attachments = AttachmentStore(attachment_dir, key.attachment_key,
+                                           key.attachment_name_key)
+        self.last_clock_problem = ""
+        self._clock_listeners: list[Callable[[ClockReading], None]] = []
+        self._writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="journal-writer")
+        self._writer_thread: threading.Thread | None = None
+        self._read_lock = threading.Lock()
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self._wdb: sqlite_utils.Database = self._on_writer(
+            lambda: self._open_writer(stop_before))
+        self._rdb = dbmod.connect(self.path, key.sqlcipher_key)
+
+    # --- opening ---------------------------------------------------------------------------
+
+    @classmethod
+    def open(cls, data_dir: Path, key_store: str = "auto", **kwargs: Any) -> "Journal":
+        """Open (creating if needed) the journal in ``data_dir`` with this machine's key."""
+        data_dir = Path(data_dir)
+        path = data_dir / JOURNAL_FILE
+        key = load_or_create(data_dir, key_store, create=not path.exists())
+        return cls(path, key, data_dir / ATTACHMENT_DIR, **kwargs)
+
+    @classmethod
+    def open_file(cls, path: Path, key_store: str = "auto", **kwargs: Any) -> "Journal":
+        """Open the journal file ``path``; its key and attachments are looked up beside it."""
+        path = Path(path)
+        key = load_or_create(path.parent, key_store, create=not path.exists())
+        return cls(path, key, path.parent / ATTACHMENT_DIR, **kwargs)
+
+    def _open_writer(self, stop_before: str | None) -> sqlite_utils.Database:
+        self._writer_thread = threading.current_thread()
+        wdb = dbmod.connect(self.path, self.key.sqlcipher_key)
+        try:
+            migrations.MIGRATIONS.apply(wdb, stop_before=stop_before)
+            with wdb.atomic():
+                if wdb.execute("SELECT count(*) FROM journal_state").fetchone()[0] == 0:
+                    wdb.execute("INSERT INTO journal_state VALUES (1, ?, 0, ?, NULL)",
+                                [uuid.uuid4().hex, GENESIS_HASH])
+            if stop_before is None:
+                self._ensure_projections(wdb)
+        except Exception:
+            wdb.close()
+            raise
+        return wdb
+
+    def _ensure_projections(self, wdb: sqlite_utils.Database) -> None:
+        stored = dict(wdb.execute("SELECT name, version FROM projection_versions").fetchall())
+        for proj in projections.registered():
+            if stored.get(proj.name) != proj.version:
+                log.info("building projection %s v%s", proj.name, proj.version)
+                with wdb.atomic():
+                    self._rebuild_one(wdb, proj)
+
+    def _rebuild_one(self, wdb: sqlite_utils.Database, proj: projections.Projection) -> None:
+        proj.drop(wdb)
+        proj.create(wdb)
+        for entry in _iter_entries(wdb):
+            proj.apply(wdb, entry)
+        wdb.execute("INSERT OR REPLACE INTO projection_versions VALUES (?, ?)",
+                    [proj.name, proj.version])
+
+    def close(self) -> None:
+        """Finish pending writes and close both connections."""
+        if self._writer is None:
+            return
+        try:
+            self._on_writer(self._wdb.close)
+        finally:
+            self._writer.shutdown(wait=True)
+            self._writer = None  # type: ignore[assignment]
+            with self._read_lock:
+                self._rdb.close()
+
+    def __enter__(self) -> "Journal":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # --- writing ---------------------------------------------------------------------------
+
+    def _on_writer(self, fn: Callable[[], T]) -> T:
+        if threading.current_thread() is self._writer_thread:
+            return fn()
+        return self._writer.submit(fn).result()
+
+    def put_attachment(self, data: bytes, media_type: str = "application/octet-stream"
+                       ) -> AttachmentRef:
+        """Store an attachment durably; reference the returned ref in an entry afterwards."""
+        return self.attachments.put(data, media_type)
+
+    def append(self, kind: str, payload: dict[str, Any], *, operator: str,
+               case_id: str | None = None,
+               attachments: Iterable[AttachmentRef | tuple[bytes, str]] = (),
+               legal_act: bool = False, entry_id: str | None = None) -> Entry:
+        """Append one entry and return it once it is durably committed.
+
+        ``attachments`` are refs from :meth:`put_attachment` or ``(bytes, media_type)`` pairs,
+        which are stored (and fsynced) first. A ``legal_act`` (registering, issuing) is refused
+        with ClockUntrustedError when the device clock cannot be trusted. Passing the same
+        ``entry_id`` again returns the already committed entry instead of writing a second one,
+        which makes double submits harmless.
+        """
+        if not isinstance(payload, dict):
+            raise JournalError("内部错误：记录内容必须是字典。", detail=f"payload {type(payload)}")
+        try:
+            canonical_json(payload)
+        except (TypeError, ValueError) as exc:
+            raise JournalError("内部错误：记录内容无法保存。", detail=f"payload: {exc}") from None
+        refs = [self._store(a) for a in attachments]
+        return self._on_writer(lambda: self._append_on_writer(
+            kind, payload, operator, case_id, refs, legal_act, entry_id or uuid.uuid4().hex))
+
+    def _store(self, item: AttachmentRef | tuple[bytes, str]) -> AttachmentRef:
+        if isinstance(item, AttachmentRef):
+            if not self.attachments.exists(item.sha256):
+                raise AttachmentError("附件尚未保存，不能引用。",
+                                      detail=f"attachment {item.sha256} not in store")
+            return item
+        data, media_type = item
+        return self.attachments.put(data, media_type)
+
+    def _append_on_writer(self, kind: str, payload: dict, operator: str, case_id: str | None,
+                          refs: list[AttachmentRef], legal_act: bool, entry_id: str) -> Entry:
+        wdb = self._wdb
+        existing = wdb.execute("SELECT * FROM entries WHERE entry_id = ?", [entry_id]).fetchone()
+        if existing is not None:
+            return self._existing_entry(wdb, entry_id, kind, payload, case_id)
+        head_seq, head_hash, high_water = wdb.execute(
+            "SELECT head_seq, head_hash, high_water_time FROM journal_state").fetchone()
+        reading = read_clock(self.clock, high_water, self._server_offset(wdb),
+                             self.clock_slack_ms, self.clock_max_skew_ms)
+        self._report_clock(reading)
+        if legal_act and not reading.trusted:
+            raise ClockUntrustedError(reading.problem_zh(), detail=f"clock {reading}")
+        fields = dict(seq=head_seq + 1, entry_id=entry_id, case_id=case_id, kind=kind,
+                      payload=payload, operator=operator, device_time=reading.device_time,
+                      clock=reading.as_record(), attachments=[r.as_record() for r in refs],
+                      prev_hash=head_hash)
+        entry = Entry(hash=entry_hash(**fields), **fields)
+        self._commit(wdb, entry, max(high_water or "", entry.device_time))
+        return entry
+
+    def _commit(self, wdb: sqlite_utils.Database, entry: Entry, high_water: str) -> None:
+        try:
+            wdb.execute("BEGIN IMMEDIATE")
+            row = entry.as_row()
+            columns = ", ".join(row)
+            wdb.execute(f"INSERT INTO entries ({columns}) VALUES ({', '.join('?' * len(row))})",
+                        list(row.values()))
+            wdb.execute("UPDATE journal_state SET head_seq = ?, head_hash = ?, "
+                        "high_water_time = ?", [entry.seq, entry.hash, high_water])
+            for proj in projections.registered():
+                proj.apply(wdb, entry)
+            wdb.execute("COMMIT")
+        except BaseException as exc:
+            if wdb.conn.in_transaction:
+                wdb.execute("ROLLBACK")
+            if isinstance(exc, JournalError):
+                raise
+            if isinstance(exc, (dbmod.DatabaseError, OSError)):
+                log.error("journal write failed at seq %s: %r", entry.seq, exc)
+                raise dbmod.translate_write_error(exc) from None
+            raise
+
+    def _existing_entry(self, wdb: sqlite_utils.Database, entry_id: str, kind: str,
+                        payload: dict, case_id: str | None) -> Entry:
+        row = next(wdb.query("SELECT * FROM entries WHERE entry_id = ?", [entry_id]))
+        entry = Entry.from_row(row)
+        if (entry.kind, entry.payload, entry.case_id) != (kind, payload, case_id):
+            raise JournalWriteError("内部错误：同一个记录编号对应了不同的内容。",
+                                    detail=f"entry_id {entry_id} reused with other content")
+        return entry
+
+    def _report_clock(self, reading: ClockReading) -> None:
+        self.last_clock_problem = reading.problem_zh()
+        if not reading.trusted:
+            log.warning("device clock untrusted: regressed %d ms, server offset %s",
+                        reading.regressed_ms, reading.server_offset)
+            for listener in list(self._clock_listeners):
+                listener(reading)
+
+    def on_clock_problem(self, listener: Callable[[ClockReading], None]) -> None:
+        """Call ``listener`` (on the writer thread) whenever an entry is taken with an
+        untrusted clock. The UI turns it into a visible warning."""
+        self._clock_listeners.append(listener)
+
+    def record_server_time(self, server_time: datetime) -> ServerOffset:
+        """Keep the offset between the server's time and this device's clock (from sync)."""
+
+        def write() -> ServerOffset:
+            now = self.clock.now()
+            offset = ServerOffset(int((server_time - now).total_seconds() * 1000), iso_ms(now))
+            with self._wdb.atomic():
+                self._wdb.execute("INSERT OR REPLACE INTO server_clock VALUES (1, ?, ?, ?)",
+                                  [offset.offset_ms, offset.observed_at, iso_ms(server_time)])
+            return offset
+
+        return self._on_writer(write)
+
+    @staticmethod
+    def _server_offset(wdb: sqlite_utils.Database) -> ServerOffset | None:
+        row = wdb.execute("SELECT offset_ms, observed_at FROM server_clock").fetchone()
+        return ServerOffset(row[0], row[1]) if row else None
+
+    def rebuild_projections(self) -> list[str]:
+        """Drop and rebuild every projection from the entries, in one transaction."""
+
+        def rebuild() -> list[str]:
+            done = []
+            with self._wdb.atomic():
+                for proj in projections.registered():
+                    self._rebuild_one(self._wdb, proj)
+                    done.append(proj.name)
+            return done
+
+        return self._on_writer(rebuild)
+
+    # --- reading ---------------------------------------------------------------------------
+
+    def query(self, sql: str, params: Iterable[Any] = ()) -> list[dict[str, Any]]:
+        """Run a read-only query (projections, entries) on the read connection."""
+        with self._read_lock:
+            return list(self._rdb.query(sql, list(params)))
+
+    def entries(self, since_seq: int = 0, case_id: str | None = None) -> Iterator[Entry]:
+        """Entries with seq > ``since_seq`` in order, optionally of one case."""
+        where, params = "seq > ?", [since_seq]
+        if case_id is not None:
+            where, params = where + " AND case_id = ?", params + [case_id]
+        rows = self.query(f"SELECT * FROM entries WHERE {where} ORDER BY seq", params)
+        return (Entry.from_row(r) for r in rows)
+
+    def head(self) -> tuple[int, str]:
+        """(seq, hash) of the last committed entry; (0, genesis) when empty."""
+        row = self.query("SELECT head_seq, head_hash FROM journal_state")[0]
+        return row["head_seq"], row["head_hash"]
+
+    def server_offset(self) -> ServerOffset | None:
+        """The last known server-time offset, or None if the server was never reached."""
+        rows = self.query("SELECT offset_ms, observed_at FROM server_clock")
+        return ServerOffset(rows[0]["offset_ms"], rows[0]["observed_at"]) if rows else None
+
+    def get_attachment(self, sha256: str) -> bytes:
+        """The decrypted bytes of an attachment, checked against its SHA-256."""
+        return self.attachments.get(sha256)
+
+    def schema_version(self) -> int:
+        with self._read_lock:
+            return migrations.schema_version(self._rdb)
+
+
+def _iter_entries(db: sqlite_utils.Database) -> Iterator[Entry]:
+    for row in db.query("SELECT * FROM entries ORDER BY seq"):
+        yield Entry.from_row(row)

@@ -1,0 +1,38 @@
+"""The QApplication with the bundled CJK font and large, clear default type."""
+
+from __future__ import annotations
+
+import logging
+
+from PySide6.QtGui import QFont, QFontDatabase
+from PySide6.QtWidgets import QApplication
+
+from counter_app.resources import resource_path
+
+log = logging.getLogger(__name__)
+
+FONT_FILE = ("fonts", "NotoSansSC-Regular.otf")
+BASE_POINT_SIZE = 14
+
+
+def load_bundled_font() -> str:
+    """Register the bundled Noto Sans SC and return its family name ('' if it failed)."""
+    font_id = QFontDatabase.addApplicationFont(str(resource_path(*FONT_FILE)))
+    families = QFontDatabase.applicationFontFamilies(font_id) if font_id >= 0 else []
+    if not families:
+        log.error("bundled CJK font could not be loaded from %s", resource_path(*FONT_FILE))
+        return ""
+    return families[0]
+
+
+def create_application(argv: list[str]) -> QApplication:
+    app = QApplication.instance() or QApplication(argv)
+    app.setApplicationName("counter-app")
+    app.setApplicationDisplayName("婚姻登记窗口客户端")
+    family = load_bundled_font()
+    font = QFont()
+    if family:
+        font.setFamilies([family])
+    font.setPointSize(BASE_POINT_SIZE)
+    app.setFont(font)
+    return app

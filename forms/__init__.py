@@ -1,0 +1,1 @@
+"""Statutory forms as versioned data and the single painter for screen, PDF and printer."""

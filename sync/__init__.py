@@ -1,0 +1,1 @@
+"""Sync with the provincial marriage registration system (outbox derived from the journal)."""

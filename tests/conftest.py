@@ -1,0 +1,39 @@
+"""Suite-wide fixtures. Every test runs with its own config and data dir; nothing touches
+the developer's real config, keystore or data."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "tests"))
+
+# Tests never read the developer's configuration or keystore, and Qt never needs a display.
+os.environ["COUNTER_APP_CONFIG"] = str(ROOT / "tests" / "helpers" / "no-config.toml")
+os.environ["COUNTER_APP_JOURNAL_KEY_STORE"] = "file"
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+
+def pytest_addoption(parser):
+    parser.addoption("--hardware", action="store_true", help="run tests that need real devices")
+
+
+def pytest_collection_modifyitems(config, items):
+    if config.getoption("--hardware"):
+        return
+    skip = pytest.mark.skip(reason="needs real hardware (run with --hardware)")
+    for item in items:
+        if "hardware" in item.keywords:
+            item.add_marker(skip)
+
+
+@pytest.fixture
+def data_dir(tmp_path: Path) -> Path:
+    """A fresh, empty data directory."""
+    path = tmp_path / "data"
+    path.mkdir()
+    return path
