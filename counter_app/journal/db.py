@@ -30,6 +30,8 @@ def connect(path: Path, key: bytes, *, readonly: bool = False) -> sqlite_utils.D
     except sqlcipher3.Error as exc:
         raise JournalOpenError(f"无法打开日志文件：{path}", detail=repr(exc)) from None
     try:
+        # SQLCipher would print its own errors to stderr; ours say it in words people read.
+        conn.execute("PRAGMA cipher_log_level = NONE")
         # A raw 256-bit key: no passphrase KDF needed, the key is already random.
         conn.execute(f"PRAGMA key = \"x'{key.hex()}'\"")
         conn.execute("SELECT count(*) FROM sqlite_master").fetchone()

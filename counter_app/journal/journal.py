@@ -26,7 +26,7 @@ from counter_app.journal.clock import (Clock, ClockReading, ServerOffset, System
                                        read_clock)
 from counter_app.journal.entry import Entry
 from counter_app.journal.errors import (AttachmentError, ClockUntrustedError, JournalError,
-                                        JournalWriteError)
+                                        JournalOpenError, JournalWriteError)
 from counter_app.journal.keys import MachineKey, load_or_create
 
 log = logging.getLogger(__name__)
@@ -55,8 +55,12 @@ class Journal:
         self._writer_thread: threading.Thread | None = None
         self._read_lock = threading.Lock()
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        self._wdb: sqlite_utils.Database = self._on_writer(
-            lambda: self._open_writer(stop_before))
+        try:
+            self._wdb: sqlite_utils.Database = self._on_writer(
+                lambda: self._open_writer(stop_before))
+        except BaseException:
+            self._writer.shutdown(wait=True)
+            raise
         self._rdb = dbmod.connect(self.path, key.sqlcipher_key)
 
     # --- opening ---------------------------------------------------------------------------
@@ -87,7 +91,12 @@ class Journal:
                                 [uuid.uuid4().hex, GENESIS_HASH])
             if stop_before is None:
                 self._ensure_projections(wdb)
-        except Exception:
+        except dbmod.DatabaseError as exc:
+            wdb.close()
+            raise JournalOpenError(
+                f"日志文件已损坏，无法打开：{self.path}。请不要继续使用这台电脑办理，"
+                "立即联系技术人员从备份或省级系统恢复。", detail=f"open: {exc!r}") from None
+        except BaseException:
             wdb.close()
             raise
         return wdb

@@ -1,0 +1,20 @@
+"""Fixtures for journal tests: a journal in a fresh data dir with a fake clock."""
+
+from __future__ import annotations
+
+import pytest
+
+from counter_app.journal import Journal
+from helpers.stubs import FakeClock
+
+
+@pytest.fixture
+def clock() -> FakeClock:
+    return FakeClock()
+
+
+@pytest.fixture
+def journal(data_dir, clock):
+    j = Journal.open(data_dir, key_store="file", clock=clock)
+    yield j
+    j.close()
