@@ -24,6 +24,9 @@ from counter_app import __version__, config, logs
 from counter_app.errors import CounterAppError
 
 log = logging.getLogger(__name__)
+# Until logs.setup() has run (e.g. the config file itself is bad), log records go nowhere
+# rather than to stderr through logging's last-resort handler.
+logging.getLogger().addHandler(logging.NullHandler())
 
 #: Subcommand modules under counter_app.cli, in the order ``--help`` lists them.
 COMMAND_MODULES = ("journal", "config_cmd")

@@ -1,0 +1,47 @@
+"""Ensure the command line's basics: version, help, errors without tracebacks."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "journal"))
+from tampering import run_cli  # noqa: E402
+
+from counter_app import __version__  # noqa: E402
+
+
+def test_version():
+    result = run_cli("--version")
+    assert result.returncode == 0 and result.stdout.strip() == f"counter-app {__version__}"
+
+
+def test_help_lists_the_journal_commands():
+    result = run_cli("journal", "--help")
+    assert result.returncode == 0
+    for action in ("verify", "stress", "rebuild"):
+        assert action in result.stdout
+
+
+def test_a_bad_config_file_is_one_clear_line(tmp_path):
+    bad = tmp_path / "c.toml"
+    bad.write_text("[log]\nlevel = 'LOUD'\n", encoding="utf-8")
+    result = run_cli("--config", str(bad), "journal", "verify", data_dir=tmp_path)
+    assert result.returncode == 2
+    assert result.stderr.count("\n") == 1 and "log.level" in result.stderr
+
+
+def test_stress_then_verify_and_rebuild(tmp_path):
+    result = run_cli("journal", "stress", "--entries", "4", "--attachment-every", "2",
+                     data_dir=tmp_path)
+    lines = result.stdout.splitlines()
+    assert [line.split()[1] for line in lines] == ["1", "2", "3", "4"]
+    assert all(len(line.split()[2]) == 64 for line in lines)
+    assert run_cli("journal", "verify", data_dir=tmp_path).stdout == "ok 4 entries, last seq 4\n"
+    assert run_cli("journal", "rebuild", data_dir=tmp_path).returncode == 0
+
+
+def test_config_show_names_sources(tmp_path):
+    result = run_cli("config", "show", data_dir=tmp_path)
+    assert "journal.key_store = 'file'" in result.stdout
+    assert "COUNTER_APP_JOURNAL_KEY_STORE" in result.stdout
