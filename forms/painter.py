@@ -1,0 +1,184 @@
+"""The one painter: the same code paints a form on the screen preview, into a PDF and on paper.
+
+:func:`paint_page` draws a laid-out :class:`~forms.model.FormDefinition` with its
+:class:`~forms.model.FormData` on any QPaintDevice through a QPainter: a QImage (the preview
+widget and the tests), a QPdfWriter (archive and A4 forms) or a QPrinter created by the UI
+(forms/ never imports QtPrintSupport). Positions are millimetres converted with the device's
+resolution, so the three outputs agree; a :class:`Calibration` shifts and scales the whole
+page for a particular certificate printer.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from PySide6.QtCore import QPointF, QRectF, Qt
+from PySide6.QtGui import QColor, QFontMetricsF, QImage, QPainter, QPainterPath, QPen
+
+from forms import fonts
+from forms.model import Box, FormData, FormDefinition, Item, fill_template, format_value
+
+_ALIGN = {"left": Qt.AlignmentFlag.AlignLeft, "center": Qt.AlignmentFlag.AlignHCenter,
+          "right": Qt.AlignmentFlag.AlignRight}
+_SLOT_LABELS = {"image": "照片", "signature": "签名", "fingerprint": "指纹"}
+_PAD_MM = 1.2
+
+
+@dataclass(frozen=True)
+class Calibration:
+    """Per-printer correction: where the printer really puts (0, 0) and how it stretches.
+
+    ``offset_x_mm``/``offset_y_mm`` move everything right/down; ``scale_x``/``scale_y``
+    stretch around the page origin. Made from a printed calibration page
+    (counter_app/printing/calibration.py).
+    """
+
+    offset_x_mm: float = 0.0
+    offset_y_mm: float = 0.0
+    scale_x: float = 1.0
+    scale_y: float = 1.0
+
+
+@dataclass
+class PaintRecord:
+    """What a paint pass drew, in order: the texts (for the PDF text-layer fix-up)."""
+
+    texts: list[str] = field(default_factory=list)
+
+
+class _Mapper:
+    """Millimetres on the form -> device pixels, with the calibration applied."""
+
+    def __init__(self, painter: QPainter, calibration: Calibration) -> None:
+        device = painter.device()
+        self.px_x = device.logicalDpiX() / 25.4
+        self.px_y = device.logicalDpiY() / 25.4
+        self.cal = calibration
+
+    def rect(self, box: Box) -> QRectF:
+        c = self.cal
+        return QRectF((c.offset_x_mm + box.x * c.scale_x) * self.px_x,
+                      (c.offset_y_mm + box.y * c.scale_y) * self.px_y,
+                      box.w * c.scale_x * self.px_x, box.h * c.scale_y * self.px_y)
+
+    def point(self, x_mm: float, y_mm: float) -> QPointF:
+        c = self.cal
+        return QPointF((c.offset_x_mm + x_mm * c.scale_x) * self.px_x,
+                       (c.offset_y_mm + y_mm * c.scale_y) * self.px_y)
+
+    def pen_width(self, mm: float) -> float:
+        return mm * self.px_x * self.cal.scale_x
+
+
+def paint_page(painter: QPainter, form: FormDefinition, data: FormData,
+               calibration: Calibration | None = None,
+               record: PaintRecord | None = None) -> PaintRecord:
+    """Paint one page of ``form`` filled with ``data`` on the painter's device.
+
+    The page origin is the device's (0, 0): QPdfWriter with zero margins, a QImage, or a
+    QPrinter in full-page mode. Raises MissingGlyphError before drawing anything if a text
+    has a character no bundled font covers.
+    """
+    record = record if record is not None else PaintRecord()
+    texts = [(item, _item_text(item, data)) for item in form.items]
+    for item, text in texts:
+        fonts.check_coverage(text, f"{form.title}的“{item.key or item.text[:8]}”")
+    mapper = _Mapper(painter, calibration or Calibration())
+    painter.save()
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+    painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform, True)
+    for item, text in texts:
+        _paint_item(painter, mapper, item, text, data)
+        if text:
+            record.texts.append(text)
+    painter.restore()
+    return record
+
+
+def _item_text(item: Item, data: FormData) -> str:
+    if item.kind in ("text", "label", "cell"):
+        return item.text
+    if item.kind == "paragraph":
+        return fill_template(item.text, data.values)
+    if item.kind == "value":
+        value = format_value(data.values.get(item.key), item.fmt)
+        if item.choices:
+            return "  ".join(("■" if c == value else "□") + c for c in item.choices)
+        return value
+    return ""
+
+
+def _paint_item(painter: QPainter, mapper: _Mapper, item: Item, text: str,
+                data: FormData) -> None:
+    rect = mapper.rect(item.box)
+    painter.setPen(QPen(QColor("black"), mapper.pen_width(0.25)))
+    if item.kind == "line":
+        painter.drawLine(rect.topLeft(), rect.topRight() if item.box.h == 0 else rect.bottomLeft())
+        return
+    if item.border or item.kind == "rect":
+        painter.drawRect(rect)
+    if item.kind in ("image", "signature", "fingerprint"):
+        _paint_slot(painter, mapper, item, rect, data)
+        return
+    if text:
+        _paint_text(painter, mapper, item, rect, text)
+
+
+def _paint_text(painter: QPainter, mapper: _Mapper, item: Item, rect: QRectF, text: str) -> None:
+    pad = _PAD_MM * mapper.px_x
+    inner = rect.adjusted(pad, pad * 0.5, -pad, -pad * 0.5)
+    wrap = item.kind in ("paragraph", "value", "cell")
+    flags = _ALIGN.get(item.align, Qt.AlignmentFlag.AlignLeft)
+    flags |= Qt.AlignmentFlag.AlignTop if item.kind == "paragraph" else Qt.AlignmentFlag.AlignVCenter
+    if wrap:
+        flags |= Qt.TextFlag.TextWordWrap
+    size = item.size * mapper.cal.scale_y
+    font = fonts.form_font(size, item.bold)
+    # Shrink long values until they fit their box rather than spill over other fields; the
+    # steps are fixed, so every device picks the same size.
+    while size > 5.0:
+        font = fonts.form_font(size, item.bold)
+        needed = QFontMetricsF(font, painter.device()).boundingRect(inner, int(flags), text)
+        if needed.height() <= inner.height() + 0.5 and needed.width() <= inner.width() + 0.5:
+            break
+        size -= 0.5
+    painter.setFont(font)
+    painter.drawText(inner, int(flags), text)
+
+
+def _paint_slot(painter: QPainter, mapper: _Mapper, item: Item, rect: QRectF,
+                data: FormData) -> None:
+    strokes = data.strokes.get(item.key)
+    if strokes:
+        _paint_strokes(painter, mapper, item.box, strokes)
+        return
+    blob = data.images.get(item.key)
+    image = QImage.fromData(blob) if blob else QImage()
+    if image.isNull():
+        if not item.border:
+            return
+        painter.setFont(fonts.form_font(8 * mapper.cal.scale_y))
+        painter.setPen(QColor(150, 150, 150))
+        painter.drawText(rect, int(Qt.AlignmentFlag.AlignCenter),
+                         item.text or _SLOT_LABELS[item.kind])
+        return
+    scaled = image.size().scaled(rect.size().toSize(), Qt.AspectRatioMode.KeepAspectRatio)
+    target = QRectF(0, 0, scaled.width(), scaled.height())
+    target.moveCenter(rect.center())
+    painter.drawImage(target, image)
+
+
+def _paint_strokes(painter: QPainter, mapper: _Mapper, box: Box, strokes) -> None:
+    """Draw pen strokes (points normalised to 0..1 within the slot) with pressure widths."""
+    painter.save()
+    for stroke in strokes:
+        points = list(stroke)
+        for (x0, y0, p0), (x1, y1, p1) in zip(points, points[1:]):
+            width = 0.25 + 0.45 * (p0 + p1) / 2  # 0.25-0.7 mm like a gel pen
+            pen = QPen(QColor("black"), mapper.pen_width(width), Qt.PenStyle.SolidLine,
+                       Qt.PenCapStyle.RoundCap, Qt.PenJoinStyle.RoundJoin)
+            painter.setPen(pen)
+            path = QPainterPath(mapper.point(box.x + x0 * box.w, box.y + y0 * box.h))
+            path.lineTo(mapper.point(box.x + x1 * box.w, box.y + y1 * box.h))
+            painter.drawPath(path)
+    painter.restore()

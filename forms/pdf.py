@@ -1,0 +1,250 @@
+"""PDF and image output of the one painter, byte-for-byte reproducible.
+
+:func:`render_pdf` paints pages with QPdfWriter (PDF/A-1b mode: Qt writes the XMP metadata and
+the sRGB output intent; [M] not validated here, no veraPDF on the build machines) and then
+repairs the text layer: Qt's ToUnicode maps only cover the Basic Multilingual Plane, so
+characters such as 𠮷 (U+20BB7) would draw correctly but not be extractable or searchable.
+Qt numbers the glyphs of each embedded font in the order they are first drawn, and the painter
+records what it drew, so the missing entries can be put back exactly (and are checked).
+
+The output is deterministic (fixed document id and dates), so the SHA-256 of a rendered
+document identifies its content: signatures are bound to that hash (forms/signing.py).
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import struct
+import uuid
+from collections.abc import Sequence
+
+from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QMarginsF, QSizeF, QUuid
+from PySide6.QtGui import QImage, QPageLayout, QPageSize, QPagedPaintDevice, QPainter, QPdfWriter
+
+from forms import fonts
+from forms.model import FormData, FormDefinition, FormError
+from forms.painter import Calibration, PaintRecord, paint_page
+
+PDF_DPI = 300
+#: Fixed timestamp written into every PDF (Info and XMP) so renderings are reproducible;
+#: the real time of rendering is in the journal entry that stores the document.
+FIXED_PDF_DATE = "2000-01-01T00:00:00"
+_ID_NAMESPACE = uuid.UUID("6f1c1e52-5a0e-4c8f-9d0a-2f6c7f4b8a11")
+
+Page = tuple[FormDefinition, FormData]
+
+
+def page_size(form: FormDefinition) -> QPageSize:
+    """The QPageSize of a form's paper, in millimetres."""
+    width, height = form.page_size_mm
+    return QPageSize(QSizeF(width, height), QPageSize.Unit.Millimeter, form.paper,
+                     QPageSize.SizeMatchPolicy.ExactMatch)
+
+
+def render_pdf(pages: Sequence[Page], title: str, *, pdfa: bool = True,
+               calibration: Calibration | None = None, extra_pages: Sequence = ()) -> bytes:
+    """Paint ``pages`` into one PDF and return its bytes (deterministic for the same input).
+
+    ``extra_pages`` are callables ``fn(painter, writer)`` painting more pages (archive scans).
+    """
+    if not pages and not extra_pages:
+        raise FormError("没有要输出的页面。", code="forms.empty")
+    fonts.families()
+    buffer = QBuffer()
+    buffer.open(QIODevice.OpenModeFlag.WriteOnly)
+    writer = QPdfWriter(buffer)
+    writer.setResolution(PDF_DPI)
+    writer.setTitle(title)
+    writer.setCreator("counter-app forms")
+    writer.setDocumentId(QUuid(str(uuid.uuid5(_ID_NAMESPACE, title))))
+    if pdfa:
+        writer.setPdfVersion(QPagedPaintDevice.PdfVersion.PdfVersion_A1b)
+    record = PaintRecord()
+    painter: QPainter | None = None
+    for index, (form, data) in enumerate(pages):
+        writer.setPageLayout(QPageLayout(page_size(form), QPageLayout.Orientation.Portrait,
+                                         QMarginsF(0, 0, 0, 0)))
+        if painter is None:
+            painter = QPainter(writer)
+        elif index:
+            writer.newPage()
+        paint_page(painter, form, data, calibration, record)
+    for fn in extra_pages:
+        if painter is None:
+            painter = QPainter(writer)
+        else:
+            writer.newPage()
+        fn(painter, writer, record)
+    painter.end()
+    buffer.close()
+    raw = _fix_dates(bytes(buffer.data()))
+    return fix_text_layer(raw, record.texts)
+
+
+def render_image(form: FormDefinition, data: FormData, dpi: int = 100,
+                 calibration: Calibration | None = None) -> QImage:
+    """Paint one page into a white QImage at ``dpi`` (the preview; tests compare it)."""
+    fonts.families()
+    width_mm, height_mm = form.page_size_mm
+    image = QImage(round(width_mm / 25.4 * dpi), round(height_mm / 25.4 * dpi),
+                   QImage.Format.Format_RGB32)
+    image.setDotsPerMeterX(round(dpi / 0.0254))
+    image.setDotsPerMeterY(round(dpi / 0.0254))
+    image.fill(0xFFFFFFFF)
+    painter = QPainter(image)
+    try:
+        paint_page(painter, form, data, calibration)
+    finally:
+        painter.end()
+    return image
+
+
+def image_png(image: QImage) -> bytes:
+    """PNG bytes of a QImage."""
+    array = QByteArray()
+    buf = QBuffer(array)
+    buf.open(QIODevice.OpenModeFlag.WriteOnly)
+    image.save(buf, "PNG")
+    return bytes(array)
+
+
+def _fix_dates(raw: bytes) -> bytes:
+    """Replace Qt's 'now' timestamps by fixed ones of the same length (offsets unchanged)."""
+    def same_length(match: re.Match[bytes], fixed: bytes) -> bytes:
+        old = match.group(2)
+        return match.group(1) + (fixed + b"0" * len(old))[:len(old)]
+
+    raw = re.sub(rb"(/(?:CreationDate|ModDate) \()(D:[0-9]{14})",
+                 lambda m: same_length(m, b"D:20000101000000"), raw)
+    return re.sub(rb"(xmp:(?:CreateDate|ModifyDate|MetadataDate)(?:=\"|>))([0-9T:+\-]+)",
+                  lambda m: same_length(m, b"2000-01-01T00:00:00+00:00"), raw)
+
+
+def fix_text_layer(raw: bytes, drawn_texts: Sequence[str]) -> bytes:
+    """Correct each embedded font's ToUnicode map and return the rewritten PDF.
+
+    Two Qt shortcomings are repaired: characters beyond U+FFFF get no entry, and a glyph
+    shared by a CJK radical and an ideograph (人 and ⼈ U+2F08) maps to the radical, so
+    "本人" would be extracted as "本⼈". Unmapped glyphs are matched with the drawn characters
+    beyond U+FFFF in first-use order (the count must agree); shared glyphs are resolved to
+    the character that was actually drawn, compared by glyph index.
+    """
+    from pypdf import PdfReader, PdfWriter
+    from pypdf.generic import NameObject, StreamObject
+
+    writer = PdfWriter(clone_from=PdfReader(io.BytesIO(raw)))
+    drawn = _drawn_by_font(drawn_texts)
+    for font in _document_fonts(writer):
+        index = _font_index(str(font.get("/BaseFont", "")))
+        if index is None:
+            continue
+        chars = drawn.get(index, [])
+        mapping = _parse_cmap(font["/ToUnicode"].get_object().get_data().decode("latin-1"))
+        _repair(mapping, chars, index, _glyph_count(font), str(font.get("/BaseFont")))
+        stream = StreamObject()
+        stream.set_data(_write_cmap(mapping).encode("ascii"))
+        font[NameObject("/ToUnicode")] = writer._add_object(stream)
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+def _repair(mapping: dict[int, str], chars: list[str], index: int, count: int,
+            base: str) -> None:
+    by_glyph = {fonts.glyph_index(index, c): c for c in chars}
+    for cid, text in list(mapping.items()):
+        if len(text) == 1 and text not in chars:
+            actual = by_glyph.get(fonts.glyph_index(index, text))
+            if actual is not None:
+                mapping[cid] = actual
+    unmapped = [cid for cid in range(1, count) if cid not in mapping]
+    smp = [c for c in chars if ord(c) > 0xFFFF]
+    if len(unmapped) != len(smp):
+        raise FormError("生成 PDF 时文字层无法校验，请联系技术人员。",
+                        detail=f"{base}: {len(unmapped)} unmapped CIDs, {len(smp)} SMP chars",
+                        code="forms.pdf_text_layer")
+    mapping.update(zip(unmapped, smp))
+
+
+def _parse_cmap(cmap: str) -> dict[int, str]:
+    """CID -> text from a ToUnicode CMap (bfrange with arrays or start values, bfchar)."""
+    mapping: dict[int, str] = {}
+    for block in re.findall(r"beginbfrange(.*?)endbfrange", cmap, re.S):
+        for lo, hi, rest in re.findall(r"<(\w+)>\s*<(\w+)>\s*(\[[^\]]*\]|<\w+>)", block):
+            lo_i, hi_i = int(lo, 16), int(hi, 16)
+            if rest.startswith("["):
+                for offset, value in enumerate(re.findall(r"<(\w+)>", rest)):
+                    mapping[lo_i + offset] = _decode_utf16(value)
+            else:
+                start = int(rest[1:-1], 16)
+                for offset in range(hi_i - lo_i + 1):
+                    mapping[lo_i + offset] = chr(start + offset)
+    for block in re.findall(r"beginbfchar(.*?)endbfchar", cmap, re.S):
+        for cid, value in re.findall(r"<(\w+)>\s*<(\w+)>", block):
+            mapping[int(cid, 16)] = _decode_utf16(value)
+    return {cid: text for cid, text in mapping.items() if cid and text != "\x00"}
+
+
+def _write_cmap(mapping: dict[int, str]) -> str:
+    lines = ["/CIDInit /ProcSet findresource begin", "12 dict begin", "begincmap",
+             "/CIDSystemInfo << /Registry (Adobe) /Ordering (UCS) /Supplement 0 >> def",
+             "/CMapName /Adobe-Identity-UCS def", "/CMapType 2 def",
+             "1 begincodespacerange", "<0000> <FFFF>", "endcodespacerange"]
+    items = sorted(mapping.items())
+    for start in range(0, len(items), 100):  # at most 100 entries per block (PDF 32000 9.10.3)
+        chunk = items[start:start + 100]
+        lines.append(f"{len(chunk)} beginbfchar")
+        lines += [f"<{cid:04X}> <{text.encode('utf-16-be').hex().upper()}>" for cid, text in chunk]
+        lines.append("endbfchar")
+    lines += ["endcmap", "CMapName currentdict /CMap defineresource pop", "end", "end"]
+    return "\n".join(lines) + "\n"
+
+
+def _decode_utf16(hex_text: str) -> str:
+    return bytes.fromhex(hex_text).decode("utf-16-be", errors="replace")
+
+
+def _font_index(base_font: str) -> int | None:
+    stem = base_font.lstrip("/").split("+")[-1]
+    return fonts.FONT_PS_NAMES.index(stem) if stem in fonts.FONT_PS_NAMES else None
+
+
+def _drawn_by_font(texts: Sequence[str]) -> dict[int, list[str]]:
+    """For each bundled font, the distinct characters it drew, in first-use order."""
+    order: dict[int, list[str]] = {}
+    for text in texts:
+        for char in text:
+            index = fonts.font_index_for(char)
+            if index is None:
+                continue
+            chars = order.setdefault(index, [])
+            if char not in chars:
+                chars.append(char)
+    return order
+
+
+def _document_fonts(writer) -> list:
+    seen, found = set(), []
+    for page in writer.pages:
+        resources = page.get("/Resources")
+        font_dict = resources.get_object().get("/Font") if resources else None
+        for ref in (font_dict.get_object().values() if font_dict else []):
+            font = ref.get_object()
+            if id(font) not in seen and "/ToUnicode" in font:
+                seen.add(id(font))
+                found.append(font)
+    return found
+
+
+def _glyph_count(font) -> int:
+    """Glyphs in the embedded subset: numGlyphs of the embedded TrueType's maxp table."""
+    descriptor = font["/DescendantFonts"][0].get_object()["/FontDescriptor"].get_object()
+    data = descriptor["/FontFile2"].get_object().get_data()
+    tables = struct.unpack(">H", data[4:6])[0]
+    for n in range(tables):
+        tag, _, offset, _ = struct.unpack(">4sIII", data[12 + 16 * n:28 + 16 * n])
+        if tag == b"maxp":
+            return struct.unpack(">H", data[offset + 4:offset + 6])[0]
+    raise FormError("生成 PDF 时字体数据异常，请联系技术人员。", detail="no maxp table",
+                    code="forms.pdf_text_layer")
