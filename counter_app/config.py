@@ -124,6 +124,17 @@ UI_LANGUAGE = Setting(
     "maintainers).",
     choices=("zh_CN", "en"),
 )
+IDCARD_PORT = Setting(
+    "drivers.idcard.port", "", str,
+    "Where the resident-ID card reader (SAM, GA/T 467) is: a serial device (COM3, /dev/ttyUSB0), "
+    "a pyserial URL (samsim://?card=resident is the built-in simulator) or usb:VID:PID for USB "
+    "bulk mode. Empty: not configured; `counter-app devices` then lists USB readers it finds.",
+)
+IDCARD_WLT_DECODER = Setting(
+    "drivers.idcard.wlt_decoder", "", str,
+    "Path of the reader vendor's licensed photo decoder library (WLT -> BMP, e.g. "
+    "libwlt2bmp.so or WltRS.dll). Empty: the card photo is stored as it is and not shown.",
+)
 
 
 @dataclass
