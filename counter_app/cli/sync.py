@@ -1,0 +1,101 @@
+"""``counter-app sync [--once] [--server URL]`` and ``counter-app sync status [--json]``."""
+
+from __future__ import annotations
+
+import json
+import sys
+
+from counter_app.cli import EXIT_FAILED, EXIT_OK, Context
+
+
+def register(sub) -> None:
+    p = sub.add_parser("sync", help="send the journal to the provincial system and pull "
+                                    "reference data (runs until Ctrl-C unless --once)")
+    p.add_argument("--once", action="store_true",
+                   help="one full cycle; exit 0 when everything is up, 1 when something is left")
+    p.add_argument("--server", metavar="URL", help="server URL (default: the enrolment's)")
+    p.set_defaults(func=run_sync)
+    actions = p.add_subparsers(dest="sync_command", metavar="ACTION")
+    status = actions.add_parser("status", help="what is waiting to be sent, last success/error")
+    status.add_argument("--json", action="store_true", help="machine-readable output")
+    status.set_defaults(func=run_status)
+
+
+def open_journal(ctx: Context):
+    from counter_app.journal import Journal
+
+    return Journal.open(ctx.data_dir, ctx.config["journal.key_store"],
+                        clock_slack_ms=ctx.config["journal.clock_slack_ms"],
+                        clock_max_skew_s=ctx.config["journal.clock_max_skew_s"])
+
+
+def make_engine(journal, ctx: Context, server: str | None):
+    """A SyncEngine configured from the settings (also used by the app's sync thread)."""
+    from sync.engine import EngineSettings, SyncEngine
+
+    cfg = ctx.config
+    settings = EngineSettings(connect_timeout_s=cfg["sync.connect_timeout_s"],
+                              read_timeout_s=cfg["sync.read_timeout_s"],
+                              chunk_bytes=cfg["sync.chunk_bytes"])
+    return SyncEngine(journal, ctx.data_dir, server_url=server or cfg["sync.server_url"] or None,
+                      settings=settings)
+
+
+def run_sync(args, ctx: Context) -> int:
+    import threading
+
+    with open_journal(ctx) as journal:
+        engine = make_engine(journal, ctx, args.server)
+        try:
+            if not args.once:
+                stop = threading.Event()
+                try:
+                    engine.run_forever(stop, ctx.config["sync.interval_s"])
+                except KeyboardInterrupt:
+                    stop.set()
+                return EXIT_OK
+            from sync import outbox
+
+            result = engine.run_once()
+            left = outbox.status(journal, engine.state)
+        finally:
+            engine.close()
+    print(f"sync {'ok' if result.ok else 'incomplete'}: {result.actions} requests, "
+          f"pending entries {left['pending_entries']}, "
+          f"pending attachments {left['pending_attachments']}")
+    if result.error is not None:
+        print(f"错误 error: {result.error.message_zh}", file=sys.stderr)
+    return EXIT_OK if result.ok else EXIT_FAILED
+
+
+def run_status(args, ctx: Context) -> int:
+    from sync import enrolment, outbox
+    from sync.state import SyncState
+
+    with open_journal(ctx) as journal:
+        state = SyncState(enrolment.sync_dir(ctx.data_dir) / "state.db")
+        try:
+            report = outbox.status(journal, state)
+        finally:
+            state.close()
+    report["enrolled"] = (enrolment.sync_dir(ctx.data_dir) / enrolment.ENROLMENT_FILE).exists()
+    if args.json:
+        print(json.dumps(report, ensure_ascii=False, indent=2))
+        return EXIT_OK
+    print_status(report)
+    return EXIT_OK
+
+
+def print_status(report: dict) -> None:
+    mb = report["pending_attachment_bytes"] / 1e6
+    print(f"已登记 enrolled: {'是 yes' if report['enrolled'] else '否 no'}")
+    print(f"待上传记录 pending entries: {report['pending_entries']}")
+    print(f"待上传附件 pending attachments: {report['pending_attachments']} ({mb:.1f} MB)")
+    print(f"上次成功 last success: {report['last_success'] or '从未 never'}")
+    error = report["last_error"]
+    print(f"上次错误 last error: {error['at'] + ' ' + error['message'] if error else '无 none'}")
+    for case in report["cases"]:
+        verdict = case["server_status"] or "-"
+        reason = f" {case['reason']}" if case["reason"] else ""
+        print(f"  办件 case {case['case_id']}: 待传记录 {case['pending_entries']}, "
+              f"待传附件 {case['pending_attachments']}, 省级状态 {verdict}{reason}")

@@ -1,0 +1,74 @@
+"""What the sync engine does next: a pure function of a snapshot (no I/O, no clock).
+
+The shape follows vdirsyncer's ``_get_actions`` (a pure decision over local state, remote
+state and the last-synced status, one commented branch per case) and morango's staged,
+resumable transfer sessions: the stages are HANDSHAKE -> METADATA (journal entries) ->
+ATTACHMENTS -> STATUS (server case status) -> REFERENCE (delta pull), and because the
+decision is recomputed from durable state before every request, a run killed at any point
+resumes at the right stage with nothing to replay by hand.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+# Stage names, shown to the UI and written to the sync status.
+HANDSHAKE, METADATA, ATTACHMENTS, STATUS, REFERENCE, IDLE, BLOCKED = (
+    "handshake", "metadata", "attachments", "status", "reference", "idle", "blocked")
+
+
+@dataclass(frozen=True)
+class PendingAttachment:
+    sha256: str
+    size: int
+    received: int
+    first_seq: int
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """Everything ``decide`` looks at, read from the journal and the sync state."""
+
+    handshake_done: bool
+    head_seq: int
+    acked_seq: int
+    attachments: tuple[PendingAttachment, ...] = ()
+    status_due: bool = True
+    collections_due: tuple[str, ...] = ()
+    blocked_reason: str | None = None
+
+
+@dataclass(frozen=True)
+class Action:
+    stage: str
+    sha256: str | None = None
+    offset: int = 0
+    collection: str | None = None
+    detail: dict = field(default_factory=dict)
+
+
+def decide(snap: Snapshot) -> Action:
+    """The next action. Small things go first: entries (a registration's metadata) before any
+    attachment, and the smallest attachment first, so a case never waits behind big scans."""
+    if snap.blocked_reason:
+        # a permanent error (revoked machine, broken chain): stop until a person acts
+        return Action(BLOCKED, detail={"reason": snap.blocked_reason})
+    if not snap.handshake_done:
+        # learn the server's time and its acknowledged position before sending anything
+        return Action(HANDSHAKE)
+    if snap.acked_seq < snap.head_seq:
+        # entries the server has not acknowledged: metadata always goes first, even when
+        # an attachment is half-way (it resumes at its offset afterwards)
+        return Action(METADATA)
+    if snap.attachments:
+        # attachments of acknowledged entries, smallest first, then oldest
+        nxt = min(snap.attachments, key=lambda a: (a.size, a.first_seq, a.sha256))
+        return Action(ATTACHMENTS, sha256=nxt.sha256, offset=nxt.received)
+    if snap.status_due:
+        # everything is up: ask what the server decided about our cases
+        return Action(STATUS)
+    if snap.collections_due:
+        # finally bring reference data (numbers, blanks, operators, ...) up to date
+        return Action(REFERENCE, collection=snap.collections_due[0])
+    # nothing to do until the journal grows or the next cycle
+    return Action(IDLE)

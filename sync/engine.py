@@ -1,0 +1,293 @@
+"""The sync engine: pushes the journal up and pulls reference data down, resumably.
+
+One loop, one thread (``sync`` in the app): before every request it rebuilds a Snapshot from
+the journal and the sync state and asks the pure ``decide`` what to do, runs that one action,
+records its outcome durably, and repeats. Killing the process at any point loses nothing: the
+journal is the outbox, and the server's idempotent endpoints turn any replay into a no-op.
+"""
+
+from __future__ import annotations
+
+import logging
+import random
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import timedelta
+from pathlib import Path
+
+from counter_app.journal.errors import AttachmentError
+from sync import decide as d
+from sync import enrolment as enrol
+from sync import outbox, protocol, reference
+from sync.backoff import Backoff
+from sync.errors import LocalDataError, ProtocolError, ServerError, SyncError
+from sync.projections import KIND_CASE_STATUS, KIND_ENTRY_REJECTED
+from sync.state import SyncState
+from sync.transport import Credentials, Transport
+
+log = logging.getLogger(__name__)
+SYNC_OPERATOR = "sync"
+
+
+@dataclass
+class EngineSettings:
+    connect_timeout_s: float = 5.0
+    read_timeout_s: float = 30.0
+    batch_entries: int = 200
+    batch_bytes: int = 256 * 1024
+    chunk_bytes: int = 256 * 1024
+    backoff_base_s: float = 1.0
+    backoff_cap_s: float = 300.0
+    max_attempts: int = 8
+
+
+@dataclass
+class RunResult:
+    ok: bool
+    actions: int
+    stage: str
+    error: SyncError | None = None
+
+
+class SyncEngine:
+    """Sync for one journal. ``run_once`` for a full cycle, ``run_forever`` for the app."""
+
+    def __init__(self, journal, data_dir: Path, *, server_url: str | None = None,
+                 settings: EngineSettings | None = None, session=None,
+                 sleep: Callable[[float], None] = time.sleep,
+                 rng: random.Random | None = None) -> None:
+        self.journal = journal
+        self.settings = settings or EngineSettings()
+        self.enrolment, key = enrol.load(data_dir, journal)
+        self.state = SyncState(enrol.sync_dir(data_dir) / "state.db")
+        self.state.bind_machine(self.enrolment.machine_id)
+        self.transport = Transport(server_url or self.enrolment.server_url,
+                                   Credentials(self.enrolment.machine_id, key),
+                                   connect_timeout_s=self.settings.connect_timeout_s,
+                                   read_timeout_s=self.settings.read_timeout_s,
+                                   session=session)
+        self.sleep = sleep
+        self.backoff = Backoff(self.settings.backoff_base_s, self.settings.backoff_cap_s, rng)
+        self._handshake_done = False
+        self._status_due = True
+        self._collections_due = list(protocol.COLLECTIONS)
+        self._blocked: str | None = None
+        self._skip: set[str] = set()
+        self._blob: tuple[str, bytes] | None = None
+        self.wake = threading.Event()
+
+    def close(self) -> None:
+        self.transport.close()
+        self.state.close()
+
+    # --- the loop ------------------------------------------------------------------------
+    def snapshot(self) -> d.Snapshot:
+        head, _ = self.journal.head()
+        acked = self.state.acked_seq
+        return d.Snapshot(
+            handshake_done=self._handshake_done, head_seq=head, acked_seq=acked,
+            attachments=tuple(outbox.pending_attachments(self.journal, self.state, acked,
+                                                         self._skip)),
+            status_due=self._status_due, collections_due=tuple(self._collections_due),
+            blocked_reason=self._blocked)
+
+    def step(self) -> d.Action:
+        """Decide and run one action (one request, give or take a page)."""
+        action = d.decide(self.snapshot())
+        handler = {d.HANDSHAKE: self._handshake, d.METADATA: self._upload_entries,
+                   d.ATTACHMENTS: self._upload_chunk, d.STATUS: self._poll_status,
+                   d.REFERENCE: self._pull}.get(action.stage)
+        if handler is not None:
+            self.state.set(stage=action.stage)
+            handler(action)
+        elif action.stage == d.IDLE and not self._skip:
+            outbox.advance_attachment_floor(self.state, self.state.acked_seq)
+        return action
+
+    def start_cycle(self) -> None:
+        """Ask the server again for status and reference data on the next steps."""
+        self._handshake_done = False
+        self._status_due = True
+        self._collections_due = list(protocol.COLLECTIONS)
+        self._skip.clear()
+
+    def run_once(self, deadline_s: float | None = None) -> RunResult:
+        """One full cycle until nothing is left (ok) or it gives up (bounded retries)."""
+        self.start_cycle()
+        end = None if deadline_s is None else time.monotonic() + deadline_s
+        actions, failures = 0, 0
+        while True:
+            try:
+                action = self.step()
+            except SyncError as err:
+                failures += 1
+                self._record_error(err)
+                if not err.retryable or failures >= self.settings.max_attempts:
+                    return RunResult(False, actions, self.state.get("stage") or "", err)
+                if getattr(err, "corrected", False):
+                    continue  # local knowledge was fixed from the answer: retry at once
+                delay = self.backoff.next_delay(getattr(err, "retry_after_s", None))
+                if end is not None and time.monotonic() + delay > end:
+                    return RunResult(False, actions, self.state.get("stage") or "", err)
+                self.sleep(delay)
+                continue
+            actions += 1
+            failures = 0
+            self.backoff.reset()
+            if action.stage in (d.IDLE, d.BLOCKED):
+                ok = action.stage == d.IDLE and not self._skip
+                if ok:
+                    self.state.record_success()
+                self.state.set(stage=action.stage)
+                return RunResult(ok, actions, action.stage)
+
+    def run_forever(self, stop: threading.Event, interval_s: float = 60.0) -> None:
+        """The app's sync thread: a cycle, then wait for the interval, a wake-up or stop."""
+        while not stop.is_set():
+            result = self.run_once()
+            if result.error is not None and not result.error.retryable:
+                log.warning("sync stopped: %s", result.error.detail)
+            wait = interval_s if result.ok else self.backoff.next_delay()
+            self.wake.wait(wait)
+            self.wake.clear()
+
+    def _record_error(self, err: SyncError) -> None:
+        code = getattr(err, "server_code", None) or err.code
+        log.info("sync error (%s): %s", code, err.detail)
+        self.state.record_error(self.state.get("stage") or "", code, err.message_zh)
+        if isinstance(err, ServerError):
+            self._react(err)
+
+    def _react(self, err: ServerError) -> None:
+        """Adjust local knowledge from an error answer so that the retry can succeed."""
+        body = err.body
+        if err.server_code == "clock_skew" and "server_time" in body:
+            self._adopt_server_time(protocol.parse_time(body["server_time"]), 0.0)
+            err.corrected = True
+        elif err.server_code == "replay":
+            err.corrected = True  # the next attempt carries a fresh nonce
+        elif err.server_code == "sequence_gap" and "acked_seq" in body:
+            self.state.set(acked_seq=int(body["acked_seq"]))
+            err.corrected = True
+        elif err.server_code in ("offset_mismatch", "hash_mismatch") and "sha256" in body:
+            self.state.set_progress(body["sha256"], int(body.get("received", 0)),
+                                    bool(body.get("complete")), err.server_code)
+            err.corrected = True
+        elif not err.retryable:
+            self._blocked = err.server_code
+
+    # --- stages --------------------------------------------------------------------------
+    def _adopt_server_time(self, server_time, rtt_s: float) -> None:
+        estimate = server_time + timedelta(seconds=rtt_s / 2)
+        offset = self.journal.record_server_time(estimate)
+        self.transport.offset_ms = offset.offset_ms
+
+    def _handshake(self, _action: d.Action) -> None:
+        answer = self.transport.get(f"{protocol.API_PREFIX}/time", signed=False)
+        self._adopt_server_time(protocol.parse_time(answer.body["server_time"]),
+                                answer.elapsed_s)
+        me = self.transport.get(f"{protocol.API_PREFIX}/machines/self").body
+        acked, acked_hash = int(me.get("acked_seq", 0)), me.get("acked_hash")
+        head, _ = self.journal.head()
+        if acked > head:
+            self._blocked = "server_ahead"
+            raise LocalDataError("省级系统已收到的记录比本机日志还多（本机数据可能被还原过）。"
+                                 "已停止上传，请联系技术人员。",
+                                 detail=f"server acked {acked} > local head {head}")
+        if acked and outbox.pending_entries(self.journal, acked - 1, 1)[0].hash != acked_hash:
+            self._blocked = "chain_broken"
+            raise LocalDataError("本机日志与省级系统已收到的记录不一致，已停止上传，请联系技术人员。",
+                                 detail=f"hash mismatch at acked seq {acked}")
+        self.state.set(acked_seq=acked)
+        self._handshake_done = True
+
+    def _upload_entries(self, _action: d.Action) -> None:
+        batch, size = [], 0
+        for entry in outbox.pending_entries(self.journal, self.state.acked_seq,
+                                            self.settings.batch_entries):
+            record = entry_record(entry)
+            size += len(protocol.canonical_json(record).encode("utf-8"))
+            if batch and size > self.settings.batch_bytes:
+                break
+            batch.append(record)
+        body = self.transport.post_json(f"{protocol.API_PREFIX}/entries",
+                                        {"entries": batch}).body
+        self._record_outcomes(body)
+        self.state.set(acked_seq=int(body["acked_seq"]))
+
+    def _record_outcomes(self, body: dict) -> None:
+        """Rejections and case verdicts become journal entries *before* the ack is saved,
+        with deterministic ids, so a crash in between repeats nothing."""
+        if not isinstance(body.get("results"), list) or "acked_seq" not in body:
+            raise ProtocolError("省级系统的应答格式不对，稍后重试。", detail="entries answer")
+        for result in body["results"]:
+            if result.get("status") == protocol.ENTRY_REJECTED:
+                self.journal.append(
+                    KIND_ENTRY_REJECTED,
+                    {"entry_id": result["entry_id"], "seq": int(result["seq"]),
+                     "reason_code": str(result.get("reason_code") or "rejected"),
+                     "reason": str(result.get("reason") or "省级系统拒收，未说明原因")},
+                    operator=SYNC_OPERATOR, case_id=result.get("case_id"),
+                    entry_id=f"rej-{result['entry_id']}")
+        self._record_case_statuses(body.get("cases") or [])
+
+    def _record_case_statuses(self, cases: list[dict]) -> None:
+        for case in cases:
+            if case.get("status") not in protocol.CASE_STATUSES:
+                raise ProtocolError("省级系统返回了未知的办件状态。", detail=f"status {case!r}")
+            payload = {"status": case["status"], "version": int(case["version"]),
+                       "reason_code": case.get("reason_code"), "reason": case.get("reason")}
+            self.journal.append(KIND_CASE_STATUS, payload, operator=SYNC_OPERATOR,
+                                case_id=str(case["case_id"]),
+                                entry_id=f"cs-{case['case_id']}-{case['version']}")
+
+    def _upload_chunk(self, action: d.Action) -> None:
+        sha = action.sha256
+        assert sha is not None
+        try:
+            data = self._attachment(sha)
+        except AttachmentError as err:
+            self._skip.add(sha)
+            self.state.set_progress(sha, action.offset, False, err.code)
+            raise LocalDataError(err.message_zh, detail=err.detail) from None
+        chunk = data[action.offset:action.offset + self.settings.chunk_bytes]
+        self.state.set_progress(sha, action.offset, False, None, attempt=True)
+        body = self.transport.patch_bytes(f"{protocol.API_PREFIX}/attachments/{sha}", chunk,
+                                          action.offset, len(data)).body
+        self.state.set_progress(sha, int(body["received"]), bool(body.get("complete")))
+        if body.get("complete"):
+            self._blob = None
+            self._record_case_statuses(body.get("cases") or [])
+
+    def _attachment(self, sha: str) -> bytes:
+        if self._blob is None or self._blob[0] != sha:
+            self._blob = (sha, self.journal.get_attachment(sha))
+        return self._blob[1]
+
+    def _poll_status(self, _action: d.Action) -> None:
+        more = True
+        while more:
+            cursor = self.state.get("cursor:case_status", "0")
+            body = self.transport.get(f"{protocol.API_PREFIX}/cases/status",
+                                      {"cursor": cursor, "limit": 200}).body
+            self._record_case_statuses(body.get("items") or [])
+            self.state.set(**{"cursor:case_status": str(body["next_cursor"])})
+            more = bool(body.get("more"))
+        self._status_due = False
+
+    def _pull(self, action: d.Action) -> None:
+        assert action.collection is not None
+        if not reference.pull_page(self.transport, self.journal, self.state,
+                                   action.collection):
+            self._collections_due.remove(action.collection)
+
+
+def entry_record(entry) -> dict:
+    """A journal entry in its wire form (every hashed field, exactly as stored)."""
+    return {"seq": entry.seq, "entry_id": entry.entry_id, "case_id": entry.case_id,
+            "kind": entry.kind, "payload": entry.payload, "operator": entry.operator,
+            "device_time": entry.device_time, "clock": entry.clock,
+            "attachments": entry.attachments, "prev_hash": entry.prev_hash,
+            "hash": entry.hash}

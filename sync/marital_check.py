@@ -1,0 +1,56 @@
+"""联网核对: the online marital-status check, its signed answer, and its journal entry.
+
+The server signs the answer with its Ed25519 key (learnt at enrolment); the client checks the
+signature, that the answer is for this request and case, and records answer and signature in
+the journal (``sync.marital_check``) so that the proof travels with the case. Without a link
+this raises NetworkError and the case waits in "awaiting check" (PRODUCT.md §4).
+"""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from sync import protocol, signing
+from sync.errors import ProtocolError
+from sync.projections import KIND_MARITAL_CHECK
+
+OUTCOMES = ("clear", "blocked")
+
+
+def request_check(transport, journal, enrolment, case_id: str, item: str,
+                  parties: list[dict[str, str]], *, operator: str,
+                  request_id: str | None = None) -> dict[str, Any]:
+    """Ask the server, verify its signed answer, record it; returns the answer.
+
+    ``parties``: ``[{"role": "male"|"female", "id_type": "resident_id", "id_number": ...,
+    "name": ...}]``. Passing the same ``request_id`` again is idempotent on both sides.
+    """
+    request_id = request_id or uuid.uuid4().hex
+    body = {"request_id": request_id, "case_id": case_id, "item": item, "parties": parties}
+    response = transport.post_json(f"{protocol.API_PREFIX}/marital-checks", body).body
+    answer = verify_answer(response, enrolment, request_id, case_id)
+    journal.append(KIND_MARITAL_CHECK,
+                   {"request_id": request_id, "answer": answer,
+                    "signature": response["signature"], "key_id": response["key_id"]},
+                   operator=operator, case_id=case_id, entry_id=f"mc-{request_id}")
+    return answer
+
+
+def verify_answer(response: dict, enrolment, request_id: str, case_id: str) -> dict:
+    """The answer if it is signed by the enrolled server key and matches the request."""
+    answer, signature = response.get("answer"), response.get("signature")
+    if not isinstance(answer, dict) or not isinstance(signature, str):
+        raise ProtocolError("联网核对应答不完整，请重试。", detail="answer/signature missing")
+    if response.get("key_id") != enrolment.server_key_id:
+        raise ProtocolError("联网核对应答的签名密钥不符，结果不能采用，请联系技术人员。",
+                            detail=f"key_id {response.get('key_id')!r}")
+    key = signing.load_public_key(enrolment.server_public_key)
+    if not signing.verify(key, signature, protocol.answer_bytes(answer)):
+        raise ProtocolError("联网核对应答签名无效，结果不能采用，请联系技术人员。",
+                            detail="bad answer signature")
+    if answer.get("request_id") != request_id or answer.get("case_id") != case_id:
+        raise ProtocolError("联网核对应答与本次请求不符，结果不能采用。", detail="answer mismatch")
+    if answer.get("outcome") not in OUTCOMES:
+        raise ProtocolError("联网核对应答格式不对。", detail=f"outcome {answer.get('outcome')!r}")
+    return answer

@@ -1,0 +1,93 @@
+"""The outbox, derived: what is waiting to go up, computed from the journal every time.
+
+Pending entries are the journal entries after the server's acknowledged seq; pending
+attachments are the attachments those (and earlier) entries reference that the server has not
+confirmed complete. Nothing is ever "put into" an outbox, so nothing can get stuck in one
+(OpenCRVS's recurring "stuck in Outbox" reports) or be lost from it.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from counter_app.journal.entry import Entry
+from sync.decide import PendingAttachment
+from sync.state import SyncState
+
+
+def pending_entries(journal, after_seq: int, limit: int) -> list[Entry]:
+    """Up to ``limit`` entries after ``after_seq``, in seq order."""
+    rows = journal.query("SELECT * FROM entries WHERE seq > ? ORDER BY seq LIMIT ?",
+                         [after_seq, limit])
+    return [Entry.from_row(r) for r in rows]
+
+
+def pending_attachments(journal, state: SyncState, through_seq: int,
+                        skip: set[str] = frozenset()) -> list[PendingAttachment]:
+    """Attachments first referenced at or before ``through_seq`` and not known complete."""
+    floor = int(state.get("attachments_done_through", 0))
+    rows = journal.query("SELECT sha256, size, first_seq FROM attachments "
+                         "WHERE first_seq > ? AND first_seq <= ? ORDER BY first_seq",
+                         [floor, through_seq])
+    progress = state.progress()
+    pending = []
+    for row in rows:
+        info = progress.get(row["sha256"], {})
+        if not info.get("complete") and row["sha256"] not in skip:
+            pending.append(PendingAttachment(row["sha256"], row["size"],
+                                             int(info.get("received", 0)), row["first_seq"]))
+    return pending
+
+
+def advance_attachment_floor(state: SyncState, through_seq: int) -> None:
+    """Everything up to ``through_seq`` is complete: later scans can start from there."""
+    if through_seq > int(state.get("attachments_done_through", 0)):
+        state.set(attachments_done_through=through_seq)
+
+
+def status(journal, state: SyncState) -> dict[str, Any]:
+    """What ``counter-app sync status --json`` prints and the UI shows."""
+    head, _ = journal.head()
+    acked = min(state.acked_seq, head)
+    attachments = pending_attachments(journal, state, head)
+    by_case = _cases(journal, acked, attachments)
+    return {
+        "enrolled": state.get("machine_id") is not None,
+        "machine_id": state.get("machine_id"),
+        "head_seq": head,
+        "acked_seq": acked,
+        "pending_entries": head - acked,
+        "pending_attachments": len(attachments),
+        "pending_attachment_bytes": sum(a.size - a.received for a in attachments),
+        "last_success": state.get("last_success"),
+        "last_error": state.get("last_error"),
+        "stage": state.get("stage"),
+        "cases": by_case,
+    }
+
+
+def _cases(journal, acked: int, attachments: list[PendingAttachment]) -> list[dict]:
+    """Per case: what waits locally and what the server said (cases needing attention)."""
+    cases: dict[str, dict] = {}
+
+    def case(case_id: str) -> dict:
+        return cases.setdefault(case_id, {"case_id": case_id, "pending_entries": 0,
+                                          "pending_attachments": 0, "server_status": None,
+                                          "reason_code": None, "reason": None})
+
+    for row in journal.query("SELECT case_id, count(*) AS n FROM entries WHERE seq > ? "
+                             "AND case_id IS NOT NULL GROUP BY case_id", [acked]):
+        case(row["case_id"])["pending_entries"] = row["n"]
+    shas = {a.sha256 for a in attachments}
+    if shas:
+        marks = ",".join("?" * len(shas))
+        for row in journal.query(f"SELECT case_id, count(*) AS n FROM attachments WHERE "
+                                 f"sha256 IN ({marks}) AND case_id IS NOT NULL "
+                                 "GROUP BY case_id", sorted(shas)):
+            case(row["case_id"])["pending_attachments"] = row["n"]
+    for row in journal.query("SELECT case_id, status, reason_code, reason FROM "
+                             "sync_case_status WHERE status != 'accepted'"):
+        item = case(row["case_id"])
+        item.update(server_status=row["status"], reason_code=row["reason_code"],
+                    reason=row["reason"])
+    return sorted(cases.values(), key=lambda c: c["case_id"])

@@ -1,0 +1,127 @@
+"""Names and rules both sides of the exchange protocol share (docs/sync-protocol.md).
+
+Nothing here does I/O: the client (``sync.transport``) and the provincial simulator
+(``sync.simulator``) both import these constants and the string-to-sign, so the two cannot
+drift apart silently. Everything a provincial IT team needs is also spelled out in the doc.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from datetime import UTC, datetime
+from typing import Any
+
+PROTOCOL_VERSION = 1
+API_PREFIX = "/v1"
+
+# --- request signing (Ed25519) ------------------------------------------------------------
+HDR_MACHINE = "X-CA-Machine"
+HDR_TIMESTAMP = "X-CA-Timestamp"
+HDR_NONCE = "X-CA-Nonce"
+HDR_CONTENT_SHA = "X-CA-Content-SHA256"
+HDR_SIGNATURE = "X-CA-Signature"
+HDR_UPLOAD_OFFSET = "X-CA-Upload-Offset"
+HDR_UPLOAD_LENGTH = "X-CA-Upload-Length"
+HDR_SERVER_TIME = "X-CA-Server-Time"
+SIGNATURE_SCHEME = "CA1-ED25519"
+#: Attachment chunks are not covered by the request signature (the server may keep a partial
+#: body after a dropped connection); the SHA-256 of the whole attachment protects them.
+UNSIGNED_PAYLOAD = "UNSIGNED-PAYLOAD"
+#: How far a request timestamp may be from the server's clock, and how long nonces are kept.
+MAX_SKEW_S = 300
+
+# --- reference data -----------------------------------------------------------------------
+COLLECTIONS = ("rule_packs", "offices", "operators", "appointments", "number_blocks",
+               "blank_ranges")
+BLOCK_PREFIXES = ("J", "L", "BJ", "BL")
+
+# --- server-side case status --------------------------------------------------------------
+CASE_PENDING, CASE_ACCEPTED, CASE_REJECTED, CASE_CONFLICT = (
+    "pending", "accepted", "rejected", "conflict")
+CASE_STATUSES = (CASE_PENDING, CASE_ACCEPTED, CASE_REJECTED, CASE_CONFLICT)
+ENTRY_STORED, ENTRY_DUPLICATE, ENTRY_REJECTED = "stored", "duplicate", "rejected"
+#: Entry kinds the server reads as "the registration was made" and checks for conflicts.
+REGISTRATION_KINDS = ("case.registered",)
+
+# --- errors: code -> (HTTP status, retryable) ---------------------------------------------
+ERRORS: dict[str, tuple[int, bool]] = {
+    "bad_request": (400, False),
+    "bad_signature": (401, False),
+    "clock_skew": (401, True),
+    "replay": (401, True),
+    "unknown_machine": (401, False),
+    "machine_revoked": (403, False),
+    "machine_pending": (403, True),
+    "not_found": (404, False),
+    "unknown_office": (404, False),
+    "sequence_gap": (409, True),
+    "offset_mismatch": (409, True),
+    "too_large": (413, False),
+    "chain_broken": (422, False),
+    "hash_mismatch": (422, True),
+    "rate_limited": (429, True),
+    "internal": (500, True),
+    "unavailable": (503, True),
+}
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+def iso(moment: datetime) -> str:
+    """UTC ISO 8601 with milliseconds and a Z, the only time format on the wire."""
+    utc = moment.astimezone(UTC)
+    return utc.strftime("%Y-%m-%dT%H:%M:%S.") + f"{utc.microsecond // 1000:03d}Z"
+
+
+def parse_time(text: str) -> datetime:
+    """Parse a wire timestamp; raises ValueError when it is not one."""
+    moment = datetime.fromisoformat(str(text))
+    if moment.tzinfo is None:
+        raise ValueError("timestamp without a time zone")
+    return moment
+
+
+def canonical_json(value: Any) -> str:
+    """UTF-8 JSON, keys sorted, no whitespace, non-ASCII as is (the journal's hash input)."""
+    return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"),
+                      allow_nan=False)
+
+
+def sha256_hex(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def string_to_sign(method: str, path: str, timestamp: str, nonce: str, content_sha: str,
+                   upload_offset: str = "") -> bytes:
+    """The exact bytes a machine signs for one request (see "Signed requests" in the doc).
+
+    ``path`` includes the query string as sent, e.g. ``/v1/reference/offices?cursor=0``.
+    """
+    lines = [SIGNATURE_SCHEME, method.upper(), path, timestamp, nonce, content_sha,
+             upload_offset]
+    return "\n".join(lines).encode("utf-8")
+
+
+def entry_hash(entry: dict[str, Any]) -> str:
+    """Recompute a journal entry's hash from its wire form (the server checks the chain)."""
+    fields = {k: entry[k] for k in ("seq", "entry_id", "case_id", "kind", "payload",
+                                     "operator", "device_time", "clock", "prev_hash")}
+    if entry.get("attachments"):
+        fields["attachments"] = entry["attachments"]
+    return sha256_hex(canonical_json(fields).encode("utf-8"))
+
+
+def error_body(code: str, message: str, **extra: Any) -> dict[str, Any]:
+    """The JSON body of every error response."""
+    _status, retryable = ERRORS.get(code, (500, True))
+    body = {"code": code, "message": message, "retryable": retryable}
+    body.update(extra)
+    return {"error": body}
+
+
+def answer_bytes(answer: dict[str, Any]) -> bytes:
+    """What the server signs in a 联网核对 answer: the canonical JSON of ``answer``."""
+    return canonical_json(answer).encode("utf-8")

@@ -1,0 +1,220 @@
+"""Request routing, authentication and fault injection for the simulator's endpoints."""
+
+from __future__ import annotations
+
+import json
+import time
+
+from sync import protocol, signing
+from sync.simulator import ledger
+from sync.simulator.ledger import LedgerError
+from sync.simulator.server import (
+    ATTACHMENT_PATH,
+    MAX_CHUNK_BYTES,
+    MAX_JSON_BYTES,
+    REFERENCE_PATH,
+    Dropped,
+    query,
+)
+
+PIECE = 64 * 1024
+
+
+def dispatch(h, method: str) -> tuple[int, dict]:
+    """(status, body) for one request, or raises LedgerError / Dropped."""
+    path, params = query(h)
+    sim = h.sim
+    if method == "POST" and path == "/v1/machines":
+        return enrol(h)
+    _before(h, sim)
+    if method == "GET" and path == "/v1/time":
+        return 200, {"server_time": protocol.iso(sim.server_now()),
+                     "protocol": protocol.PROTOCOL_VERSION}
+    match = ATTACHMENT_PATH.match(path)
+    if method == "PATCH" and match:
+        return upload_chunk(h, match.group(1))
+    body = _read_json(h) if method == "POST" else b""
+    machine = authenticate(h, method, protocol.sha256_hex(body))
+    mid = machine["machine_id"]
+    if method == "GET" and path == "/v1/machines/self":
+        seq, digest = sim.store.position(mid)
+        return 200, {"machine_id": mid, "office_code": machine["office_code"],
+                     "status": machine["status"], "acked_seq": seq, "acked_hash": digest,
+                     "server_time": protocol.iso(sim.server_now())}
+    if method == "POST" and path == "/v1/entries":
+        return _after(h, sim, _entries(sim, mid, _json(body)), dup_key=mid)
+    if method == "GET" and match:
+        return 200, ledger.attachment_status(sim.store, mid, match.group(1))
+    if method == "GET" and path == "/v1/cases/status":
+        cursor, limit = _page(params)
+        return _after(h, sim, ledger.case_status_page(sim.store, mid, cursor, limit))
+    ref = REFERENCE_PATH.match(path)
+    if method == "GET" and ref:
+        return _after(h, sim, _reference(sim, mid, ref.group(1), params))
+    if method == "POST" and path == "/v1/marital-checks":
+        return _after(h, sim, ledger.marital_check(sim.store, mid, _json(body), sim.sign))
+    raise LedgerError("not_found", f"no endpoint {method} {path}")
+
+
+def _before(h, sim) -> None:
+    """Faults that strike before any work is done."""
+    if sim.faults.roll("5xx"):
+        raise LedgerError("unavailable", "simulated outage (fault 5xx)", retry_after_s=0.2)
+    if sim.faults.roll("timeout"):
+        time.sleep(sim.faults.hang_s)
+        raise Dropped()
+
+
+def _after(h, sim, body: dict, dup_key: str | None = None) -> tuple[int, dict]:
+    """Faults that strike after the work is committed: the answer is lost, late or doubled."""
+    if sim.faults.roll("lost_ack"):
+        raise Dropped()
+    if sim.faults.roll("slow"):
+        time.sleep(sim.faults.slow_s)
+    if dup_key is not None:
+        previous = sim.last_results.get(dup_key, [])
+        sim.last_results[dup_key] = body["results"]
+        if previous and sim.faults.roll("dup_ack"):
+            body = {**body, "results": previous + body["results"]}
+    return 200, body
+
+
+def _entries(sim, mid: str, body: dict) -> dict:
+    entries = body.get("entries")
+    if not isinstance(entries, list) or not all(isinstance(e, dict) for e in entries):
+        raise LedgerError("bad_request", "entries must be a list of objects")
+    answer = ledger.store_entries(sim.store, mid, entries, sim.faults.rejects)
+    answer["server_time"] = protocol.iso(sim.server_now())
+    return answer
+
+
+def _reference(sim, mid: str, collection: str, params: dict) -> dict:
+    if collection not in protocol.COLLECTIONS:
+        raise LedgerError("not_found", f"unknown collection {collection}")
+    cursor, limit = _page(params)
+    with sim.store.lock:
+        return sim.store.reference_page(collection, mid, cursor, limit)
+
+
+def _page(params: dict) -> tuple[int, int]:
+    try:
+        return int(params.get("cursor", "0")), max(1, min(1000, int(params.get("limit", 200))))
+    except ValueError:
+        raise LedgerError("bad_request", "cursor and limit must be integers") from None
+
+
+def _read_json(h) -> bytes:
+    length = _length(h, MAX_JSON_BYTES)
+    if h.sim.faults.roll("drop"):
+        h.rfile.read(length // 2)
+        raise Dropped()
+    body = h.rfile.read(length)
+    if len(body) != length:
+        raise Dropped()
+    return body
+
+
+def _json(body: bytes) -> dict:
+    try:
+        value = json.loads(body.decode("utf-8"))
+    except (UnicodeDecodeError, ValueError):
+        raise LedgerError("bad_request", "body is not JSON") from None
+    if not isinstance(value, dict):
+        raise LedgerError("bad_request", "body is not a JSON object")
+    return value
+
+
+def _length(h, limit: int) -> int:
+    try:
+        length = int(h.headers.get("Content-Length", ""))
+    except ValueError:
+        raise LedgerError("bad_request", "Content-Length required") from None
+    if length > limit:
+        h.close_connection = True
+        raise LedgerError("too_large", f"body over {limit} bytes")
+    return length
+
+
+def authenticate(h, method: str, content_sha: str, upload_offset: str = "") -> dict:
+    """The machine that signed this request; LedgerError when anything is off."""
+    sim, hd = h.sim, h.headers
+    fields = [hd.get(n) for n in (protocol.HDR_MACHINE, protocol.HDR_TIMESTAMP,
+                                  protocol.HDR_NONCE, protocol.HDR_CONTENT_SHA,
+                                  protocol.HDR_SIGNATURE)]
+    if not all(fields):
+        raise LedgerError("bad_signature", "missing authentication headers")
+    machine_id, timestamp, nonce, claimed_sha, signature = fields
+    machine = sim.store.machine(machine_id)
+    if machine is None:
+        raise LedgerError("unknown_machine", "machine not enrolled")
+    if claimed_sha != content_sha:
+        raise LedgerError("bad_signature", "content hash does not match the body")
+    message = protocol.string_to_sign(method, h.path, timestamp, nonce, claimed_sha,
+                                      upload_offset)
+    if not signing.verify(signing.load_public_key(machine["public_key"]), signature, message):
+        raise LedgerError("bad_signature", "signature does not verify")
+    _check_time(sim, timestamp)
+    if not sim.fresh_nonce(nonce):
+        raise LedgerError("replay", "nonce already used")
+    if machine["status"] == "revoked":
+        raise LedgerError("machine_revoked", "machine revoked")
+    if machine["status"] == "pending":
+        raise LedgerError("machine_pending", "machine awaiting approval")
+    return machine
+
+
+def _check_time(sim, timestamp: str) -> None:
+    try:
+        skew = abs((protocol.parse_time(timestamp) - sim.server_now()).total_seconds())
+    except ValueError:
+        raise LedgerError("bad_request", "bad timestamp") from None
+    if skew > protocol.MAX_SKEW_S:
+        raise LedgerError("clock_skew", f"timestamp {skew:.0f} s from server time",
+                          server_time=protocol.iso(sim.server_now()))
+
+
+def enrol(h) -> tuple[int, dict]:
+    """Register a machine key for an office; the key proves possession by signing the body."""
+    body = _read_json(h)
+    request = _json(body)
+    try:
+        key = signing.load_public_key(str(request.get("public_key")))
+    except ValueError:
+        raise LedgerError("bad_request", "public_key must be a base64 raw Ed25519 key")
+    if not signing.verify(key, h.headers.get(protocol.HDR_SIGNATURE, ""), body):
+        raise LedgerError("bad_signature", "enrolment body not signed by the key")
+    with h.sim.store.tx() as store:
+        machine = store.enrol(str(request["public_key"]), str(request.get("office_code")))
+    if machine is None:
+        raise LedgerError("unknown_office", "unknown office code")
+    return 201, {"machine_id": machine["machine_id"], "office_code": machine["office_code"],
+                 "status": machine["status"], "server_key_id": h.sim.key_id,
+                 "server_public_key": h.sim.public_key,
+                 "server_time": protocol.iso(h.sim.server_now())}
+
+
+def upload_chunk(h, sha256: str) -> tuple[int, dict]:
+    """PATCH: append the body at the offset, piece by piece, keeping what arrived even when
+    the connection is cut half-way (the client learns the offset from the next 409)."""
+    sim = h.sim
+    try:
+        offset = int(h.headers.get(protocol.HDR_UPLOAD_OFFSET, ""))
+        total = int(h.headers.get(protocol.HDR_UPLOAD_LENGTH, ""))
+    except ValueError:
+        raise LedgerError("bad_request", "upload offset and length headers required") from None
+    length = _length(h, MAX_CHUNK_BYTES)
+    machine = authenticate(h, "PATCH", protocol.UNSIGNED_PAYLOAD, str(offset))
+    mid = machine["machine_id"]
+    ledger.check_offset(sim.store, mid, sha256, offset, total)
+    cut_at = length // 2 if sim.faults.roll("drop") else None
+    answer, done = None, 0
+    while done < length:
+        want = min(PIECE, length - done, (cut_at - done) if cut_at is not None else PIECE)
+        piece = h.rfile.read(want) if want > 0 else b""
+        if piece:
+            answer = ledger.append_chunk(sim.store, mid, sha256, offset + done, piece)
+            done += len(piece)
+        if len(piece) < want or (cut_at is not None and done >= cut_at):
+            raise Dropped()
+    answer = answer or ledger.attachment_status(sim.store, mid, sha256)
+    return _after(h, sim, answer)

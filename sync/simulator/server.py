@@ -1,0 +1,167 @@
+"""The provincial simulator's HTTP server (stdlib ThreadingHTTPServer, HTTP/1.1 keep-alive).
+
+It implements docs/sync-protocol.md with its own storage (``store``/``ledger``) and injects the
+faults of ``faults.parse(SPEC)``. Used by demo mode, the tests and the benchmark.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+import threading
+import time
+from datetime import timedelta
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
+
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+from sync import protocol, signing
+from sync.simulator import faults as faultmod
+from sync.simulator.ledger import LedgerError
+from sync.simulator.store import SimStore, now
+
+log = logging.getLogger(__name__)
+MAX_JSON_BYTES = 8 * 1024 * 1024
+MAX_CHUNK_BYTES = 16 * 1024 * 1024
+ATTACHMENT_PATH = re.compile(r"^/v1/attachments/([0-9a-f]{64})$")
+REFERENCE_PATH = re.compile(r"^/v1/reference/([a-z_]+)$")
+
+
+class Simulator:
+    """Storage, keys, faults and the nonce cache shared by all request threads."""
+
+    def __init__(self, data_dir: Path, faults: faultmod.Faults | None = None) -> None:
+        self.store = SimStore(Path(data_dir))
+        self.faults = faults or faultmod.Faults()
+        key_path = Path(data_dir) / "server_ed25519.pem"
+        if not key_path.exists():
+            signing.save_private_key(Ed25519PrivateKey.generate(), key_path, None)
+        self.key = signing.load_private_key(key_path, None)
+        self.public_key = signing.public_key_b64(self.key)
+        self.key_id = "sim-" + protocol.sha256_hex(self.public_key.encode())[:12]
+        self._nonces: dict[str, float] = {}
+        self._nonce_lock = threading.Lock()
+        self.last_results: dict[str, list] = {}
+        with self.store.tx() as store:
+            for n, id_number in enumerate(self.faults.married):
+                store.db.execute("INSERT OR IGNORE INTO persons VALUES (?, 'married', ?, ?)",
+                                 [id_number, f"seed-{n}", "000000"])
+
+    def server_now(self):
+        return now() + timedelta(seconds=self.faults.skew_s)
+
+    def sign(self, message: bytes) -> dict:
+        return {"signature": signing.b64(self.key.sign(message)), "key_id": self.key_id}
+
+    def fresh_nonce(self, nonce: str) -> bool:
+        """True the first time a nonce is seen within the skew window (replay protection)."""
+        horizon = time.monotonic()
+        with self._nonce_lock:
+            if len(self._nonces) > 10000:
+                self._nonces = {k: t for k, t in self._nonces.items() if t > horizon}
+            if self._nonces.get(nonce, 0) > horizon:
+                return False
+            self._nonces[nonce] = horizon + 2 * protocol.MAX_SKEW_S
+            return True
+
+
+class Dropped(Exception):
+    """The handler decided to close the connection without an answer (a fault)."""
+
+
+class Handler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+    server_version = "ProvincialSim/1"
+    #: A connection silent this long (a cut link) is closed; what arrived is kept.
+    timeout = 30
+    sim: Simulator  # set on the subclass by make_server
+
+    def log_message(self, fmt: str, *args) -> None:
+        log.debug("sim %s " + fmt, self.address_string(), *args)
+
+    def do_GET(self) -> None:
+        self._handle("GET")
+
+    def do_POST(self) -> None:
+        self._handle("POST")
+
+    def do_PATCH(self) -> None:
+        self._handle("PATCH")
+
+    def _handle(self, method: str) -> None:
+        from sync.simulator import routes
+
+        try:
+            status, body = routes.dispatch(self, method)
+            self._answer(status, body)
+        except LedgerError as err:
+            self._answer(protocol.ERRORS.get(err.code, (500, True))[0],
+                         protocol.error_body(err.code, err.message, **err.extra))
+        except Dropped:
+            self.close_connection = True
+        except (ConnectionError, TimeoutError):
+            self.close_connection = True
+        except Exception as exc:
+            log.exception("simulator error on %s %s", method, self.path)
+            self._answer(500, protocol.error_body("internal", repr(exc)))
+
+    def _answer(self, status: int, body: dict) -> None:
+        data = json.dumps(body, ensure_ascii=False).encode("utf-8")
+        try:
+            self.send_response(status)
+            self.send_header("Content-Type", "application/json; charset=utf-8")
+            self.send_header("Content-Length", str(len(data)))
+            self.send_header(protocol.HDR_SERVER_TIME, protocol.iso(self.sim.server_now()))
+            if status in (429, 503):
+                self.send_header("Retry-After", "1")
+            self.end_headers()
+            self.wfile.write(data)
+        except (ConnectionError, TimeoutError):
+            self.close_connection = True
+
+
+class SimulatorServer:
+    """A running simulator: ``start()`` in a thread, ``url``, ``stop()``."""
+
+    def __init__(self, data_dir: Path, host: str = "127.0.0.1", port: int = 0,
+                 faults: faultmod.Faults | None = None) -> None:
+        self.sim = Simulator(data_dir, faults)
+        handler = type("BoundHandler", (Handler,), {"sim": self.sim})
+        self.httpd = ThreadingHTTPServer((host, port), handler)
+        self.httpd.daemon_threads = True
+        self._thread: threading.Thread | None = None
+
+    @property
+    def url(self) -> str:
+        host, port = self.httpd.server_address[:2]
+        return f"http://{host}:{port}"
+
+    def start(self) -> SimulatorServer:
+        self._thread = threading.Thread(target=self.httpd.serve_forever, name="provincial-sim",
+                                        daemon=True)
+        self._thread.start()
+        return self
+
+    def serve_forever(self) -> None:
+        self.httpd.serve_forever()
+
+    def stop(self) -> None:
+        self.httpd.shutdown()
+        self.httpd.server_close()
+        if self._thread is not None:
+            self._thread.join(timeout=5)
+        self.sim.store.close()
+
+    def __enter__(self) -> SimulatorServer:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+
+def query(handler: BaseHTTPRequestHandler) -> tuple[str, dict[str, str]]:
+    parts = urlsplit(handler.path)
+    return parts.path, {k: v[-1] for k, v in parse_qs(parts.query).items()}

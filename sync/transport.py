@@ -1,0 +1,164 @@
+"""HTTP to the provincial system: the only module that imports ``requests``.
+
+Every call has a connect and a read timeout; every signed request gets a fresh nonce and a
+timestamp on the *server's* clock (device time plus the last measured offset), so a counter
+whose clock drifted can still talk to the server. Failures become typed errors: NetworkError
+(retry later), ServerError (with the server's code and whether retrying helps), ProtocolError.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import timedelta
+from typing import Any
+from urllib.parse import urlencode
+
+import requests
+
+from sync import protocol, signing
+from sync.errors import NetworkError, ProtocolError, ServerError
+
+log = logging.getLogger(__name__)
+
+USER_MESSAGES = {
+    "clock_skew": "本机时钟与省级系统相差过大，正在校准后重试。",
+    "replay": "请求被省级系统视为重复，正在重试。",
+    "unknown_machine": "本机未在省级系统登记，请技术人员重新执行“本机登记”。",
+    "bad_signature": "本机签名校验失败，请技术人员重新执行“本机登记”。",
+    "machine_revoked": "本机已被省级系统停用，请联系上级主管部门。",
+    "machine_pending": "本机登记尚待省级系统批准，请稍后再试。",
+    "unknown_office": "省级系统中没有这个登记机关代码，请核对后重试。",
+    "chain_broken": "本机日志与已上传的记录不一致，已停止上传，请联系技术人员。",
+    "rate_limited": "省级系统繁忙，稍后自动重试。",
+    "unavailable": "省级系统暂时不可用，稍后自动重试。",
+    "internal": "省级系统内部错误，稍后自动重试。",
+}
+
+
+@dataclass
+class Response:
+    status: int
+    body: dict[str, Any]
+    headers: dict[str, str] = field(default_factory=dict)
+    elapsed_s: float = 0.0
+
+
+@dataclass
+class Credentials:
+    machine_id: str
+    key: Any  # Ed25519PrivateKey
+
+
+class Transport:
+    """Signed JSON and byte requests to one server, with timeouts everywhere."""
+
+    def __init__(self, base_url: str, credentials: Credentials | None = None, *,
+                 connect_timeout_s: float = 5.0, read_timeout_s: float = 30.0,
+                 session: requests.Session | None = None,
+                 now: Callable = protocol.utc_now) -> None:
+        self.base_url = base_url.rstrip("/")
+        self.credentials = credentials
+        self.timeout = (connect_timeout_s, read_timeout_s)
+        self.session = session or requests.Session()
+        self.now = now
+        #: Server time minus device time, in ms, as last measured (used to date requests).
+        self.offset_ms = 0
+
+    def close(self) -> None:
+        self.session.close()
+
+    def server_now(self):
+        return self.now() + timedelta(milliseconds=self.offset_ms)
+
+    def get(self, path: str, params: dict | None = None, *, signed: bool = True) -> Response:
+        if params:
+            path = f"{path}?{urlencode(params)}"
+        return self.send("GET", path, signed=signed)
+
+    def post_json(self, path: str, body: dict, *, signed: bool = True,
+                  headers: dict | None = None) -> Response:
+        data = protocol.canonical_json(body).encode("utf-8")
+        extra = {"Content-Type": "application/json; charset=utf-8", **(headers or {})}
+        return self.send("POST", path, data=data, headers=extra, signed=signed)
+
+    def patch_bytes(self, path: str, data: bytes, offset: int, total: int) -> Response:
+        headers = {"Content-Type": "application/offset+octet-stream",
+                   protocol.HDR_UPLOAD_OFFSET: str(offset),
+                   protocol.HDR_UPLOAD_LENGTH: str(total)}
+        return self.send("PATCH", path, data=data, headers=headers, unsigned_payload=True,
+                         upload_offset=str(offset))
+
+    def send(self, method: str, path: str, *, data: bytes | None = None,
+             headers: dict | None = None, signed: bool = True,
+             unsigned_payload: bool = False, upload_offset: str = "") -> Response:
+        """One request; returns the 2xx response or raises a typed SyncError."""
+        all_headers = dict(headers or {})
+        if signed:
+            all_headers.update(self._auth(method, path, data, unsigned_payload, upload_offset))
+        started = time.monotonic()
+        try:
+            raw = self.session.request(method, self.base_url + path, data=data,
+                                       headers=all_headers, timeout=self.timeout)
+            content = raw.content  # read the whole body inside the try: it may be cut
+        except requests.RequestException as exc:
+            log.info("sync %s %s failed: %s", method, path.split("?")[0], type(exc).__name__)
+            raise NetworkError("无法连接省级系统或连接中断，稍后自动重试。",
+                               detail=f"{method} {path}: {exc!r}") from None
+        response = Response(raw.status_code, _parse_body(content, raw.status_code),
+                            dict(raw.headers), time.monotonic() - started)
+        if raw.status_code >= 300:
+            raise _server_error(method, path, response)
+        return response
+
+    def _auth(self, method: str, path: str, data: bytes | None, unsigned_payload: bool,
+              upload_offset: str) -> dict[str, str]:
+        if self.credentials is None:
+            raise ProtocolError("本机尚未登记，不能签名请求。", detail="no credentials")
+        timestamp = protocol.iso(self.server_now())
+        return signing.sign_headers(self.credentials.key, self.credentials.machine_id,
+                                    method, path, data, timestamp,
+                                    unsigned_payload=unsigned_payload,
+                                    upload_offset=upload_offset)
+
+
+def _parse_body(content: bytes, status: int) -> dict[str, Any]:
+    if not content:
+        return {}
+    try:
+        body = json.loads(content.decode("utf-8"))
+    except (UnicodeDecodeError, ValueError):
+        if status >= 500:
+            return {}
+        raise ProtocolError("省级系统的应答无法解析，稍后自动重试。",
+                            detail=f"HTTP {status}: non-JSON body of {len(content)} bytes")
+    if not isinstance(body, dict):
+        raise ProtocolError("省级系统的应答格式不对，稍后自动重试。", detail="body not an object")
+    return body
+
+
+def _server_error(method: str, path: str, response: Response) -> ServerError:
+    err = response.body.get("error") if isinstance(response.body.get("error"), dict) else {}
+    code = str(err.get("code") or ("unavailable" if response.status >= 500 else "bad_request"))
+    default_retryable = protocol.ERRORS.get(code, (0, response.status >= 500))[1]
+    retryable = bool(err.get("retryable", default_retryable))
+    retry_after = _retry_after(response.headers.get("Retry-After"), err.get("retry_after_s"))
+    message = USER_MESSAGES.get(code) or (
+        f"省级系统拒绝了请求（{code}）：{err.get('message') or response.status}")
+    log.info("sync %s %s -> HTTP %s %s", method, path.split("?")[0], response.status, code)
+    return ServerError(message, status=response.status, server_code=code, body=err,
+                       retryable=retryable, retry_after_s=retry_after,
+                       detail=f"{method} {path.split('?')[0]} -> {response.status} {code}")
+
+
+def _retry_after(header: str | None, field_value: Any) -> float | None:
+    for value in (field_value, header):
+        try:
+            if value is not None:
+                return max(0.0, float(value))
+        except (TypeError, ValueError):
+            continue
+    return None
