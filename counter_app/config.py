@@ -118,6 +118,29 @@ LOG_MAX_BYTES = Setting(
 LOG_BACKUPS = Setting(
     "log.backups", 5, int, "How many rotated log files are kept.",
 )
+SYNC_SERVER_URL = Setting(
+    "sync.server_url", "", str,
+    "Base URL of the provincial exchange API (e.g. https://hy.example.gov.cn/counter). Empty: "
+    "the URL given to `counter-app enroll`, kept in the enrolment.",
+)
+SYNC_CONNECT_TIMEOUT_S = Setting(
+    "sync.connect_timeout_s", 5.0, float,
+    "Seconds to wait for a connection to the provincial system before retrying later.",
+)
+SYNC_READ_TIMEOUT_S = Setting(
+    "sync.read_timeout_s", 30.0, float,
+    "Seconds the provincial system may stay silent during a request before the request is "
+    "abandoned and retried (the upload resumes where the server says it stopped).",
+)
+SYNC_CHUNK_BYTES = Setting(
+    "sync.chunk_bytes", 262144, int,
+    "Size of one attachment upload request in bytes. Smaller chunks let new registrations "
+    "overtake big scans sooner; larger ones cost fewer round trips.",
+)
+SYNC_INTERVAL_S = Setting(
+    "sync.interval_s", 60.0, float,
+    "Seconds between sync cycles when everything is up to date (a new entry starts one early).",
+)
 UI_LANGUAGE = Setting(
     "ui.language", "zh_CN", str,
     "Language of the user interface: zh_CN (Simplified Chinese) or en (English, for "

@@ -29,7 +29,7 @@ log = logging.getLogger(__name__)
 logging.getLogger().addHandler(logging.NullHandler())
 
 #: Subcommand modules under counter_app.cli, in the order ``--help`` lists them.
-COMMAND_MODULES = ("journal", "config_cmd")
+COMMAND_MODULES = ("journal", "config_cmd", "sync", "enroll", "provincial_sim")
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 70
 
