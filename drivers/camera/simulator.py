@@ -1,0 +1,128 @@
+"""A simulated camera: plays image files, a directory of images or a video file, paced at a
+frame rate, with an unplug switch. Demo mode, training and tests use it in place of a real
+camera; it goes through the same capture thread, mailbox and reconnection as OpenCVCamera.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from pathlib import Path
+from typing import Sequence
+
+import numpy as np
+
+from drivers.camera.base import Camera
+
+IMAGE_SUFFIXES = {".jpg", ".jpeg", ".png", ".bmp", ".tif", ".tiff"}
+
+
+def _expand(sources: Sequence[str | Path | np.ndarray]) -> list:
+    items: list = []
+    for src in sources:
+        if isinstance(src, np.ndarray):
+            items.append(src)
+        elif Path(src).is_dir():
+            items.extend(sorted(p for p in Path(src).iterdir()
+                                if p.suffix.lower() in IMAGE_SUFFIXES))
+        else:
+            items.append(Path(src))
+    return items
+
+
+class SimulatedCamera(Camera):
+    """Plays ``sources`` (arrays, image paths, directories of images, or one video file) at
+    ``fps``, looping when ``loop``. ``unplug()`` makes reads and opens fail, as pulling the
+    USB cable does; ``replug()`` brings the device back."""
+
+    BACKEND = "simulator"
+    RECONNECT_DELAYS = (0.05, 0.1, 0.2)
+
+    def __init__(self, sources: Sequence[str | Path | np.ndarray], *, fps: float = 25.0,
+                 loop: bool = True, name: str = "simulated") -> None:
+        super().__init__(name)
+        self.items = _expand(sources)
+        if not self.items:
+            raise ValueError("SimulatedCamera needs at least one image or video")
+        self.fps, self.loop = fps, loop
+        self._plugged = threading.Event()
+        self._plugged.set()
+        self._index = 0
+        self._video = None
+        self._next_due = 0.0
+        self._cache: dict[int, np.ndarray] = {}
+
+    def address(self) -> str:
+        first = self.items[0]
+        return "simulator:" + (str(first) if isinstance(first, Path) else "array")
+
+    def unplug(self) -> None:
+        """Simulate pulling the cable: the stream stops and opening fails until replug()."""
+        self._plugged.clear()
+
+    def replug(self) -> None:
+        self._plugged.set()
+
+    def _is_video(self) -> bool:
+        first = self.items[0]
+        return isinstance(first, Path) and first.suffix.lower() not in IMAGE_SUFFIXES
+
+    def _open(self) -> bool:
+        if not self._plugged.is_set():
+            return False
+        if self._is_video():
+            import cv2
+
+            self._video = cv2.VideoCapture(str(self.items[0]))
+            if not self._video.isOpened():
+                return False
+        self._next_due = time.monotonic()
+        return True
+
+    def _pace(self) -> None:
+        self._next_due += 1.0 / self.fps
+        delay = self._next_due - time.monotonic()
+        if delay > 0:
+            time.sleep(delay)
+        else:
+            self._next_due = time.monotonic()
+
+    def _read(self) -> np.ndarray | None:
+        if not self._plugged.is_set():
+            return None
+        self._pace()
+        if self._video is not None:
+            return self._read_video()
+        if self._index >= len(self.items):
+            if not self.loop:
+                return None
+            self._index = 0
+        image = self._load(self._index)
+        self._index += 1
+        return image
+
+    def _read_video(self) -> np.ndarray | None:
+        ok, image = self._video.read()
+        if not ok and self.loop:
+            self._video.set(1, 0)   # cv2.CAP_PROP_POS_FRAMES: rewind
+            ok, image = self._video.read()
+        return image if ok else None
+
+    def _load(self, index: int) -> np.ndarray | None:
+        item = self.items[index]
+        if isinstance(item, np.ndarray):
+            return item.copy()
+        if index not in self._cache:
+            import cv2
+
+            # np.fromfile + imdecode: cv2.imread cannot open non-ASCII paths on Windows.
+            image = cv2.imdecode(np.fromfile(str(item), dtype=np.uint8), cv2.IMREAD_COLOR)
+            if image is None:
+                return None
+            self._cache[index] = image
+        return self._cache[index].copy()
+
+    def _close(self) -> None:
+        if self._video is not None:
+            self._video.release()
+            self._video = None
