@@ -141,6 +141,24 @@ SYNC_INTERVAL_S = Setting(
     "sync.interval_s", 60.0, float,
     "Seconds between sync cycles when everything is up to date (a new entry starts one early).",
 )
+AUTH_MAX_FAILURES = Setting(
+    "auth.max_failures", 5, int,
+    "Wrong passwords in a row after which an account is locked for auth.lockout_minutes "
+    "(a supervisor can unlock it earlier).",
+)
+AUTH_LOCKOUT_MINUTES = Setting(
+    "auth.lockout_minutes", 15, int, "How long a locked account stays locked, in minutes.",
+)
+AUTH_OFFLINE_GRACE_DAYS = Setting(
+    "auth.offline_grace_days", 7, int,
+    "How many days an account from the provincial system keeps working without a sync that "
+    "confirms it; a disabled (离岗) account stops at the next sync or after this grace.",
+)
+UI_IDLE_LOCK_S = Setting(
+    "ui.idle_lock_s", 300, int,
+    "Seconds without keyboard or mouse input after which the counter locks its screen and "
+    "asks for the operator's password again. 0 disables the lock.",
+)
 UI_LANGUAGE = Setting(
     "ui.language", "zh_CN", str,
     "Language of the user interface: zh_CN (Simplified Chinese) or en (English, for "

@@ -32,6 +32,7 @@ from counter_app.journal.entry import Entry
 PROJECTION_MODULES: tuple[str, ...] = (
     "counter_app.journal.core_projections",
     "sync.projections",
+    "counter_app.operators.projections",
 )
 
 ApplyFn = Callable[[sqlite_utils.Database, Entry], None]
