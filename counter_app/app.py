@@ -9,6 +9,8 @@ import logging
 import sys
 
 from counter_app.journal import Journal
+from counter_app.operators import OperatorService
+from counter_app.operators.accounts import seed_demo_accounts
 
 log = logging.getLogger(__name__)
 
@@ -20,6 +22,12 @@ def open_journal(ctx) -> Journal:
                         clock_max_skew_s=ctx.config["journal.clock_max_skew_s"])
 
 
+def operator_service(ctx, journal: Journal) -> OperatorService:
+    return OperatorService(journal, max_failures=ctx.config["auth.max_failures"],
+                           lockout_minutes=ctx.config["auth.lockout_minutes"],
+                           offline_grace_days=ctx.config["auth.offline_grace_days"])
+
+
 def run_gui(ctx) -> int:
     """Start the Qt application and block until the main window closes."""
     from counter_app.ui.application import create_application
@@ -29,7 +37,11 @@ def run_gui(ctx) -> int:
     journal = open_journal(ctx)
     log.info("GUI starting (demo=%s)", ctx.demo)
     try:
-        window = MainWindow(journal, demo=ctx.demo)
+        operators = operator_service(ctx, journal)
+        if ctx.demo:
+            seed_demo_accounts(operators)
+        window = MainWindow(journal, operators, demo=ctx.demo,
+                            idle_lock_s=ctx.config["ui.idle_lock_s"])
         window.show()
         return app.exec()
     finally:

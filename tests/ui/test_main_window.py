@@ -1,4 +1,4 @@
-"""Ensure the main window opens on a journal with the bundled CJK font, and the demo starts."""
+"""Ensure the main window logs in, refuses wrong passwords, locks when idle, and the demo starts."""
 
 from __future__ import annotations
 
@@ -8,8 +8,11 @@ import sys
 import time
 
 import pytest
+from PySide6.QtCore import Qt
 
 from counter_app.journal import Journal
+from counter_app.operators import OperatorService
+from counter_app.operators.accounts import seed_demo_accounts
 
 
 @pytest.fixture
@@ -19,19 +22,74 @@ def journal(data_dir):
     j.close()
 
 
-def test_main_window_shows_the_journal_state(qtbot, journal):
-    from counter_app.ui.application import create_application, load_bundled_font
+@pytest.fixture
+def window(qtbot, journal):
+    from counter_app.ui.application import create_application
     from counter_app.ui.main_window import MainWindow
 
-    app = create_application([])
-    assert load_bundled_font() == "Noto Sans SC"
-    assert "Noto Sans SC" in app.font().families()
-    journal.append("case.opened", {}, operator="op", case_id="c")
-    window = MainWindow(journal, demo=True)
-    qtbot.addWidget(window)
-    window.show()
+    create_application([])
+    operators = OperatorService(journal, max_failures=3)
+    seed_demo_accounts(operators)
+    win = MainWindow(journal, operators, demo=True, idle_lock_s=1)
+    qtbot.addWidget(win)
+    win.show()
+    return win
+
+
+def log_in(qtbot, window, user, password):
+    page = window.login_page
+    page.operator_id.clear()
+    qtbot.keyClicks(page.operator_id, user)
+    qtbot.keyClicks(page.password, password)
+    qtbot.keyClick(page.password, Qt.Key.Key_Return)
+
+
+def test_bundled_font_is_the_application_font(window):
+    from PySide6.QtWidgets import QApplication
+    assert "Noto Sans SC" in QApplication.instance().font().families()
     assert window.windowTitle() == "婚姻登记窗口客户端（演示模式）"
-    assert window.status_label.text() == "本机日志：1 条记录，已加密保存"
+
+
+def test_login_with_the_keyboard_reaches_home(qtbot, window, journal):
+    log_in(qtbot, window, "demo", "demo")
+    qtbot.waitUntil(lambda: window.stack.currentWidget() is window.home_page, timeout=5000)
+    assert window.home_page.greeting.text() == "演示登记员，您好"
+    assert "已加密保存" in window.home_page.status_label.text()
+    assert [e.kind for e in journal.entries()][-1] == "operator.login_succeeded"
+
+
+def test_wrong_password_says_so_and_stays(qtbot, window):
+    log_in(qtbot, window, "demo", "nope")
+    qtbot.waitUntil(lambda: "不正确" in window.login_page.message.text(), timeout=5000)
+    assert window.stack.currentWidget() is window.login_page
+    assert window.login_page.password.text() == ""
+
+
+def test_empty_fields_are_explained(qtbot, window):
+    qtbot.keyClick(window.login_page.operator_id, Qt.Key.Key_Return)
+    assert window.login_page.message.text() == "请输入工号和密码。"
+
+
+def test_double_enter_logs_in_once(qtbot, window, journal):
+    page = window.login_page
+    qtbot.keyClicks(page.operator_id, "demo")
+    qtbot.keyClicks(page.password, "demo")
+    page.submit()
+    page.submit()
+    qtbot.waitUntil(lambda: window.stack.currentWidget() is window.home_page, timeout=5000)
+    assert [e.kind for e in journal.entries()].count("operator.login_succeeded") == 1
+
+
+def test_idle_screen_locks_and_unlocks_for_the_same_operator(qtbot, window):
+    log_in(qtbot, window, "demo", "demo")
+    qtbot.waitUntil(lambda: window.stack.currentWidget() is window.home_page, timeout=5000)
+    qtbot.waitUntil(lambda: window.stack.currentWidget() is window.login_page, timeout=5000)
+    page = window.login_page
+    assert page.title.text() == "屏幕已锁定，请输入密码解锁"
+    assert page.operator_id.text() == "demo" and page.operator_id.isReadOnly()
+    qtbot.keyClicks(page.password, "demo")
+    qtbot.keyClick(page.password, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: window.stack.currentWidget() is window.home_page, timeout=5000)
 
 
 def test_demo_mode_starts_and_keeps_running(tmp_path):
@@ -44,9 +102,11 @@ def test_demo_mode_starts_and_keeps_running(tmp_path):
         while not (tmp_path / "journal.db").exists() and time.monotonic() < deadline:
             assert proc.poll() is None, proc.communicate()
             time.sleep(0.1)
-        time.sleep(1.0)
+        time.sleep(1.5)
         assert proc.poll() is None, proc.communicate()
-        assert (tmp_path / "journal.db").exists()
     finally:
         proc.terminate()
         proc.wait(timeout=10)
+    with Journal.open(tmp_path, key_store="file") as journal:
+        accounts = journal.query("SELECT operator_id FROM operators ORDER BY operator_id")
+    assert [a["operator_id"] for a in accounts] == ["boss", "demo", "tech"]
