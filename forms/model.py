@@ -62,6 +62,9 @@ class Item:
     required: bool = False
     fmt: str = ""                # "" | date | choice
     choices: tuple[str, ...] = ()
+    #: Printed on the blank already (certificate labels): shown in the preview and the PDF
+    #: copy, never sent to the certificate printer.
+    preprinted: bool = False
 
 
 @dataclass(frozen=True)
@@ -158,7 +161,8 @@ def _item(spec: dict[str, Any], kind: str) -> Item:
                 size=float(spec.get("size", 10.5)), align=spec.get("align", "left"),
                 bold=bool(spec.get("bold", False)), border=bool(spec.get("border", False)),
                 required=bool(spec.get("required", False)), fmt=spec.get("format", ""),
-                choices=tuple(spec.get("choices", ())))
+                choices=tuple(spec.get("choices", ())),
+                preprinted=bool(spec.get("preprinted", False)))
 
 
 def _table(spec: dict[str, Any]) -> list[Item]:
@@ -166,6 +170,7 @@ def _table(spec: dict[str, Any]) -> list[Item]:
     left, top, width = float(spec["left"]), float(spec["top"]), float(spec["width"])
     row_h, label_w = float(spec.get("row_height", 10)), float(spec.get("label_width", 30))
     columns, size = int(spec.get("columns", 1)), float(spec.get("size", 10.5))
+    preprinted = bool(spec.get("preprinted_labels", False))
     pair_w = width / columns
     items: list[Item] = []
     col, y = 0, top
@@ -178,11 +183,11 @@ def _table(spec: dict[str, Any]) -> list[Item]:
         lw = float(cell.get("label_width", label_w))
         h = row_h * rows
         items.append(Item("label", Box(x, y, lw, h), text=cell["label"], size=size,
-                          align="center", border=True))
+                          align="center", border=not preprinted, preprinted=preprinted))
         items.append(Item("cell" if "text" in cell else "value",
                           Box(x + lw, y, pair_w * span - lw, h), text=cell.get("text", ""),
                           key=cell.get("key", ""), size=float(cell.get("size", size)),
-                          border=True, required=bool(cell.get("required", False)),
+                          border=not preprinted, required=bool(cell.get("required", False)),
                           fmt=cell.get("format", ""), choices=tuple(cell.get("choices", ()))))
         col += span
         if rows > 1 or col >= columns:

@@ -13,7 +13,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from PySide6.QtCore import QPointF, QRectF, Qt
-from PySide6.QtGui import QColor, QFontMetricsF, QImage, QPainter, QPainterPath, QPen
+from PySide6.QtGui import (QColor, QImage, QPainter, QPainterPath, QPen, QTextLayout,
+                           QTextOption)
 
 from forms import fonts
 from forms.model import Box, FormData, FormDefinition, Item, fill_template, format_value
@@ -41,9 +42,10 @@ class Calibration:
 
 @dataclass
 class PaintRecord:
-    """What a paint pass drew, in order: the texts (for the PDF text-layer fix-up)."""
+    """What a paint pass drew, in drawing order, for the PDF text-layer fix-up: per glyph
+    run the bundled font's index and (glyph index, character) pairs, after shaping."""
 
-    texts: list[str] = field(default_factory=list)
+    runs: list[tuple[int, list[tuple[int, str]]]] = field(default_factory=list)
 
 
 class _Mapper:
@@ -72,15 +74,17 @@ class _Mapper:
 
 def paint_page(painter: QPainter, form: FormDefinition, data: FormData,
                calibration: Calibration | None = None,
-               record: PaintRecord | None = None) -> PaintRecord:
+               record: PaintRecord | None = None, *, on_blank: bool = False) -> PaintRecord:
     """Paint one page of ``form`` filled with ``data`` on the painter's device.
 
     The page origin is the device's (0, 0): QPdfWriter with zero margins, a QImage, or a
     QPrinter in full-page mode. Raises MissingGlyphError before drawing anything if a text
-    has a character no bundled font covers.
+    has a character no bundled font covers. ``on_blank`` leaves out what the pre-printed
+    certificate blank already carries (labels, frames).
     """
     record = record if record is not None else PaintRecord()
-    texts = [(item, _item_text(item, data)) for item in form.items]
+    texts = [(item, _item_text(item, data)) for item in form.items
+             if not (on_blank and item.preprinted)]
     for item, text in texts:
         fonts.check_coverage(text, f"{form.title}的“{item.key or item.text[:8]}”")
     mapper = _Mapper(painter, calibration or Calibration())
@@ -88,9 +92,7 @@ def paint_page(painter: QPainter, form: FormDefinition, data: FormData,
     painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
     painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform, True)
     for item, text in texts:
-        _paint_item(painter, mapper, item, text, data)
-        if text:
-            record.texts.append(text)
+        _paint_item(painter, mapper, item, text, data, record)
     painter.restore()
     return record
 
@@ -109,7 +111,7 @@ def _item_text(item: Item, data: FormData) -> str:
 
 
 def _paint_item(painter: QPainter, mapper: _Mapper, item: Item, text: str,
-                data: FormData) -> None:
+                data: FormData, record: PaintRecord) -> None:
     rect = mapper.rect(item.box)
     painter.setPen(QPen(QColor("black"), mapper.pen_width(0.25)))
     if item.kind == "line":
@@ -118,36 +120,84 @@ def _paint_item(painter: QPainter, mapper: _Mapper, item: Item, text: str,
     if item.border or item.kind == "rect":
         painter.drawRect(rect)
     if item.kind in ("image", "signature", "fingerprint"):
-        _paint_slot(painter, mapper, item, rect, data)
+        _paint_slot(painter, mapper, item, rect, data, record)
         return
     if text:
-        _paint_text(painter, mapper, item, rect, text)
+        _paint_text(painter, mapper, item, rect, text, record)
 
 
-def _paint_text(painter: QPainter, mapper: _Mapper, item: Item, rect: QRectF, text: str) -> None:
+def _paint_text(painter: QPainter, mapper: _Mapper, item: Item, rect: QRectF, text: str,
+                record: PaintRecord) -> None:
     pad = _PAD_MM * mapper.px_x
     inner = rect.adjusted(pad, pad * 0.5, -pad, -pad * 0.5)
+    text = text.replace("\n", "\u2028")  # QTextLayout breaks lines at LINE SEPARATOR only
     wrap = item.kind in ("paragraph", "value", "cell")
-    flags = _ALIGN.get(item.align, Qt.AlignmentFlag.AlignLeft)
-    flags |= Qt.AlignmentFlag.AlignTop if item.kind == "paragraph" else Qt.AlignmentFlag.AlignVCenter
-    if wrap:
-        flags |= Qt.TextFlag.TextWordWrap
     size = item.size * mapper.cal.scale_y
-    font = fonts.form_font(size, item.bold)
     # Shrink long values until they fit their box rather than spill over other fields; the
     # steps are fixed, so every device picks the same size.
-    while size > 5.0:
-        font = fonts.form_font(size, item.bold)
-        needed = QFontMetricsF(font, painter.device()).boundingRect(inner, int(flags), text)
-        if needed.height() <= inner.height() + 0.5 and needed.width() <= inner.width() + 0.5:
+    while True:
+        layout, height = _layout(painter, text, fonts.form_font(size, item.bold), inner.width(),
+                                 item.align, wrap)
+        if height <= inner.height() + 0.5 or size <= 5.0:
             break
         size -= 0.5
-    painter.setFont(font)
-    painter.drawText(inner, int(flags), text)
+    top = inner.top() if item.kind == "paragraph" else inner.top() + (inner.height() - height) / 2
+    layout.draw(painter, QPointF(inner.left(), top))
+    _record_runs(record, layout, text)
+
+
+def _layout(painter: QPainter, text: str, font, width: float, align: str,
+            wrap: bool) -> tuple[QTextLayout, float]:
+    """Lay ``text`` out in lines of ``width`` device pixels; return it and its height."""
+    layout = QTextLayout(text, font, painter.device())
+    option = QTextOption(_ALIGN.get(align, Qt.AlignmentFlag.AlignLeft))
+    option.setWrapMode(QTextOption.WrapMode.WrapAtWordBoundaryOrAnywhere if wrap
+                       else QTextOption.WrapMode.NoWrap)
+    layout.setTextOption(option)
+    layout.setCacheEnabled(True)
+    height = 0.0
+    layout.beginLayout()
+    while True:
+        line = layout.createLine()
+        if not line.isValid():
+            break
+        line.setLineWidth(width)
+        line.setPosition(QPointF(0, height))
+        height += line.height()
+    layout.endLayout()
+    if not wrap and layout.lineCount():
+        height = max(height, layout.lineAt(0).height())
+    return layout, height
+
+
+def _record_runs(record: PaintRecord, layout: QTextLayout, text: str) -> None:
+    """Record each line's glyph runs with the characters they draw.
+
+    Qt's string indexes are not filled in by the bindings, so a run's glyphs are paired with
+    the line's characters that fall to the same font, in order, when the counts agree (CJK
+    has no ligatures); otherwise by the font's cmap, and unmatched glyphs get "".
+    """
+    units = text.encode("utf-16-le")
+    family_index = {name: i for i, name in enumerate(fonts.families())}
+    flags = QTextLayout.GlyphRunRetrievalFlag.RetrieveGlyphIndexes
+    for n in range(layout.lineCount()):
+        line = layout.lineAt(n)
+        start, length = line.textStart(), line.textLength()
+        line_text = units[2 * start:2 * (start + length)].decode("utf-16-le", "replace")
+        for run in layout.glyphRuns(start, length, flags):
+            index = family_index.get(run.rawFont().familyName())
+            if index is None:
+                continue
+            glyphs = [int(g) for g in run.glyphIndexes()]
+            chars = [c for c in line_text if fonts.font_index_for(c) == index]
+            if len(chars) != len(glyphs):
+                by_glyph = {fonts.glyph_index(index, c): c for c in line_text}
+                chars = [by_glyph.get(g, "") for g in glyphs]
+            record.runs.append((index, list(zip(glyphs, chars))))
 
 
 def _paint_slot(painter: QPainter, mapper: _Mapper, item: Item, rect: QRectF,
-                data: FormData) -> None:
+                data: FormData, record: PaintRecord) -> None:
     strokes = data.strokes.get(item.key)
     if strokes:
         _paint_strokes(painter, mapper, item.box, strokes)
@@ -157,10 +207,10 @@ def _paint_slot(painter: QPainter, mapper: _Mapper, item: Item, rect: QRectF,
     if image.isNull():
         if not item.border:
             return
-        painter.setFont(fonts.form_font(8 * mapper.cal.scale_y))
         painter.setPen(QColor(150, 150, 150))
-        painter.drawText(rect, int(Qt.AlignmentFlag.AlignCenter),
-                         item.text or _SLOT_LABELS[item.kind])
+        label = Item("text", item.box, text=item.text or _SLOT_LABELS[item.kind], size=8,
+                     align="center")
+        _paint_text(painter, mapper, label, rect, label.text, record)
         return
     scaled = image.size().scaled(rect.size().toSize(), Qt.AspectRatioMode.KeepAspectRatio)
     target = QRectF(0, 0, scaled.width(), scaled.height())

@@ -79,7 +79,7 @@ def render_pdf(pages: Sequence[Page], title: str, *, pdfa: bool = True,
     painter.end()
     buffer.close()
     raw = _fix_dates(bytes(buffer.data()))
-    return fix_text_layer(raw, record.texts)
+    return fix_text_layer(raw, record.runs)
 
 
 def render_image(form: FormDefinition, data: FormData, dpi: int = 100,
@@ -121,27 +121,29 @@ def _fix_dates(raw: bytes) -> bytes:
                   lambda m: same_length(m, b"2000-01-01T00:00:00+00:00"), raw)
 
 
-def fix_text_layer(raw: bytes, drawn_texts: Sequence[str]) -> bytes:
-    """Correct each embedded font's ToUnicode map and return the rewritten PDF.
+def fix_text_layer(raw: bytes, runs: Sequence[tuple[int, list[tuple[int, str]]]]) -> bytes:
+    """Rewrite each embedded font's ToUnicode map from what was drawn; return the new PDF.
 
-    Two Qt shortcomings are repaired: characters beyond U+FFFF get no entry, and a glyph
-    shared by a CJK radical and an ideograph (人 and ⼈ U+2F08) maps to the radical, so
-    "本人" would be extracted as "本⼈". Unmapped glyphs are matched with the drawn characters
-    beyond U+FFFF in first-use order (the count must agree); shared glyphs are resolved to
-    the character that was actually drawn, compared by glyph index.
+    Qt's maps have two faults: characters beyond U+FFFF get no entry, and a glyph shared by
+    a CJK radical and an ideograph (人 and ⼈ U+2F08) maps to the radical, so "本人" would be
+    extracted as "本⼈"; glyphs chosen by shaping (Noto's digit alternates in an ID number)
+    get no entry either. Qt numbers each font's glyphs in the order they are first drawn; the
+    painter recorded the shaped glyph runs, so CID k is the k-th distinct glyph drawn. Every
+    entry Qt did write is checked against that before the map is replaced.
     """
     from pypdf import PdfReader, PdfWriter
     from pypdf.generic import NameObject, StreamObject
 
     writer = PdfWriter(clone_from=PdfReader(io.BytesIO(raw)))
-    drawn = _drawn_by_font(drawn_texts)
+    order = _glyph_order(runs)
     for font in _document_fonts(writer):
-        index = _font_index(str(font.get("/BaseFont", "")))
+        base = str(font.get("/BaseFont", ""))
+        index = _font_index(base)
         if index is None:
             continue
-        chars = drawn.get(index, [])
-        mapping = _parse_cmap(font["/ToUnicode"].get_object().get_data().decode("latin-1"))
-        _repair(mapping, chars, index, _glyph_count(font), str(font.get("/BaseFont")))
+        qt_map = _parse_cmap(font["/ToUnicode"].get_object().get_data().decode("latin-1"))
+        mapping = _verified_mapping(qt_map, order.get(index, []), index,
+                                    _glyph_count(font), base)
         stream = StreamObject()
         stream.set_data(_write_cmap(mapping).encode("ascii"))
         font[NameObject("/ToUnicode")] = writer._add_object(stream)
@@ -150,21 +152,37 @@ def fix_text_layer(raw: bytes, drawn_texts: Sequence[str]) -> bytes:
     return out.getvalue()
 
 
-def _repair(mapping: dict[int, str], chars: list[str], index: int, count: int,
-            base: str) -> None:
-    by_glyph = {fonts.glyph_index(index, c): c for c in chars}
-    for cid, text in list(mapping.items()):
-        if len(text) == 1 and text not in chars:
-            actual = by_glyph.get(fonts.glyph_index(index, text))
-            if actual is not None:
-                mapping[cid] = actual
-    unmapped = [cid for cid in range(1, count) if cid not in mapping]
-    smp = [c for c in chars if ord(c) > 0xFFFF]
-    if len(unmapped) != len(smp):
-        raise FormError("生成 PDF 时文字层无法校验，请联系技术人员。",
-                        detail=f"{base}: {len(unmapped)} unmapped CIDs, {len(smp)} SMP chars",
-                        code="forms.pdf_text_layer")
-    mapping.update(zip(unmapped, smp))
+def _glyph_order(runs) -> dict[int, list[tuple[int, str]]]:
+    """Per font, the distinct (glyph, character) pairs in first-use order (CID 1, 2, ...)."""
+    order: dict[int, list[tuple[int, str]]] = {}
+    seen: dict[int, set[int]] = {}
+    for index, pairs in runs:
+        glyphs = seen.setdefault(index, {0})
+        for glyph, char in pairs:
+            if glyph not in glyphs:
+                glyphs.add(glyph)
+                order.setdefault(index, []).append((glyph, char))
+    return order
+
+
+def _verified_mapping(qt_map: dict[int, str], order: list[tuple[int, str]], index: int,
+                      count: int, base: str) -> dict[int, str]:
+    def fail(why: str) -> FormError:
+        return FormError("生成 PDF 时文字层无法校验，请联系技术人员。", detail=f"{base}: {why}",
+                         code="forms.pdf_text_layer")
+
+    if len(order) != count - 1:
+        raise fail(f"{count - 1} glyphs embedded, {len(order)} drawn")
+    mapping: dict[int, str] = {}
+    for cid, (glyph, char) in enumerate(order, start=1):
+        written = qt_map.get(cid)
+        if written and len(written) == 1 and fonts.glyph_index(index, written) != glyph:
+            raise fail(f"CID {cid}: Qt wrote U+{ord(written):04X}, drawn glyph {glyph}")
+        if char and not char.isspace():
+            mapping[cid] = char
+        elif written:
+            mapping[cid] = written
+    return mapping
 
 
 def _parse_cmap(cmap: str) -> dict[int, str]:
@@ -208,20 +226,6 @@ def _decode_utf16(hex_text: str) -> str:
 def _font_index(base_font: str) -> int | None:
     stem = base_font.lstrip("/").split("+")[-1]
     return fonts.FONT_PS_NAMES.index(stem) if stem in fonts.FONT_PS_NAMES else None
-
-
-def _drawn_by_font(texts: Sequence[str]) -> dict[int, list[str]]:
-    """For each bundled font, the distinct characters it drew, in first-use order."""
-    order: dict[int, list[str]] = {}
-    for text in texts:
-        for char in text:
-            index = fonts.font_index_for(char)
-            if index is None:
-                continue
-            chars = order.setdefault(index, [])
-            if char not in chars:
-                chars.append(char)
-    return order
 
 
 def _document_fonts(writer) -> list:

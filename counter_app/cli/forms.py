@@ -1,0 +1,44 @@
+"""``counter-app forms list`` and ``counter-app forms render FORM_ID --case CASE.json --out OUT.pdf``."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from counter_app.cli import EXIT_OK, Context
+from counter_app.errors import CounterAppError
+
+
+def register(sub) -> None:
+    p = sub.add_parser("forms", help="list the statutory forms or render one to PDF")
+    fsub = p.add_subparsers(dest="forms_command", required=True, metavar="ACTION")
+    lst = fsub.add_parser("list", help="every form id, version and title")
+    lst.set_defaults(func=run_list)
+    render = fsub.add_parser("render", help="fill a form from a case file and write a PDF")
+    render.add_argument("form_id", metavar="FORM_ID")
+    render.add_argument("--case", type=Path, required=True, metavar="CASE.json")
+    render.add_argument("--out", type=Path, required=True, metavar="OUT.pdf")
+    render.add_argument("--version", type=int, default=None, help="form version (default newest)")
+    render.set_defaults(func=run_render)
+
+
+def run_list(args, ctx: Context) -> int:
+    from forms.model import available_forms, load_form
+
+    for form_id, version in available_forms():
+        form = load_form(form_id, version)
+        per = "每方一页" if form.per_party else ""
+        print(f"{form_id}\tv{version}\t{form.paper}\t{form.title}\t{per}".rstrip())
+    return EXIT_OK
+
+
+def run_render(args, ctx: Context) -> int:
+    from forms.render import render_case_pdf
+
+    pdf = render_case_pdf(args.form_id, args.case, version=args.version)
+    try:
+        args.out.write_bytes(pdf)
+    except OSError as err:
+        raise CounterAppError(f"无法写入文件 {args.out}：{err.strerror}",
+                              code="forms.write_failed") from None
+    print(f"{args.out}\t{len(pdf)} bytes")
+    return EXIT_OK

@@ -1,0 +1,182 @@
+"""From a case file (the rules-check CASE.json plus form fields) to the values of each form.
+
+The rules part is validated by ``counter_app.rules.caseinput.parse_case`` (docs/rules.md); the
+extra fields forms need (names, addresses, occupation, photos by path, certificate numbers,
+the agreement summary, ...) are described in docs/forms.md. Values are flat dotted keys
+(``man.name``, ``certificate.number``) that the form definitions name; for forms filled once
+per party, ``party.*`` is the party the page is for.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from counter_app.domain.ethnicity import lookup as lookup_ethnicity
+from counter_app.rules.calendar import divorce_periods
+from counter_app.rules.caseinput import ITEM_ZH, CaseInput, parse_case
+from forms.model import FormData, FormDefinition, FormError
+
+SEX_ZH = {"male": "男", "female": "女"}
+ID_TYPE_ZH = {"resident": "居民身份证", "hmt_residence_permit": "港澳台居民居住证",
+              "foreign_permanent": "外国人永久居留身份证", "passport": "护照",
+              "hk_macau_permit": "港澳居民来往内地通行证", "taiwan_permit": "台湾居民来往大陆通行证"}
+MARITAL_ZH = {"unmarried": "未婚", "divorced": "离婚", "widowed": "丧偶", "married": "有配偶"}
+#: A few ISO 3166 alpha-3 codes written in Chinese; others are printed as the code.
+NATIONALITY_ZH = {"CHN": "中国", "USA": "美国", "JPN": "日本", "KOR": "韩国", "GBR": "英国",
+                  "FRA": "法国", "DEU": "德国", "CAN": "加拿大", "AUS": "澳大利亚",
+                  "RUS": "俄罗斯", "SGP": "新加坡", "MYS": "马来西亚", "VNM": "越南",
+                  "THA": "泰国", "PHL": "菲律宾", "IND": "印度", "PAK": "巴基斯坦"}
+
+
+class CaseFileError(FormError):
+    """The case file cannot be read or a form field in it is malformed."""
+
+    code = "forms.bad_case"
+
+
+def load_case(path: Path) -> tuple[dict[str, Any], CaseInput]:
+    """Read CASE.json; return the raw object and the validated rules part."""
+    try:
+        raw = json.loads(Path(path).read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise CaseFileError(f"找不到案件文件：{path}") from None
+    except (UnicodeDecodeError, json.JSONDecodeError) as err:
+        raise CaseFileError(f"案件文件不是有效的 UTF-8 JSON：{path}", detail=str(err)) from None
+    case = parse_case(raw)
+    forms = raw.get("forms", {})
+    if not isinstance(forms, dict):
+        raise CaseFileError("案件文件字段 forms 应为 JSON 对象。")
+    return raw, case
+
+
+def case_values(raw: dict[str, Any], case: CaseInput) -> dict[str, Any]:
+    """Every value any form may show, as flat dotted keys."""
+    forms = raw.get("forms", {})
+    values: dict[str, Any] = {"case.item": ITEM_ZH[case.item], "case.date": case.date.isoformat(),
+                              "office.name": forms.get("office_name") or case.office.name,
+                              "office.code": case.office.code}
+    for index, applicant in enumerate(case.parties):
+        values.update(_party_values(applicant, raw["parties"][index]))
+    for key, value in _flatten(forms).items():
+        values.setdefault(key, value)
+    if case.divorce.get("receipt_date"):
+        periods = divorce_periods(case.divorce["receipt_date"])
+        values.update({"divorce.receipt_date": periods.receipt_date.isoformat(),
+                       "divorce.withdrawal_deadline": periods.withdrawal_deadline.isoformat(),
+                       "divorce.issuance_from": periods.issuance_from.isoformat(),
+                       "divorce.issuance_until": periods.issuance_until.isoformat()})
+        values["divorce.issuance_window"] = (f"{_zh_date(values['divorce.issuance_from'])}至"
+                                             f"{_zh_date(values['divorce.issuance_until'])}")
+    names = [values.get(f"{a.role}.name", "") for a in case.parties]
+    values["case.addressees"] = "、".join(n for n in names if n)
+    _withdrawal_values(values, forms.get("withdrawal", {}))
+    cert = forms.get("certificate", {})
+    values["certificate.kind_zh"] = "离婚证" if cert.get("kind") == "divorce" else "结婚证"
+    values["certificate.cause_zh"] = {"lost": "遗失", "damaged": "损毁"}.get(
+        cert.get("cause", ""), "")
+    if cert.get("reissue"):
+        values["certificate.remark"] = reissue_remark(raw, cert)
+        # A reissued certificate keeps the original registration date (law.md §4).
+        values["certificate.registration_date"] = cert.get("original_registration_date")
+    return values
+
+
+def _withdrawal_values(values: dict[str, Any], withdrawal: dict[str, Any]) -> None:
+    role = withdrawal.get("party")
+    if role not in ("man", "woman"):
+        return
+    other = "woman" if role == "man" else "man"
+    values["withdrawal.name"] = values.get(f"{role}.name", "")
+    values["withdrawal.id_number"] = values.get(f"{role}.id_number", "")
+    values["withdrawal.other_name"] = values.get(f"{other}.name", "")
+
+
+def reissue_remark(raw: dict[str, Any], cert: dict[str, Any]) -> str:
+    """The 备注 of a reissued certificate: "结婚证遗失(损毁)，补发此证。2026年11月22日"."""
+    kind = "离婚证" if cert.get("kind") == "divorce" else "结婚证"
+    cause = {"lost": "遗失", "damaged": "损毁"}.get(cert.get("cause", ""), "遗失(损毁)")
+    when = _zh_date(cert.get("reissue_date") or raw["date"])
+    return f"{kind}{cause}，补发此证。{when}"
+
+
+def _zh_date(text: str) -> str:
+    day = date.fromisoformat(text)
+    return f"{day.year}年{day.month:02d}月{day.day:02d}日"
+
+
+def _party_values(applicant, raw: dict[str, Any]) -> dict[str, Any]:
+    party = applicant.party
+    ethnicity = party.ethnicity or raw.get("ethnicity") or ""
+    if ethnicity and str(ethnicity).isdigit():
+        ethnicity = lookup_ethnicity(str(ethnicity)).display_name
+    role = applicant.role
+    out = {"name": party.name or raw.get("name", ""), "sex": SEX_ZH[party.sex],
+           "birth_date": party.birth_date.isoformat(), "id_type": ID_TYPE_ZH[party.id_type],
+           "id_number": party.id_number, "ethnicity": ethnicity,
+           "nationality": NATIONALITY_ZH.get(party.nationality, party.nationality),
+           "marital_status": MARITAL_ZH.get(raw.get("marital_status", ""), ""),
+           "occupation": raw.get("occupation", ""), "education": raw.get("education", ""),
+           "address": raw.get("address", ""), "phone": raw.get("phone", "")}
+    return {f"{role}.{key}": value for key, value in out.items()}
+
+
+def _flatten(obj: dict[str, Any], prefix: str = "") -> dict[str, Any]:
+    flat: dict[str, Any] = {}
+    for key, value in obj.items():
+        name = f"{prefix}{key}"
+        if isinstance(value, dict):
+            flat.update(_flatten(value, name + "."))
+        else:
+            flat[name] = value
+    return flat
+
+
+def _images(raw: dict[str, Any], base_dir: Path) -> dict[str, bytes]:
+    """Photos, scans, signature and fingerprint images named by path in the case file."""
+    found: dict[str, str] = {}
+    for party in raw["parties"]:
+        if party.get("photo"):
+            found[f"{party['role']}.photo"] = party["photo"]
+    forms = raw.get("forms", {})
+    for key in ("joint_photo",):
+        if forms.get(key):
+            found[key] = forms[key]
+    if forms.get("agreement", {}).get("scan"):
+        found["agreement.scan"] = forms["agreement"]["scan"]
+    for group in ("signatures", "fingerprints"):
+        for who, path in forms.get(group, {}).items():
+            found[f"{group[:-1]}.{who}"] = path
+    images = {}
+    for key, rel in found.items():
+        path = (base_dir / rel) if not Path(rel).is_absolute() else Path(rel)
+        try:
+            images[key] = path.read_bytes()
+        except OSError:
+            raise CaseFileError(f"案件文件中的图片 {key} 找不到或无法读取：{rel}") from None
+    return images
+
+
+def pages_for(form: FormDefinition, raw: dict[str, Any], case: CaseInput,
+              base_dir: Path) -> list[tuple[FormDefinition, FormData]]:
+    """The pages of ``form`` for this case: one, or the man's then the woman's."""
+    values, images = case_values(raw, case), _images(raw, base_dir)
+    if not form.per_party:
+        return [(form, FormData(values, images))]
+    pages = []
+    for role in [a.role for a in case.parties]:
+        page_values = dict(values)
+        page_values.update({f"party.{k.split('.', 1)[1]}": v for k, v in values.items()
+                            if k.startswith(f"{role}.")})
+        page_values["party.role"] = {"man": "男方", "woman": "女方"}.get(role, "申请人")
+        other = {"man": "woman", "woman": "man"}.get(role, "")
+        page_values["party.other_name"] = values.get(f"{other}.name", "")
+        page_images = dict(images)
+        for suffix in ("photo", "signature", "fingerprint"):
+            key = f"{role}.photo" if suffix == "photo" else f"{suffix}.{role}"
+            if key in images:
+                page_images[f"party.{suffix}"] = images[key]
+        pages.append((form, FormData(page_values, page_images)))
+    return pages
