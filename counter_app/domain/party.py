@@ -1,0 +1,97 @@
+"""Parties to a registration: who they are and what was recorded about them (pure).
+
+A :class:`Party` is a person as their identity document and hukou describe them. An
+:class:`Applicant` is a party in one case: their role there and what the registrar recorded
+(the 联网核对 marital-status result, voluntariness, the kinship declaration).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from counter_app.domain.idnumber import ID_TYPES
+
+LONG_TERM = "long-term"  # 长期 validity on an ID card
+
+ROLES = ("man", "woman", "applicant")
+SEXES = ("male", "female")
+MARITAL_CHECKS = ("unmarried", "married", "divorced", "widowed", "unchecked")
+
+#: Document kinds held by people who are not mainland residents.
+HMT_ID_TYPES = ("hmt_residence_permit", "hk_macau_permit", "taiwan_permit")
+FOREIGN_ID_TYPES = ("foreign_permanent",)
+
+ROLE_ZH = {"man": "男方", "woman": "女方", "applicant": "申请人"}
+ID_TYPE_ZH = {
+    "resident": "居民身份证",
+    "hmt_residence_permit": "港澳台居民居住证",
+    "foreign_permanent": "外国人永久居留身份证",
+    "passport": "护照",
+    "hk_macau_permit": "港澳居民来往内地通行证",
+    "taiwan_permit": "台湾居民来往大陆通行证",
+}
+
+
+@dataclass(frozen=True)
+class Party:
+    """A person as their documents describe them."""
+
+    sex: str  # "male" | "female"
+    birth_date: date
+    id_type: str  # one of counter_app.domain.idnumber.ID_TYPES
+    id_number: str
+    id_valid_until: date | str  # a date, or LONG_TERM
+    nationality: str  # ISO 3166-1 alpha-3, "CHN" for Chinese citizens
+    hukou_region_code: str | None = None  # GB/T 2260, 6 digits; None when not a mainland resident
+    residence_permit_region_code: str | None = None  # where a 居住证 was issued
+    serviceman: bool = False  # 现役军人
+    name: str = ""
+    ethnicity: str | None = None  # GB/T 3304 code (see counter_app.domain.ethnicity)
+
+    def __post_init__(self) -> None:
+        assert self.sex in SEXES, self.sex
+        assert self.id_type in ID_TYPES, self.id_type
+
+    @property
+    def category(self) -> str:
+        """``mainland``, ``hmt`` (HK/Macau/Taiwan), ``overseas_chinese`` or ``foreign``."""
+        if self.id_type == "resident":
+            return "mainland"
+        if self.id_type in HMT_ID_TYPES:
+            return "hmt"
+        if self.id_type == "passport" and self.nationality == "CHN":
+            return "overseas_chinese"
+        return "foreign"
+
+    @property
+    def is_mainland_resident(self) -> bool:
+        return self.category == "mainland"
+
+    def age_on(self, day: date) -> int:
+        """Completed years on ``day``; the birthday itself counts."""
+        before_birthday = (day.month, day.day) < (self.birth_date.month, self.birth_date.day)
+        return day.year - self.birth_date.year - int(before_birthday)
+
+    def document_valid_on(self, day: date) -> bool:
+        """True when the identity document is valid on ``day`` (its last day included)."""
+        return self.id_valid_until == LONG_TERM or day <= self.id_valid_until  # type: ignore[operator]
+
+
+@dataclass(frozen=True)
+class Applicant:
+    """A party in one case, with what the registrar recorded for that case."""
+
+    role: str  # "man" | "woman" | "applicant"
+    party: Party
+    marital_status_check: str = "unchecked"  # recorded 联网核对 result
+    voluntary: bool | None = None  # registrar's record of free will (None: not recorded)
+    kinship_declared_none: bool | None = None  # signed declaration of no prohibited kinship
+
+    def __post_init__(self) -> None:
+        assert self.role in ROLES, self.role
+        assert self.marital_status_check in MARITAL_CHECKS, self.marital_status_check
+
+    @property
+    def role_zh(self) -> str:
+        return ROLE_ZH[self.role]
