@@ -1,0 +1,127 @@
+"""The polling loop: reads the reader on its own thread and reports what happened as events.
+
+"No card" is the normal state and produces nothing. A new card produces one
+:class:`CardInserted` (the same card lying on the reader is not reported again); its
+removal a :class:`CardLeft`; failures a :class:`ReaderProblem` (with the typed error), after
+which polling continues. An unplugged reader is reopened with a back-off, so plugging it
+back in just works. The GUI turns these callbacks into queued Qt signals.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from drivers.base import DeviceError, DeviceNotFound
+from drivers.idcard.interface import CardRead, IdCardReader
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class CardInserted:
+    """A card was read. ``read.record`` is the parsed record."""
+
+    read: CardRead
+
+
+@dataclass(frozen=True)
+class CardLeft:
+    """The card that was read is no longer on the reader."""
+
+
+@dataclass(frozen=True)
+class ReaderProblem:
+    """Reading failed; ``error.message_zh`` tells the registrar what to do."""
+
+    error: DeviceError
+
+
+Event = CardInserted | CardLeft | ReaderProblem
+
+
+class CardPoller:
+    """Poll ``open_reader()`` every ``interval`` seconds on a background thread.
+
+    ``open_reader`` is a factory so the poller can reopen the port after an unplug.
+    ``on_event`` is called on the poller thread; it must not touch widgets directly.
+    """
+
+    def __init__(self, open_reader: Callable[[], IdCardReader],
+                 on_event: Callable[[Event], None], interval: float = 0.3,
+                 reopen_backoff: float = 2.0, absent_polls: int = 2) -> None:
+        self._open_reader = open_reader
+        self._on_event = on_event
+        self.interval = interval
+        self.reopen_backoff = reopen_backoff
+        #: Consecutive "no card" answers before the card counts as gone (a moving card can
+        #: miss one find).
+        self.absent_polls = absent_polls
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, name="drv-idcard-poll", daemon=True)
+        self._reader: IdCardReader | None = None
+        self._current: str | None = None
+        self._misses = 0
+
+    def start(self) -> CardPoller:
+        """Start polling; returns self."""
+        self._thread.start()
+        return self
+
+    def stop(self, timeout: float = 5.0) -> None:
+        """Stop polling and close the reader."""
+        self._stop.set()
+        self._thread.join(timeout)
+
+    def _run(self) -> None:
+        try:
+            while not self._stop.is_set():
+                delay = self.poll_once()
+                self._stop.wait(delay)
+        finally:
+            if self._reader is not None:
+                self._reader.close()
+
+    def poll_once(self) -> float:
+        """One poll; returns how long to wait before the next one."""
+        try:
+            if self._reader is None:
+                self._reader = self._open_reader()
+            read = self._reader.read_card()
+        except DeviceNotFound as exc:
+            self._drop_reader()
+            self._emit(ReaderProblem(exc))
+            return self.reopen_backoff
+        except DeviceError as exc:
+            self._emit(ReaderProblem(exc))
+            return self.interval
+        self._track(read)
+        return self.interval
+
+    def _track(self, read: CardRead | None) -> None:
+        if read is None:
+            self._misses += 1
+            if self._current is not None and self._misses >= self.absent_polls:
+                self._current = None
+                self._emit(CardLeft())
+            return
+        self._misses = 0
+        identity = hashlib.sha256(read.text + read.photo_wlt).hexdigest()
+        if identity != self._current:
+            self._current = identity
+            self._emit(CardInserted(read))
+
+    def _drop_reader(self) -> None:
+        if self._reader is not None:
+            self._reader.close()
+        self._reader = None
+        self._current = None
+
+    def _emit(self, event: Event) -> None:
+        try:
+            self._on_event(event)
+        except Exception:
+            log.exception("idcard poller: event handler failed")
