@@ -1,0 +1,88 @@
+"""Regenerate docs/screenshots/: every main screen in a real window on a virtual X screen.
+
+    ./dev setup && .venv/bin/python scripts/screenshots.py [--out docs/screenshots]
+
+Re-runs itself under xvfb-run when there is no display, so the pictures come from a real X
+server (fonts, hinting, window decorations as a counter PC draws them), not the offscreen
+plugin. Each screen is reached the way a registrar reaches it (keyboard input through Qt).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--out", type=Path, default=ROOT / "docs" / "screenshots")
+    args = parser.parse_args()
+    if not os.environ.get("DISPLAY") and shutil.which("xvfb-run"):
+        return subprocess.call(["xvfb-run", "-a", "-s", "-screen 0 1280x800x24", sys.executable,
+                                __file__, "--out", str(args.out)])
+    os.environ.pop("QT_QPA_PLATFORM", None)
+    args.out.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory() as tmp:
+        return take_all(Path(tmp), args.out)
+
+
+def take_all(data_dir: Path, out: Path) -> int:
+    from PySide6.QtCore import Qt
+    from PySide6.QtTest import QTest
+
+    from counter_app.journal import Journal
+    from counter_app.operators import OperatorService
+    from counter_app.operators.accounts import seed_demo_accounts
+    from counter_app.ui.application import create_application
+    from counter_app.ui.main_window import MainWindow
+
+    app = create_application([])
+    with Journal.open(data_dir, key_store="file") as journal:
+        operators = OperatorService(journal)
+        seed_demo_accounts(operators)
+        window = MainWindow(journal, operators, demo=True, idle_lock_s=0)
+        window.resize(1280, 800)
+        window.show()
+        QTest.qWaitForWindowExposed(window)
+
+        def wait_for(condition, timeout_ms: int = 10_000) -> None:
+            for _ in range(timeout_ms // 20):
+                if condition():
+                    return
+                QTest.qWait(20)
+            raise RuntimeError("screen did not appear in time")
+
+        def shot(name: str) -> None:
+            for _ in range(20):
+                app.processEvents()
+                QTest.qWait(20)
+            path = out / f"{name}.png"
+            window.grab().save(str(path))
+            print("wrote", path.relative_to(ROOT) if path.is_relative_to(ROOT) else path)
+
+        page = window.login_page
+        QTest.keyClicks(page.operator_id, "demo")
+        QTest.keyClicks(page.password, "wrong")
+        QTest.keyClick(page.password, Qt.Key.Key_Return)
+        wait_for(lambda: bool(page.message.text()) and "正在" not in page.message.text())
+        shot("01-login-refused")
+        QTest.keyClicks(page.password, "demo")
+        QTest.keyClick(page.password, Qt.Key.Key_Return)
+        wait_for(lambda: window.stack.currentWidget() is window.home_page)
+        shot("02-home")
+        window.lock()
+        shot("03-locked")
+        window.close()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
