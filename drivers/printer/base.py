@@ -1,0 +1,79 @@
+"""The receipt-printer interface, print jobs and the printer's typed errors.
+
+A :class:`PrintJob` holds the complete ESC/POS bytes. Sending it either succeeds or raises a
+:class:`PrinterError` subclass with a Chinese message; the job itself is never consumed, so
+the registrar fixes the printer (paper, power, cable) and prints the same job again.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from abc import ABC, abstractmethod
+from dataclasses import dataclass
+
+from drivers.base import DeviceError
+
+
+class PrinterError(DeviceError):
+    """The printer could not print the job; nothing was lost, the job can be repeated."""
+
+    code = "printer.error"
+
+
+class PrinterOffline(PrinterError):
+    """The printer does not answer (power, cable, network)."""
+
+    code = "printer.offline"
+
+
+class PaperOut(PrinterError):
+    """The printer reports no paper."""
+
+    code = "printer.paper_out"
+
+
+@dataclass(frozen=True)
+class PrintJob:
+    """A complete receipt or ticket: what it is and its raw ESC/POS bytes."""
+
+    kind: str            # "divorce_receipt", "queue_ticket", ...
+    description: str     # short Chinese description for the UI ("离婚登记申请受理回执")
+    data: bytes
+
+    @property
+    def sha256(self) -> str:
+        """Identifies the job's bytes (journaled with each attempt)."""
+        return hashlib.sha256(self.data).hexdigest()
+
+
+class ReceiptPrinter(ABC):
+    """An ESC/POS receipt printer. Call :meth:`print_job` from the driver thread only."""
+
+    #: Backend name as listed by ``counter-app devices``.
+    BACKEND = "abstract"
+
+    @classmethod
+    def is_usable(cls) -> bool:
+        """Whether this backend can work on this machine (its library is importable)."""
+        return cls.unusable_reason() == ""
+
+    @classmethod
+    def unusable_reason(cls) -> str:
+        """Why the backend cannot work here ("" when it can)."""
+        return ""
+
+    @abstractmethod
+    def print_job(self, job: PrintJob) -> None:
+        """Send the whole job; raise PrinterOffline / PaperOut / PrinterError on failure."""
+
+
+def offline_error(detail: str) -> PrinterOffline:
+    """The error shown when the printer does not answer."""
+    return PrinterOffline("小票打印机未连接或未开机。请检查电源和数据线后点击“重新打印”，"
+                          "小票内容已保留。", detail=detail)
+
+
+def paper_out_error(detail: str) -> PaperOut:
+    """The error shown when the printer has no paper."""
+    return PaperOut("小票打印机缺纸。请装入新的热敏纸卷后点击“重新打印”，小票内容已保留。",
+                    detail=detail)
