@@ -89,7 +89,12 @@ def demo_data_dir() -> Path:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = build_parser()
+    try:
+        parser = build_parser()
+    except Exception as exc:  # noqa: BLE001 - a broken install must still say what is wrong
+        print(f"内部错误 internal error: the command line cannot be built: "
+              f"{type(exc).__name__}: {exc}", file=sys.stderr)
+        return EXIT_INTERNAL
     args = parser.parse_args(argv)
     try:
         ctx = make_context(args)
