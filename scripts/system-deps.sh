@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Installs the Debian/Ubuntu/UOS packages the project needs, only those that are missing.
 # Run as root (or with sudo available). Safe to run again: it does nothing when all are present.
+#   python3 python3-venv python3-dev gcc libc6-dev - the interpreter, venv and a compiler
+#                         for the one dependency built from source (pyscard)
 #   libpcsclite-dev swig  - build pyscard (PC/SC) on Linux
 #   pcscd vsmartcard-vpcd - the PC/SC daemon and the virtual reader the chip tests use
 #   xvfb xauth + xcb libs - a real X server for GUI tests and screenshots
@@ -9,6 +11,7 @@
 #   iproute2 nftables     - shaped, lossy links for the sync benchmark
 set -euo pipefail
 PACKAGES=(
+  python3 python3-venv python3-dev gcc libc6-dev
   libpcsclite-dev swig pcscd vsmartcard-vpcd
   xvfb xauth libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-image0 libxcb-render-util0
   libxcb-xkb1 libxkbcommon-x11-0 libxcb-shape0 libxcb-randr0 libxcb-xinerama0
