@@ -47,6 +47,14 @@ class IdCardReader(abc.ABC):
         timeout, unplugged), each with a Chinese message.
         """
 
+    def is_usable(self) -> bool:
+        """Whether this backend can work on this machine (vendor backends override)."""
+        return True
+
+    def unusable_reason(self) -> str:
+        """Why not (Chinese); empty when usable."""
+        return ""
+
     @abc.abstractmethod
     def sam_id(self) -> str:
         """The SAM's identifier, as the reader reports it (for the audit trail)."""

@@ -77,6 +77,9 @@ class CardPoller:
         self._thread.join(timeout)
 
     def _run(self) -> None:
+        from drivers.idcard.textblock import warm_up
+
+        warm_up()
         try:
             while not self._stop.is_set():
                 delay = self.poll_once()
