@@ -176,6 +176,29 @@ IDCARD_WLT_DECODER = Setting(
     "Path of the reader vendor's licensed photo decoder library (WLT -> BMP, e.g. "
     "libwlt2bmp.so or WltRS.dll). Empty: the card photo is stored as it is and not shown.",
 )
+VISION_MODELS_DIR = Setting(
+    "vision.models_dir", "", str,
+    "Directory holding the face models (face_detector.tflite, face_landmarker.task and the two "
+    "dlib .dat files, see resources/models/PROVENANCE.toml). Empty: the bundled ones.",
+)
+VISION_MATCH_BACKEND = Setting(
+    "vision.match_backend", "dlib", str,
+    "Backend of the 1:1 face verification (人证核验): 'dlib' (built in, offline) or 'vendor' "
+    "(a certified verification device whose driver registers itself under that name).",
+)
+CAMERA_PORTRAIT_SOURCE = Setting(
+    "camera.portrait_source", "0", str,
+    "Portrait camera: an OpenCV device index (0, 1, ...), an RTSP/HTTP URL, or 'simulator'.",
+)
+CAMERA_DOCUMENT_SOURCE = Setting(
+    "camera.document_source", "1", str,
+    "Document camera (高拍仪): an OpenCV device index, an RTSP/HTTP URL, or 'simulator'.",
+)
+CAMERA_RESOLUTION = Setting(
+    "camera.resolution", "1280x720", str,
+    "Resolution requested from the cameras, WIDTHxHEIGHT (the camera may grant another; MJPG "
+    "is requested so USB 2.0 cameras reach their full frame rate).",
+)
 
 
 @dataclass

@@ -16,6 +16,7 @@ import math
 import os
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
+from typing import Self
 
 import numpy as np
 
@@ -120,7 +121,7 @@ class FacePipeline:
                     output_face_blendshapes=True,
                     output_facial_transformation_matrixes=True))
 
-    def __enter__(self) -> "FacePipeline":
+    def __enter__(self) -> Self:
         return self
 
     def __exit__(self, *exc) -> None:

@@ -32,6 +32,9 @@ class QualityLimits:
     max_clipped: float = 0.08          # fraction of face pixels at 250 or above
 
 
+DEFAULT_LIMITS = QualityLimits()
+
+
 @dataclass(frozen=True)
 class Problem:
     """One failed check: ``code`` for programs, ``message`` (Chinese) for the registrar."""
@@ -74,12 +77,12 @@ def face_region_grey(bgr: np.ndarray, box: tuple[int, int, int, int]) -> np.ndar
 
 
 def check_photo(bgr: np.ndarray, analysis: FaceAnalysis,
-                limits: QualityLimits = QualityLimits()) -> QualityReport:
+                limits: QualityLimits = DEFAULT_LIMITS) -> QualityReport:
     """Check a registration photo; every problem found is listed (not just the first)."""
     report = QualityReport()
     n = len(analysis.faces)
     if n == 0:
-        report.problems.append(Problem("no_face", "未检测到人脸，请让当事人正对镜头，并确认镜头前没有遮挡"))
+        report.problems.append(Problem("no_face", "未检测到人脸，请让当事人正对镜头、靠近一些，并确认镜头前没有遮挡"))
         return report
     if n > 1:
         report.problems.append(Problem(
@@ -91,7 +94,7 @@ def check_photo(bgr: np.ndarray, analysis: FaceAnalysis,
 
 
 def _check_geometry(analysis: FaceAnalysis, limits: QualityLimits, report: QualityReport) -> None:
-    x, y, w, h = analysis.primary.box
+    _x, _y, w, _h = analysis.primary.box
     rel_w = w / analysis.width
     report.measures["face_width"] = round(rel_w, 3)
     if rel_w < limits.min_face_width:

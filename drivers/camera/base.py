@@ -12,8 +12,8 @@ import logging
 import threading
 import time
 from abc import ABC, abstractmethod
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 import numpy as np
 
@@ -190,7 +190,7 @@ class Camera(ABC):
             try:
                 if self._open():
                     return True
-            except Exception:  # noqa: BLE001 - a backend failure must not kill the thread
+            except Exception:
                 log.exception("camera %s: open failed", self.name)
             self._close()
             delay = self.RECONNECT_DELAYS[min(attempt, len(self.RECONNECT_DELAYS) - 1)]
@@ -203,7 +203,7 @@ class Camera(ABC):
         while not self._stop.is_set() and failures < self.MAX_FAILED_READS:
             try:
                 image = self._read()
-            except Exception:  # noqa: BLE001
+            except Exception:
                 log.exception("camera %s: read failed", self.name)
                 image = None
             if image is None:
