@@ -134,6 +134,22 @@ class SamReader(IdCardReader):
         except DeviceError:
             return False
 
+    def read_new_address(self) -> str | None:
+        """The newest appended address (追加住址, CMD 30 03) or None when the card has none.
+
+        Find and select are repeated first, as for every read. [M] The answer is taken to be
+        one 70-byte UTF-16LE address field like the text block's; only vendor manuals say so.
+        """
+        if not self.find_card():
+            return None
+        self.command(protocol.SELECT_CARD)
+        try:
+            data = self.command(protocol.READ_NEW_ADDRESS)
+        except status.NoContent:
+            return None
+        value = data.decode("utf-16-le", "replace").strip(" \x00")
+        return value or None
+
     def sam_id(self) -> str:
         """SAM management info (CMD 12 FF) as hex; vendors print it in various groupings."""
         return self.command(protocol.READ_SAM_ID).hex().upper()

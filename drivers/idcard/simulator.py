@@ -71,6 +71,8 @@ class SamSimulator:
     slow_s: float = 3.0
     sam_id_bytes: bytes = bytes.fromhex("0503000000000001000000010000000A")
     unplugged: bool = False
+    #: The card's newest appended address as stored (UTF-16LE, 70 bytes); empty = none.
+    new_address: bytes = b""
     #: Every request body received (CMD PARA DATA), for tests and the trace.
     requests: list[bytes] = field(default_factory=list)
     _scripts: list[_Script] = field(default_factory=list)
@@ -165,7 +167,10 @@ class SamSimulator:
             return protocol.build_response(status.OK,
                                            protocol.build_read_data(self.card.files, with_fp))
         if command == protocol.READ_NEW_ADDRESS:
-            return protocol.build_response(status.NO_CONTENT)
+            if self.card is None or self._state != "selected" or not self.new_address:
+                return protocol.build_response(status.NO_CONTENT)
+            self._state = "idle"
+            return protocol.build_response(status.OK, self.new_address)
         if command == protocol.READ_SAM_ID:
             return protocol.build_response(status.OK, self.sam_id_bytes)
         if command in (protocol.SAM_STATUS, protocol.RESET_SAM) or command[0] in (0x60, 0x61):

@@ -36,9 +36,17 @@ class CardDataError(CounterAppError):
 
 
 class UnknownCardType(CardDataError):
-    """Byte 248 holds a card-type flag this program does not know."""
+    """Byte 248 holds a card-type flag this program does not know.
+
+    ``hex_dump`` has the whole block for a technician. It is kept out of ``detail`` because
+    ``detail`` goes to the log and the block holds a person's name and number.
+    """
 
     code = "idcard.unknown_card_type"
+
+    def __init__(self, message_zh: str, *, hex_dump: str, detail: str = "") -> None:
+        super().__init__(message_zh, detail=detail)
+        self.hex_dump = hex_dump
 
 
 @dataclass
@@ -96,11 +104,22 @@ def parse_text_block(block: bytes) -> IdCardRecord:
     if card_type is None:
         raise UnknownCardType(
             f"无法识别的证件类型标志 {flag.hex(' ').upper()}，请确认证件种类或升级软件。",
-            detail="text block: " + block.hex(" "))
+            detail=f"unknown card-type flag {flag.hex()} at offset 248",
+            hex_dump=hex_dump(block))
     record = IdCardRecord(card_type=card_type, raw=block)
     _FILLERS[card_type](_Fields(block, record.warnings), record)
     _check_id_number(record)
     return record
+
+
+def hex_dump(data: bytes, width: int = 16) -> str:
+    """Offset, hex and printable-ASCII columns, one line per ``width`` bytes."""
+    lines = []
+    for off in range(0, len(data), width):
+        chunk = data[off: off + width]
+        text = "".join(chr(b) if 0x20 <= b < 0x7F else "." for b in chunk)
+        lines.append(f"{off:04x}  {chunk.hex(' '):<{width * 3}} {text}")
+    return "\n".join(lines)
 
 
 class _Fields:

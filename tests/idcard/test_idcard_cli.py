@@ -107,3 +107,17 @@ def test_devices_probes_the_configured_port(capsys, tmp_path, monkeypatch):
     serial_rows = [r for r in json.loads(out) if r["backend"] == "sam-serial"]
     assert code == 0 and serial_rows[0]["status"] == "ok"
     assert serial_rows[0]["address"] == "samsim://?card=resident"
+
+
+@pytest.mark.skipif(not hasattr(__import__("os"), "openpty"), reason="pty is POSIX only")
+def test_read_from_a_pty_device_path(capsys, tmp_path):
+    from drivers.idcard.simulator import PtyServer, SamSimulator
+
+    sim = SamSimulator()
+    sim.insert("foreign_2017")
+    server = PtyServer(sim)
+    try:
+        code, out, _ = run(capsys, tmp_path, "idcard", "read", "--port", server.path, "--json")
+    finally:
+        server.close()
+    assert code == 0 and json.loads(out)["nationality"] == "USA"

@@ -108,3 +108,16 @@ def test_a_failing_listener_does_not_stop_polling(sim):
     poller.poll_once()
     poller.poll_once()
     assert [type(e) for e in calls] == [CardInserted, CardLeft]
+
+
+def test_factory_uses_the_simulator_only_in_demo_mode():
+    import pytest
+
+    from drivers.idcard.factory import DEMO_URL, open_reader, reader_address
+
+    assert reader_address("", demo=True) == DEMO_URL
+    assert reader_address("COM3", demo=True) == "COM3"
+    with pytest.raises(DeviceNotFound):
+        reader_address("", demo=False)
+    with open_reader("", demo=True) as reader:
+        assert reader.read_card().record.name == "王䶮"

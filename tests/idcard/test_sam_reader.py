@@ -44,6 +44,15 @@ def test_the_exact_command_sequence_is_find_select_read(sim, reader):
     assert sim.requests == [b"\x20\x01", b"\x20\x02", b"\x30\x01"]
 
 
+def test_appended_address(sim, reader):
+    assert reader.read_new_address() is None  # no card
+    sim.insert("resident")
+    assert reader.read_new_address() is None  # SW3 91: the card has no appended address
+    sim.new_address = "北京市海淀区䶮路8号".ljust(35).encode("utf-16-le")
+    assert reader.read_new_address() == "北京市海淀区䶮路8号"
+    assert sim.requests[-3:] == [b"\x20\x01", b"\x20\x02", b"\x30\x03"]
+
+
 def test_no_card_is_none_not_an_error(sim, reader):
     assert reader.read_card() is None
     assert not reader.find_card()

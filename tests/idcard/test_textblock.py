@@ -81,7 +81,10 @@ def test_unknown_card_type_gives_a_typed_error_with_hex_dump():
     with pytest.raises(UnknownCardType) as err:
         parse_text_block(bytes(block))
     assert "5A 00" in err.value.message_zh
-    assert err.value.detail.startswith("text block: ") and "5a 00" in err.value.detail
+    dump = err.value.hex_dump.splitlines()
+    assert len(dump) == 16 and dump[15].startswith("00f0  ") and "5a 00" in dump[15]
+    assert "8b 73" in dump[0]  # 王 (U+738B): the whole block is there for the technician
+    assert "5a00" in err.value.detail and "8b73" not in err.value.detail.replace(" ", "")
 
 
 @pytest.mark.parametrize("data", [b"", b"\x20\x00" * 127, b"\x20\x00" * 129, "text"])
