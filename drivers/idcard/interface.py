@@ -44,7 +44,8 @@ class IdCardReader(abc.ABC):
         """Find, select and read the card on the reader; ``None`` when there is no card.
 
         Raises a ``DeviceError`` subclass for everything else (card removed, SAM fault,
-        timeout, unplugged), each with a Chinese message.
+        timeout, unplugged), or ``textblock.CardDataError`` for card data it cannot parse
+        (an unknown card type); each with a Chinese message.
         """
 
     def is_usable(self) -> bool:

@@ -15,6 +15,7 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from counter_app.errors import CounterAppError
 from drivers.base import DeviceError, DeviceNotFound
 from drivers.idcard.interface import CardRead, IdCardReader
 
@@ -37,7 +38,7 @@ class CardLeft:
 class ReaderProblem:
     """Reading failed; ``error.message_zh`` tells the registrar what to do."""
 
-    error: DeviceError
+    error: CounterAppError
 
 
 Event = CardInserted | CardLeft | ReaderProblem
@@ -98,9 +99,15 @@ class CardPoller:
             self._drop_reader()
             self._emit(ReaderProblem(exc))
             return self.reopen_backoff
-        except DeviceError as exc:
+        except CounterAppError as exc:  # device errors and unreadable card data alike
             self._emit(ReaderProblem(exc))
             return self.interval
+        except Exception:
+            log.exception("idcard poller: unexpected error")
+            self._drop_reader()
+            self._emit(ReaderProblem(DeviceError("读卡时发生内部错误，已重新连接读卡器；"
+                                                 "如反复出现请联系技术人员。")))
+            return self.reopen_backoff
         self._track(read)
         return self.interval
 

@@ -121,3 +121,29 @@ def test_factory_uses_the_simulator_only_in_demo_mode():
         reader_address("", demo=False)
     with open_reader("", demo=True) as reader:
         assert reader.read_card().record.name == "王䶮"
+
+
+def test_unknown_card_type_and_internal_bugs_are_problems_not_a_dead_thread(sim):
+    from drivers.idcard.protocol import CardFiles
+    from drivers.idcard.samples import SAMPLES, SampleCard
+    from drivers.idcard.textblock import UnknownCardType
+
+    text = bytearray(SAMPLES["resident"].files.text)
+    text[248:250] = b"Z\x00"
+    sim.insert(SampleCard("odd", CardFiles(bytes(text), bytes(1024))))
+    got = Collector()
+    calls = []
+
+    def open_reader():
+        calls.append(1)
+        if len(calls) == 1:
+            return SamReader.open(sim.url, timeout=0.3)
+        raise RuntimeError("a bug")
+
+    poller = CardPoller(open_reader, got)
+    poller.poll_once()
+    assert isinstance(got.events[0].error, UnknownCardType)
+    poller._reader.close()
+    poller._reader = None
+    assert poller.poll_once() == poller.reopen_backoff
+    assert "内部错误" in got.events[1].error.message_zh

@@ -119,3 +119,61 @@ def test_build_and_decode_round_trip(sw3, data):
     frame = protocol.build_response(sw3, data)
     resp = protocol.parse_response_body(protocol.decode_frame(b"\x00junk" + frame))
     assert (resp.sw3, resp.data) == (sw3, data)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.one_of(
+    st.binary(max_size=1400),
+    st.builds(lambda sw3, data: protocol.build_response(sw3, data),
+              st.sampled_from([0x90, 0x41, 0x80, 0x91, 0x33]), st.binary(max_size=1300)),
+    st.builds(lambda head, block: protocol.build_response(0x90, head + block),
+              st.sampled_from([b"\x01\x00\x04\x00", b"\x01\x00\x00\x00", b"\x01\x00\x00\x10"]),
+              st.binary(min_size=256, max_size=300))))
+def test_fuzzed_files_for_idcard_parse_give_a_record_or_a_typed_error(data):
+    from counter_app.errors import CounterAppError
+    from drivers.idcard.parse_input import record_from_bytes
+
+    try:
+        record = record_from_bytes(data)
+    except CounterAppError as exc:
+        assert exc.message_zh
+        return
+    assert record.card_type in ("resident", "hmt_residence_permit", "foreign_2017",
+                                "foreign_2023")
+
+
+class _RandomLine:
+    """A transport whose far end answers every request with the given bytes."""
+
+    address = "fuzz"
+
+    def __init__(self, answers):
+        self.answers, self.pending = list(answers), b""
+
+    def write(self, data):
+        self.pending += self.answers.pop(0) if self.answers else b""
+
+    def read(self, size, timeout):
+        out, self.pending = self.pending[:size], self.pending[size:]
+        return out
+
+    def discard_input(self):
+        pass
+
+    def close(self):
+        pass
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.one_of(st.binary(max_size=64),
+                          st.builds(protocol.build_response, st.integers(0, 255),
+                                    st.binary(max_size=16))), max_size=6))
+def test_a_reader_on_a_noisy_line_returns_or_raises_device_errors(answers):
+    from counter_app.errors import CounterAppError
+    from drivers.idcard.sam_reader import SamReader
+
+    reader = SamReader(_RandomLine(answers), timeout=0.01)
+    try:
+        reader.read_card()
+    except CounterAppError as exc:  # DeviceError, or CardDataError for unparseable card data
+        assert exc.message_zh
