@@ -11,15 +11,19 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import queue
 import threading
 from collections.abc import Callable
+from concurrent.futures import Future
 from dataclasses import dataclass
+from typing import TypeVar
 
 from counter_app.errors import CounterAppError
-from drivers.base import DeviceError, DeviceNotFound
+from drivers.base import DeviceError, DeviceNotFound, DeviceThread
 from drivers.idcard.interface import CardRead, IdCardReader
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -45,10 +49,12 @@ Event = CardInserted | CardLeft | ReaderProblem
 
 
 class CardPoller:
-    """Poll ``open_reader()`` every ``interval`` seconds on a background thread.
+    """Poll ``open_reader()`` every ``interval`` seconds on the reader's ``DeviceThread``.
 
     ``open_reader`` is a factory so the poller can reopen the port after an unplug.
-    ``on_event`` is called on the poller thread; it must not touch widgets directly.
+    ``on_event`` is called on that thread; it must not touch widgets directly. Other reader
+    calls (SAM ID, a read with fingerprints) go through :meth:`submit`, so every byte to the
+    reader leaves from the same thread, between two polls.
     """
 
     def __init__(self, open_reader: Callable[[], IdCardReader],
@@ -62,20 +68,43 @@ class CardPoller:
         #: miss one find).
         self.absent_polls = absent_polls
         self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._run, name="drv-idcard-poll", daemon=True)
+        self._wake = threading.Event()
+        self._jobs: queue.SimpleQueue = queue.SimpleQueue()
+        self._device: DeviceThread | None = None
+        self._loop: Future | None = None
         self._reader: IdCardReader | None = None
         self._current: str | None = None
         self._misses = 0
 
     def start(self) -> CardPoller:
         """Start polling; returns self."""
-        self._thread.start()
+        self._device = DeviceThread("idcard")
+        self._loop = self._device.submit(self._run)
         return self
 
+    @property
+    def running(self) -> bool:
+        """True while the polling loop runs."""
+        return self._loop is not None and not self._loop.done()
+
+    def submit(self, fn: Callable[[IdCardReader], T]) -> Future[T]:
+        """Run ``fn(reader)`` on the reader's thread between two polls; a Future of its result."""
+        future: Future[T] = Future()
+        self._jobs.put((fn, future))
+        self._wake.set()
+        return future
+
     def stop(self, timeout: float = 5.0) -> None:
-        """Stop polling and close the reader."""
+        """Stop polling, close the reader and end the thread."""
         self._stop.set()
-        self._thread.join(timeout)
+        self._wake.set()
+        if self._loop is not None:
+            try:
+                self._loop.result(timeout)
+            except Exception:
+                log.debug("idcard poller loop ended with an error", exc_info=True)
+        if self._device is not None:
+            self._device.shutdown()
 
     def _run(self) -> None:
         from drivers.idcard.textblock import warm_up
@@ -84,10 +113,29 @@ class CardPoller:
         try:
             while not self._stop.is_set():
                 delay = self.poll_once()
-                self._stop.wait(delay)
+                self._wake.wait(delay)
+                self._wake.clear()
+                self._run_jobs()
         finally:
             if self._reader is not None:
                 self._reader.close()
+            self._run_jobs(cancel=True)
+
+    def _run_jobs(self, cancel: bool = False) -> None:
+        while True:
+            try:
+                fn, future = self._jobs.get_nowait()
+            except queue.Empty:
+                return
+            if cancel or not future.set_running_or_notify_cancel():
+                future.cancel()
+                continue
+            try:
+                if self._reader is None:
+                    self._reader = self._open_reader()
+                future.set_result(fn(self._reader))
+            except BaseException as exc:  # noqa: BLE001 - handed to the caller via the Future
+                future.set_exception(exc)
 
     def poll_once(self) -> float:
         """One poll; returns how long to wait before the next one."""

@@ -71,8 +71,14 @@ class SerialTransport(Transport):
         import serial
 
         try:
+            # Wait for the first byte only, then take what has arrived: pyserial's read(n)
+            # would otherwise sit out the whole timeout whenever fewer than n bytes come.
             self._port.timeout = max(0.0, timeout)
-            return bytes(self._port.read(size))
+            first = bytes(self._port.read(1))
+            if not first or size <= 1:
+                return first
+            self._port.timeout = 0
+            return first + bytes(self._port.read(min(size - 1, self._port.in_waiting)))
         except (serial.SerialException, OSError) as exc:
             raise DeviceNotFound(_UNPLUGGED, detail=f"read {self.address}: {exc}") from None
 

@@ -13,11 +13,12 @@ from drivers.idcard.sam_reader import SamReader
 
 class Collector:
     def __init__(self):
-        self.events, self.cond = [], threading.Condition()
+        self.events, self.threads, self.cond = [], set(), threading.Condition()
 
     def __call__(self, event):
         with self.cond:
             self.events.append(event)
+            self.threads.add(threading.current_thread().name)
             self.cond.notify_all()
 
     def wait_for(self, kind, count=1, timeout=5.0):
@@ -44,16 +45,18 @@ def test_insert_read_once_then_remove(sim):
         sim.insert("resident")
         inserted = got.wait_for(CardInserted)
         assert inserted[0].read.record.name == "王䶮"
-        assert threading.current_thread().name != "drv-idcard-poll"
+        assert all(name.startswith("drv-idcard") for name in got.threads)  # the DeviceThread
         time.sleep(0.15)  # the card stays on the reader: no second event
         assert len(got.wait_for(CardInserted)) == 1
         sim.remove()
         got.wait_for(CardLeft)
         sim.insert("hmt")
         assert got.wait_for(CardInserted, 2)[1].read.record.card_type == "hmt_residence_permit"
+        assert poller.submit(lambda reader: reader.sam_id()).result(5) == \
+            sim.sam_id_bytes.hex().upper()
     finally:
         poller.stop()
-    assert not poller._thread.is_alive()
+    assert not poller.running
 
 
 def test_problems_are_events_and_polling_goes_on(sim):
