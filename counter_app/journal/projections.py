@@ -33,6 +33,8 @@ PROJECTION_MODULES: tuple[str, ...] = (
     "counter_app.journal.core_projections",
     "sync.projections",
     "counter_app.operators.projections",
+    "counter_app.numbering.projections",
+    "counter_app.cases.projections",
 )
 
 ApplyFn = Callable[[sqlite_utils.Database, Entry], None]
