@@ -130,8 +130,8 @@ class SdtApiReader(IdCardReader):
             self._open = False
 
 
-# 华视 termb getters -> text-block fields. [M] Output encoding (GBK) and date formats come
-# from wrapper code in public projects, not from the vendor manual.
+# 华视 termb getters -> text-block fields. [M] Output encoding (GBK/GB18030) and date formats
+# come from wrapper code in public projects, not from the vendor manual.
 _TERMB_FIELDS = (("GetPeopleName", "name"), ("GetPeopleSex", "sex"),
                  ("GetPeopleNation", "ethnicity"), ("GetPeopleBirthday", "birth"),
                  ("GetPeopleAddress", "address"), ("GetPeopleIDCode", "id_number"),
@@ -186,7 +186,9 @@ class TermbReader(IdCardReader):
         buf, size = ctypes.create_string_buffer(256), ctypes.c_int(256)
         if getattr(self._lib, fn)(buf, ctypes.byref(size)) != 1:
             return ""
-        return buf.raw[: max(0, min(size.value, 256))].split(b"\0")[0].decode("gbk", "replace")
+        raw = buf.raw[: max(0, min(size.value, 256))].split(b"\0")[0]
+        # GB18030 is a superset of GBK: rare characters (䶮) survive if the vendor sends them.
+        return raw.decode("gb18030", "replace")
 
     def sam_id(self) -> str:
         """termb has no portable SAM-ID getter."""

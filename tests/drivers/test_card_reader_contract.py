@@ -133,15 +133,24 @@ class TestSamOverUsbBulk(CardReaderContract):
             yield reader, sim.insert, sim.remove
 
 
-@pytest.fixture(scope="module")
-def vendor_lib(tmp_path_factory):
+def _build(tmp_path_factory, source: str, name: str) -> Path:
     cc = shutil.which("cc") or shutil.which("gcc")
     if cc is None:
-        pytest.skip("no C compiler to build the stand-in sdtapi library")
-    out = tmp_path_factory.mktemp("sdt") / "libsdtapi_contract.so"
+        pytest.skip("no C compiler to build the stand-in vendor library")
+    out = tmp_path_factory.mktemp("vendor") / name
     subprocess.run([cc, "-shared", "-fPIC", "-o", str(out),
-                    str(ROOT / "tests" / "idcard" / "fake_vendor.c")], check=True)
+                    str(ROOT / "tests" / "idcard" / source)], check=True)
     return out
+
+
+@pytest.fixture(scope="module")
+def vendor_lib(tmp_path_factory):
+    return _build(tmp_path_factory, "fake_vendor.c", "libsdtapi_contract.so")
+
+
+@pytest.fixture(scope="module")
+def termb_lib(tmp_path_factory):
+    return _build(tmp_path_factory, "fake_termb.c", "libtermb_contract.so")
 
 
 class TestSdtApiThroughCtypes(CardReaderContract):
@@ -159,13 +168,38 @@ class TestSdtApiThroughCtypes(CardReaderContract):
         lib.fake_set_card(None, None)
 
 
-class TestTermbVendorLibrary(CardReaderContract):
+class TestTermbThroughCtypes(CardReaderContract):
+    """The real termb ctypes backend against a compiled stand-in: the getters hand back
+    display strings (GB18030, 男/女, ethnicity names, dates with separators)."""
+
     @pytest.fixture
-    def rig(self):
-        reader = TermbReader()
-        if not reader.is_usable():
-            pytest.skip(f"needs the vendor's termb library: {reader.unusable_reason()}")
-        pytest.skip("needs a real reader with a card placed by hand (hardware test)")
+    def rig(self, termb_lib):
+        from drivers.idcard.textblock import parse_text_block
+
+        lib = ctypes.CDLL(str(termb_lib))
+
+        def insert(key):
+            r = parse_text_block(SAMPLES[key].files.text)
+            until = "长期" if r.valid_until == "long-term" else r.valid_until.isoformat()
+            values = [r.name, {"male": "男", "female": "女"}[r.sex], r.ethnicity.name + "族",
+                      r.birth_date.isoformat(), r.address, r.id_number, r.issuer,
+                      r.valid_from.strftime("%Y.%m.%d"), until]
+            for i, value in enumerate(values):
+                lib.fake_termb_set(i, value.encode("gb18030"))
+            lib.fake_termb_card(1)
+
+        with TermbReader(1001, library=str(termb_lib)) as reader:
+            yield reader, insert, lambda: lib.fake_termb_card(0)
+        lib.fake_termb_card(0)
+
+    def test_fields_survive_the_getters(self, rig):
+        from drivers.idcard.textblock import parse_text_block
+
+        reader, insert, _ = rig
+        for key in ("resident", "long_term", "minority"):
+            insert(key)
+            got = reader.read_card().record.as_dict()
+            assert got == parse_text_block(SAMPLES[key].files.text).as_dict()
 
 
 def test_unusable_backends_raise_typed_errors_not_crashes():
