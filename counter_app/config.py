@@ -118,6 +118,12 @@ LOG_MAX_BYTES = Setting(
 LOG_BACKUPS = Setting(
     "log.backups", 5, int, "How many rotated log files are kept.",
 )
+NUMBERING_LOW_WATER = Setting(
+    "numbering.low_water", 50, int,
+    "When this many certificate numbers (字号) or fewer are left in the blocks reserved for "
+    "this machine for a certificate kind, division and year, allocating one also warns the "
+    "registrar to request a new block from the provincial system. At zero, issuing is refused.",
+)
 SYNC_SERVER_URL = Setting(
     "sync.server_url", "", str,
     "Base URL of the provincial exchange API (e.g. https://hy.example.gov.cn/counter). Empty: "
