@@ -31,6 +31,11 @@ def mrz_information(document_number: str, birth_date: str, expiry_date: str) -> 
             + expiry_date + mrz_check_digit(expiry_date))
 
 
+def key_from_mrz(mrz) -> str:
+    """The BAC key input for a parsed :class:`drivers.pcsc.mrz.Mrz` (passport or permit)."""
+    return mrz_information(mrz.document_number, mrz.birth_date, mrz.expiry_date)
+
+
 @dataclass(frozen=True)
 class BacKeys:
     """The document basic access keys derived from the MRZ."""

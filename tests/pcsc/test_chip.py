@@ -121,3 +121,14 @@ def test_atr_checksum_and_tlv_round_trip():
     assert tck == 0
     dg2 = lds.build_dg2(face_image())
     assert parse_tlvs(dg2)[0][0] == 0x75
+
+
+def test_exit_entry_permit_with_a_three_line_mrz():
+    from drivers.pcsc.mrz import parse
+
+    from .test_mrz import _permit_mrz
+
+    permit = _permit_mrz()
+    doc = IcaoChipReader(EmulatedIcaoChip(permit, face_image()).execute) \
+        .read_document(bac.key_from_mrz(parse(permit)))
+    assert (doc.mrz.format, doc.mrz.document_code, doc.mrz.surname) == ("TD1", "CS", "CHEN")
