@@ -12,6 +12,7 @@ nothing is faked.
 from __future__ import annotations
 
 import importlib
+import importlib.util
 import inspect
 import logging
 from dataclasses import dataclass
@@ -60,11 +61,24 @@ def detect_all(settings: dict[str, Any] | None = None, *, demo: bool = False) ->
     covered = {b.kind for b in BUILTIN_BACKENDS}
     for kind, name in EXPECTED_KINDS.items():
         if kind not in covered:
-            rows.append(DeviceInfo(kind, "-", name, "", "unusable",
-                                   f"not yet available: 尚未提供{name}驱动"))
+            rows.append(_uncovered(kind, name))
     order = list(EXPECTED_KINDS)
     rows.sort(key=lambda r: order.index(r.kind) if r.kind in order else len(order))
     return rows
+
+
+def _uncovered(kind: str, name: str) -> DeviceInfo:
+    """A kind with no registered backend: "not yet available", unless a driver package for
+    it exists and was only not registered here (then say so instead of hiding it)."""
+    package = f"drivers.{kind}"
+    try:
+        exists = importlib.util.find_spec(package) is not None
+    except (ImportError, ValueError):
+        exists = False
+    if exists:
+        return DeviceInfo(kind, "-", name, "", "error",
+                          f"驱动 {package} 已存在，但未在 drivers/registry.py 中登记 (not registered)")
+    return DeviceInfo(kind, "-", name, "", "unusable", f"not yet available: 尚未提供{name}驱动")
 
 
 def _run(backend: Backend, settings: dict[str, Any]) -> list[DeviceInfo]:
