@@ -137,8 +137,11 @@ class UsbBulkTransport(Transport):
         if dev is None:
             raise DeviceNotFound(f"没有找到USB读卡器 {vid:04X}:{pid:04X}，请检查连接。")
         try:
+            # On Linux a generic kernel driver may hold the interface; bulk access needs it.
+            if hasattr(dev, "is_kernel_driver_active") and dev.is_kernel_driver_active(0):
+                dev.detach_kernel_driver(0)
             dev.set_configuration()
-        except usb.core.USBError as exc:
+        except (usb.core.USBError, NotImplementedError) as exc:
             raise DeviceError("无法使用USB读卡器（可能被其他程序占用或没有权限）。",
                               detail=str(exc)) from None
         return cls(dev, f"usb:{dev.bus}:{dev.address}")
