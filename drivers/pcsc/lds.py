@@ -103,6 +103,8 @@ def _image_from_19794_5(block: bytes) -> tuple[bytes, str]:
     pos = 14  # format id, version, record length (4), number of faces (2)
     n_points = int.from_bytes(block[pos + 4: pos + 6], "big")
     pos += 20 + 8 * n_points
+    if len(block) < pos + 12:
+        raise LdsError("人像数据不完整。", detail=f"{n_points} feature points, {len(block)} bytes")
     data_type = block[pos + 1]
     return block[pos + 12:], ("image/jp2" if data_type == 1 else "image/jpeg")
 

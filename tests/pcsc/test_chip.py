@@ -4,6 +4,8 @@ sequence, JPEG and JPEG 2000 faces, wrong MRZ data, tampered messages, refused p
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from drivers.pcsc import bac, lds
 from drivers.pcsc.chip_reader import ChipError, IcaoChipReader
@@ -132,3 +134,39 @@ def test_exit_entry_permit_with_a_three_line_mrz():
     doc = IcaoChipReader(EmulatedIcaoChip(permit, face_image()).execute) \
         .read_document(bac.key_from_mrz(parse(permit)))
     assert (doc.mrz.format, doc.mrz.document_code, doc.mrz.surname) == ("TD1", "CS", "CHEN")
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.binary(max_size=300), st.sampled_from([b"", b"\x60", b"\x61", b"\x75",
+                                                 b"\x75\x81\xf0\x7f\x61"]))
+def test_fuzzed_data_groups_give_lds_errors_only(data, prefix):
+    blob = prefix + data
+    for parse in (lds.parse_com, lds.parse_dg1, lds.parse_dg2):
+        try:
+            parse(blob)
+        except lds.LdsError:
+            pass
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(st.binary(max_size=60), min_size=1, max_size=5))
+def test_a_chip_answering_garbage_after_bac_gives_device_errors_only(answers):
+    from drivers.base import DeviceError
+
+    chip = EmulatedIcaoChip(SPECIMEN_MRZ, face_image())
+    queue = list(answers)
+    after_bac = []
+
+    def transmit(apdu):
+        if after_bac:
+            return queue.pop(0) if queue else b"\x90\x00"
+        return chip.execute(apdu)
+
+    reader = IcaoChipReader(transmit)
+    reader.select_application()
+    reader.authenticate(key())
+    after_bac.append(True)
+    try:
+        reader.read_file(lds.EF_COM)
+    except DeviceError as exc:
+        assert exc.message_zh
