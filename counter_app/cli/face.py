@@ -13,6 +13,18 @@ from pathlib import Path
 from counter_app.cli import EXIT_FAILED, EXIT_OK, Context
 
 
+def _short_dns_wait() -> None:
+    """mediapipe 1.2.2 starts an analytics host lookup when a task is created, and closing
+    the task waits for that lookup. Offline, with a DNS server that drops queries, glibc's
+    default (5 s x 2 attempts, A and AAAA) made every command wait 20 s at exit (measured in
+    a network namespace, tests/vision/test_cli.py). This process does no other lookups, so
+    its resolver is told to give up after 1 s. Long-lived GUI pipelines are unaffected: by
+    the time they close, the lookup is long over. No effect on Windows' resolver [M]."""
+    import os
+
+    os.environ.setdefault("RES_OPTIONS", "timeout:1 attempts:1")
+
+
 def register(sub) -> None:
     p = sub.add_parser("face", help="check a registration photo or compare two faces (offline)")
     fsub = p.add_subparsers(dest="face_command", required=True, metavar="ACTION")
@@ -38,6 +50,7 @@ def run_check(args, ctx: Context) -> int:
     from counter_app.vision.quality import check_photo
 
     image = load_bgr(args.image)
+    _short_dns_wait()
     with quiet_native_stderr(), FacePipeline(ctx.config["vision.models_dir"] or None) as faces:
         analysis = faces.analyse(image)
     report = check_photo(image, analysis)
@@ -63,6 +76,7 @@ def run_compare(args, ctx: Context) -> int:
 
     live, reference = load_bgr(args.image_a), load_bgr(args.image_b)
     backend = args.backend or ctx.config["vision.match_backend"]
+    _short_dns_wait()
     with quiet_native_stderr():
         matcher = open_matcher(backend, ctx.config["vision.models_dir"] or None)
         try:

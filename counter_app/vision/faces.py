@@ -5,9 +5,12 @@ blendshapes, facial transformation matrix) runs on a crop around the largest fac
 landmarks always belong to the face that was counted as the primary one.
 
 mediapipe 1.2.2 resolves an analytics host name when a task is created (seen with strace in
-reference/feasibility.md §4 [M]); offline the lookup fails and creation goes on. Because a
-resolver may also hang until its timeout, a pipeline is created on a worker thread
-(:func:`open_pipeline_async`), never on the GUI thread.
+reference/feasibility.md §4). Measured here in a network namespace whose DNS server swallows
+queries: creation still takes 0.16 s (the lookup runs in the background) and detection works,
+but ``close()`` waits for the lookup to time out (20 s with glibc's defaults). So: create a
+pipeline once, on a worker thread (:func:`open_pipeline_async`), keep it for the life of the
+process, and close it on that worker; short-lived processes (the CLI) shorten the resolver's
+timeout instead (counter_app/cli/face.py).
 """
 
 from __future__ import annotations
