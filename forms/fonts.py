@@ -11,6 +11,7 @@ document: :func:`check_coverage` names the characters so the registrar is told b
 
 from __future__ import annotations
 
+import atexit
 from functools import lru_cache
 
 from PySide6.QtGui import QFont, QFontDatabase, QRawFont
@@ -63,6 +64,11 @@ def form_font(point_size: float, bold: bool = False) -> QFont:
 @lru_cache(maxsize=1)
 def _raw_fonts() -> tuple[QRawFont, ...]:
     return tuple(QRawFont(str(resource_path("fonts", f)), 12.0) for f in FONT_FILES)
+
+
+# Qt font objects must go before the application object at interpreter exit, or PySide6
+# may crash while collecting them.
+atexit.register(_raw_fonts.cache_clear)
 
 
 def font_index_for(char: str) -> int | None:

@@ -65,6 +65,7 @@ class Item:
     #: Printed on the blank already (certificate labels): shown in the preview and the PDF
     #: copy, never sent to the certificate printer.
     preprinted: bool = False
+    label: str = ""              # the label of a table value (for messages)
 
 
 @dataclass(frozen=True)
@@ -94,6 +95,10 @@ class FormDefinition:
                 if key not in seen:
                     seen.append(key)
         return seen
+
+    def label_for(self, key: str) -> str:
+        """The label a key's value is shown under (the key itself when it has none)."""
+        return next((i.label for i in self.items if i.key == key and i.label), key)
 
     def required_keys(self) -> list[str]:
         """The keys that must have a value before the form may be printed."""
@@ -188,6 +193,7 @@ def _table(spec: dict[str, Any]) -> list[Item]:
                           Box(x + lw, y, pair_w * span - lw, h), text=cell.get("text", ""),
                           key=cell.get("key", ""), size=float(cell.get("size", size)),
                           border=not preprinted, required=bool(cell.get("required", False)),
+                          label=cell["label"],
                           fmt=cell.get("format", ""), choices=tuple(cell.get("choices", ()))))
         col += span
         if rows > 1 or col >= columns:

@@ -11,13 +11,14 @@ page for a particular certificate printer.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from itertools import pairwise
 
 from PySide6.QtCore import QPointF, QRectF, Qt
-from PySide6.QtGui import (QColor, QImage, QPainter, QPainterPath, QPen, QTextLayout,
-                           QTextOption)
+from PySide6.QtGui import QColor, QImage, QPainter, QPainterPath, QPen, QTextLayout, QTextOption
 
 from forms import fonts
 from forms.model import Box, FormData, FormDefinition, Item, fill_template, format_value
+from forms.qt_refcount import none_refcount_guard
 
 _ALIGN = {"left": Qt.AlignmentFlag.AlignLeft, "center": Qt.AlignmentFlag.AlignHCenter,
           "right": Qt.AlignmentFlag.AlignRight}
@@ -82,11 +83,15 @@ def paint_page(painter: QPainter, form: FormDefinition, data: FormData,
     has a character no bundled font covers. ``on_blank`` leaves out what the pre-printed
     certificate blank already carries (labels, frames).
     """
+    with none_refcount_guard():
+        return _paint_page(painter, form, data, calibration, record, on_blank)
+
+
+def _paint_page(painter: QPainter, form: FormDefinition, data: FormData,
+                calibration: Calibration | None, record: PaintRecord | None,
+                on_blank: bool) -> PaintRecord:
     record = record if record is not None else PaintRecord()
-    texts = [(item, _item_text(item, data)) for item in form.items
-             if not (on_blank and item.preprinted)]
-    for item, text in texts:
-        fonts.check_coverage(text, f"{form.title}的“{item.key or item.text[:8]}”")
+    texts = check_page(form, data, on_blank=on_blank)
     mapper = _Mapper(painter, calibration or Calibration())
     painter.save()
     painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
@@ -95,6 +100,20 @@ def paint_page(painter: QPainter, form: FormDefinition, data: FormData,
         _paint_item(painter, mapper, item, text, data, record)
     painter.restore()
     return record
+
+
+def check_page(form: FormDefinition, data: FormData, *,
+               on_blank: bool = False) -> list[tuple[Item, str]]:
+    """The texts a page will draw; raises MissingGlyphError naming any uncovered character.
+
+    Call it before starting a painter on a printer or PDF, so nothing is half-printed.
+    """
+    texts = [(item, _item_text(item, data)) for item in form.items
+             if not (on_blank and item.preprinted)]
+    for item, text in texts:
+        where = item.label or item.key or item.text[:8]
+        fonts.check_coverage(text, f"{form.title}的“{where}”")
+    return texts
 
 
 def _item_text(item: Item, data: FormData) -> str:
@@ -153,6 +172,9 @@ def _layout(painter: QPainter, text: str, font, width: float, align: str,
     option = QTextOption(_ALIGN.get(align, Qt.AlignmentFlag.AlignLeft))
     option.setWrapMode(QTextOption.WrapMode.WrapAtWordBoundaryOrAnywhere if wrap
                        else QTextOption.WrapMode.NoWrap)
+    # Design metrics: fractional, resolution-independent advances, so a 100 dpi preview
+    # breaks lines and places glyphs exactly like the 300 dpi PDF and the printer.
+    option.setUseDesignMetrics(True)
     layout.setTextOption(option)
     layout.setCacheEnabled(True)
     height = 0.0
@@ -223,7 +245,7 @@ def _paint_strokes(painter: QPainter, mapper: _Mapper, box: Box, strokes) -> Non
     painter.save()
     for stroke in strokes:
         points = list(stroke)
-        for (x0, y0, p0), (x1, y1, p1) in zip(points, points[1:]):
+        for (x0, y0, p0), (x1, y1, p1) in pairwise(points):
             width = 0.25 + 0.45 * (p0 + p1) / 2  # 0.25-0.7 mm like a gel pen
             pen = QPen(QColor("black"), mapper.pen_width(width), Qt.PenStyle.SolidLine,
                        Qt.PenCapStyle.RoundCap, Qt.PenJoinStyle.RoundJoin)

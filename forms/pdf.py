@@ -13,18 +13,21 @@ document identifies its content: signatures are bound to that hash (forms/signin
 
 from __future__ import annotations
 
+import hashlib
 import io
+import math
 import re
 import struct
 import uuid
 from collections.abc import Sequence
 
 from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QMarginsF, QSizeF, QUuid
-from PySide6.QtGui import QImage, QPageLayout, QPageSize, QPagedPaintDevice, QPainter, QPdfWriter
+from PySide6.QtGui import QImage, QPagedPaintDevice, QPageLayout, QPageSize, QPainter, QPdfWriter
 
 from forms import fonts
 from forms.model import FormData, FormDefinition, FormError
-from forms.painter import Calibration, PaintRecord, paint_page
+from forms.painter import Calibration, PaintRecord, check_page, paint_page
+from forms.qt_refcount import none_refcount_guard
 
 PDF_DPI = 300
 #: Fixed timestamp written into every PDF (Info and XMP) so renderings are reproducible;
@@ -50,7 +53,16 @@ def render_pdf(pages: Sequence[Page], title: str, *, pdfa: bool = True,
     """
     if not pages and not extra_pages:
         raise FormError("没有要输出的页面。", code="forms.empty")
+    with none_refcount_guard():
+        raw, runs = _paint_pdf(pages, title, pdfa, calibration, extra_pages)
+    return fix_text_layer(raw, runs)
+
+
+def _paint_pdf(pages: Sequence[Page], title: str, pdfa: bool,
+               calibration: Calibration | None, extra_pages: Sequence) -> tuple[bytes, list]:
     fonts.families()
+    for form, data in pages:
+        check_page(form, data)  # before the painter starts: never a half-written PDF
     buffer = QBuffer()
     buffer.open(QIODevice.OpenModeFlag.WriteOnly)
     writer = QPdfWriter(buffer)
@@ -60,40 +72,61 @@ def render_pdf(pages: Sequence[Page], title: str, *, pdfa: bool = True,
     writer.setDocumentId(QUuid(str(uuid.uuid5(_ID_NAMESPACE, title))))
     if pdfa:
         writer.setPdfVersion(QPagedPaintDevice.PdfVersion.PdfVersion_A1b)
-    record = PaintRecord()
+    record, painter_box = PaintRecord(), []
+    try:
+        _paint_all(writer, pages, calibration, extra_pages, record, painter_box)
+    finally:
+        for painter in painter_box:
+            if painter.isActive():
+                painter.end()
+    buffer.close()
+    return _fix_dates(bytes(buffer.data())), record.runs
+
+
+def _paint_all(writer: QPdfWriter, pages: Sequence[Page], calibration: Calibration | None,
+               extra_pages: Sequence, record: PaintRecord, painter_box: list) -> None:
     painter: QPainter | None = None
     for index, (form, data) in enumerate(pages):
         writer.setPageLayout(QPageLayout(page_size(form), QPageLayout.Orientation.Portrait,
                                          QMarginsF(0, 0, 0, 0)))
         if painter is None:
             painter = QPainter(writer)
+            painter_box.append(painter)
         elif index:
             writer.newPage()
         paint_page(painter, form, data, calibration, record)
     for fn in extra_pages:
         if painter is None:
             painter = QPainter(writer)
+            painter_box.append(painter)
         else:
             writer.newPage()
         fn(painter, writer, record)
-    painter.end()
-    buffer.close()
-    raw = _fix_dates(bytes(buffer.data()))
-    return fix_text_layer(raw, record.runs)
 
 
 def render_image(form: FormDefinition, data: FormData, dpi: int = 100,
                  calibration: Calibration | None = None) -> QImage:
     """Paint one page into a white QImage at ``dpi`` (the preview; tests compare it)."""
+    with none_refcount_guard():
+        return _paint_image(form, data, dpi, calibration)
+
+
+def _paint_image(form: FormDefinition, data: FormData, dpi: int,
+                 calibration: Calibration | None) -> QImage:
     fonts.families()
     width_mm, height_mm = form.page_size_mm
-    image = QImage(round(width_mm / 25.4 * dpi), round(height_mm / 25.4 * dpi),
+    # Rounded up, as PDF rasterisers (pdftoppm) size their pages.
+    image = QImage(math.ceil(width_mm / 25.4 * dpi), math.ceil(height_mm / 25.4 * dpi),
                    QImage.Format.Format_RGB32)
-    image.setDotsPerMeterX(round(dpi / 0.0254))
-    image.setDotsPerMeterY(round(dpi / 0.0254))
+    # The page is laid out at the PDF's resolution and scaled down by the painter: fonts are
+    # sized in whole device pixels, so laying text out at 100 dpi would set it a little
+    # narrower than the 300 dpi PDF. This way the preview is the PDF, only smaller.
+    image.setDotsPerMeterX(round(PDF_DPI / 0.0254))
+    image.setDotsPerMeterY(round(PDF_DPI / 0.0254))
     image.fill(0xFFFFFFFF)
     painter = QPainter(image)
     try:
+        painter.scale(dpi / PDF_DPI, dpi / PDF_DPI)
         paint_page(painter, form, data, calibration)
     finally:
         painter.end()
@@ -147,9 +180,26 @@ def fix_text_layer(raw: bytes, runs: Sequence[tuple[int, list[tuple[int, str]]]]
         stream = StreamObject()
         stream.set_data(_write_cmap(mapping).encode("ascii"))
         font[NameObject("/ToUnicode")] = writer._add_object(stream)
+        _stable_subset_tag(font)
     out = io.BytesIO()
     writer.write(out)
     return out.getvalue()
+
+
+def _stable_subset_tag(font) -> None:
+    """Qt's subset tag ("QUAAAA+") depends on how many fonts the process embedded before;
+    derive it from the embedded font's bytes instead, so renderings are reproducible."""
+    from pypdf.generic import NameObject
+
+    descendant = font["/DescendantFonts"][0].get_object()
+    descriptor = descendant["/FontDescriptor"].get_object()
+    digest = hashlib.sha256(descriptor["/FontFile2"].get_object().get_data()).digest()
+    tag = "".join(chr(ord("A") + b % 26) for b in digest[:6])
+    for obj, key in ((font, "/BaseFont"), (descendant, "/BaseFont"), (descriptor, "/FontName")):
+        if key in obj:
+            name = str(obj[key]).lstrip("/")
+            stem = name.split("+", 1)[1] if re.match(r"^[A-Z]{6}\+", name) else name
+            obj[NameObject(key)] = NameObject(f"/{tag}+{stem}")
 
 
 def _glyph_order(runs) -> dict[int, list[tuple[int, str]]]:
@@ -188,7 +238,7 @@ def _verified_mapping(qt_map: dict[int, str], order: list[tuple[int, str]], inde
 def _parse_cmap(cmap: str) -> dict[int, str]:
     """CID -> text from a ToUnicode CMap (bfrange with arrays or start values, bfchar)."""
     mapping: dict[int, str] = {}
-    for block in re.findall(r"beginbfrange(.*?)endbfrange", cmap, re.S):
+    for block in re.findall(r"beginbfrange(.*?)endbfrange", cmap, re.DOTALL):
         for lo, hi, rest in re.findall(r"<(\w+)>\s*<(\w+)>\s*(\[[^\]]*\]|<\w+>)", block):
             lo_i, hi_i = int(lo, 16), int(hi, 16)
             if rest.startswith("["):
@@ -198,7 +248,7 @@ def _parse_cmap(cmap: str) -> dict[int, str]:
                 start = int(rest[1:-1], 16)
                 for offset in range(hi_i - lo_i + 1):
                     mapping[lo_i + offset] = chr(start + offset)
-    for block in re.findall(r"beginbfchar(.*?)endbfchar", cmap, re.S):
+    for block in re.findall(r"beginbfchar(.*?)endbfchar", cmap, re.DOTALL):
         for cid, value in re.findall(r"<(\w+)>\s*<(\w+)>", block):
             mapping[int(cid, 16)] = _decode_utf16(value)
     return {cid: text for cid, text in mapping.items() if cid and text != "\x00"}

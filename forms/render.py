@@ -26,7 +26,8 @@ def case_pages(form_id: str, case_path: Path,
     for _, data in pages:
         missing = data.missing(form)
         if missing:
-            raise FormError(f"{form.title}缺少必填内容：{'、'.join(missing)}。法定表格不得留空。",
+            labels = "、".join(f"{form.label_for(k)}（{k}）" for k in missing)
+            raise FormError(f"{form.title}缺少必填内容：{labels}。法定表格不得留空。",
                             code="forms.missing_field")
     return pages
 

@@ -9,8 +9,13 @@ from __future__ import annotations
 
 import importlib.util
 
-from drivers.printer.base import (PrintJob, PrinterError, ReceiptPrinter, offline_error,
-                                  paper_out_error)
+from drivers.printer.base import (
+    PrinterError,
+    PrintJob,
+    ReceiptPrinter,
+    offline_error,
+    paper_out_error,
+)
 
 
 class EscposPrinter(ReceiptPrinter):

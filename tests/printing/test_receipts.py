@@ -95,7 +95,7 @@ def test_cli_print_receipt_writes_raw_bytes(tmp_path):
     out = tmp_path / "r.bin"
     run = subprocess.run([sys.executable, "-m", "counter_app", "print", "receipt", "--case",
                           str(DATA / "divorce.json"), "--out", str(out)],
-                         capture_output=True, text=True, timeout=60)
+                         check=False, capture_output=True, text=True, timeout=60)
     assert run.returncode == 0, run.stderr
     assert out.read_bytes() == (GOLDEN / "divorce_receipt.bin").read_bytes()
 
@@ -103,5 +103,5 @@ def test_cli_print_receipt_writes_raw_bytes(tmp_path):
 def test_cli_print_receipt_refuses_a_marriage_case(tmp_path):
     run = subprocess.run([sys.executable, "-m", "counter_app", "print", "receipt", "--case",
                           str(DATA / "marriage.json"), "--out", str(tmp_path / "r.bin")],
-                         capture_output=True, text=True, timeout=60)
+                         check=False, capture_output=True, text=True, timeout=60)
     assert run.returncode == 2 and "受理日期" in run.stderr

@@ -1,0 +1,98 @@
+"""One painter: golden pages, preview equals PDF, calibration, fonts and pre-printed labels."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from conftest import DATA, GOLDEN, case_for, image_difference, load_gray, pdf_pages_png
+
+from forms import fonts
+from forms.model import available_forms
+from forms.painter import Calibration
+from forms.pdf import render_image
+from forms.render import case_pages, render_case_pdf
+
+GOLDEN_DPI = 50  # tests/forms/make_golden.py
+#: Share of pixels allowed to differ (see conftest.image_difference): a single changed digit
+#: on a 100 dpi page is about 9e-6, a changed name 1e-4; the same page from Qt and poppler 0.
+PREVIEW_TOLERANCE = 5e-6
+GOLDEN_TOLERANCE = 2e-5
+
+
+@pytest.mark.parametrize("form_id", [f for f, _ in available_forms()])
+def test_first_page_matches_golden(form_id, tmp_path):
+    pdf = tmp_path / "p.pdf"
+    pdf.write_bytes(render_case_pdf(form_id, case_for(form_id)))
+    page = pdf_pages_png(pdf, GOLDEN_DPI, tmp_path / "page")[0]
+    diff = image_difference(load_gray(page), load_gray(GOLDEN / f"{form_id}.png"))
+    assert diff < GOLDEN_TOLERANCE, f"{form_id}: {diff:.4%} differ (make_golden.py regenerates)"
+
+
+@pytest.mark.parametrize("form_id", ["marriage_declaration", "divorce_agreement",
+                                     "marriage_certificate"])
+def test_preview_image_equals_pdf_rendering(form_id, tmp_path):
+    form, data = case_pages(form_id, case_for(form_id))[0]
+    preview = load_gray(render_image(form, data, dpi=100))
+    pdf = tmp_path / "p.pdf"
+    pdf.write_bytes(render_case_pdf(form_id, case_for(form_id)))
+    printed = load_gray(pdf_pages_png(pdf, 100, tmp_path / "page")[0])
+    assert image_difference(preview, printed) < PREVIEW_TOLERANCE
+
+
+@pytest.mark.parametrize("key,value", [("man.name", "张三丰"),
+                                       ("certificate.number", "J110108-2026-000124")])
+def test_the_comparison_sees_one_changed_value(key, value):
+    form, data = case_pages("marriage_review", DATA / "marriage.json")[0]
+    other = dict(data.values, **{key: value})
+    a = load_gray(render_image(form, data, dpi=100))
+    b = load_gray(render_image(form, type(data)(other, data.images), dpi=100))
+    assert image_difference(a, b) > PREVIEW_TOLERANCE
+
+
+def ink_box(gray: np.ndarray) -> tuple[int, int]:
+    ys, xs = np.nonzero(gray < 128)
+    return int(xs.min()), int(ys.min())
+
+
+def test_calibration_offsets_move_the_page():
+    form, data = case_pages("marriage_certificate", DATA / "marriage.json")[0]
+    dpi = 100
+    base = ink_box(load_gray(render_image(form, data, dpi)))
+    moved = ink_box(load_gray(render_image(form, data, dpi, Calibration(3.0, -2.0))))
+    assert abs((moved[0] - base[0]) - 3.0 / 25.4 * dpi) <= 1.5
+    assert abs((moved[1] - base[1]) + 2.0 / 25.4 * dpi) <= 1.5
+
+
+def test_on_blank_leaves_preprinted_labels_out():
+    from PySide6.QtGui import QImage, QPainter
+
+    from forms.painter import paint_page
+
+    form, data = case_pages("marriage_certificate", DATA / "marriage.json")[0]
+    full = render_image(form, data, 80)
+    blank = QImage(full.size(), QImage.Format.Format_RGB32)
+    blank.setDotsPerMeterX(full.dotsPerMeterX())
+    blank.setDotsPerMeterY(full.dotsPerMeterY())
+    blank.fill(0xFFFFFFFF)
+    painter = QPainter(blank)
+    record = paint_page(painter, form, data, on_blank=True)
+    painter.end()
+    drawn = "".join(c for _, pairs in record.runs for _, c in pairs)
+    assert "持证人" not in drawn and "吉" in drawn
+    assert (load_gray(blank) < 128).sum() < (load_gray(full) < 128).sum()
+
+
+def test_bundled_fonts_cover_gb2312_and_the_rare_name_characters():
+    missing = []
+    for high in range(0xB0, 0xF8):
+        for low in range(0xA1, 0xFF):
+            try:
+                char = bytes([high, low]).decode("gb2312")
+            except UnicodeDecodeError:
+                continue
+            if fonts.font_index_for(char) is None:
+                missing.append(char)
+    assert missing == []
+    for char in "𠮷䶮㛃·￥":
+        assert fonts.font_index_for(char) is not None, char
+    assert fonts.font_index_for("𠮷") == 1  # from the Extension B supplement
