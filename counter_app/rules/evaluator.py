@@ -83,9 +83,11 @@ def evaluate(case: CaseInput, packs: tuple[Pack, ...] | None = None) -> Decision
             "—", "refer"))
         result.decision, result.offline_allowed = "refer", False
         return result
-    ctx = Ctx(flags={k: v for p in active for k, v in p.flags.items()})
+    ctx = Ctx(flags=_merge_flags(active))
     rules = [r for p in active for r in p.rules if case.item in r.items]
     for rule in rules:
+        if rule.kind == "offline" and rule.params.get("waived_by_emergency") and ctx.emergency:
+            continue
         if rule.kind in ("check", "offline"):
             _apply_check(rule, case, ctx, result)
         elif rule.kind == "documents":
@@ -95,6 +97,16 @@ def evaluate(case: CaseInput, packs: tuple[Pack, ...] | None = None) -> Decision
     result.decision = "refuse" if "refuse" in outcomes else "refer" if "refer" in outcomes \
         else "accept"
     return result
+
+
+def _merge_flags(active: list[Pack]) -> dict[str, Any]:
+    """A flag set by any pack in force wins (a province enables, the nation never disables)."""
+    flags: dict[str, Any] = {}
+    for pack in active:
+        for key, value in pack.flags.items():
+            if value or key not in flags:
+                flags[key] = value
+    return flags
 
 
 def _run(rule: Rule, case: CaseInput, ctx: Ctx) -> list[dict[str, Any]]:
