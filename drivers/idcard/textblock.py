@@ -151,6 +151,9 @@ class _Fields:
         value = self.text(offset, 16, label)
         if value is None:
             return None
+        # [M] Whether long-term cards store the text "长期" in the end-date field is not in
+        # the sources (identity.md §8); we accept it, and any other non-date is shown
+        # verbatim in a warning rather than guessed.
         if allow_long_term and value in ("长期", "長期"):
             return LONG_TERM
         if len(value) == 8 and value.isascii() and value.isdigit():
@@ -191,6 +194,8 @@ def _fill_resident(f: _Fields, r: IdCardRecord) -> None:
 
 
 def _fill_hmt(f: _Fields, r: IdCardRecord) -> None:
+    # [M] The 4-byte ethnicity slot of the 'J' card is assumed blank and ignored (identity.md
+    # §2.1/§8, not verified).
     _fill_citizen_skeleton(f, r)
     r.permit_number = f.text(220, 18, "通行证号码")
     r.issue_count = f.count(238, 4, "签发次数")
@@ -234,7 +239,7 @@ def _fill_foreign_2023(f: _Fields, r: IdCardRecord) -> None:
     r.id_number = f.text(122, 36, "永久居留证号码")
     r.valid_from = f.date(188, "签发日期")
     r.valid_until = f.date(204, "有效期截止日期", allow_long_term=True)
-    r.nationality = f.text(242, 6, "国籍")
+    r.nationality = f.text(242, 6, "国籍")  # [M] alphabetic or numeric: not verified (§2.3)
     previous = f.text(250, 6, "既往版本号码关联项")
     if previous:
         r.extra["previous_number_link"] = previous

@@ -206,3 +206,19 @@ def test_unusable_backends_raise_typed_errors_not_crashes():
     reader = SdtApiReader(library="/nonexistent/sdtapi.so")
     with pytest.raises(DeviceError):
         reader.read_card()
+
+
+@pytest.mark.hardware
+def test_a_real_sam_reader_answers(monkeypatch):
+    """With --hardware and COUNTER_APP_DRIVERS_IDCARD_PORT set: the SAM answers its status and
+    a read returns a card or None (place a card to see it parsed)."""
+    import os
+
+    port = os.environ.get("COUNTER_APP_DRIVERS_IDCARD_PORT", "")
+    if not port or port.startswith("samsim://"):
+        pytest.skip("set COUNTER_APP_DRIVERS_IDCARD_PORT to a real reader's port")
+    with SamReader.open(port) as reader:
+        assert reader.info().status == "ok"
+        assert reader.sam_id()
+        read = reader.read_card()
+        assert read is None or read.record.card_type in CARD_TYPES.values()
