@@ -46,7 +46,10 @@ class SerialTransport(Transport):
     """
 
     def __init__(self, url: str, baudrate: int = 115200) -> None:
-        import serial
+        try:
+            import serial
+        except ImportError as exc:
+            raise DriverUnavailable("没有安装 pyserial，无法使用串口读卡器。", detail=str(exc)) from None
 
         import drivers.idcard  # noqa: F401 - registers the samsim:// URL handler
 

@@ -209,7 +209,7 @@ def test_unusable_backends_raise_typed_errors_not_crashes():
 
 
 @pytest.mark.hardware
-def test_a_real_sam_reader_answers(monkeypatch):
+def test_a_real_sam_reader_answers():
     """With --hardware and COUNTER_APP_DRIVERS_IDCARD_PORT set: the SAM answers its status and
     a read returns a card or None (place a card to see it parsed)."""
     import os
