@@ -14,9 +14,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
+from functools import lru_cache
 from typing import Any
 
-from counter_app.domain.idnumber import validate as validate_id
+from counter_app.domain.idnumber import IdNumberResult
+from counter_app.domain.idnumber import validate as _validate
 from counter_app.domain.party import ID_TYPE_ZH, Applicant
 from counter_app.rules.calendar import (
     CalendarRangeError,
@@ -27,6 +29,14 @@ from counter_app.rules.calendar import (
 from counter_app.rules.caseinput import CaseInput
 
 Finding = dict[str, Any]
+
+
+@lru_cache(maxsize=256)
+def validate_id(number: str, id_type: str) -> IdNumberResult:
+    """ID validation, cached: three checks ask about the same number (results not mutated)."""
+    return _validate(number, id_type)
+
+
 CheckFn = Callable[[CaseInput, dict[str, Any], "Ctx"], list[Finding]]
 CHECKS: dict[str, CheckFn] = {}
 NOT_APPLICABLE: list[Finding] = [{"_na": True}]
