@@ -84,11 +84,20 @@ def _candidates(journal: Journal, prefix: str, division_code: str, year: int):
     blocks = journal.query("SELECT * FROM number_blocks WHERE prefix = ? AND division_code = ?"
                            " AND year = ? ORDER BY first_serial", series)
     for block in blocks:
-        taken = {r["serial"] for r in journal.query(
-            "SELECT serial FROM cert_numbers WHERE prefix = ? AND division_code = ? AND "
-            "year = ? AND serial BETWEEN ? AND ?",
-            series + [block["first_serial"], block["last_serial"]])}
-        for serial in range(block["first_serial"], block["last_serial"] + 1):
+        first, last = block["first_serial"], block["last_serial"]
+        where = ("FROM cert_numbers WHERE prefix = ? AND division_code = ? AND year = ? "
+                 "AND serial BETWEEN ? AND ?")
+        agg = journal.query(f"SELECT COUNT(*) AS n, MAX(serial) AS top {where}",
+                            series + [first, last])[0]
+        if agg["n"] == 0 or agg["n"] == agg["top"] - first + 1:
+            # the usual case: serials taken contiguously from the block's start
+            start = first if agg["n"] == 0 else agg["top"] + 1
+            if start <= last:
+                yield start, block["block_id"], 0
+            continue
+        taken = {r["serial"] for r in journal.query(f"SELECT serial {where}",
+                                                    series + [first, last])}
+        for serial in range(first, last + 1):
             if serial not in taken:
                 yield serial, block["block_id"], 0
 

@@ -117,3 +117,13 @@ def test_concurrent_allocations_never_duplicate(journal):
     assert not errors
     assert len(results) == len(set(results)) == 12
     assert remaining(journal, "J", DIV, 2026) == 28
+
+
+def test_gap_inside_a_block_is_filled(journal):
+    # a number taken out of order (e.g. a block that overlaps another series' history)
+    _block(journal, last=5)
+    journal.append("numbering.allocated", {
+        "number": f"J{DIV}-2026-000003", "prefix": "J", "division_code": DIV, "year": 2026,
+        "serial": 3, "block_id": "b1"}, operator="sync", case_id="other")
+    got = [_alloc(journal, f"c{i}").number[-6:] for i in range(4)]
+    assert got == ["000001", "000002", "000004", "000005"]
