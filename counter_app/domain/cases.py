@@ -43,6 +43,7 @@ class Machine:
 
     @property
     def final_states(self) -> frozenset[str]:
+        """States with no way out (the procedure has ended)."""
         targets = {t for ts in self.transitions.values() for t in ts}
         return frozenset(targets - set(self.transitions))
 

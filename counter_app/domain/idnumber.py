@@ -66,10 +66,12 @@ class IdNumberResult:
 
     @property
     def errors(self) -> list[Problem]:
+        """Problems that make the number unusable."""
         return [p for p in self.problems if p.severity == "error"]
 
     @property
     def warnings(self) -> list[Problem]:
+        """Advisory problems (15-digit upgrade, python-stdnum disagreement)."""
         return [p for p in self.problems if p.severity == "warning"]
 
 

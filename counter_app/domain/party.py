@@ -66,6 +66,7 @@ class Party:
 
     @property
     def is_mainland_resident(self) -> bool:
+        """True for a holder of a 居民身份证 (内地居民)."""
         return self.category == "mainland"
 
     def age_on(self, day: date) -> int:
@@ -94,4 +95,5 @@ class Applicant:
 
     @property
     def role_zh(self) -> str:
+        """男方, 女方 or 申请人, for messages."""
         return ROLE_ZH[self.role]
