@@ -26,7 +26,7 @@ from counter_app.vision.errors import NoFace, VisionError
 
 #: dlib descriptor distance at or below which two faces are advised to be the same person.
 #: dlib's own suggestion is 0.6 (99.38 % on LFW, mostly Western faces); we use 0.50, below
-#: the midpoint of the genuine/impostor gap we measured (docs/vision.md, bench/vision.py).
+#: the impostor distances we measured (min 0.56; docs/vision.md, bench/vision.py --accuracy).
 DLIB_MAX_DISTANCE = 0.50
 
 
@@ -122,9 +122,13 @@ class DlibMatcher(FaceMatcher):
         return best[1] if best is not None and best[0] > 0.3 else None
 
     def compare(self, live_bgr: np.ndarray, reference_bgr: np.ndarray) -> MatchResult:
+        return self.compare_descriptor(live_bgr, self.embed(reference_bgr, "证件照片"))
+
+    def compare_descriptor(self, live_bgr: np.ndarray, reference: np.ndarray) -> MatchResult:
+        """Compare with a reference descriptor computed earlier (``embed`` of the chip photo
+        when the card was read), so the live check costs one descriptor, not two."""
         a = self.embed(live_bgr, "现场照片")
-        b = self.embed(reference_bgr, "证件照片")
-        score = distance_to_score(float(np.linalg.norm(a - b)))
+        score = distance_to_score(float(np.linalg.norm(a - reference)))
         same = score >= self.threshold
         return MatchResult(score, same, self.threshold, self.name,
                            advice_for(same, score, self.threshold))

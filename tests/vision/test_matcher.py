@@ -83,3 +83,11 @@ def test_a_registered_vendor_backend_is_used(monkeypatch):
 def test_missing_dlib_model(tmp_path):
     with pytest.raises(ModelMissing):
         matching.open_matcher("dlib", models_dir=tmp_path)
+
+
+def test_reference_descriptor_computed_once(matcher, images):
+    reference = matcher.embed(images("obama2.jpg"), "证件照片")
+    assert reference.shape == (128,)
+    direct = matcher.compare(images("obama.jpg"), images("obama2.jpg"))
+    prepared = matcher.compare_descriptor(images("obama.jpg"), reference)
+    assert prepared.score == pytest.approx(direct.score, abs=1e-6)
