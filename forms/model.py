@@ -227,8 +227,10 @@ class FormData:
 
     values: dict[str, Any] = field(default_factory=dict)
     images: dict[str, bytes] = field(default_factory=dict)
-    #: Signature pen strokes per slot: lists of (x, y, pressure), x/y normalised to 0..1.
-    strokes: dict[str, list[list[tuple[float, float, float]]]] = field(default_factory=dict)
+    #: Signature pen strokes per slot: (pad width, pad height, strokes of (x, y, pressure)
+    #: in pad units), as drivers.signature.model.Signature.for_form() gives them.
+    strokes: dict[str, tuple[float, float, list[list[tuple[float, float, float]]]]] = field(
+        default_factory=dict)
 
     def missing(self, form: FormDefinition) -> list[str]:
         """Required keys without a value (the form must not be printed blank there)."""

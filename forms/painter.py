@@ -240,17 +240,19 @@ def _paint_slot(painter: QPainter, mapper: _Mapper, item: Item, rect: QRectF,
     painter.drawImage(target, image)
 
 
-def _paint_strokes(painter: QPainter, mapper: _Mapper, box: Box, strokes) -> None:
-    """Draw pen strokes (points normalised to 0..1 within the slot) with pressure widths."""
+def _paint_strokes(painter: QPainter, mapper: _Mapper, box: Box, signature) -> None:
+    """Draw pen strokes fitted into the slot (aspect ratio kept), widths from the pressure."""
+    pad_w, pad_h, strokes = signature
+    scale = min(box.w / pad_w, box.h / pad_h)
+    left = box.x + (box.w - pad_w * scale) / 2
+    top = box.y + (box.h - pad_h * scale) / 2
     painter.save()
     for stroke in strokes:
-        points = list(stroke)
-        for (x0, y0, p0), (x1, y1, p1) in pairwise(points):
-            width = 0.25 + 0.45 * (p0 + p1) / 2  # 0.25-0.7 mm like a gel pen
-            pen = QPen(QColor("black"), mapper.pen_width(width), Qt.PenStyle.SolidLine,
-                       Qt.PenCapStyle.RoundCap, Qt.PenJoinStyle.RoundJoin)
-            painter.setPen(pen)
-            path = QPainterPath(mapper.point(box.x + x0 * box.w, box.y + y0 * box.h))
-            path.lineTo(mapper.point(box.x + x1 * box.w, box.y + y1 * box.h))
+        for (x0, y0, p0), (x1, y1, p1) in pairwise(stroke):
+            width = 0.25 + 0.45 * (p0 + p1) / 2  # 0.25-0.7 mm, like a gel pen
+            painter.setPen(QPen(QColor("black"), mapper.pen_width(width), Qt.PenStyle.SolidLine,
+                                Qt.PenCapStyle.RoundCap, Qt.PenJoinStyle.RoundJoin))
+            path = QPainterPath(mapper.point(left + x0 * scale, top + y0 * scale))
+            path.lineTo(mapper.point(left + x1 * scale, top + y1 * scale))
             painter.drawPath(path)
     painter.restore()

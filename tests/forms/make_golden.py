@@ -24,7 +24,7 @@ from forms.render import render_case_pdf
 GOLDEN_DPI = 50
 
 if __name__ == "__main__":
-    from conftest import GOLDEN, case_for
+    from formcheck import GOLDEN, case_for
 
     app = QApplication([])
     from PIL import Image

@@ -8,7 +8,7 @@ import subprocess
 import sys
 
 import pytest
-from conftest import DATA, case_for, pdf_text, write_case
+from formcheck import DATA, case_for, pdf_text, write_case
 
 from forms.case_data import CaseFileError
 from forms.fonts import MissingGlyphError

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from conftest import DATA, GOLDEN, case_for, image_difference, load_gray, pdf_pages_png
+from formcheck import DATA, GOLDEN, case_for, image_difference, load_gray, pdf_pages_png
 
 from forms import fonts
 from forms.model import available_forms

@@ -1,0 +1,133 @@
+"""Signature pads (stroke model, simulator, Qt widget) and signatures bound to documents."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QPoint, Qt
+
+from drivers.signature.model import Signature, SignatureError
+from drivers.signature.simulator import SimulatorPad, recording
+from forms.model import load_form
+from forms.render import case_pages
+from forms.signing import (
+    SignatureInvalidated,
+    check_signatures,
+    document_digest,
+    is_valid,
+    sign,
+    unsigned_pdf,
+)
+
+DATA = Path(__file__).resolve().parents[1] / "forms" / "data"
+
+
+def test_simulator_replays_the_recording_exactly():
+    source = recording("party_a")
+    pad = SimulatorPad(source)
+    pad.begin()
+    pad.replay()
+    captured = pad.finish()
+    assert captured.strokes == source.strokes
+    assert captured.device == "simulator"
+    times = [p.t_ms for s in captured.strokes for p in s]
+    assert times == sorted(times) and times[0] == 0
+    assert all(0 <= p.pressure <= 1 for s in captured.strokes for p in s)
+
+
+def test_json_round_trip_and_hash_are_stable():
+    sig = recording("party_b")
+    again = Signature.from_json(sig.to_json())
+    assert again == sig and again.sha256 == sig.sha256
+
+
+def test_empty_or_broken_signatures_are_refused():
+    pad = SimulatorPad(recording("party_a"))
+    pad.begin()
+    with pytest.raises(SignatureError, match="没有采集到签名"):
+        pad.finish()
+    with pytest.raises(SignatureError, match="已损坏"):
+        Signature.from_json('{"strokes": [[1, 2]]}')
+
+
+def test_qt_widget_feeds_mouse_strokes_into_the_pad(qtbot):
+    from counter_app.ui.widgets.signature_pad_widget import SignaturePadWidget
+
+    widget = SignaturePadWidget()
+    qtbot.addWidget(widget)
+    qtbot.mousePress(widget, Qt.MouseButton.LeftButton, pos=QPoint(20, 30))
+    for x in range(25, 200, 15):
+        qtbot.mouseMove(widget, QPoint(x, 30 + x // 10))
+    qtbot.mouseRelease(widget, Qt.MouseButton.LeftButton, pos=QPoint(200, 50))
+    sig = widget.pad.finish()
+    assert len(sig.strokes) == 1 and len(sig.strokes[0]) >= 10
+    assert sig.strokes[0][0].x == 20 and sig.strokes[0][0].pressure == 0.5
+    assert sig.device == "qt-tablet" and (sig.width, sig.height) == (440, 120)
+
+
+def page():
+    return case_pages("marriage_declaration", DATA / "marriage.json")[0]
+
+
+def test_signature_is_bound_to_the_exact_document():
+    form, data = page()
+    record = sign(form, data, "party.signature", "man", recording("party_a"))
+    assert record.document_sha256 == document_digest(form, data)
+    assert is_valid(record, form, data)
+    signed = check_signatures(form, data, [record])
+    assert "party.signature" in signed.strokes
+
+
+def test_a_later_change_invalidates_the_signature():
+    form, data = page()
+    record = sign(form, data, "party.signature", "man", recording("party_a"))
+    changed = replace(data, values=dict(data.values, **{"party.address": "北京市西城区"}))
+    assert not is_valid(record, form, changed)
+    with pytest.raises(SignatureInvalidated, match="重新签名"):
+        check_signatures(form, changed, [record])
+
+
+def test_other_signatures_on_the_page_do_not_invalidate_it():
+    form, data = page()
+    party = sign(form, data, "party.signature", "man", recording("party_a"))
+    with_registrar = check_signatures(form, data, [
+        party, sign(form, data, "signature.registrar", "reg01", recording("registrar"))])
+    assert is_valid(party, form, with_registrar)
+
+
+def test_signed_page_shows_the_strokes(tmp_path):
+    from forms.pdf import render_image
+
+    form, data = page()
+    record = sign(form, data, "party.signature", "man", recording("party_a"))
+    blank = render_image(form, data, 60)
+    signed = render_image(form, check_signatures(form, data, [record]), 60)
+    assert blank != signed
+    assert unsigned_pdf(form, data) == unsigned_pdf(form, check_signatures(form, data, [record]))
+
+
+def test_sign_refuses_an_unknown_slot():
+    form, data = page()
+    with pytest.raises(Exception, match="没有签名位置"):
+        sign(form, data, "nope", "man", recording("party_a"))
+    assert load_form("marriage_declaration").form_id == form.form_id
+
+
+def test_signature_record_is_journaled_with_the_signed_document(data_dir):
+    import hashlib
+
+    from counter_app.journal import Journal
+    from forms.signing import journal_signature
+
+    form, data = page()
+    record = sign(form, data, "party.signature", "man", recording("party_a"))
+    document = unsigned_pdf(form, data)
+    with Journal.open(data_dir, key_store="file") as journal:
+        entry = journal_signature(journal, record, document, case_id="c1", operator="reg01")
+        stored = journal.get_attachment(record.document_sha256)
+        assert hashlib.sha256(stored).hexdigest() == record.document_sha256
+        assert entry.payload["document_sha256"] == record.document_sha256
+        with pytest.raises(SignatureInvalidated):
+            journal_signature(journal, record, document + b" ", case_id="c1", operator="reg01")
