@@ -256,7 +256,11 @@ class SyncEngine:
         self.state.set_progress(sha, action.offset, False, None, attempt=True)
         body = self.transport.patch_bytes(f"{protocol.API_PREFIX}/attachments/{sha}", chunk,
                                           action.offset, len(data)).body
-        self.state.set_progress(sha, int(body["received"]), bool(body.get("complete")))
+        received, complete = int(body["received"]), bool(body.get("complete"))
+        self.state.set_progress(sha, received, complete)
+        if not complete and received <= action.offset:
+            raise ProtocolError("省级系统没有接收附件数据，稍后重试。",
+                                detail=f"attachment {sha[:12]} stuck at {received}")
         if body.get("complete"):
             self._blob = None
             self._record_case_statuses(body.get("cases") or [])

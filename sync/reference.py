@@ -34,7 +34,7 @@ def entry_for(collection: str, item: dict[str, Any]) -> tuple[str, dict, str]:
             kind = KIND_BLOCK
         elif collection == "blank_ranges":
             payload = {"range_id": str(data["range_id"]), "certificate": data["certificate"],
-                       "first": int(data["first"]), "last": int(data["last"]),
+                       "first": str(data["first"]), "last": str(data["last"]),
                        "source": "server"}
             if payload["certificate"] not in ("marriage", "divorce"):
                 raise ValueError(f"certificate {payload['certificate']!r}")

@@ -154,10 +154,12 @@ class SimStore:
                 machine_id=machine_id)
         for certificate in ("marriage", "divorce"):
             last = self.counter(f"blank:{certificate}", RANGE_SIZE)
+            letter = "J" if certificate == "marriage" else "L"
             range_id = f"{certificate}-{last - RANGE_SIZE + 1:09d}"
             self.put_reference("blank_ranges", range_id, {
                 "range_id": range_id, "certificate": certificate,
-                "first": last - RANGE_SIZE + 1, "last": last}, machine_id=machine_id)
+                "first": f"{letter}{last - RANGE_SIZE + 1:09d}", "last": f"{letter}{last:09d}"},
+                machine_id=machine_id)
 
     def machine(self, machine_id: str) -> dict | None:
         row = self.db.execute("SELECT * FROM machines WHERE machine_id = ?",
