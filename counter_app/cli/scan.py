@@ -75,15 +75,19 @@ def run_scan(args, ctx: Context) -> int:
     if suffix == ".pdf":
         args.out.parent.mkdir(parents=True, exist_ok=True)
         write_pdf(pages, args.out)
+    _print_reports(reports, args.json)
+    return EXIT_OK
+
+
+def _print_reports(reports: list[dict], as_json: bool) -> None:
     for report in reports:
-        if args.json:
+        if as_json:
             print(json.dumps(report, ensure_ascii=False))
         else:
             found = "找到纸张边缘" if report["page_found"] else "未找到纸张边缘，已整图校正"
             print(f"{report['image']}: {found}, 倾斜 skew {report['skew']}°, "
                   f"{report['size'][0]}x{report['size'][1]} px @ {report['dpi']} dpi "
                   f"(实际 effective {report['effective_dpi']} dpi) -> {report['out']}")
-    return EXIT_OK
 
 
 def _write(path: Path, data: bytes) -> None:
