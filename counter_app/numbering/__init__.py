@@ -14,7 +14,8 @@ Numbers — counter_app.numbering.blocks
 Blanks — counter_app.numbering.stock (see its docstring for the printing protocol)
     receive_range(j, range_id=, certificate=, first=, last=, operator=, source="manual")
     next_blank(j, certificate)                          -> str | None
-    issue_blank(j, certificate=, serial=, case_id=, certificate_number=, operator=)
+    issue_blank(j, certificate=, serial=, case_id=, certificate_number=, operator=,
+                holder=None)        # a 字号 on at most 2 issued blanks (one per holder)
     void_blank(j, certificate=, serial=, reason=, operator=, case_id=None,
                certificate_number=None)
     reconcile(j, certificate=None)                      -> [RangeReport(blanks, counts)]

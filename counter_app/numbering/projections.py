@@ -8,7 +8,8 @@ Entry kinds (payload shapes are public, see docs/rules.md):
 * ``numbering.released`` {number, reason} — an allocated number whose registration did not
   happen returns to the pool;
 * ``stock.range_received`` {range_id, certificate, first, last, source};
-* ``stock.blank_issued`` {certificate, serial, range_id, certificate_number, who, when};
+* ``stock.blank_issued`` {certificate, serial, range_id, certificate_number, who, when,
+  holder (optional: "man" | "woman" | "applicant")};
 * ``stock.blank_voided`` {certificate, serial, range_id, reason, who, when,
   certificate_number (optional)}.
 
@@ -61,7 +62,7 @@ def apply_numbers(db: sqlite_utils.Database, entry: Entry) -> None:
                    [entry.seq, p["certificate_number"]])
 
 
-@projection("stock", version=1, tables=("stock_ranges", "stock_blanks"), schema=(
+@projection("stock", version=2, tables=("stock_ranges", "stock_blanks"), schema=(
     """CREATE TABLE stock_ranges (
         range_id TEXT PRIMARY KEY, certificate TEXT NOT NULL, prefix TEXT NOT NULL,
         width INTEGER NOT NULL, first_n INTEGER NOT NULL, last_n INTEGER NOT NULL,
@@ -69,7 +70,7 @@ def apply_numbers(db: sqlite_utils.Database, entry: Entry) -> None:
     """CREATE TABLE stock_blanks (
         certificate TEXT NOT NULL, serial TEXT NOT NULL, range_id TEXT, status TEXT NOT NULL,
         case_id TEXT, certificate_number TEXT, reason TEXT, who TEXT, at TEXT,
-        seq INTEGER NOT NULL, PRIMARY KEY (certificate, serial))""",
+        seq INTEGER NOT NULL, holder TEXT, PRIMARY KEY (certificate, serial))""",
 ))
 def apply_stock(db: sqlite_utils.Database, entry: Entry) -> None:
     """Blank ranges received; blanks issued or voided (a voided blank stays voided)."""
@@ -83,11 +84,11 @@ def apply_stock(db: sqlite_utils.Database, entry: Entry) -> None:
         status = "issued" if entry.kind == "stock.blank_issued" else "voided"
         serial = str(parse_printno(p["serial"]))
         db.execute(
-            """INSERT INTO stock_blanks VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """INSERT INTO stock_blanks VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                ON CONFLICT (certificate, serial) DO UPDATE SET status = CASE
                  WHEN stock_blanks.status = 'voided' THEN 'voided' ELSE excluded.status END,
                  reason = COALESCE(excluded.reason, stock_blanks.reason),
                  who = excluded.who, at = excluded.at, seq = excluded.seq""",
             [p["certificate"], serial, p.get("range_id"), status, entry.case_id,
              p.get("certificate_number"), p.get("reason"), p.get("who", entry.operator),
-             p.get("when", entry.device_time), entry.seq])
+             p.get("when", entry.device_time), entry.seq, p.get("holder")])

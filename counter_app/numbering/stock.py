@@ -121,18 +121,31 @@ def _record(journal: Journal, kind: str, certificate: str, serial: str, operator
                               detail=f"race on {certificate} {serial_no}") from None
 
 
+#: A couple's certificate is printed twice (one booklet each) under the same 字号.
+BOOKLETS_PER_NUMBER = 2
+
+
 def issue_blank(journal: Journal, *, certificate: str, serial: str, case_id: str,
-                certificate_number: str, operator: str, when: str | None = None):
-    """Record that the certificate was printed right on blank ``serial`` (registrar confirmed)."""
+                certificate_number: str, operator: str, when: str | None = None,
+                holder: str | None = None):
+    """Record that the certificate was printed right on blank ``serial`` (registrar confirmed).
+
+    A 字号 may be on at most two issued blanks (the man's and the woman's booklet); with
+    ``holder`` ("man" | "woman" | "applicant") also at most one per holder.
+    """
     printed = journal.query(
-        "SELECT serial FROM stock_blanks WHERE certificate_number = ? AND status = 'issued'",
-        [certificate_number])
-    if printed:
+        "SELECT serial, holder FROM stock_blanks WHERE certificate_number = ? AND "
+        "status = 'issued' ORDER BY seq", [certificate_number])
+    same_holder = [r for r in printed if holder is not None and r["holder"] == holder]
+    if same_holder or len(printed) >= BOOKLETS_PER_NUMBER:
+        on = "、".join(r["serial"] for r in (same_holder or printed))
         raise BlankStateError(
-            f"字号 {certificate_number} 已打印在空白证 {printed[0]['serial']} 上并已发出；"
+            f"字号 {certificate_number} 已打印在空白证 {on} 上并已发出；"
             "如需重印，请先将该证作废。", detail=f"{certificate_number} already issued")
-    return _record(journal, "stock.blank_issued", certificate, serial, operator, case_id,
-                   {"certificate_number": certificate_number, "when": when})
+    extra = {"certificate_number": certificate_number, "when": when}
+    if holder is not None:
+        extra["holder"] = holder
+    return _record(journal, "stock.blank_issued", certificate, serial, operator, case_id, extra)
 
 
 def void_blank(journal: Journal, *, certificate: str, serial: str, reason: str, operator: str,

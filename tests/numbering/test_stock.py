@@ -77,18 +77,24 @@ def test_unknown_blank_refused(stocked, serial, needle):
     assert needle in err.value.message_zh
 
 
-def test_double_issue_and_number_on_two_blanks_refused(stocked):
+def test_double_issue_refused_and_two_booklets_per_number(stocked):
     j = stocked
     n1 = _number(j, "c1")
     issue_blank(j, certificate="marriage", serial="A0000101", case_id="c1",
-                certificate_number=n1, operator="reg01")
-    with pytest.raises(BlankStateError):
+                certificate_number=n1, operator="reg01", holder="man")
+    with pytest.raises(BlankStateError):  # the same blank twice
         issue_blank(j, certificate="marriage", serial="A0000101", case_id="c2",
                     certificate_number=_number(j, "c2"), operator="reg01")
-    with pytest.raises(BlankStateError) as err:
+    with pytest.raises(BlankStateError) as err:  # the man's booklet twice
         issue_blank(j, certificate="marriage", serial="A0000102", case_id="c1",
-                    certificate_number=n1, operator="reg01")
+                    certificate_number=n1, operator="reg01", holder="man")
     assert "请先将该证作废" in err.value.message_zh
+    issue_blank(j, certificate="marriage", serial="A0000102", case_id="c1",
+                certificate_number=n1, operator="reg01", holder="woman")
+    with pytest.raises(BlankStateError) as err:  # a third booklet under one 字号
+        issue_blank(j, certificate="marriage", serial="A0000103", case_id="c1",
+                    certificate_number=n1, operator="reg01")
+    assert "A0000101、A0000102" in err.value.message_zh
 
 
 def test_void_needs_a_reason_and_is_final(stocked):
