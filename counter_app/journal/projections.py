@@ -31,6 +31,7 @@ from counter_app.journal.entry import Entry
 #: Modules that define projections; imported whenever a journal is opened. Add yours here.
 PROJECTION_MODULES: tuple[str, ...] = (
     "counter_app.journal.core_projections",
+    "counter_app.printing.calibration",
     "sync.projections",
     "counter_app.operators.projections",
     "counter_app.numbering.projections",

@@ -51,7 +51,7 @@ def test_pdf_has_every_field_value_extractable(form_id, tmp_path):
             if value:
                 assert value in text, f"{form_id}: {item.key}={value!r} not in the PDF text"
                 checked += 1
-    assert checked >= 3
+    assert checked >= 3 or form_id not in STATUTORY
 
 
 def test_rare_characters_and_middle_dot_are_extractable(tmp_path):
