@@ -88,6 +88,20 @@ class CaseService:
                      current.transitions + 1, reason, data)
         return self.state(case_id)  # type: ignore[return-value]
 
+    def expire_overdue(self, *, on: date, operator: str) -> list[str]:
+        """Mark as deemed withdrawn (视为撤回) every divorce whose issuance window ended
+        before ``on``; returns their case ids. Safe to run repeatedly (e.g. at start-up)."""
+        rows = self.journal.query("SELECT case_id FROM case_state WHERE case_type = 'divorce' "
+                                  "AND state = 'cooling_off' AND receipt_date IS NOT NULL")
+        expired = []
+        for row in rows:
+            case = self.state(row["case_id"])
+            if case is not None and case.periods and on > case.periods.issuance_until:
+                self.transition(case.case_id, "deemed_withdrawn", operator=operator, on=on,
+                                reason="冷静期届满后三十日内未申请发给离婚证")
+                expired.append(case.case_id)
+        return expired
+
     def _append(self, case_type: str, case_id: str, frm: str | None, to: str, operator: str,
                 step: int, reason: str | None, data: dict | None) -> None:
         payload: dict = {"case_type": case_type, "from": frm, "to": to}

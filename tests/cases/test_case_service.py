@@ -109,3 +109,11 @@ def test_projection_rebuild_matches(svc, journal):
     before = journal.query("SELECT * FROM case_state")
     journal.rebuild_projections()
     assert journal.query("SELECT * FROM case_state") == before
+
+
+def test_overdue_divorces_are_deemed_withdrawn_once(svc):
+    _divorce(svc)
+    assert svc.expire_overdue(on=D("2021-11-08"), operator="system") == []
+    assert svc.expire_overdue(on=D("2021-11-09"), operator="system") == ["d1"]
+    assert svc.state("d1").state == "deemed_withdrawn"
+    assert svc.expire_overdue(on=D("2021-12-01"), operator="system") == []
