@@ -23,7 +23,8 @@ def register(sub) -> None:
     rsub = p.add_subparsers(dest="rules_command", required=True, metavar="ACTION")
 
     check = rsub.add_parser("check", help="judge one case step described by a JSON file")
-    check.add_argument("case_file", type=Path, metavar="CASE.json")
+    check.add_argument("case_file", type=Path, metavar="CASE.json",
+                       help="the case file, or - to read it from standard input")
     check.add_argument("--json", action="store_true", help="print the decision as JSON")
     check.set_defaults(func=run_check)
 
@@ -45,7 +46,7 @@ def read_case_file(path: Path) -> object:
     from counter_app.rules.caseinput import CaseInputError
 
     try:
-        text = path.read_text(encoding="utf-8")
+        text = sys.stdin.read() if str(path) == "-" else path.read_text(encoding="utf-8")
     except OSError as exc:
         raise CaseInputError(f"无法读取案件文件 {path}：{exc.strerror or exc}",
                              detail=f"read {path}: {exc}") from None

@@ -125,3 +125,11 @@ def test_explain_popup_and_described_office(capsys, data_dir):
 def test_explain_bad_input_exit_2(capsys, data_dir, argv, needle):
     code, _, err = run(capsys, "--data-dir", str(data_dir), "rules", "explain", *argv)
     assert code == 2 and needle in err
+
+
+def test_check_reads_stdin(capsys, data_dir, monkeypatch):
+    import io
+
+    monkeypatch.setattr("sys.stdin", io.StringIO(json.dumps(make_case())))
+    code, out, _ = run(capsys, "--data-dir", str(data_dir), "rules", "check", "-", "--json")
+    assert code == 0 and json.loads(out)["decision"] == "accept"
