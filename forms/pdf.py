@@ -46,20 +46,18 @@ def page_size(form: FormDefinition) -> QPageSize:
 
 
 def render_pdf(pages: Sequence[Page], title: str, *, pdfa: bool = True,
-               calibration: Calibration | None = None, extra_pages: Sequence = ()) -> bytes:
-    """Paint ``pages`` into one PDF and return its bytes (deterministic for the same input).
-
-    ``extra_pages`` are callables ``fn(painter, writer)`` painting more pages (archive scans).
-    """
-    if not pages and not extra_pages:
+               calibration: Calibration | None = None) -> bytes:
+    """Paint ``pages`` (form, data) into one PDF and return its bytes (deterministic for the
+    same input); each page has its form's paper size."""
+    if not pages:
         raise FormError("没有要输出的页面。", code="forms.empty")
     with none_refcount_guard():
-        raw, runs = _paint_pdf(pages, title, pdfa, calibration, extra_pages)
+        raw, runs = _paint_pdf(pages, title, pdfa, calibration)
     return fix_text_layer(raw, runs)
 
 
 def _paint_pdf(pages: Sequence[Page], title: str, pdfa: bool,
-               calibration: Calibration | None, extra_pages: Sequence) -> tuple[bytes, list]:
+               calibration: Calibration | None) -> tuple[bytes, list]:
     fonts.families()
     for form, data in pages:
         check_page(form, data)  # before the painter starts: never a half-written PDF
@@ -74,7 +72,7 @@ def _paint_pdf(pages: Sequence[Page], title: str, pdfa: bool,
         writer.setPdfVersion(QPagedPaintDevice.PdfVersion.PdfVersion_A1b)
     record, painter_box = PaintRecord(), []
     try:
-        _paint_all(writer, pages, calibration, extra_pages, record, painter_box)
+        _paint_all(writer, pages, calibration, record, painter_box)
     finally:
         for painter in painter_box:
             if painter.isActive():
@@ -84,7 +82,7 @@ def _paint_pdf(pages: Sequence[Page], title: str, pdfa: bool,
 
 
 def _paint_all(writer: QPdfWriter, pages: Sequence[Page], calibration: Calibration | None,
-               extra_pages: Sequence, record: PaintRecord, painter_box: list) -> None:
+               record: PaintRecord, painter_box: list) -> None:
     painter: QPainter | None = None
     for index, (form, data) in enumerate(pages):
         writer.setPageLayout(QPageLayout(page_size(form), QPageLayout.Orientation.Portrait,
@@ -95,13 +93,6 @@ def _paint_all(writer: QPdfWriter, pages: Sequence[Page], calibration: Calibrati
         elif index:
             writer.newPage()
         paint_page(painter, form, data, calibration, record)
-    for fn in extra_pages:
-        if painter is None:
-            painter = QPainter(writer)
-            painter_box.append(painter)
-        else:
-            writer.newPage()
-        fn(painter, writer, record)
 
 
 def render_image(form: FormDefinition, data: FormData, dpi: int = 100,

@@ -37,3 +37,15 @@ def render_case_pdf(form_id: str, case_path: Path, version: int | None = None) -
     ensure_gui_application()
     pages = case_pages(form_id, case_path, version)
     return render_pdf(pages, f"{pages[0][0].title} {pages[0][1].values.get('case.date', '')}")
+
+
+def render_spec_pages(specs, title: str) -> bytes:
+    """One PDF from page specifications (form_id, values, images), e.g. the case archive
+    file that counter_app.archive orders; each page is checked for required values."""
+    ensure_gui_application()
+    pages = []
+    for form_id, values, images in specs:
+        form = load_form(form_id)
+        data = FormData(dict(values), dict(images))
+        pages.append((form, data))
+    return render_pdf(pages, title)

@@ -52,7 +52,7 @@ class BlankStock(Protocol):
     def next_blank(self, certificate: str) -> str | None: ...
 
     def issue(self, *, certificate: str, serial: str, case_id: str, number: str,
-              operator: str) -> None: ...
+              operator: str, holder: str) -> None: ...
 
     def void(self, *, certificate: str, serial: str, reason: str, case_id: str, number: str,
              operator: str) -> None: ...
@@ -69,11 +69,11 @@ class NumberingStock:
 
         return next_blank(self.journal, certificate)
 
-    def issue(self, *, certificate, serial, case_id, number, operator) -> None:
+    def issue(self, *, certificate, serial, case_id, number, operator, holder) -> None:
         from counter_app.numbering import issue_blank
 
         issue_blank(self.journal, certificate=certificate, serial=serial, case_id=case_id,
-                    certificate_number=number, operator=operator)
+                    certificate_number=number, operator=operator, holder=holder)
 
     def void(self, *, certificate, serial, reason, case_id, number, operator) -> None:
         from counter_app.numbering import void_blank
@@ -148,7 +148,8 @@ class BookletPrinting:
         """The registrar checked the booklet: it printed right. Its blank is issued."""
         booklet = self._require(awaiting=True)
         self.stock.issue(certificate=self.certificate, serial=booklet.serial,
-                         case_id=self.case_id, number=self.number, operator=self.operator)
+                         case_id=self.case_id, number=self.number, operator=self.operator,
+                         holder=booklet.holder)
         booklet.issued, self.awaiting_confirmation = True, False
         return booklet
 

@@ -41,7 +41,8 @@ def test_pdf_has_every_field_value_extractable(form_id, tmp_path):
     text = squeeze(pdf_text(pdf))
     form = load_form(form_id)
     pages = case_pages(form_id, case_for(form_id))
-    assert text.count(squeeze(form.title)) >= len(pages) or form.paper == "certificate"
+    if form_id in STATUTORY and form.paper != "certificate":
+        assert text.count(squeeze(form.title)) >= len(pages)
     checked = 0
     for _, data in pages:
         for item in form.items:

@@ -103,7 +103,7 @@ def test_misprint_voids_the_blank_and_reprints_on_the_next(journal):
     assert kinds(journal, "certificate.print_sent", "stock.blank_voided",
                  "stock.blank_issued") == [
         ("certificate.print_sent", "A0000101", "man"), ("stock.blank_voided", "A0000101", None),
-        ("certificate.print_sent", "A0000102", "man"), ("stock.blank_issued", "A0000102", None)]
+        ("certificate.print_sent", "A0000102", "man"), ("stock.blank_issued", "A0000102", "man")]
     assert [p for p, _ in printer.pages] == ["MAN-PAGE", "MAN-PAGE"]
 
 
