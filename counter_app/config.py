@@ -139,7 +139,7 @@ SYNC_READ_TIMEOUT_S = Setting(
     "abandoned and retried (the upload resumes where the server says it stopped).",
 )
 SYNC_CHUNK_BYTES = Setting(
-    "sync.chunk_bytes", 262144, int,
+    "sync.chunk_bytes", 524288, int,
     "Size of one attachment upload request in bytes. Smaller chunks let new registrations "
     "overtake big scans sooner; larger ones cost fewer round trips.",
 )

@@ -32,6 +32,8 @@ class Snapshot:
     handshake_done: bool
     head_seq: int
     acked_seq: int
+    #: True when a pending entry is more than sync's own bookkeeping (sync.* kinds).
+    business_pending: bool = True
     attachments: tuple[PendingAttachment, ...] = ()
     status_due: bool = True
     collections_due: tuple[str, ...] = ()
@@ -56,14 +58,18 @@ def decide(snap: Snapshot) -> Action:
     if not snap.handshake_done:
         # learn the server's time and its acknowledged position before sending anything
         return Action(HANDSHAKE)
-    if snap.acked_seq < snap.head_seq:
+    if snap.acked_seq < snap.head_seq and snap.business_pending:
         # entries the server has not acknowledged: metadata always goes first, even when
         # an attachment is half-way (it resumes at its offset afterwards)
         return Action(METADATA)
     if snap.attachments:
-        # attachments of acknowledged entries, smallest first, then oldest
+        # attachments of acknowledged entries, smallest first, then oldest; sync's own
+        # bookkeeping entries (server verdicts) wait, so each verdict costs no extra round trip
         nxt = min(snap.attachments, key=lambda a: (a.size, a.first_seq, a.sha256))
         return Action(ATTACHMENTS, sha256=nxt.sha256, offset=nxt.received)
+    if snap.acked_seq < snap.head_seq:
+        # only bookkeeping entries are left: send them now
+        return Action(METADATA)
     if snap.status_due:
         # everything is up: ask what the server decided about our cases
         return Action(STATUS)

@@ -37,7 +37,7 @@ class EngineSettings:
     read_timeout_s: float = 30.0
     batch_entries: int = 200
     batch_bytes: int = 256 * 1024
-    chunk_bytes: int = 256 * 1024
+    chunk_bytes: int = 512 * 1024
     backoff_base_s: float = 1.0
     backoff_cap_s: float = 300.0
     max_attempts: int = 8
@@ -88,6 +88,7 @@ class SyncEngine:
         acked = self.state.acked_seq
         return d.Snapshot(
             handshake_done=self._handshake_done, head_seq=head, acked_seq=acked,
+            business_pending=acked < head and outbox.business_pending(self.journal, acked),
             attachments=tuple(outbox.pending_attachments(self.journal, self.state, acked,
                                                          self._skip)),
             status_due=self._status_due, collections_due=tuple(self._collections_due),

@@ -22,6 +22,12 @@ def pending_entries(journal, after_seq: int, limit: int) -> list[Entry]:
     return [Entry.from_row(r) for r in rows]
 
 
+def business_pending(journal, after_seq: int) -> bool:
+    """Whether anything but sync's own bookkeeping (``sync.*`` entries) waits after the seq."""
+    return bool(journal.query("SELECT 1 FROM entries WHERE seq > ? AND kind NOT LIKE 'sync.%' "
+                              "LIMIT 1", [after_seq]))
+
+
 def pending_attachments(journal, state: SyncState, through_seq: int,
                         skip: set[str] = frozenset()) -> list[PendingAttachment]:
     """Attachments first referenced at or before ``through_seq`` and not known complete."""

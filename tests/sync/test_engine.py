@@ -116,9 +116,11 @@ def test_metadata_overtakes_a_half_sent_scan(sim, enrolled, journal, data_dir):
     assert 0 < engine.snapshot().attachments[0].received < 200_000
     add_case(journal, "urgent", scans=1, size=1_000)
     assert engine.step().stage == "metadata"
-    while engine.snapshot().acked_seq < journal.head()[0]:
-        assert engine.step().stage == "metadata"  # the server's verdict entries follow
+    # the server's verdict ("pending") became a bookkeeping entry that waits for the scans
+    assert journal.query("SELECT status FROM sync_case_status WHERE case_id = 'urgent'") == [
+        {"status": "pending"}]
     nxt = engine.snapshot()
+    assert nxt.acked_seq < nxt.head_seq and not nxt.business_pending
     smallest = min(nxt.attachments, key=lambda a: a.size)
     assert smallest.size == 1_000 and len(nxt.attachments) == 2
     assert engine.step().sha256 == smallest.sha256
@@ -172,3 +174,23 @@ def test_revoked_machine_stops_with_a_clear_message(sim, enrolled, journal, data
 def test_not_enrolled_says_what_to_do(journal, data_dir):
     with pytest.raises(NotEnrolledError, match="counter-app enroll"):
         make_engine(journal, data_dir)
+
+
+def test_decide_orders_stages_and_puts_small_things_first():
+    from sync.decide import PendingAttachment, Snapshot, decide
+
+    big = PendingAttachment("b" * 64, 2_000_000, 1_500_000, 3)
+    small = PendingAttachment("s" * 64, 40_000, 0, 9)
+    base = dict(handshake_done=True, head_seq=10, acked_seq=10, attachments=(big, small),
+                status_due=True, collections_due=("offices",))
+    assert decide(Snapshot(**{**base, "handshake_done": False})).stage == "handshake"
+    assert decide(Snapshot(**{**base, "acked_seq": 9})).stage == "metadata"
+    assert decide(Snapshot(**{**base, "acked_seq": 9, "business_pending": False})).sha256 == \
+        small.sha256
+    assert decide(Snapshot(**base)).sha256 == small.sha256
+    assert decide(Snapshot(**{**base, "attachments": (big,)})).offset == 1_500_000
+    assert decide(Snapshot(**{**base, "attachments": ()})).stage == "status"
+    done = {**base, "attachments": (), "status_due": False}
+    assert decide(Snapshot(**done)).collection == "offices"
+    assert decide(Snapshot(**{**done, "collections_due": ()})).stage == "idle"
+    assert decide(Snapshot(**{**done, "blocked_reason": "machine_revoked"})).stage == "blocked"
