@@ -32,6 +32,7 @@ from counter_app.journal.entry import Entry
 PROJECTION_MODULES: tuple[str, ...] = (
     "counter_app.journal.core_projections",
     "counter_app.printing.calibration",
+    "counter_app.printing.receipts",
     "sync.projections",
     "counter_app.operators.projections",
     "counter_app.numbering.projections",

@@ -50,3 +50,64 @@ class FilePrinter(ReceiptPrinter):
             self.path.write_bytes(job.data)
         except OSError as err:
             raise offline_error(f"{self.path}: {err}") from None
+
+
+class NetworkPrinterSimulator:
+    """A receipt printer on a TCP port (like a LAN printer on 9100), on the loopback address.
+
+    It answers the real-time status queries DLE EOT 1 (printer) and DLE EOT 4 (paper roll)
+    as an Epson-compatible printer does, and records the bytes of each connection as one job,
+    so the real python-escpos network backend can be exercised without hardware.
+    """
+
+    STATUS_ONLINE, STATUS_OFFLINE = b"\x16", b"\x1e"      # bit 3: offline
+    PAPER_OK, PAPER_OUT = b"\x12", b"\x72"                # bits 5-6: paper end
+
+    def __init__(self) -> None:
+        import socket
+        import threading
+
+        self.online = True
+        self.paper = True
+        self.jobs: list[bytes] = []
+        self._server = socket.create_server(("127.0.0.1", 0))
+        self._server.settimeout(0.2)
+        self.port = self._server.getsockname()[1]
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._serve, name="sim-netprinter",
+                                        daemon=True)
+        self._thread.start()
+
+    def _serve(self) -> None:
+        while not self._stop.is_set():
+            try:
+                conn, _ = self._server.accept()
+            except OSError:
+                continue
+            with conn:
+                self._session(conn)
+
+    def _session(self, conn) -> None:
+        conn.settimeout(2.0)
+        job = bytearray()
+        while True:
+            try:
+                chunk = conn.recv(65536)
+            except OSError:
+                break
+            if not chunk:
+                break
+            if chunk == b"\x10\x04\x01":
+                conn.sendall(self.STATUS_ONLINE if self.online else self.STATUS_OFFLINE)
+            elif chunk == b"\x10\x04\x04":
+                conn.sendall(self.PAPER_OK if self.paper else self.PAPER_OUT)
+            else:
+                job.extend(chunk)
+        if job:
+            self.jobs.append(bytes(job))
+
+    def close(self) -> None:
+        """Stop serving (tests call it; the thread ends within 0.2 s)."""
+        self._stop.set()
+        self._thread.join(timeout=2)
+        self._server.close()

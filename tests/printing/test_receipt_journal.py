@@ -1,0 +1,74 @@
+"""Receipts through the journal and the real network backend against the loopback simulator."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from counter_app.journal import Journal
+from counter_app.printing.receipts import pending, print_receipt, reprint
+from drivers.printer.base import PaperOut, PrinterOffline
+from drivers.printer.escpos_backends import EscposPrinter
+from drivers.printer.receipts import queue_ticket
+from drivers.printer.simulator import NetworkPrinterSimulator, SimulatorPrinter
+
+
+def test_failed_receipt_stays_pending_and_reprints_the_same_bytes(data_dir):
+    printer, job = SimulatorPrinter(), queue_ticket("B007", "补领婚姻登记证", 1)
+    printer.paper = False
+    with Journal.open(data_dir, key_store="file") as journal:
+        with pytest.raises(PaperOut):
+            print_receipt(journal, printer, job, operator="reg01")
+        [row] = pending(journal)
+        assert row["status"] == "failed" and row["sha256"] == job.sha256
+    # the app restarts: the job is still there
+    with Journal.open(data_dir, key_store="file") as journal:
+        printer.paper = True
+        reprint(journal, printer, row["request_id"], operator="reg01")
+        assert pending(journal) == []
+        kinds = [e.kind for e in journal.entries()]
+    assert printer.printed == [job.data]
+    assert kinds[-3:] == ["receipt.requested", "receipt.print_failed", "receipt.printed"]
+
+
+def wait_for_jobs(sim, count):
+    deadline = time.monotonic() + 5
+    while len(sim.jobs) < count and time.monotonic() < deadline:
+        time.sleep(0.02)
+    return sim.jobs
+
+
+@pytest.fixture
+def network_printer():
+    sim = NetworkPrinterSimulator()
+    yield sim, EscposPrinter("network", host="127.0.0.1", port=sim.port, timeout=3)
+    sim.close()
+
+
+def test_network_backend_sends_the_job_after_checking_status(network_printer):
+    sim, printer = network_printer
+    job = queue_ticket("A001", "结婚登记", 0)
+    printer.print_job(job)
+    assert wait_for_jobs(sim, 1) == [job.data]
+
+
+def test_network_backend_reports_paper_out_and_offline(network_printer):
+    sim, printer = network_printer
+    job = queue_ticket("A002", "结婚登记", 0)
+    sim.paper = False
+    with pytest.raises(PaperOut):
+        printer.print_job(job)
+    sim.paper, sim.online = True, False
+    with pytest.raises(PrinterOffline):
+        printer.print_job(job)
+    assert sim.jobs == []
+
+
+def test_network_backend_reports_an_unreachable_printer():
+    sim = NetworkPrinterSimulator()
+    port = sim.port
+    sim.close()
+    with pytest.raises(PrinterOffline, match="未连接"):
+        EscposPrinter("network", host="127.0.0.1", port=port, timeout=1).print_job(
+            queue_ticket("A003", "结婚登记", 0))
