@@ -206,6 +206,27 @@ CAMERA_RESOLUTION = Setting(
     "is requested so USB 2.0 cameras reach their full frame rate).",
 )
 
+PRINTING_RECEIPT_PRINTER = Setting(
+    "printing.receipt_printer", "simulator", str,
+    "Receipt/queue-ticket printer (ESC/POS): 'simulator', 'network:HOST[:PORT]' (LAN printer, "
+    "port 9100 by default), 'usb:VID:PID' (hex, e.g. usb:04b8:0e15), 'serial:DEVICE[:BAUD]' "
+    "or 'file:PATH' (a device node such as /dev/usb/lp0, or a capture file).",
+)
+PRINTING_RECEIPT_CHINESE_FONT = Setting(
+    "printing.receipt_chinese_font", True, bool,
+    "Whether the receipt printer has a GBK Chinese font. false: Chinese text is printed as an "
+    "image drawn with the bundled font (slower, but right on printers without one).",
+)
+PRINTING_CERTIFICATE_PRINTER = Setting(
+    "printing.certificate_printer", "", str,
+    "System printer name for certificate booklets (结婚证/离婚证 inner pages). Empty: ask each "
+    "time. Each printer needs its own calibration (printed calibration page) before use.",
+)
+PRINTING_FORMS_PRINTER = Setting(
+    "printing.forms_printer", "", str,
+    "System printer name for A4 forms (声明书, 审查处理表, 回执...). Empty: the system default.",
+)
+
 
 @dataclass
 class Config:

@@ -72,3 +72,25 @@ def test_network_backend_reports_an_unreachable_printer():
     with pytest.raises(PrinterOffline, match="未连接"):
         EscposPrinter("network", host="127.0.0.1", port=port, timeout=1).print_job(
             queue_ticket("A003", "结婚登记", 0))
+
+
+@pytest.mark.parametrize("spec,backend", [("simulator", "simulator"), ("file:/tmp/x", "file"),
+                                          ("network:10.0.0.9", "escpos"),
+                                          ("usb:04b8:0e15", "escpos"),
+                                          ("serial:/dev/ttyS0:19200", "escpos")])
+def test_receipt_printer_settings_open_the_right_backend(spec, backend):
+    from drivers.printer.factory import open_receipt_printer
+
+    printer = open_receipt_printer(spec)
+    assert printer.BACKEND == backend
+    if spec.startswith("serial"):
+        assert printer.params == {"devfile": "/dev/ttyS0", "baudrate": 19200}
+
+
+def test_a_malformed_printer_setting_is_a_clear_error():
+    from counter_app.errors import ConfigError
+    from drivers.printer.factory import detect, open_receipt_printer
+
+    with pytest.raises(ConfigError, match="无法识别"):
+        open_receipt_printer("usb:zz")
+    assert detect("bogus:1")[0].status == "error"
