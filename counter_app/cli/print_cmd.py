@@ -20,7 +20,8 @@ def run_receipt(args, ctx: Context) -> int:
     from drivers.printer.receipts import receipt_for_case_file
     from drivers.printer.simulator import FilePrinter
 
-    job = receipt_for_case_file(args.case)
+    job = receipt_for_case_file(args.case,
+                                chinese_font=ctx.config["printing.receipt_chinese_font"])
     FilePrinter(args.out).print_job(job)
     print(f"{args.out}\t{len(job.data)} bytes")
     return EXIT_OK

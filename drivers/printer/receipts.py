@@ -63,7 +63,7 @@ def queue_ticket(number: str, item_zh: str, waiting: int, *, chinese_font: bool 
     return PrintJob("queue_ticket", f"排队号 {number}", b.bytes())
 
 
-def receipt_for_case_file(path: Path) -> PrintJob:
+def receipt_for_case_file(path: Path, *, chinese_font: bool = True) -> PrintJob:
     """The receipt for a case file (`counter-app print receipt`): a divorce case's receipt."""
     from counter_app.rules.caseinput import parse_case
 
@@ -82,4 +82,5 @@ def receipt_for_case_file(path: Path) -> PrintJob:
     names = [a.party.name for a in case.parties if a.party.name]
     return divorce_receipt(office_name=forms.get("office_name") or case.office.name,
                            names=names, receipt_date=receipt,
-                           receipt_number=str(forms.get("receipt_number", "")))
+                           receipt_number=str(forms.get("receipt_number", "")),
+                           chinese_font=chinese_font)

@@ -105,3 +105,15 @@ def test_cli_print_receipt_refuses_a_marriage_case(tmp_path):
                           str(DATA / "marriage.json"), "--out", str(tmp_path / "r.bin")],
                          check=False, capture_output=True, text=True, timeout=60)
     assert run.returncode == 2 and "受理日期" in run.stderr
+
+
+def test_cli_honours_the_no_chinese_font_setting(tmp_path):
+    import os
+
+    out = tmp_path / "r.bin"
+    env = dict(os.environ, COUNTER_APP_PRINTING_RECEIPT_CHINESE_FONT="false")
+    run = subprocess.run([sys.executable, "-m", "counter_app", "print", "receipt", "--case",
+                          str(DATA / "divorce.json"), "--out", str(out)], check=False,
+                         capture_output=True, text=True, timeout=60, env=env)
+    assert run.returncode == 0, run.stderr
+    assert FS_CHINESE_ON not in out.read_bytes() and b"\x1dv0" in out.read_bytes()
