@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib
+import os
 from pathlib import Path
 
 from counter_app.cli import EXIT_OK, Context
@@ -42,6 +43,9 @@ def _forms_render():
 
 
 def run_render(args, ctx: Context) -> int:
+    # Rendering needs no window system: the offscreen platform works on a server, over SSH
+    # and in CI alike (only this process is affected).
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     pdf = _forms_render().render_case_pdf(args.form_id, args.case, version=args.version)
     try:
         args.out.write_bytes(pdf)

@@ -96,3 +96,37 @@ def test_bundled_fonts_cover_gb2312_and_the_rare_name_characters():
     for char in "𠮷䶮㛃·￥":
         assert fonts.font_index_for(char) is not None, char
     assert fonts.font_index_for("𠮷") == 1  # from the Extension B supplement
+
+
+def test_photo_signature_and_fingerprint_images_land_in_their_slots(tmp_path):
+    import json
+
+    from formcheck import write_case
+
+    from forms.model import load_form
+
+    raw = json.loads((DATA / "marriage.json").read_text(encoding="utf-8"))
+    raw["forms"]["fingerprints"] = {"man": "man.png"}  # any image will do for placement
+    raw["forms"]["signatures"] = {"registrar": "joint.png"}
+    case = write_case(tmp_path, raw)
+    form, data = case_pages("marriage_declaration", case)[0]
+    image = render_image(form, data, dpi=50)
+    px = 50 / 25.4
+
+    def mean_red_excess(box):
+        x, y, w, h = (round(v * px) for v in box)
+        colours = [image.pixelColor(x + dx, y + dy) for dx in range(2, w - 2, 2)
+                   for dy in range(2, h - 2, 2)]
+        return sum(c.red() - c.green() for c in colours) / len(colours)
+
+    slots = {i.key: i.box for i in load_form("marriage_declaration").items if i.key}
+    for key in ("party.fingerprint", "signature.registrar"):
+        b = slots[key]
+        assert mean_red_excess((b.x, b.y, b.w, b.h)) > 40, key
+    empty = slots["party.signature"]
+    assert mean_red_excess((empty.x, empty.y, empty.w, empty.h)) == 0
+    cert_form, cert_data = case_pages("marriage_certificate", DATA / "marriage.json")[0]
+    cert = render_image(cert_form, cert_data, dpi=50)
+    photo = next(i.box for i in cert_form.items if i.key == "joint_photo")
+    centre = cert.pixelColor(round((photo.x + photo.w * 0.1) * px), round((photo.y + 3) * px))
+    assert centre.red() > 150 and centre.green() < 80  # the red background of the photo
