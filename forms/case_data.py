@@ -159,12 +159,27 @@ def _images(raw: dict[str, Any], base_dir: Path) -> dict[str, bytes]:
     return images
 
 
+def _strokes(images: dict[str, bytes]) -> dict[str, Any]:
+    """Signatures given as stroke recordings (.json, drivers.signature) instead of images."""
+    from drivers.signature.model import Signature, SignatureError
+
+    strokes = {}
+    for key in [k for k in images if k.startswith("signature.")]:
+        if images[key].lstrip()[:1] == b"{":
+            try:
+                strokes[key] = Signature.from_json(images.pop(key).decode("utf-8")).for_form()
+            except (SignatureError, UnicodeDecodeError):
+                raise CaseFileError(f"案件文件中的签名 {key} 不是有效的签名笔迹文件。") from None
+    return strokes
+
+
 def pages_for(form: FormDefinition, raw: dict[str, Any], case: CaseInput,
               base_dir: Path) -> list[tuple[FormDefinition, FormData]]:
     """The pages of ``form`` for this case: one, or the man's then the woman's."""
     values, images = case_values(raw, case), _images(raw, base_dir)
+    strokes = _strokes(images)
     if not form.per_party:
-        return [(form, FormData(values, images))]
+        return [(form, FormData(values, images, strokes))]
     pages = []
     for role in [a.role for a in case.parties]:
         page_values = dict(values)
@@ -173,10 +188,12 @@ def pages_for(form: FormDefinition, raw: dict[str, Any], case: CaseInput,
         page_values["party.role"] = {"man": "男方", "woman": "女方"}.get(role, "申请人")
         other = {"man": "woman", "woman": "man"}.get(role, "")
         page_values["party.other_name"] = values.get(f"{other}.name", "")
-        page_images = dict(images)
+        page_images, page_strokes = dict(images), dict(strokes)
         for suffix in ("photo", "signature", "fingerprint"):
             key = f"{role}.photo" if suffix == "photo" else f"{suffix}.{role}"
             if key in images:
                 page_images[f"party.{suffix}"] = images[key]
-        pages.append((form, FormData(page_values, page_images)))
+            if key in strokes:
+                page_strokes[f"party.{suffix}"] = strokes[key]
+        pages.append((form, FormData(page_values, page_images, page_strokes)))
     return pages

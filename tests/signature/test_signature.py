@@ -131,3 +131,23 @@ def test_signature_record_is_journaled_with_the_signed_document(data_dir):
         assert entry.payload["document_sha256"] == record.document_sha256
         with pytest.raises(SignatureInvalidated):
             journal_signature(journal, record, document + b" ", case_id="c1", operator="reg01")
+
+
+def test_case_file_may_give_signatures_as_stroke_recordings(tmp_path):
+    import json
+    import shutil
+
+    from drivers.signature.simulator import RECORDINGS
+
+    raw = json.loads((DATA / "marriage.json").read_text(encoding="utf-8"))
+    for image in DATA.glob("*.png"):
+        shutil.copy(image, tmp_path / image.name)
+    shutil.copy(RECORDINGS / "party_a.json", tmp_path / "sig_man.json")
+    raw["forms"]["signatures"] = {"man": "sig_man.json"}
+    (tmp_path / "case.json").write_text(json.dumps(raw, ensure_ascii=False), encoding="utf-8")
+    man, woman = case_pages("marriage_declaration", tmp_path / "case.json")
+    assert man[1].strokes["party.signature"] == recording("party_a").for_form()
+    assert "party.signature" not in woman[1].strokes
+    (tmp_path / "sig_man.json").write_text("{broken", encoding="utf-8")
+    with pytest.raises(Exception, match="签名笔迹"):
+        case_pages("marriage_declaration", tmp_path / "case.json")
