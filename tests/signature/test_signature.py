@@ -151,3 +151,13 @@ def test_case_file_may_give_signatures_as_stroke_recordings(tmp_path):
     (tmp_path / "sig_man.json").write_text("{broken", encoding="utf-8")
     with pytest.raises(Exception, match="签名笔迹"):
         case_pages("marriage_declaration", tmp_path / "case.json")
+
+
+def test_device_rows_for_the_registry():
+    from drivers.printer.factory import detect as detect_printer
+    from drivers.signature.detect import detect, detect_simulator
+
+    assert detect()[0].kind == "signature_pad" and detect()[0].status == "ok"
+    assert "party_a" in detect_simulator()[0].extra["recordings"]
+    row = detect_printer("network:127.0.0.1:9")
+    assert row[0].kind == "printer" and row[0].backend == "escpos"
