@@ -53,3 +53,20 @@ def test_preprinted_labels_are_not_printed_on_the_blank(qapp, tmp_path):
     words = word_boxes(print_to_pdf(tmp_path, "blank", CalibrationProfile("p", 0, 0, 1, 1)))
     assert any(w.startswith("2026年11") for w in words)
     assert "持证人" not in words and "登记日期" not in words
+
+
+def test_a4_forms_print_every_page_with_labels(qapp, tmp_path):
+    from PySide6.QtPrintSupport import QPrinter
+
+    from counter_app.ui.widgets.certificate_printer import print_pages
+    from forms.render import case_pages
+
+    out = tmp_path / "a4.pdf"
+    qprinter = QPrinter(QPrinter.PrinterMode.HighResolution)
+    qprinter.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
+    qprinter.setOutputFileName(str(out))
+    print_pages(qprinter, "pdf", case_pages("marriage_declaration", DATA / "marriage.json"))
+    text = subprocess.run(["pdftotext", str(out), "-"], capture_output=True, check=True,
+                          timeout=60).stdout.decode()
+    # (QPrinter's own PDF output keeps Qt's radical mapping: paper is what matters here.)
+    assert text.count("申请结婚登记声明书") == 2 and text.count("姓名") == 2

@@ -1,4 +1,4 @@
-"""The certificate printer as the booklet flow sees it: a QPrinter painted by forms.painter.
+"""Printing on paper: a QPrinter painted by forms.painter (certificate blanks and A4 forms).
 
 Created here, in the UI layer, because forms/ may not use QtPrintSupport. The printer is used
 in full-page mode so the page origin is the paper corner, and only what the blank does not
@@ -33,24 +33,39 @@ class QtCertificatePrinter:
 
     def print_page(self, page, calibration) -> None:
         """Paint ``page`` = (form, data) on the loaded blank; PrinterError if it cannot start."""
-        form, data = page
-        module = _painter_module()
-        module.check_page(form, data, on_blank=True)  # refuse before any paper moves
-        width, height = form.page_size_mm
-        size = QPageSize(QSizeF(width, height), QPageSize.Unit.Millimeter, form.paper,
-                         QPageSize.SizeMatchPolicy.ExactMatch)
-        self.printer.setFullPage(True)
-        self.printer.setPageLayout(QPageLayout(size, QPageLayout.Orientation.Portrait,
-                                               QMarginsF(0, 0, 0, 0)))
-        painter = QPainter()
-        if not painter.begin(self.printer):
-            raise PrinterError(f"无法连接证书打印机“{self.name}”。请检查打印机电源、连接和"
-                               "纸张后重新打印；空白证未被使用。", code="printer.offline",
-                               detail=f"QPainter.begin failed, state {self.printer.printerState()}")
-        try:
-            module.paint_page(painter, form, data,
-                              module.Calibration(**calibration.correction()), on_blank=True)
-        finally:
-            painter.end()
-        if self.printer.printerState() == QPrinter.PrinterState.Error:
-            raise PrinterError("证书打印机报告错误，请检查后重新打印。", code="printer.error")
+        print_pages(self.printer, self.name, [page], calibration.correction(), on_blank=True)
+
+
+def print_pages(printer: QPrinter, name: str, pages, correction: dict | None = None, *,
+                on_blank: bool = False) -> None:
+    """Print (form, data) pages as one job: A4 forms (on_blank False) or a certificate page
+    on a pre-printed blank (on_blank True, with the printer's calibration correction)."""
+    module = _painter_module()
+    for form, data in pages:
+        module.check_page(form, data, on_blank=on_blank)  # refuse before any paper moves
+    calibration = module.Calibration(**(correction or {}))
+    printer.setFullPage(True)
+    _set_page(printer, pages[0][0])
+    painter = QPainter()
+    if not painter.begin(printer):
+        raise PrinterError(f"无法连接打印机“{name}”。请检查打印机电源、连接和纸张后重新打印；"
+                           "空白证未被使用。", code="printer.offline",
+                           detail=f"QPainter.begin failed, state {printer.printerState()}")
+    try:
+        for index, (form, data) in enumerate(pages):
+            if index:
+                _set_page(printer, form)
+                printer.newPage()
+            module.paint_page(painter, form, data, calibration, on_blank=on_blank)
+    finally:
+        painter.end()
+    if printer.printerState() == QPrinter.PrinterState.Error:
+        raise PrinterError(f"打印机“{name}”报告错误，请检查后重新打印。", code="printer.error")
+
+
+def _set_page(printer: QPrinter, form) -> None:
+    width, height = form.page_size_mm
+    size = QPageSize(QSizeF(width, height), QPageSize.Unit.Millimeter, form.paper,
+                     QPageSize.SizeMatchPolicy.ExactMatch)
+    printer.setPageLayout(QPageLayout(size, QPageLayout.Orientation.Portrait,
+                                      QMarginsF(0, 0, 0, 0)))
