@@ -77,3 +77,29 @@ def paper_out_error(detail: str) -> PaperOut:
     """The error shown when the printer has no paper."""
     return PaperOut("小票打印机缺纸。请装入新的热敏纸卷后点击“重新打印”，小票内容已保留。",
                     detail=detail)
+
+
+class ThreadedPrinter(ReceiptPrinter):
+    """Runs another printer's I/O on its own driver thread (never on the GUI thread).
+
+    ``submit(job)`` returns a Future (the UI adds a callback); ``print_job`` waits for it.
+    """
+
+    def __init__(self, inner: ReceiptPrinter) -> None:
+        from drivers.base import DeviceThread
+
+        self.inner = inner
+        self.BACKEND = inner.BACKEND
+        self.thread = DeviceThread(f"printer-{inner.BACKEND}")
+
+    def submit(self, job: PrintJob):
+        """Queue ``job`` on the driver thread; the Future raises the printer's error."""
+        return self.thread.submit(self.inner.print_job, job)
+
+    def print_job(self, job: PrintJob) -> None:
+        """Print on the driver thread and wait."""
+        self.thread.call(self.inner.print_job, job)
+
+    def close(self) -> None:
+        """Stop the driver thread."""
+        self.thread.shutdown()

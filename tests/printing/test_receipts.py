@@ -117,3 +117,29 @@ def test_cli_honours_the_no_chinese_font_setting(tmp_path):
                          capture_output=True, text=True, timeout=60, env=env)
     assert run.returncode == 0, run.stderr
     assert FS_CHINESE_ON not in out.read_bytes() and b"\x1dv0" in out.read_bytes()
+
+
+def test_threaded_printer_runs_io_on_its_driver_thread():
+    import threading
+
+    from drivers.printer.base import ThreadedPrinter
+
+    seen = []
+
+    class Probe(SimulatorPrinter):
+        def print_job(self, job):
+            seen.append(threading.current_thread().name)
+            super().print_job(job)
+
+    inner = Probe()
+    printer = ThreadedPrinter(inner)
+    try:
+        job = queue_ticket("C001", "结婚登记", 0)
+        printer.submit(job).result(timeout=5)
+        inner.paper = False
+        with pytest.raises(PaperOut):
+            printer.submit(job).result(timeout=5)
+    finally:
+        printer.close()
+    assert seen and all(name.startswith("drv-printer") for name in seen)
+    assert inner.printed == [job.data]
