@@ -94,6 +94,22 @@ def _withdrawal_values(values: dict[str, Any], withdrawal: dict[str, Any]) -> No
     values["withdrawal.other_name"] = values.get(f"{other}.name", "")
 
 
+def refusal_values(case: CaseInput) -> dict[str, str]:
+    """The reasons and legal bases of a refusal, from the rules check of the same case
+    (counter_app.rules.evaluator), for a notice whose case file does not state them."""
+    from counter_app.rules.evaluator import evaluate
+
+    decision = evaluate(case)
+    reasons = [r for r in decision.reasons if r.outcome == "refuse"]
+    if not reasons:
+        raise CaseFileError("该案件按规则审查没有不予受理/不予办理的理由，不能出具告知书；"
+                            "如另有理由，请在 forms.refusal.reason 和 basis 中写明。",
+                            code="forms.no_refusal_reason")
+    bases = list(dict.fromkeys(r.basis for r in reasons if r.basis))
+    return {"refusal.reason": "；".join(r.message_zh for r in reasons),
+            "refusal.basis": "；".join(bases)}
+
+
 def reissue_remark(raw: dict[str, Any], cert: dict[str, Any]) -> str:
     """The 备注 of a reissued certificate: "结婚证遗失(损毁)，补发此证。2026年11月22日"."""
     kind = "离婚证" if cert.get("kind") == "divorce" else "结婚证"
@@ -177,6 +193,8 @@ def pages_for(form: FormDefinition, raw: dict[str, Any], case: CaseInput,
               base_dir: Path) -> list[tuple[FormDefinition, FormData]]:
     """The pages of ``form`` for this case: one, or the man's then the woman's."""
     values, images = case_values(raw, case), _images(raw, base_dir)
+    if form.form_id.startswith("refusal_") and not values.get("refusal.reason"):
+        values.update(refusal_values(case))
     strokes = _strokes(images)
     if not form.per_party:
         return [(form, FormData(values, images, strokes))]

@@ -162,3 +162,26 @@ def test_cli_render_bad_case_file_exits_2(tmp_path):
                      str(tmp_path / "o.pdf"))
     assert result.returncode == 2 and "JSON" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_refusal_notice_takes_reasons_and_basis_from_the_rules_check(tmp_path):
+    from counter_app.rules.caseinput import parse_case
+    from counter_app.rules.evaluator import evaluate
+
+    raw = json.loads((DATA / "marriage.json").read_text(encoding="utf-8"))
+    raw["parties"][0]["birth_date"] = "2005-01-01"  # 21 on the registration date: under age
+    case = write_case(tmp_path, raw)
+    decision = evaluate(parse_case(raw))
+    refusals = [r for r in decision.reasons if r.outcome == "refuse"]
+    assert decision.decision == "refuse" and refusals
+    pdf = tmp_path / "r.pdf"
+    pdf.write_bytes(render_case_pdf("refusal_acceptance", case))
+    text = squeeze(pdf_text(pdf))
+    for reason in refusals:
+        assert squeeze(reason.message_zh) in text
+        assert squeeze(reason.basis) in text
+
+
+def test_refusal_notice_without_any_reason_is_refused():
+    with pytest.raises(CaseFileError, match="没有不予受理"):
+        render_case_pdf("refusal_acceptance", DATA / "marriage.json")
