@@ -40,7 +40,6 @@ class ReceiptBuilder:
 
     def __init__(self, *, chinese_font: bool = True, paper_width_px: int = 384) -> None:
         self._printer = Dummy(profile="default")
-        self._printer.profile.profile_data["media"]["width"]["pixels"] = paper_width_px
         self.chinese_font = chinese_font
         self.paper_width_px = paper_width_px
         self._printer._raw(ESC_INIT)
