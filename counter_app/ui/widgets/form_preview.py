@@ -13,6 +13,7 @@ from PySide6.QtGui import QPainter
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
 from forms.model import FormData, FormDefinition
+from forms.qt_refcount import none_refcount_guard
 
 
 def _render_image(*args, **kwargs):
@@ -52,6 +53,10 @@ class FormPreviewWidget(QWidget):
         self._render()
 
     def paintEvent(self, event) -> None:
+        with none_refcount_guard():  # PySide6 6.12 / Python 3.11 bug, see forms/qt_refcount.py
+            self._paint()
+
+    def _paint(self) -> None:
         painter = QPainter(self)
         painter.fillRect(self.rect(), Qt.GlobalColor.gray)
         if self._image is not None:
