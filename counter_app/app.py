@@ -28,22 +28,57 @@ def operator_service(ctx, journal: Journal) -> OperatorService:
                            offline_grace_days=ctx.config["auth.offline_grace_days"])
 
 
+def device_settings(ctx) -> dict:
+    """What the device detectors need from the configuration."""
+    return {"port": ctx.config["drivers.idcard.port"]}
+
+
+def detect_devices(ctx):
+    """A function that lists the devices (it may touch hardware: call it off the GUI thread)."""
+    from drivers.registry import detect_all
+
+    return lambda: detect_all(device_settings(ctx), demo=ctx.demo)
+
+
+def sync_status(ctx, journal: Journal):
+    """A function that reports the outbox (the shape of ``counter-app sync status --json``)."""
+    from sync import enrolment, outbox
+    from sync.state import SyncState
+
+    def report() -> dict:
+        state = SyncState(enrolment.sync_dir(ctx.data_dir) / "state.db")
+        try:
+            result = outbox.status(journal, state)
+        finally:
+            state.close()
+        result["enrolled"] = (enrolment.sync_dir(ctx.data_dir) / enrolment.ENROLMENT_FILE).exists()
+        return result
+
+    return report
+
+
+def build_main_window(ctx, journal: Journal):
+    """The main window with everything it needs, as the running app and the screenshots use it."""
+    from counter_app.ui.main_window import MainWindow
+
+    operators = operator_service(ctx, journal)
+    if ctx.demo:
+        seed_demo_accounts(operators)
+    return MainWindow(journal, operators, demo=ctx.demo, idle_lock_s=ctx.config["ui.idle_lock_s"],
+                      sync_status=sync_status(ctx, journal), detect_devices=detect_devices(ctx))
+
+
 def run_gui(ctx) -> int:
     """Start the Qt application and block until the main window closes."""
     from PySide6.QtCore import QTimer
 
     from counter_app.ui.application import create_application
-    from counter_app.ui.main_window import MainWindow
 
     app = create_application(sys.argv[:1])
     journal = open_journal(ctx)
     log.info("GUI starting (demo=%s)", ctx.demo)
     try:
-        operators = operator_service(ctx, journal)
-        if ctx.demo:
-            seed_demo_accounts(operators)
-        window = MainWindow(journal, operators, demo=ctx.demo,
-                            idle_lock_s=ctx.config["ui.idle_lock_s"])
+        window = build_main_window(ctx, journal)
         window.show()
         # Technicians (and bench/startup.py) read this line to see how long start-up took.
         QTimer.singleShot(0, lambda: log.info("GUI ready: login screen shown"))

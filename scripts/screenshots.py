@@ -38,17 +38,15 @@ def take_all(data_dir: Path, out: Path) -> int:
     from PySide6.QtCore import Qt
     from PySide6.QtTest import QTest
 
-    from counter_app.journal import Journal
-    from counter_app.operators import OperatorService
-    from counter_app.operators.accounts import seed_demo_accounts
+    from counter_app.app import build_main_window, open_journal
+    from counter_app.cli import build_parser, make_context
     from counter_app.ui.application import create_application
-    from counter_app.ui.main_window import MainWindow
 
     app = create_application([])
-    with Journal.open(data_dir, key_store="file") as journal:
-        operators = OperatorService(journal)
-        seed_demo_accounts(operators)
-        window = MainWindow(journal, operators, demo=True, idle_lock_s=0)
+    ctx = make_context(build_parser().parse_args(["--demo", "--data-dir", str(data_dir)]))
+    ctx.config.values["ui.idle_lock_s"] = 0
+    with open_journal(ctx) as journal:
+        window = build_main_window(ctx, journal)
         window.resize(1280, 800)
         window.show()
         QTest.qWaitForWindowExposed(window)
@@ -77,6 +75,7 @@ def take_all(data_dir: Path, out: Path) -> int:
         QTest.keyClicks(page.password, "demo")
         QTest.keyClick(page.password, Qt.Key.Key_Return)
         wait_for(lambda: window.stack.currentWidget() is window.home_page)
+        wait_for(lambda: bool(window.home_page.devices.statuses))
         shot("02-home")
         window.lock()
         shot("03-locked")

@@ -1,0 +1,1 @@
+"""The home page: today's work, the outbox and the device lights."""

@@ -1,0 +1,110 @@
+"""The home page: who is working, today's cases by what they need, the outbox, the devices."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Callable
+
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtGui import QColor
+from PySide6.QtWidgets import (QGridLayout, QGroupBox, QLabel, QListWidget, QListWidgetItem,
+                               QVBoxLayout, QWidget)
+
+from counter_app.journal import Journal
+from counter_app.operators import Operator
+from counter_app.ui.home.device_bar import DeviceStatusWidget
+from counter_app.workflows.today import CaseLine, overview
+
+REFRESH_MS = 30_000
+
+
+class HomePage(QWidget):
+    """Today's work. ``sync_status`` returns the outbox report (sync.outbox.status shape)."""
+
+    def __init__(self, journal: Journal, *, sync_status: Callable[[], dict],
+                 detect_devices: Callable[[], list], today: Callable[[], date] = date.today,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.journal, self._sync_status, self._today = journal, sync_status, today
+        self.greeting = QLabel(self)
+        self.greeting.setStyleSheet("font-size: 24pt; font-weight: bold;")
+        self.awaiting = self._list("等待联网核对")
+        self.deadlines = self._list("离婚冷静期与期限")
+        self.ready = self._list("可以登记发证")
+        self.outbox = QLabel(self)
+        self.outbox.setWordWrap(True)
+        self.status_label = QLabel(self)
+        self.devices = DeviceStatusWidget(detect_devices, self)
+        self._layout()
+        self._timer = QTimer(self)
+        self._timer.setInterval(REFRESH_MS)
+        self._timer.timeout.connect(self.refresh)
+
+    def _list(self, title: str) -> QListWidget:
+        widget = QListWidget(self)
+        widget.setObjectName(title)
+        widget.setAccessibleName(title)
+        return widget
+
+    def _layout(self) -> None:
+        grid = QGridLayout()
+        for column, (widget, title) in enumerate(((self.awaiting, "等待联网核对"),
+                                                   (self.deadlines, "离婚冷静期与期限"),
+                                                   (self.ready, "可以登记发证"))):
+            box = QGroupBox(title, self)
+            inner = QVBoxLayout(box)
+            inner.addWidget(widget)
+            grid.addWidget(box, 0, column)
+        outbox_box = QGroupBox("上传省级系统", self)
+        QVBoxLayout(outbox_box).addWidget(self.outbox)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.greeting)
+        layout.addLayout(grid, 1)
+        layout.addWidget(outbox_box)
+        layout.addWidget(self.status_label)
+        layout.addWidget(self.devices)
+
+    def show_operator(self, operator: Operator) -> None:
+        self.greeting.setText(f"{operator.name}，您好　　F5 刷新　Ctrl+L 锁定屏幕")
+        self.refresh()
+        self.devices.refresh()
+        self._timer.start()
+
+    def refresh(self) -> None:
+        today = overview(self.journal, self._today())
+        for widget, lines, empty in ((self.awaiting, today.awaiting_check, "没有等待核对的业务"),
+                                     (self.deadlines, today.divorce_deadlines, "没有需要处理的期限"),
+                                     (self.ready, today.ready_to_issue, "没有待发证的业务")):
+            self._fill(widget, lines, empty)
+        self.outbox.setText(describe_outbox(self._sync_status()))
+        seq, _ = self.journal.head()
+        self.status_label.setText(f"本机日志：{seq} 条记录，已加密保存")
+
+    @staticmethod
+    def _fill(widget: QListWidget, lines: list[CaseLine], empty: str) -> None:
+        widget.clear()
+        if not lines:
+            item = QListWidgetItem(empty)
+            item.setFlags(Qt.ItemFlag.NoItemFlags)
+            widget.addItem(item)
+        for line in lines:
+            item = QListWidgetItem(f"{line.title}\n{line.note}")
+            item.setData(Qt.ItemDataRole.UserRole, line.case_id)
+            if line.urgent:
+                item.setForeground(QColor("#b00020"))
+            widget.addItem(item)
+        widget.setProperty("count", len(lines))
+
+
+def describe_outbox(report: dict) -> str:
+    """The outbox in one or two plain sentences."""
+    if not report.get("enrolled"):
+        return "本机尚未在省级系统登记（由技术人员执行 counter-app enroll）；所有业务已安全保存在本机。"
+    pending, files = report.get("pending_entries", 0), report.get("pending_attachments", 0)
+    text = ("全部已上传。" if not pending and not files
+            else f"待上传：{pending} 条记录、{files} 个附件（{report.get('pending_attachment_bytes', 0) / 1e6:.1f} MB）。")
+    text += f" 上次成功：{report.get('last_success') or '从未'}。"
+    error = report.get("last_error")
+    if error:
+        text += f" 上次错误（{error.get('at', '')}）：{error.get('message', '')}"
+    return text

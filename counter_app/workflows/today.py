@@ -1,0 +1,93 @@
+"""Today's work at a glance: what waits for the 联网核对, which divorces need action, what is
+ready to issue. Everything is read from the projections; nothing is stored here."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from counter_app.domain.cases import CASE_TYPE_ZH
+from counter_app.journal import Journal
+from counter_app.rules.calendar import divorce_periods, divorce_phase
+
+#: Case types whose registration needs a recorded online marital-status check first.
+NEEDS_ONLINE_CHECK = ("marriage", "retroactive_marriage", "divorce")
+#: How many days before a divorce deadline the home page starts to warn.
+DEADLINE_WARNING_DAYS = 3
+
+
+@dataclass(frozen=True)
+class CaseLine:
+    """One case as a line on the home page."""
+
+    case_id: str
+    case_type: str
+    state: str
+    note: str
+    urgent: bool = False
+
+    @property
+    def title(self) -> str:
+        return f"{CASE_TYPE_ZH.get(self.case_type, self.case_type)} {self.case_id[:8]}"
+
+
+@dataclass
+class Overview:
+    """The three lists of the home page."""
+
+    awaiting_check: list[CaseLine] = field(default_factory=list)
+    divorce_deadlines: list[CaseLine] = field(default_factory=list)
+    ready_to_issue: list[CaseLine] = field(default_factory=list)
+
+
+def overview(journal: Journal, on: date) -> Overview:
+    """What needs the registrar's attention on ``on``."""
+    # The latest recorded 联网核对 answer per case (sync's marital_checks projection).
+    checked = {r["case_id"]: r["outcome"] for r in journal.query(
+        "SELECT case_id, outcome FROM marital_checks ORDER BY seq")}
+    result = Overview()
+    rows = journal.query("SELECT case_id, case_type, state, receipt_date FROM case_state "
+                         "WHERE state IN ('examined', 'accepted', 'cooling_off') "
+                         "ORDER BY updated_seq")
+    for row in rows:
+        if row["case_type"] == "divorce" and row["state"] in ("accepted", "cooling_off"):
+            line = _divorce_line(row, on)
+            if line is not None:
+                result.divorce_deadlines.append(line)
+        elif row["state"] == "examined":
+            outcome = checked.get(row["case_id"])
+            if row["case_type"] in NEEDS_ONLINE_CHECK and outcome is None:
+                result.awaiting_check.append(CaseLine(
+                    row["case_id"], row["case_type"], row["state"],
+                    "等待联网核对：网络恢复后一键完成"))
+            elif row["case_type"] in NEEDS_ONLINE_CHECK and outcome != "clear":
+                result.awaiting_check.append(CaseLine(
+                    row["case_id"], row["case_type"], row["state"],
+                    "联网核对发现婚姻状况不符，不能登记：请核实并出具不予登记告知", urgent=True))
+            else:
+                result.ready_to_issue.append(CaseLine(
+                    row["case_id"], row["case_type"], row["state"], "可以登记发证"))
+    return result
+
+
+def _divorce_line(row: dict, on: date) -> CaseLine | None:
+    if not row["receipt_date"]:
+        return None
+    periods = divorce_periods(date.fromisoformat(row["receipt_date"]))
+    phase = divorce_phase(periods, on)
+    if phase == "cooling_off":
+        days = (periods.withdrawal_deadline - on).days
+        note = f"冷静期：{periods.withdrawal_deadline:%Y-%m-%d} 前可撤回（还有 {days} 天）"
+        return CaseLine(row["case_id"], "divorce", row["state"], note,
+                        urgent=days <= DEADLINE_WARNING_DAYS)
+    if phase == "issuance":
+        days = (periods.issuance_until - on).days
+        note = (f"可办理离婚登记：{periods.issuance_until:%Y-%m-%d} 前双方须到受理机关"
+                f"（还有 {days} 天）")
+        return CaseLine(row["case_id"], "divorce", row["state"], note,
+                        urgent=days <= DEADLINE_WARNING_DAYS)
+    if phase == "expired":
+        return CaseLine(row["case_id"], "divorce", row["state"],
+                        f"已超过 {periods.issuance_until:%Y-%m-%d}，视为撤回，请出具告知",
+                        urgent=True)
+    return None
