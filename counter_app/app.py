@@ -70,9 +70,7 @@ def build_main_window(ctx, journal: Journal):
 
 def run_gui(ctx) -> int:
     """Start the Qt application and block until the main window closes."""
-    from PySide6.QtCore import QTimer
-
-    from counter_app.ui.application import create_application
+    from counter_app.ui.application import create_application, run_event_loop
 
     app = create_application(sys.argv[:1])
     journal = open_journal(ctx)
@@ -80,8 +78,6 @@ def run_gui(ctx) -> int:
     try:
         window = build_main_window(ctx, journal)
         window.show()
-        # Technicians (and bench/startup.py) read this line to see how long start-up took.
-        QTimer.singleShot(0, lambda: log.info("GUI ready: login screen shown"))
-        return app.exec()
+        return run_event_loop(app)
     finally:
         journal.close()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 
+from PySide6.QtCore import QTimer
 from PySide6.QtGui import QFont, QFontDatabase
 from PySide6.QtWidgets import QApplication
 
@@ -36,3 +37,12 @@ def create_application(argv: list[str]) -> QApplication:
     font.setPointSize(BASE_POINT_SIZE)
     app.setFont(font)
     return app
+
+
+def run_event_loop(app: QApplication) -> int:
+    """Run the event loop, logging when the first turn runs (the window is on screen).
+
+    Technicians, and bench/startup.py, read that line to see how long start-up took.
+    """
+    QTimer.singleShot(0, lambda: log.info("GUI ready: login screen shown"))
+    return app.exec()
