@@ -196,3 +196,25 @@ class StillnessDetector:
 
     def reset(self) -> None:
         self._previous, self._still = None, 0
+
+
+class PageAutoCapture:
+    """Capture a page once it lies still: feed every document-camera frame; ``feed`` returns
+    a :class:`ScanResult` exactly once per placement (when the scene has been still for
+    ``still_frames`` frames and a page is visible), then waits for movement (the next page)
+    before it can capture again."""
+
+    def __init__(self, still_frames: int = 8, threshold: float = 2.0) -> None:
+        self.stillness = StillnessDetector(threshold=threshold, frames=still_frames)
+        self._armed = True
+
+    def feed(self, bgr: np.ndarray) -> ScanResult | None:
+        still = self.stillness.feed(bgr)
+        if not still:
+            if self.stillness.motion >= self.stillness.threshold:
+                self._armed = True            # something moved: a new page may come
+            return None
+        if not self._armed or find_page(bgr) is None:
+            return None
+        self._armed = False
+        return scan_page(bgr, require_page=True)

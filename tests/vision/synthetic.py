@@ -28,17 +28,19 @@ def photographed_page(page: np.ndarray, seed: int, size=(1280, 960), max_turn: f
     rng = np.random.default_rng(seed)
     W, H = size
     ph, pw = page.shape[:2]
-    while True:
-        height = rng.uniform(0.7, 0.88) * H
-        width = height * pw / ph
+    for _ in range(1000):
+        scale = rng.uniform(0.7, 0.88) * min(W / pw, H / ph)
+        width, height = pw * scale, ph * scale
         turn = np.radians(rng.uniform(-max_turn, max_turn))
         base = np.array([[-width / 2, -height / 2], [width / 2, -height / 2],
                          [width / 2, height / 2], [-width / 2, height / 2]])
         rot = np.array([[np.cos(turn), -np.sin(turn)], [np.sin(turn), np.cos(turn)]])
         centre = [W / 2 + rng.uniform(-80, 80), H / 2 + rng.uniform(-40, 40)]
-        corners = base @ rot.T + centre + rng.uniform(-0.04, 0.04, (4, 2)) * height
+        corners = base @ rot.T + centre + rng.uniform(-0.04, 0.04, (4, 2)) * min(width, height)
         if corners.min() > 30 and (corners[:, 0] < W - 30).all() and (corners[:, 1] < H - 30).all():
             break
+    else:
+        raise ValueError("page does not fit the picture")
     src = np.float32([[0, 0], [pw, 0], [pw, ph], [0, ph]])
     matrix = cv2.getPerspectiveTransform(src, np.float32(corners))
     desk = cv2.GaussianBlur(rng.integers(40, 110, (H, W, 3)).astype(np.uint8), (0, 0), 3)
