@@ -159,3 +159,34 @@ def test_simulator_plays_a_video_file(camera_factory, mjpg_video):
 def test_digit_source_means_a_device_index():
     assert OpenCVCamera("1").source == 1
     assert OpenCVCamera("rtsp://192.0.2.1/stream").address() == "rtsp://192.0.2.1/stream"
+
+
+class RecordingCapture:
+    """Stands in for cv2.VideoCapture of a USB camera: records the properties requested and
+    grants what a typical UVC camera grants."""
+
+    def __init__(self):
+        self.props = {}
+
+    def set(self, prop, value):
+        self.props[prop] = value
+        return True
+
+    def get(self, prop):
+        return self.props.get(prop, 0.0)
+
+
+def test_usb_camera_is_asked_for_mjpg_resolution_and_a_short_queue():
+    cam = OpenCVCamera(0, width=1280, height=720, fps=30)
+    cap = RecordingCapture()
+    cam._configure(cap)
+    assert cap.props[cv2.CAP_PROP_FOURCC] == cv2.VideoWriter_fourcc(*"MJPG")
+    assert (cap.props[cv2.CAP_PROP_FRAME_WIDTH], cap.props[cv2.CAP_PROP_FRAME_HEIGHT]) == \
+        (1280, 720)
+    assert cap.props[cv2.CAP_PROP_FPS] == 30 and cap.props[cv2.CAP_PROP_BUFFERSIZE] == 1
+    # FOURCC must be set before the size (some drivers only offer 720p in MJPG).
+    assert list(cap.props).index(cv2.CAP_PROP_FOURCC) < \
+        list(cap.props).index(cv2.CAP_PROP_FRAME_WIDTH)
+    plain = RecordingCapture()
+    OpenCVCamera(0, fourcc=None, width=0, height=0)._configure(plain)
+    assert list(plain.props) == [cv2.CAP_PROP_BUFFERSIZE]
