@@ -159,6 +159,7 @@ def fix_text_layer(raw: bytes, runs: Sequence[tuple[int, list[tuple[int, str]]]]
     from pypdf.generic import NameObject, StreamObject
 
     writer = PdfWriter(clone_from=PdfReader(io.BytesIO(raw)))
+    writer.pdf_header = raw.split(b"\n", 1)[0]  # keep Qt's %PDF-1.4 (PDF/A-1 is PDF 1.4)
     order = _glyph_order(runs)
     for font in _document_fonts(writer):
         base = str(font.get("/BaseFont", ""))

@@ -75,7 +75,9 @@ def test_pdf_is_written_in_pdfa_mode():
 
     from pypdf import PdfReader
 
-    reader = PdfReader(io.BytesIO(render_case_pdf("marriage_review", DATA / "marriage.json")))
+    pdf = render_case_pdf("marriage_review", DATA / "marriage.json")
+    assert pdf.startswith(b"%PDF-1.4\n%") and all(b > 127 for b in pdf[10:14])
+    reader = PdfReader(io.BytesIO(pdf))
     root = reader.trailer["/Root"]
     assert "/Metadata" in root and "/OutputIntents" in root
     assert b"pdfaid:part" in root["/Metadata"].get_object().get_data()
