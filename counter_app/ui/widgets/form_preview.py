@@ -65,3 +65,17 @@ class FormPreviewWidget(QWidget):
             y = (self.height() - size.height()) / 2
             painter.drawImage(int(x), int(y), self._image)
         painter.end()
+
+
+if __name__ == "__main__":  # python -m counter_app.ui.widgets.form_preview FORM_ID CASE.json
+    import sys
+
+    from PySide6.QtWidgets import QApplication
+
+    app = QApplication(sys.argv)
+    render = importlib.import_module("forms.render")
+    widget = FormPreviewWidget()
+    widget.show_page(*render.case_pages(sys.argv[1], sys.argv[2])[0])
+    widget.resize(600, 850)
+    widget.show()
+    sys.exit(app.exec())

@@ -87,3 +87,15 @@ class SignaturePadWidget(QWidget):
                 path.lineTo(QPointF(b.x, b.y))
                 painter.drawPath(path)
         painter.end()
+
+
+if __name__ == "__main__":  # python -m counter_app.ui.widgets.signature_pad_widget
+    import sys
+
+    from PySide6.QtWidgets import QApplication
+
+    app = QApplication(sys.argv)
+    pad = SignaturePadWidget()
+    pad.show()
+    app.exec()
+    print(pad.pad.finish().to_json() if pad.pad.strokes() else "no signature")
