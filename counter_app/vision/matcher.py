@@ -46,6 +46,15 @@ class MatchResult:
                 "threshold": round(self.threshold, 4), "backend": self.backend,
                 "advice": self.advice}
 
+    def record(self, decision: str, reason: str = "") -> dict:
+        """The journal payload for this check: what the system advised and what the registrar
+        decided (``"confirmed"``: the party is the card's holder; ``"rejected"``; or
+        ``"manual"``: checked by other means). The registrar's decision is the fact; the
+        score is the advice it was made with."""
+        if decision not in ("confirmed", "rejected", "manual"):
+            raise ValueError(f"decision must be confirmed, rejected or manual, not {decision!r}")
+        return {"decision": decision, "reason": reason, "advice": self.as_dict()}
+
 
 def advice_for(same: bool, score: float, threshold: float) -> str:
     """The advice shown next to the score; near the threshold it asks for a closer look."""

@@ -91,3 +91,13 @@ def test_reference_descriptor_computed_once(matcher, images):
     direct = matcher.compare(images("obama.jpg"), images("obama2.jpg"))
     prepared = matcher.compare_descriptor(images("obama.jpg"), reference)
     assert prepared.score == pytest.approx(direct.score, abs=1e-6)
+
+
+def test_the_record_keeps_the_registrars_decision_with_the_advice():
+    result = matching.MatchResult(0.42, False, 0.5, "dlib-resnet-v1",
+                                  matching.advice_for(False, 0.42, 0.5))
+    payload = result.record("confirmed", reason="证件照片为十年前拍摄，人工比对一致")
+    assert payload["decision"] == "confirmed"
+    assert payload["advice"]["same_person"] is False and payload["advice"]["score"] == 0.42
+    with pytest.raises(ValueError):
+        result.record("maybe")
