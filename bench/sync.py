@@ -151,12 +151,12 @@ def make_scans(args, seed: int) -> list[list[bytes]]:
 
 
 def client_engine(args, workdir: Path) -> dict:
+    import logging
+
     from counter_app.journal import Journal
     from sync import enrolment
     from sync.engine import EngineSettings, SyncEngine
     from sync.transport import Transport
-
-    import logging
 
     logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING,
                         format="%(relativeCreated)8.0f ms %(message)s")

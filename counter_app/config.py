@@ -143,6 +143,11 @@ SYNC_CHUNK_BYTES = Setting(
     "Size of one attachment upload request in bytes. Smaller chunks let new registrations "
     "overtake big scans sooner; larger ones cost fewer round trips.",
 )
+SYNC_RETRY_MAX_S = Setting(
+    "sync.retry_max_s", 120.0, float,
+    "How long `counter-app sync --once` keeps retrying (exponential backoff with jitter) "
+    "before it gives up and exits 1; the app's background sync never gives up.",
+)
 SYNC_INTERVAL_S = Setting(
     "sync.interval_s", 60.0, float,
     "Seconds between sync cycles when everything is up to date (a new entry starts one early).",

@@ -223,7 +223,11 @@ class SyncEngine:
         with deterministic ids, so a crash in between repeats nothing."""
         if not isinstance(body.get("results"), list) or "acked_seq" not in body:
             raise ProtocolError("省级系统的应答格式不对，稍后重试。", detail="entries answer")
-        for result in body["results"]:
+        self._record_rejections(body["results"])
+        self._record_case_statuses(body.get("cases") or [])
+
+    def _record_rejections(self, results: list[dict]) -> None:
+        for result in results:
             if result.get("status") == protocol.ENTRY_REJECTED:
                 self.journal.append(
                     KIND_ENTRY_REJECTED,
@@ -232,7 +236,6 @@ class SyncEngine:
                      "reason": str(result.get("reason") or "省级系统拒收，未说明原因")},
                     operator=SYNC_OPERATOR, case_id=result.get("case_id"),
                     entry_id=f"rej-{result['entry_id']}")
-        self._record_case_statuses(body.get("cases") or [])
 
     def _record_case_statuses(self, cases: list[dict]) -> None:
         for case in cases:
@@ -272,14 +275,19 @@ class SyncEngine:
         return self._blob[1]
 
     def _poll_status(self, _action: d.Action) -> None:
-        more = True
-        while more:
-            cursor = self.state.get("cursor:case_status", "0")
-            body = self.transport.get(f"{protocol.API_PREFIX}/cases/status",
-                                      {"cursor": cursor, "limit": 200}).body
-            self._record_case_statuses(body.get("items") or [])
-            self.state.set(**{"cursor:case_status": str(body["next_cursor"])})
-            more = bool(body.get("more"))
+        """Verdicts and rejections the server holds for us, also those whose batch answer
+        was lost (a lost answer followed by a handshake skips them in the batch path)."""
+        feeds = (("rejections", "entries/rejected", self._record_rejections),
+                 ("case_status", "cases/status", self._record_case_statuses))
+        for name, path, record in feeds:
+            more = True
+            while more:
+                cursor = self.state.get(f"cursor:{name}", "0")
+                body = self.transport.get(f"{protocol.API_PREFIX}/{path}",
+                                          {"cursor": cursor, "limit": 200}).body
+                record(body.get("items") or [])
+                self.state.set(**{f"cursor:{name}": str(body["next_cursor"])})
+                more = bool(body.get("more"))
         self._status_due = False
 
     def _pull(self, action: d.Action) -> None:

@@ -56,7 +56,7 @@ def run_sync(args, ctx: Context) -> int:
                 return EXIT_OK
             from sync import outbox
 
-            result = engine.run_once()
+            result = engine.run_once(deadline_s=ctx.config["sync.retry_max_s"])
             left = outbox.status(journal, engine.state)
         finally:
             engine.close()

@@ -174,6 +174,19 @@ def case_status_page(store: SimStore, machine_id: str, cursor: int, limit: int) 
     return {"items": items, "next_cursor": str(last), "more": len(rows) > limit}
 
 
+def rejections_page(store: SimStore, machine_id: str, cursor: int, limit: int) -> dict:
+    """Rejected entries of this machine after seq ``cursor`` (the feed that makes a rejection
+    visible even when the batch answer carrying it was lost)."""
+    with store.lock:
+        rows = store.db.execute("SELECT * FROM entries WHERE machine_id = ? AND seq > ? AND "
+                                "status = ? ORDER BY seq LIMIT ?",
+                                [machine_id, cursor, protocol.ENTRY_REJECTED, limit + 1])
+        rows = rows.fetchall()
+    items = [_result(r) for r in rows[:limit]]
+    last = rows[:limit][-1]["seq"] if rows else cursor
+    return {"items": items, "next_cursor": str(last), "more": len(rows) > limit}
+
+
 # --- attachments ---------------------------------------------------------------------------
 def attachment_status(store: SimStore, machine_id: str, sha256: str) -> dict:
     with store.lock:

@@ -48,6 +48,9 @@ def dispatch(h, method: str) -> tuple[int, dict]:
     if method == "GET" and path == "/v1/cases/status":
         cursor, limit = _page(params)
         return _after(h, sim, ledger.case_status_page(sim.store, mid, cursor, limit))
+    if method == "GET" and path == "/v1/entries/rejected":
+        cursor, limit = _page(params)
+        return _after(h, sim, ledger.rejections_page(sim.store, mid, cursor, limit))
     ref = REFERENCE_PATH.match(path)
     if method == "GET" and ref:
         return _after(h, sim, _reference(sim, mid, ref.group(1), params))

@@ -159,7 +159,7 @@ class SimulatorServer:
             self._thread.join(timeout=5)
         self.sim.store.close()
 
-    def __enter__(self) -> SimulatorServer:
+    def __enter__(self) -> SimulatorServer:  # noqa: PYI034
         return self.start()
 
     def __exit__(self, *exc: object) -> None:

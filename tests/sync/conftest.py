@@ -14,7 +14,7 @@ from sync.simulator import faults
 from sync.simulator.server import SimulatorServer
 from sync.transport import Transport
 
-FAST = dict(connect_timeout_s=1.0, read_timeout_s=2.0, chunk_bytes=4096, backoff_base_s=0.001,
+FAST = dict(connect_timeout_s=1.0, read_timeout_s=2.0, chunk_bytes=4096, backoff_base_s=0.001,  # noqa: C408
             backoff_cap_s=0.01, max_attempts=40)
 
 

@@ -181,8 +181,8 @@ def test_decide_orders_stages_and_puts_small_things_first():
 
     big = PendingAttachment("b" * 64, 2_000_000, 1_500_000, 3)
     small = PendingAttachment("s" * 64, 40_000, 0, 9)
-    base = dict(handshake_done=True, head_seq=10, acked_seq=10, attachments=(big, small),
-                status_due=True, collections_due=("offices",))
+    base = {"handshake_done": True, "head_seq": 10, "acked_seq": 10,
+            "attachments": (big, small), "status_due": True, "collections_due": ("offices",)}
     assert decide(Snapshot(**{**base, "handshake_done": False})).stage == "handshake"
     assert decide(Snapshot(**{**base, "acked_seq": 9})).stage == "metadata"
     assert decide(Snapshot(**{**base, "acked_seq": 9, "business_pending": False})).sha256 == \
