@@ -69,7 +69,26 @@ def status(journal, state: SyncState) -> dict[str, Any]:
         "last_error": state.get("last_error"),
         "stage": state.get("stage"),
         "cases": by_case,
+        "attachments": _attachment_items(journal, state, attachments[:ITEM_LIMIT]),
     }
+
+
+ITEM_LIMIT = 50
+
+
+def _attachment_items(journal, state: SyncState, items: list[PendingAttachment]) -> list[dict]:
+    """Per pending attachment, the smallest first (the order they will go): for the UI."""
+    progress = state.progress()
+    shas = [a.sha256 for a in items]
+    cases = {}
+    if shas:
+        marks = ",".join("?" * len(shas))
+        cases = {r["sha256"]: r["case_id"] for r in journal.query(
+            f"SELECT sha256, case_id FROM attachments WHERE sha256 IN ({marks})", shas)}
+    return [{"sha256": a.sha256, "case_id": cases.get(a.sha256), "size": a.size,
+             "received": a.received, "attempts": progress.get(a.sha256, {}).get("attempts", 0),
+             "last_error": progress.get(a.sha256, {}).get("last_error")}
+            for a in sorted(items, key=lambda a: (a.size, a.first_seq))]
 
 
 def _cases(journal, acked: int, attachments: list[PendingAttachment]) -> list[dict]:

@@ -36,6 +36,8 @@ def test_enroll_sync_and_status(sim, data_dir):
     assert {"pending_entries", "pending_attachments", "last_success", "last_error"} <= set(status)
     assert status["pending_entries"] == 7 and status["pending_attachments"] == 3
     assert status["last_success"] is None and status["enrolled"] is True
+    assert [a["size"] for a in status["attachments"]] == [2048] * 3
+    assert all(a["received"] == 0 and a["case_id"] for a in status["attachments"])
     out = run(data_dir, "sync", "--once")
     assert out.returncode == 0, out.stderr
     status = json.loads(run(data_dir, "sync", "status", "--json").stdout)
