@@ -194,3 +194,17 @@ def test_decide_orders_stages_and_puts_small_things_first():
     assert decide(Snapshot(**done)).collection == "offices"
     assert decide(Snapshot(**{**done, "collections_due": ()})).stage == "idle"
     assert decide(Snapshot(**{**done, "blocked_reason": "machine_revoked"})).stage == "blocked"
+
+
+def test_demo_mode_starts_a_simulator_and_keeps_its_identity(journal, data_dir):
+    from sync import demo
+
+    first = demo.start(journal, data_dir)
+    add_case(journal, "demo1")
+    assert first.engine.run_once().ok
+    machine = first.engine.enrolment.machine_id
+    first.stop()
+    again = demo.start(journal, data_dir)  # another port, same simulator storage
+    assert again.engine.enrolment.machine_id == machine
+    assert again.engine.run_once().ok
+    again.stop()

@@ -1,0 +1,40 @@
+"""Demo mode's provincial system: the simulator on a free local port, this machine enrolled.
+
+``counter-app --demo`` calls :func:`start` at startup and :meth:`DemoSync.stop` at exit; the
+simulator keeps its storage under the demo data dir, so the demo machine keeps its identity.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from sync import enrolment
+from sync.engine import EngineSettings, SyncEngine
+from sync.errors import NotEnrolledError
+from sync.simulator.server import SimulatorServer
+from sync.transport import Transport
+
+DEMO_OFFICE = "110101"
+
+
+@dataclass
+class DemoSync:
+    server: SimulatorServer
+    engine: SyncEngine
+
+    def stop(self) -> None:
+        self.engine.close()
+        self.server.stop()
+
+
+def start(journal, data_dir: Path, settings: EngineSettings | None = None) -> DemoSync:
+    """Start the simulator, enrol if needed, and return it with an engine pointed at it."""
+    server = SimulatorServer(Path(data_dir) / "provincial-sim").start()
+    try:
+        enrolment.load(data_dir, journal)
+    except NotEnrolledError:
+        enrolment.enroll(data_dir, journal, Transport, server.url, DEMO_OFFICE,
+                         operator="demo")
+    engine = SyncEngine(journal, data_dir, server_url=server.url, settings=settings)
+    return DemoSync(server, engine)
