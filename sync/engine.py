@@ -82,6 +82,23 @@ class SyncEngine:
         self.transport.close()
         self.state.close()
 
+    def marital_check(self, case_id: str, item: str, parties: list[dict], *, operator: str,
+                      request_id: str | None = None) -> dict:
+        """联网核对 for a case; safe from any thread (it uses its own connection). Raises
+        NetworkError when offline: the case then waits in "awaiting check"."""
+        from sync import marital_check
+
+        transport = Transport(self.transport.base_url, self.transport.credentials,
+                              connect_timeout_s=self.settings.connect_timeout_s,
+                              read_timeout_s=self.settings.read_timeout_s)
+        transport.offset_ms = self.transport.offset_ms
+        try:
+            return marital_check.request_check(transport, self.journal, self.enrolment,
+                                               case_id, item, parties, operator=operator,
+                                               request_id=request_id)
+        finally:
+            transport.close()
+
     # --- the loop ------------------------------------------------------------------------
     def snapshot(self) -> d.Snapshot:
         head, _ = self.journal.head()

@@ -208,3 +208,29 @@ def test_demo_mode_starts_a_simulator_and_keeps_its_identity(journal, data_dir):
     assert again.engine.enrolment.machine_id == machine
     assert again.engine.run_once().ok
     again.stop()
+
+
+def test_server_timeouts_are_survived(tmp_path, journal, data_dir):
+    sim = start_sim(tmp_path / "sim", "timeout=0.3,hang_s=0.6,seed=4")
+    try:
+        enroll(data_dir, journal, sim.url)
+        add_case(journal, "c1", scans=2, size=9000)
+        engine = make_engine(journal, data_dir, read_timeout_s=0.3)
+        assert engine.run_once().ok
+        assert_server_has_everything(sim, journal, data_dir)
+        engine.close()
+    finally:
+        sim.stop()
+
+
+def test_marital_check_through_the_engine_and_offline(sim, enrolled, journal, data_dir):
+    engine = make_engine(journal, data_dir)
+    parties = [{"role": "female", "id_number": "110101199202022345"}]
+    answer = engine.marital_check("c5", "marriage", parties, operator="reg01")
+    assert answer["outcome"] == "clear"
+    assert journal.query("SELECT outcome FROM marital_checks WHERE case_id = 'c5'") == [
+        {"outcome": "clear"}]
+    sim.stop()
+    with pytest.raises(NetworkError):
+        engine.marital_check("c6", "marriage", parties, operator="reg01")
+    engine.close()
