@@ -183,6 +183,7 @@ class StillnessDetector:
         self.motion = 0.0
 
     def feed(self, bgr: np.ndarray) -> bool:
+        """Take the next frame; True once the scene has been still long enough."""
         import cv2
 
         grey = bgr if bgr.ndim == 2 else cv2.cvtColor(bgr, cv2.COLOR_BGR2GRAY)
@@ -195,6 +196,7 @@ class StillnessDetector:
         return self._still >= self.frames
 
     def reset(self) -> None:
+        """Forget the history (e.g. after a capture)."""
         self._previous, self._still = None, 0
 
 
@@ -209,6 +211,7 @@ class PageAutoCapture:
         self._armed = True
 
     def feed(self, bgr: np.ndarray) -> ScanResult | None:
+        """Take the next frame; the straightened page when it is time to capture."""
         still = self.stillness.feed(bgr)
         if not still:
             if self.stillness.motion >= self.stillness.threshold:

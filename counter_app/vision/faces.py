@@ -43,10 +43,12 @@ class DetectedFace:
 
     @property
     def area(self) -> int:
+        """Box area in pixels."""
         return self.box[2] * self.box[3]
 
     @property
     def centre(self) -> tuple[float, float]:
+        """Box centre in pixels."""
         x, y, w, h = self.box
         return x + w / 2, y + h / 2
 

@@ -30,11 +30,14 @@ class Challenge(enum.Enum):
 
     @property
     def prompt(self) -> str:
+        """What the screen asks the person to do."""
         return {"blink": "请眨眨眼", "turn_left": "请慢慢向左转头，再转回来",
                 "turn_right": "请慢慢向右转头，再转回来"}[self.value]
 
 
 class Status(enum.Enum):
+    """Where a liveness check stands."""
+
     RUNNING = "running"
     PASSED = "passed"
     FAILED = "failed"

@@ -42,6 +42,7 @@ class MatchResult:
     advice: str
 
     def as_dict(self) -> dict:
+        """The result as JSON-ready values (``face compare --json`` prints four of them)."""
         return {"score": round(self.score, 4), "same_person": self.same_person,
                 "threshold": round(self.threshold, 4), "backend": self.backend,
                 "advice": self.advice}
@@ -107,6 +108,7 @@ class DlibMatcher(FaceMatcher):
         self._lock = threading.Lock()   # dlib and mediapipe objects are used one at a time
 
     def close(self) -> None:
+        """Close the mediapipe detector this matcher uses."""
         self._faces.close()
 
     def embed(self, bgr: np.ndarray, which: str = "") -> np.ndarray:
@@ -131,6 +133,7 @@ class DlibMatcher(FaceMatcher):
         return best[1] if best is not None and best[0] > 0.3 else None
 
     def compare(self, live_bgr: np.ndarray, reference_bgr: np.ndarray) -> MatchResult:
+        """See :meth:`FaceMatcher.compare`."""
         return self.compare_descriptor(live_bgr, self.embed(reference_bgr, "证件照片"))
 
     def compare_descriptor(self, live_bgr: np.ndarray, reference: np.ndarray) -> MatchResult:
@@ -159,6 +162,7 @@ def register_backend(name: str, factory: Callable[..., FaceMatcher]) -> None:
 
 
 def backend_names() -> list[str]:
+    """Names :func:`open_matcher` knows (the vendor slot is always listed)."""
     return sorted(_BACKENDS) + ([] if "vendor" in _BACKENDS else ["vendor"])
 
 

@@ -59,6 +59,7 @@ def provenance(directory: str | os.PathLike | None = None) -> dict[str, dict]:
 
 
 def sha256_of(path: Path) -> str:
+    """Hex SHA-256 of a file, read in 1 MB blocks."""
     digest = hashlib.sha256()
     with open(path, "rb") as fh:
         for block in iter(lambda: fh.read(1 << 20), b""):

@@ -51,6 +51,7 @@ class PreviewWorker:
         self._thread: threading.Thread | None = None
 
     def start(self) -> None:
+        """Start the worker thread (it creates the pipeline, then analyses frames)."""
         self._stop.clear()
         self._thread = threading.Thread(target=self._run, name="vision-preview", daemon=True)
         self._thread.start()
@@ -60,6 +61,7 @@ class PreviewWorker:
         return self._ready.wait(timeout)
 
     def stop(self, timeout: float = 5.0) -> None:
+        """Stop the loop; the pipeline is closed on the worker thread."""
         self._stop.set()
         if self._thread is not None:
             self._thread.join(timeout)

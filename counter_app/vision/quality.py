@@ -52,9 +52,11 @@ class QualityReport:
 
     @property
     def ok(self) -> bool:
+        """True when no check failed."""
         return not self.problems
 
     def as_dict(self) -> dict:
+        """The ``quality`` object of ``face check --json``."""
         return {"ok": self.ok, "problems": [asdict(p) for p in self.problems]}
 
     def score(self) -> float:

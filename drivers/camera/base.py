@@ -32,6 +32,7 @@ class CameraStatus(enum.Enum):
 
     @property
     def message_zh(self) -> str:
+        """The status as the registrar reads it."""
         return {"stopped": "摄像头已关闭", "opening": "正在打开摄像头…",
                 "streaming": "摄像头工作正常",
                 "reconnecting": "摄像头连接中断，正在重新连接…请检查USB线是否插好"}[self.value]
@@ -59,6 +60,7 @@ class FrameSlot:
         self.dropped = 0
 
     def put(self, frame: Frame) -> None:
+        """Store ``frame``, replacing (and counting as dropped) an untaken older one."""
         with self._cond:
             if self._frame is not None and self._frame.seq > self._taken_seq:
                 self.dropped += 1
@@ -129,6 +131,7 @@ class Camera(ABC):
         return True
 
     def unusable_reason(self) -> str:
+        """Why ``is_usable()`` is False (Chinese first); empty when usable."""
         return ""
 
     def start(self) -> None:

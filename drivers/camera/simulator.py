@@ -53,6 +53,7 @@ class SimulatedCamera(Camera):
         self._cache: dict[int, np.ndarray] = {}
 
     def address(self) -> str:
+        """``simulator:`` and the first file played."""
         first = self.items[0]
         return "simulator:" + (str(first) if isinstance(first, Path) else "array")
 
@@ -61,6 +62,7 @@ class SimulatedCamera(Camera):
         self._plugged.clear()
 
     def replug(self) -> None:
+        """Simulate plugging the cable back in; the capture thread reconnects."""
         self._plugged.set()
 
     def _is_video(self) -> bool:
