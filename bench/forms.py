@@ -69,7 +69,6 @@ def main() -> None:
     from drivers.printer.receipts import receipt_for_case_file
     from forms.model import format_value
     from forms.pdf import render_image
-    from forms.qt_refcount import none_refcount_guard
     from forms.render import case_pages, render_case_pdf
 
     form, data = case_pages("marriage_review", DATA / "marriage.json")[0]
@@ -87,10 +86,9 @@ def main() -> None:
          lambda: receipt_for_case_file(DATA / "divorce.json", chinese_font=False)),
     ]
     print(f"{'what':48} {'median ms':>10} {'p90 ms':>8}")
-    with none_refcount_guard():
-        for name, fn in rows:
-            median, p90 = timed(fn, args.repeat)
-            print(f"{name:48} {median:10.1f} {p90:8.1f}")
+    for name, fn in rows:
+        median, p90 = timed(fn, args.repeat)
+        print(f"{name:48} {median:10.1f} {p90:8.1f}")
 
 
 if __name__ == "__main__":

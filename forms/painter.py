@@ -18,7 +18,6 @@ from PySide6.QtGui import QColor, QImage, QPainter, QPainterPath, QPen, QTextLay
 
 from forms import fonts
 from forms.model import Box, FormData, FormDefinition, Item, fill_template, format_value
-from forms.qt_refcount import none_refcount_guard
 
 _ALIGN = {"left": Qt.AlignmentFlag.AlignLeft, "center": Qt.AlignmentFlag.AlignHCenter,
           "right": Qt.AlignmentFlag.AlignRight}
@@ -83,8 +82,7 @@ def paint_page(painter: QPainter, form: FormDefinition, data: FormData,
     has a character no bundled font covers. ``on_blank`` leaves out what the pre-printed
     certificate blank already carries (labels, frames).
     """
-    with none_refcount_guard():
-        return _paint_page(painter, form, data, calibration, record, on_blank)
+    return _paint_page(painter, form, data, calibration, record, on_blank)
 
 
 def _paint_page(painter: QPainter, form: FormDefinition, data: FormData,

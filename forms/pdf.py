@@ -27,7 +27,6 @@ from PySide6.QtGui import QImage, QPagedPaintDevice, QPageLayout, QPageSize, QPa
 from forms import fonts
 from forms.model import FormData, FormDefinition, FormError
 from forms.painter import Calibration, PaintRecord, check_page, paint_page
-from forms.qt_refcount import none_refcount_guard
 
 PDF_DPI = 300
 #: Fixed timestamp written into every PDF (Info and XMP) so renderings are reproducible;
@@ -51,8 +50,7 @@ def render_pdf(pages: Sequence[Page], title: str, *, pdfa: bool = True,
     same input); each page has its form's paper size."""
     if not pages:
         raise FormError("没有要输出的页面。", code="forms.empty")
-    with none_refcount_guard():
-        raw, runs = _paint_pdf(pages, title, pdfa, calibration)
+    raw, runs = _paint_pdf(pages, title, pdfa, calibration)
     return fix_text_layer(raw, runs)
 
 
@@ -98,8 +96,7 @@ def _paint_all(writer: QPdfWriter, pages: Sequence[Page], calibration: Calibrati
 def render_image(form: FormDefinition, data: FormData, dpi: int = 100,
                  calibration: Calibration | None = None) -> QImage:
     """Paint one page into a white QImage at ``dpi`` (the preview; tests compare it)."""
-    with none_refcount_guard():
-        return _paint_image(form, data, dpi, calibration)
+    return _paint_image(form, data, dpi, calibration)
 
 
 def _paint_image(form: FormDefinition, data: FormData, dpi: int,

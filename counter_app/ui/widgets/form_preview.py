@@ -13,7 +13,6 @@ from PySide6.QtGui import QPainter
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
 from forms.model import FormData, FormDefinition
-from forms.qt_refcount import none_refcount_guard
 
 
 def _render_image(*args, **kwargs):
@@ -53,8 +52,7 @@ class FormPreviewWidget(QWidget):
         self._render()
 
     def paintEvent(self, event) -> None:
-        with none_refcount_guard():  # PySide6 6.12 / Python 3.11 bug, see forms/qt_refcount.py
-            self._paint()
+        self._paint()
 
     def _paint(self) -> None:
         painter = QPainter(self)

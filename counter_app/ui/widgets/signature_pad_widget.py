@@ -14,7 +14,6 @@ from PySide6.QtGui import QColor, QMouseEvent, QPainter, QPainterPath, QPen, QTa
 from PySide6.QtWidgets import QWidget
 
 from drivers.signature.qt_pad import QtTabletPad
-from forms.qt_refcount import none_refcount_guard
 
 
 class SignaturePadWidget(QWidget):
@@ -34,9 +33,8 @@ class SignaturePadWidget(QWidget):
         self._pen_down = False
 
     def _sample(self, pos: QPointF, pressure: float) -> None:
-        with none_refcount_guard():
-            self.pad.add_point(pos.x(), pos.y(), pressure, self._clock.elapsed())
-            self.update()
+        self.pad.add_point(pos.x(), pos.y(), pressure, self._clock.elapsed())
+        self.update()
 
     def tabletEvent(self, event: QTabletEvent) -> None:
         kind = event.type()
@@ -70,8 +68,7 @@ class SignaturePadWidget(QWidget):
         self.update()
 
     def paintEvent(self, event) -> None:
-        with none_refcount_guard():  # PySide6 6.12 / Python 3.11 bug, see forms/qt_refcount.py
-            self._paint()
+        self._paint()
 
     def _paint(self) -> None:
         painter = QPainter(self)
