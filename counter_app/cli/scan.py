@@ -23,8 +23,8 @@ def register(sub) -> None:
                    help="OUT.jpg (one file per page: OUT-2.jpg, ...) or OUT.pdf (all pages)")
     p.add_argument("--dpi", type=int, default=200, help="stated resolution (default 200)")
     p.add_argument("--paper", default="auto", choices=("auto", "A4", "A5", "B5", "none"),
-                   help="paper size to scale to; auto: A4 when the page has A-paper "
-                        "proportions, else the captured size")
+                   help="paper size to scale to; auto: A4 when a page edge was found and the "
+                        "page has A-paper proportions, else the captured size")
     p.add_argument("--mode", default="colour", choices=("colour", "grey", "bitonal"))
     p.add_argument("--require-page", action="store_true",
                    help="fail when no page edge is found (default: straighten the whole image)")
@@ -32,11 +32,13 @@ def register(sub) -> None:
     p.set_defaults(func=run_scan)
 
 
-def _paper_for(image, choice: str) -> str | None:
+def _paper_for(image, choice: str, page_found: bool) -> str | None:
     if choice == "none":
         return None
     if choice != "auto":
         return choice
+    if not page_found:          # a whole camera frame (4:3 is close to A4's 1.41) is no page
+        return None
     h, w = image.shape[:2]
     ratio = max(h, w) / min(h, w)
     return "A4" if abs(ratio - A_RATIO) / A_RATIO < 0.08 else None
@@ -57,7 +59,8 @@ def run_scan(args, ctx: Context) -> int:
     pages, reports = [], []
     for index, path in enumerate(args.images, start=1):
         result = scan_page(load_bgr(path), require_page=args.require_page)
-        options = ArchiveOptions(dpi=args.dpi, paper=_paper_for(result.image, args.paper),
+        options = ArchiveOptions(dpi=args.dpi, paper=_paper_for(result.image, args.paper,
+                                                       result.corners is not None),
                                  mode=args.mode)
         page = prepare_page(result.image, options)
         pages.append(page)

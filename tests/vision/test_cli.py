@@ -119,6 +119,10 @@ def test_scan_errors(capsys, tmp_path):
     code, _, err = run(capsys, tmp_path, "scan", FIXTURES / "page.png", "--out",
                        tmp_path / "x.gif")
     assert code == 2 and "输出文件应以" in err
+    frame = tmp_path / "frame.png"            # a 4:3 camera frame (close to A4's 1.41) ...
+    cv2.imwrite(str(frame), cv2.resize(cv2.imread(str(FIXTURES / "astronaut.jpg")), (640, 480)))
+    code, out, _ = run(capsys, tmp_path, "scan", frame, "--out", tmp_path / "z.jpg", "--json")
+    assert code == 0 and json.loads(out)["size"] == [640, 480]    # ... but no page: as captured
     code, _, _ = run(capsys, tmp_path, "scan", FIXTURES / "page.png", "--out", tmp_path / "y.png",
                      "--mode", "bitonal", "--paper", "none")
     with Image.open(tmp_path / "y.png") as img:
