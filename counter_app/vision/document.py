@@ -127,14 +127,18 @@ def estimate_skew(bgr: np.ndarray, max_angle: float = 10.0, step: float = 0.25) 
     if ink.mean() < 0.002:
         return 0.0
     h, w = ink.shape
-    best_angle, best_score = 0.0, -1.0
+    best_angle, best_score, level_score = 0.0, -1.0, 0.0
     for angle in np.arange(-max_angle, max_angle + step / 2, step):
         m = cv2.getRotationMatrix2D((w / 2, h / 2), -angle, 1.0)
         rows = cv2.warpAffine(ink, m, (w, h), flags=cv2.INTER_NEAREST).sum(axis=1)
         score = float(np.sum(np.diff(rows) ** 2))
+        if abs(angle) < step / 2:
+            level_score = score
         if score > best_score:
             best_angle, best_score = float(angle), score
-    return best_angle
+    # No clear optimum (a photo, noise, no lines of text): leave the image as it is.
+    # Measured: noise and a portrait score 1.2x the level angle, text turned 0.5° already 2.7x.
+    return best_angle if best_score > 1.5 * level_score else 0.0
 
 
 def deskew(bgr: np.ndarray, angle: float | None = None) -> tuple[np.ndarray, float]:

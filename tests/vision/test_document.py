@@ -53,6 +53,12 @@ def test_deskew_finds_the_text_angle(page, angle):
     assert abs(document.estimate_skew(level)) <= 0.5 and removed == pytest.approx(angle, abs=0.5)
 
 
+def test_no_text_no_rotation(images):
+    noise = np.random.default_rng(0).integers(0, 256, (400, 400, 3)).astype(np.uint8)
+    assert document.estimate_skew(noise) == 0.0
+    assert document.estimate_skew(images("astronaut.jpg")) == 0.0
+
+
 def test_real_scanned_page_without_edges(images):
     scan = images("page.png")             # a cropped scan: no page border in view
     assert document.find_page(scan) is None
