@@ -45,3 +45,16 @@ def test_config_show_names_sources(tmp_path):
     result = run_cli("config", "show", data_dir=tmp_path)
     assert "journal.key_store = 'file'" in result.stdout
     assert "COUNTER_APP_JOURNAL_KEY_STORE" in result.stdout
+
+
+def test_a_closed_pipe_is_not_an_error(tmp_path):
+    import os
+    import subprocess
+    env = dict(os.environ, COUNTER_APP_JOURNAL_KEY_STORE="file")
+    proc = subprocess.Popen([sys.executable, "-m", "counter_app", "--data-dir", str(tmp_path),
+                             "journal", "stress", "--entries", "100000"],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
+    assert proc.stdout.readline().startswith(b"committed 1 ")
+    proc.stdout.close()  # like `| head -1`
+    assert proc.wait(timeout=60) == 0
+    assert proc.stderr.read() == b""
