@@ -7,7 +7,6 @@ already carry is printed (``on_blank=True``), shifted and scaled by the printer'
 
 from __future__ import annotations
 
-import importlib
 
 from PySide6.QtCore import QMarginsF, QSizeF
 from PySide6.QtGui import QPageLayout, QPageSize, QPainter
@@ -17,9 +16,9 @@ from drivers.printer.base import PrinterError
 
 
 def _painter_module():
-    # forms.painter uses QtGui; loaded by name because the layer contract does not yet list
-    # the counter_app.ui -> forms edge (reported to the lead).
-    return importlib.import_module("forms.painter")
+    import forms.painter
+
+    return forms.painter
 
 
 class QtCertificatePrinter:

@@ -6,7 +6,6 @@ out at the PDF's resolution and scales it down), so what the registrar sees is t
 
 from __future__ import annotations
 
-import importlib
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QPainter
@@ -16,10 +15,9 @@ from forms.model import FormData, FormDefinition
 
 
 def _render_image(*args, **kwargs):
-    # forms.pdf paints with QtGui, which the layer contract does not yet allow on the path
-    # counter_app.ui -> forms (only counter_app.ui -> PySide6 is ignored); loaded by name
-    # until pyproject's contract lists that edge (reported to the lead).
-    return importlib.import_module("forms.pdf").render_image(*args, **kwargs)
+    from forms.pdf import render_image
+
+    return render_image(*args, **kwargs)
 
 
 class FormPreviewWidget(QWidget):
@@ -71,7 +69,7 @@ if __name__ == "__main__":  # python -m counter_app.ui.widgets.form_preview FORM
     from PySide6.QtWidgets import QApplication
 
     app = QApplication(sys.argv)
-    render = importlib.import_module("forms.render")
+    import forms.render as render
     widget = FormPreviewWidget()
     widget.show_page(*render.case_pages(sys.argv[1], sys.argv[2])[0])
     widget.resize(600, 850)
