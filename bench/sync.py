@@ -1,6 +1,6 @@
 """Sync goodput over a shaped, lossy link, against a naive uploader in the same run.
 
-    ./dev bench sync [--cases 8] [--scans 3] [--scan-kb 200] [--cut-every 15] [--cut-for 3]
+    ./dev bench sync [--cases 6] [--scans 3] [--scan-kb 200] [--cut-every 20] [--cut-for 8]
 
 Needs root (Linux): it creates two network namespaces joined by a veth pair (10.77.77.1 and
 10.77.77.2, nothing else is reachable), shapes both directions with tbf at 1 Mbit/s and drops
@@ -319,11 +319,11 @@ def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("role", nargs="?", default="", help=argparse.SUPPRESS)
     p.add_argument("extra", nargs="*", help=argparse.SUPPRESS)
-    p.add_argument("--cases", type=int, default=8)
+    p.add_argument("--cases", type=int, default=6)
     p.add_argument("--scans", type=int, default=3)
     p.add_argument("--scan-kb", type=int, default=200)
-    p.add_argument("--cut-every", type=float, default=15.0)
-    p.add_argument("--cut-for", type=float, default=3.0)
+    p.add_argument("--cut-every", type=float, default=20.0)
+    p.add_argument("--cut-for", type=float, default=8.0)
     p.add_argument("--deadline", type=float, default=240.0)
     p.add_argument("--seed", type=int, default=1)
     p.add_argument("--verbose", action="store_true", help="log the client's sync errors")
