@@ -29,8 +29,10 @@ def operator_service(ctx, journal: Journal) -> OperatorService:
 
 
 def device_settings(ctx) -> dict:
-    """What the device detectors need from the configuration."""
-    return {"port": ctx.config["drivers.idcard.port"]}
+    """What the device detectors need from the configuration (by their parameter names)."""
+    return {"port": ctx.config["drivers.idcard.port"],
+            "document_source": ctx.config["camera.document_source"],
+            "receipt_printer": ctx.config["printing.receipt_printer"]}
 
 
 def detect_devices(ctx):

@@ -212,8 +212,9 @@ CAMERA_RESOLUTION = Setting(
 )
 
 PRINTING_RECEIPT_PRINTER = Setting(
-    "printing.receipt_printer", "simulator", str,
-    "Receipt/queue-ticket printer (ESC/POS): 'simulator', 'network:HOST[:PORT]' (LAN printer, "
+    "printing.receipt_printer", "", str,
+    "Receipt/queue-ticket printer (ESC/POS): '' (none configured; demo mode uses the "
+    "simulator), 'simulator', 'network:HOST[:PORT]' (LAN printer, "
     "port 9100 by default), 'usb:VID:PID' (hex, e.g. usb:04b8:0e15), 'serial:DEVICE[:BAUD]' "
     "or 'file:PATH' (a device node such as /dev/usb/lp0, or a capture file).",
 )

@@ -40,6 +40,16 @@ BUILTIN_BACKENDS: tuple[Backend, ...] = (
     Backend("card_reader", "vendor-termb", "drivers.idcard.vendor_sdk:detect_termb"),
     Backend("card_reader", "pcsc", "drivers.pcsc.monitor:detect"),
     Backend("card_reader", "sam-simulator", "drivers.idcard.simulator:detect", demo_only=True),
+    Backend("camera", "opencv", "drivers.camera.detect:detect_cameras"),
+    Backend("document_camera", "opencv", "drivers.camera.detect:detect_document_camera"),
+    Backend("camera", "simulator", "drivers.camera.detect:detect_camera_simulator",
+            demo_only=True),
+    Backend("document_camera", "simulator",
+            "drivers.camera.detect:detect_document_camera_simulator", demo_only=True),
+    Backend("printer", "escpos", "drivers.printer.factory:detect"),
+    Backend("signature_pad", "qt-tablet", "drivers.signature.detect:detect"),
+    Backend("signature_pad", "simulator", "drivers.signature.detect:detect_simulator",
+            demo_only=True),
 )
 
 #: Device kinds the counter needs, in listing order, with their Chinese names.

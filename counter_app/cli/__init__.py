@@ -79,7 +79,13 @@ def make_context(args: argparse.Namespace) -> Context:
     cfg = config.load(args.config, overrides=overrides)
     if args.demo:
         # A demo journal holds no real people; a key file keeps it independent of the keystore.
-        cfg.values["journal.key_store"], cfg.sources["journal.key_store"] = "file", "demo"
+        # Devices not configured explicitly are the simulators.
+        demo_values = {"journal.key_store": "file", "printing.receipt_printer": "simulator",
+                       "camera.portrait_source": "simulator",
+                       "camera.document_source": "simulator"}
+        for key, value in demo_values.items():
+            if key == "journal.key_store" or cfg.sources[key] == "default":
+                cfg.values[key], cfg.sources[key] = value, "demo"
     return Context(config=cfg, demo=args.demo)
 
 

@@ -14,10 +14,10 @@ def register(sub) -> None:
 
 
 def run_devices(args, ctx: Context) -> int:
+    from counter_app.app import device_settings
     from drivers.registry import detect_all
 
-    settings = {"port": ctx.config["drivers.idcard.port"]}
-    rows = detect_all(settings, demo=ctx.demo)
+    rows = detect_all(device_settings(ctx), demo=ctx.demo)
     if args.json:
         print(json.dumps([r.as_dict() for r in rows], ensure_ascii=False, indent=2))
         return EXIT_OK

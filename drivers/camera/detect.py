@@ -1,9 +1,6 @@
 """Camera detection for ``counter-app devices`` (detectors return ``list[DeviceInfo]``).
 
-Registered in drivers/registry.py as:
-    Backend("camera", "opencv", "drivers.camera.detect:detect_cameras"),
-    Backend("document_camera", "opencv", "drivers.camera.detect:detect_document_camera"),
-    Backend("camera", "simulator", "drivers.camera.detect:detect_simulators", demo_only=True),
+Registered in drivers/registry.py (the opencv detectors always, the simulators in demo mode).
 
 On Linux the V4L2 capture nodes are listed from sysfs without opening them (opening would
 take a camera away from the running app). On Windows, indices 0-3 are probed with DirectShow.
@@ -85,6 +82,8 @@ def detect_document_camera(document_source: str = "1", sysfs: Path = SYSFS) -> l
     if reason:
         return [DeviceInfo("document_camera", "opencv", "高拍仪", document_source, "unusable",
                            reason)]
+    if document_source.startswith("simulator"):
+        return []  # the simulator backend reports itself
     if not document_source.strip().isdigit():
         return [DeviceInfo("document_camera", "opencv", "高拍仪", document_source, "ok",
                            "已配置（未连接测试） configured, not probed")]
@@ -96,7 +95,11 @@ def detect_document_camera(document_source: str = "1", sysfs: Path = SYSFS) -> l
                        f"未找到编号为 {index} 的高拍仪，请检查USB连接或设置 camera.document_source")]
 
 
-def detect_simulators() -> list[DeviceInfo]:
-    """The simulated cameras demo mode uses."""
-    return [DeviceInfo("camera", "simulator", "模拟摄像头", "simulator", "ok"),
-            DeviceInfo("document_camera", "simulator", "模拟高拍仪", "simulator", "ok")]
+def detect_camera_simulator() -> list[DeviceInfo]:
+    """The simulated portrait camera demo mode uses."""
+    return [DeviceInfo("camera", "simulator", "模拟摄像头", "simulator", "ok")]
+
+
+def detect_document_camera_simulator() -> list[DeviceInfo]:
+    """The simulated document camera demo mode uses."""
+    return [DeviceInfo("document_camera", "simulator", "模拟高拍仪", "simulator", "ok")]

@@ -15,7 +15,10 @@ from drivers.printer.simulator import FilePrinter, SimulatorPrinter
 def open_receipt_printer(spec: str) -> ReceiptPrinter:
     """A printer from a setting value: simulator, network:HOST[:PORT], usb:VID:PID,
     serial:DEVICE[:BAUD] or file:PATH. A malformed value raises ConfigError."""
-    kind, _, rest = (spec or "simulator").partition(":")
+    if not spec:
+        raise ConfigError("没有配置小票打印机。请技术人员在设置 printing.receipt_printer 中填写"
+                          "打印机地址（例如 network:192.168.1.50）。", detail="no receipt printer")
+    kind, _, rest = spec.partition(":")
     try:
         if kind == "simulator":
             return SimulatorPrinter()
@@ -39,8 +42,11 @@ def open_receipt_printer(spec: str) -> ReceiptPrinter:
                       "或 file:路径。", detail=f"bad receipt printer spec {spec!r}")
 
 
-def detect(receipt_printer: str = "simulator") -> list[DeviceInfo]:
+def detect(receipt_printer: str = "") -> list[DeviceInfo]:
     """The configured receipt printer as a device row (no I/O: printers are probed on use)."""
+    if not receipt_printer:
+        return [DeviceInfo("printer", "escpos", "小票打印机", "", "absent",
+                           "没有配置小票打印机 (printing.receipt_printer)")]
     try:
         printer = open_receipt_printer(receipt_printer)
     except ConfigError as err:

@@ -58,3 +58,23 @@ def test_a_closed_pipe_is_not_an_error(tmp_path):
     proc.stdout.close()  # like `| head -1`
     assert proc.wait(timeout=60) == 0
     assert proc.stderr.read() == b""
+
+
+def test_demo_mode_uses_the_simulators_unless_configured(tmp_path):
+    import json
+    shown = json.loads(run_cli("--demo", "config", "show", "--json", data_dir=tmp_path).stdout)
+    assert shown["values"]["printing.receipt_printer"] == "simulator"
+    assert shown["values"]["camera.portrait_source"] == "simulator"
+    assert shown["sources"]["camera.document_source"] == "demo"
+    plain = json.loads(run_cli("config", "show", "--json", data_dir=tmp_path).stdout)
+    assert plain["values"]["printing.receipt_printer"] == ""
+
+
+def test_devices_lists_every_kind_without_hardware(tmp_path):
+    import json
+    rows = json.loads(run_cli("devices", "--json", data_dir=tmp_path).stdout)
+    kinds = {r["kind"] for r in rows}
+    assert {"card_reader", "camera", "document_camera", "printer", "signature_pad"} <= kinds
+    printer = next(r for r in rows if r["kind"] == "printer")
+    assert printer["status"] == "absent" and "printing.receipt_printer" in printer["detail"]
+    assert not any(r["backend"] == "simulator" for r in rows), "simulators only in demo mode"

@@ -33,4 +33,6 @@ def test_no_camera_is_one_absent_row(tmp_path, monkeypatch):
 def test_url_source_and_simulators():
     row = detect.detect_document_camera("rtsp://192.0.2.1/doc")[0]
     assert row.status == "ok" and row.address == "rtsp://192.0.2.1/doc"
-    assert {r.kind for r in detect.detect_simulators()} == {"camera", "document_camera"}
+    assert [r.kind for r in detect.detect_camera_simulator()] == ["camera"]
+    assert [r.kind for r in detect.detect_document_camera_simulator()] == ["document_camera"]
+    assert detect.detect_document_camera("simulator") == []  # the simulator row says it
