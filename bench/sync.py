@@ -22,6 +22,7 @@ import argparse
 import hashlib
 import json
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -297,6 +298,8 @@ def orchestrate(args) -> int:
         server.terminate()
         server.wait(timeout=10)
         teardown_link()
+        if not args.keep:
+            shutil.rmtree(workdir, ignore_errors=True)
     return 0
 
 
@@ -327,6 +330,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--deadline", type=float, default=240.0)
     p.add_argument("--seed", type=int, default=1)
     p.add_argument("--verbose", action="store_true", help="log the client's sync errors")
+    p.add_argument("--keep", action="store_true", help="keep the work dir (.cache/bench-sync-*)")
     args = p.parse_args(argv)
     if args.role == "_serve":
         serve(Path(args.extra[0]))
