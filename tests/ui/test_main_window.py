@@ -22,18 +22,22 @@ def journal(data_dir):
     j.close()
 
 
-@pytest.fixture
-def window(qtbot, journal):
+def make_window(qtbot, journal, idle_lock_s=0):
     from counter_app.ui.application import create_application
     from counter_app.ui.main_window import MainWindow
 
     create_application([])
     operators = OperatorService(journal, max_failures=3)
     seed_demo_accounts(operators)
-    win = MainWindow(journal, operators, demo=True, idle_lock_s=1)
+    win = MainWindow(journal, operators, demo=True, idle_lock_s=idle_lock_s)
     qtbot.addWidget(win)
     win.show()
     return win
+
+
+@pytest.fixture
+def window(qtbot, journal):
+    return make_window(qtbot, journal)
 
 
 def log_in(qtbot, window, user, password):
@@ -80,7 +84,8 @@ def test_double_enter_logs_in_once(qtbot, window, journal):
     assert [e.kind for e in journal.entries()].count("operator.login_succeeded") == 1
 
 
-def test_idle_screen_locks_and_unlocks_for_the_same_operator(qtbot, window):
+def test_idle_screen_locks_and_unlocks_for_the_same_operator(qtbot, journal):
+    window = make_window(qtbot, journal, idle_lock_s=1)
     log_in(qtbot, window, "demo", "demo")
     qtbot.waitUntil(lambda: window.stack.currentWidget() is window.home_page, timeout=5000)
     qtbot.waitUntil(lambda: window.stack.currentWidget() is window.login_page, timeout=5000)
