@@ -149,5 +149,5 @@ class SyncMachine(RuleBasedStateMachine):
 
 
 TestExactlyOnce = SyncMachine.TestCase
-TestExactlyOnce.settings = settings(max_examples=25, stateful_step_count=30, deadline=None,
+TestExactlyOnce.settings = settings(max_examples=30, stateful_step_count=30, deadline=None,
                                     suppress_health_check=[HealthCheck.too_slow])
