@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import logging
 import sys
+import threading
 
 from counter_app.journal import Journal
 from counter_app.operators import OperatorService
@@ -70,6 +71,62 @@ def build_main_window(ctx, journal: Journal):
                       sync_status=sync_status(ctx, journal), detect_devices=detect_devices(ctx))
 
 
+def make_engine(journal: Journal, ctx, server: str | None = None):
+    """A SyncEngine configured from the settings (the CLI's and the app's sync thread)."""
+    from sync.engine import EngineSettings, SyncEngine
+
+    cfg = ctx.config
+    settings = EngineSettings(connect_timeout_s=cfg["sync.connect_timeout_s"],
+                              read_timeout_s=cfg["sync.read_timeout_s"],
+                              chunk_bytes=cfg["sync.chunk_bytes"])
+    return SyncEngine(journal, ctx.data_dir, server_url=server or cfg["sync.server_url"] or None,
+                      settings=settings)
+
+
+class BackgroundSync:
+    """The app's sync thread. Demo mode first starts the built-in provincial simulator and
+    enrols this machine with it; otherwise it runs only on an enrolled machine."""
+
+    def __init__(self, ctx, journal: Journal) -> None:
+        self.ctx, self.journal = ctx, journal
+        self.stop_event = threading.Event()
+        self.engine = None
+        self._demo = None
+        self.thread = threading.Thread(target=self._run, name="sync", daemon=True)
+
+    def start(self) -> "BackgroundSync":
+        self.thread.start()
+        return self
+
+    def _run(self) -> None:
+        from sync import enrolment
+
+        try:
+            if self.ctx.demo:
+                from sync import demo
+
+                self._demo = demo.start(self.journal, self.ctx.data_dir)
+                self.engine = self._demo.engine
+            elif (enrolment.sync_dir(self.ctx.data_dir) / enrolment.ENROLMENT_FILE).exists():
+                self.engine = make_engine(self.journal, self.ctx)
+            else:
+                log.info("sync not started: this machine is not enrolled")
+                return
+            self.engine.run_forever(self.stop_event, self.ctx.config["sync.interval_s"])
+        except Exception:  # noqa: BLE001 - sync trouble must never take the counter down
+            log.exception("sync thread stopped")
+
+    def stop(self) -> None:
+        self.stop_event.set()
+        if self.engine is not None:
+            self.engine.wake.set()
+        self.thread.join(timeout=30)
+        if self._demo is not None:
+            self._demo.stop()
+        elif self.engine is not None:
+            self.engine.close()
+
+
 def run_gui(ctx) -> int:
     """Start the Qt application and block until the main window closes."""
     from counter_app.ui.application import create_application, run_event_loop
@@ -77,9 +134,11 @@ def run_gui(ctx) -> int:
     app = create_application(sys.argv[:1])
     journal = open_journal(ctx)
     log.info("GUI starting (demo=%s)", ctx.demo)
+    background = BackgroundSync(ctx, journal).start()
     try:
         window = build_main_window(ctx, journal)
         window.show()
         return run_event_loop(app)
     finally:
+        background.stop()
         journal.close()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import sys
 
+from counter_app.app import make_engine, open_journal, sync_status
 from counter_app.cli import EXIT_FAILED, EXIT_OK, Context
 
 
@@ -19,26 +20,6 @@ def register(sub) -> None:
     status = actions.add_parser("status", help="what is waiting to be sent, last success/error")
     status.add_argument("--json", action="store_true", help="machine-readable output")
     status.set_defaults(func=run_status)
-
-
-def open_journal(ctx: Context):
-    from counter_app.journal import Journal
-
-    return Journal.open(ctx.data_dir, ctx.config["journal.key_store"],
-                        clock_slack_ms=ctx.config["journal.clock_slack_ms"],
-                        clock_max_skew_s=ctx.config["journal.clock_max_skew_s"])
-
-
-def make_engine(journal, ctx: Context, server: str | None):
-    """A SyncEngine configured from the settings (also used by the app's sync thread)."""
-    from sync.engine import EngineSettings, SyncEngine
-
-    cfg = ctx.config
-    settings = EngineSettings(connect_timeout_s=cfg["sync.connect_timeout_s"],
-                              read_timeout_s=cfg["sync.read_timeout_s"],
-                              chunk_bytes=cfg["sync.chunk_bytes"])
-    return SyncEngine(journal, ctx.data_dir, server_url=server or cfg["sync.server_url"] or None,
-                      settings=settings)
 
 
 def run_sync(args, ctx: Context) -> int:
@@ -69,16 +50,8 @@ def run_sync(args, ctx: Context) -> int:
 
 
 def run_status(args, ctx: Context) -> int:
-    from sync import enrolment, outbox
-    from sync.state import SyncState
-
     with open_journal(ctx) as journal:
-        state = SyncState(enrolment.sync_dir(ctx.data_dir) / "state.db")
-        try:
-            report = outbox.status(journal, state)
-        finally:
-            state.close()
-    report["enrolled"] = (enrolment.sync_dir(ctx.data_dir) / enrolment.ENROLMENT_FILE).exists()
+        report = sync_status(ctx, journal)()
     if args.json:
         print(json.dumps(report, ensure_ascii=False, indent=2))
         return EXIT_OK

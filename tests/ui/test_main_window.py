@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -97,21 +98,31 @@ def test_idle_screen_locks_and_unlocks_for_the_same_operator(qtbot, journal):
     qtbot.waitUntil(lambda: window.stack.currentWidget() is window.home_page, timeout=5000)
 
 
-def test_demo_mode_starts_and_keeps_running(tmp_path):
+def test_demo_mode_starts_syncs_with_the_builtin_simulator_and_keeps_running(tmp_path):
     env = dict(os.environ, QT_QPA_PLATFORM="offscreen", COUNTER_APP_JOURNAL_KEY_STORE="file")
     proc = subprocess.Popen([sys.executable, "-m", "counter_app", "--demo",
                              "--data-dir", str(tmp_path)],
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+    status = {}
     try:
-        deadline = time.monotonic() + 20
-        while not (tmp_path / "journal.db").exists() and time.monotonic() < deadline:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
             assert proc.poll() is None, proc.communicate()
-            time.sleep(0.1)
-        time.sleep(1.5)
+            if (tmp_path / "sync" / "enrolment.json").exists():
+                result = subprocess.run(
+                    [sys.executable, "-m", "counter_app", "--demo", "--data-dir", str(tmp_path),
+                     "sync", "status", "--json"], capture_output=True, text=True, env=env)
+                status = json.loads(result.stdout)
+                if status.get("last_success"):
+                    break
+            time.sleep(0.5)
         assert proc.poll() is None, proc.communicate()
     finally:
         proc.terminate()
         proc.wait(timeout=10)
+    assert status["enrolled"] and status["last_success"], status
     with Journal.open(tmp_path, key_store="file") as journal:
         accounts = journal.query("SELECT operator_id FROM operators ORDER BY operator_id")
+        kinds = {e.kind for e in journal.entries()}
     assert [a["operator_id"] for a in accounts] == ["boss", "demo", "tech"]
+    assert "sync.enrolled" in kinds
