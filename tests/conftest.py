@@ -37,3 +37,21 @@ def data_dir(tmp_path: Path) -> Path:
     path = tmp_path / "data"
     path.mkdir()
     return path
+
+
+@pytest.fixture
+def clock():
+    """A clock the test moves by hand (helpers.stubs.FakeClock)."""
+    from helpers.stubs import FakeClock
+
+    return FakeClock()
+
+
+@pytest.fixture
+def journal(data_dir, clock):
+    """A journal in the fresh data dir, on the fake clock, closed afterwards."""
+    from counter_app.journal import Journal
+
+    j = Journal.open(data_dir, key_store="file", clock=clock)
+    yield j
+    j.close()

@@ -8,17 +8,9 @@ import pytest
 from PySide6.QtWidgets import QPushButton
 
 from counter_app.cases.service import CaseService
-from counter_app.journal import Journal
 from counter_app.operators import Operator
 from counter_app.ui.home.home_page import HomePage, describe_outbox
 from drivers.base import DeviceInfo
-
-
-@pytest.fixture
-def journal(data_dir):
-    j = Journal.open(data_dir, key_store="file")
-    yield j
-    j.close()
 
 
 DEVICES = [DeviceInfo("card_reader", "sam-simulator", "模拟读卡器", "samsim://", "ok"),

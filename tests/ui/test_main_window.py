@@ -16,13 +16,6 @@ from counter_app.operators import OperatorService
 from counter_app.operators.accounts import seed_demo_accounts
 
 
-@pytest.fixture
-def journal(data_dir):
-    j = Journal.open(data_dir, key_store="file")
-    yield j
-    j.close()
-
-
 def make_window(qtbot, journal, idle_lock_s=0):
     from counter_app.ui.application import create_application
     from counter_app.ui.main_window import MainWindow

@@ -5,18 +5,9 @@ from __future__ import annotations
 
 from datetime import date
 
-import pytest
 
 from counter_app.cases.service import CaseService
-from counter_app.journal import Journal
 from counter_app.workflows.today import overview
-
-
-@pytest.fixture
-def journal(data_dir):
-    j = Journal.open(data_dir, key_store="file")
-    yield j
-    j.close()
 
 
 def examined(cases, case_type="marriage"):
