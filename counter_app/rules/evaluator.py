@@ -7,7 +7,10 @@ runs the checks they name and combines the findings:
 * ``grant`` rules decide jurisdiction: when at least one grant in force covers the item, the
   case is within jurisdiction if any of them grants it; otherwise every such grant's message
   becomes a refusal reason (so the registrar sees each route and why it does not apply);
-* ``documents`` rules add required documents; ``offline`` rules clear ``offline_allowed``.
+* ``documents`` rules add required documents; one with ``only_when_granted_by`` (grant rule
+  ids) applies only when jurisdiction rests on those grants alone (a pilot's 居住证 is not
+  asked for when a party's hukou or a city-wide grant already covers the case);
+  ``offline`` rules clear ``offline_allowed``.
 
 The decision is ``refuse`` if any reason refuses, else ``refer`` if any refers, else
 ``accept``. Notes never change the decision.
@@ -85,14 +88,17 @@ def evaluate(case: CaseInput, packs: tuple[Pack, ...] | None = None) -> Decision
         return result
     ctx = Ctx(flags=_merge_flags(active))
     rules = [r for p in active for r in p.rules if case.item in r.items]
+    granted_by = _apply_grants([r for r in rules if r.kind == "grant"], case, ctx, result)
+    grant_reasons = result.reasons
+    result.reasons = []
     for rule in rules:
         if rule.kind == "offline" and rule.params.get("waived_by_emergency") and ctx.emergency:
             continue
         if rule.kind in ("check", "offline"):
             _apply_check(rule, case, ctx, result)
-        elif rule.kind == "documents":
+        elif rule.kind == "documents" and _documents_apply(rule, granted_by):
             _apply_documents(rule, case, ctx, result)
-    _apply_grants([r for r in rules if r.kind == "grant"], case, ctx, result)
+    result.reasons.extend(grant_reasons)
     outcomes = {r.outcome for r in result.reasons}
     result.decision = "refuse" if "refuse" in outcomes else "refer" if "refer" in outcomes \
         else "accept"
@@ -133,12 +139,19 @@ def _apply_documents(rule: Rule, case: CaseInput, ctx: Ctx, result: Decision) ->
                 result.required_documents.append(entry)
 
 
-def _apply_grants(grants: list[Rule], case: CaseInput, ctx: Ctx, result: Decision) -> None:
+def _documents_apply(rule: Rule, granted_by: set[str]) -> bool:
+    only = rule.params.get("only_when_granted_by")
+    return not only or (bool(granted_by) and granted_by <= set(only))
+
+
+def _apply_grants(grants: list[Rule], case: CaseInput, ctx: Ctx, result: Decision) -> set[str]:
+    """Add the jurisdiction findings; return the ids of the grants that cover the case."""
     if not grants:
-        return
+        return set()
     answers = [(g, _run(g, case, ctx)) for g in grants]
-    if any(found and found != NOT_APPLICABLE for _, found in answers):
-        return
+    granted = {g.id for g, found in answers if found and found != NOT_APPLICABLE}
+    if granted:
+        return granted
     denials = [g for g, found in answers if not found]
     for g in denials:
         result.reasons.append(Reason(g.code, _message(g, {}), g.basis, g.outcome, g.id))
@@ -146,6 +159,7 @@ def _apply_grants(grants: list[Rule], case: CaseInput, ctx: Ctx, result: Decisio
         result.reasons.append(Reason(
             "jurisdiction.not_covered", "本机关在该日期没有可办理此类当事人该事项的规定，请报上级民政部门。",
             "《婚姻登记条例》第二条（婚姻登记机关）", "refer", "evaluator"))
+    return set()
 
 
 def explain(office: Office, day: date, packs: tuple[Pack, ...] | None = None) -> dict[str, Any]:

@@ -312,3 +312,13 @@ def test_date_before_any_pack_is_referred(judge):
     answer = judge(make_case(day="2003-09-30"))
     assert answer["decision"] == "refer" and codes(answer) == ["rules.no_pack"]
     assert answer["packs"] == []
+
+
+def test_a_pilot_permit_is_not_asked_for_when_another_grant_covers_the_case(judge):
+    """A Jieyang man registering at a Jieyang township office in 2022 is covered by 全城通办;
+    the 跨省通办 pilot's 居住证 must not be added to his documents."""
+    case = make_case(day="2022-01-10", off=JY_TOWN, man_hukou="445202", woman_hukou="440301")
+    answer = judge(case)
+    assert answer["decision"] == "accept", answer["reasons"]
+    assert "jieyang-quancheng-2021" in answer["packs"]
+    assert not any("居住证" in d for d in answer["required_documents"])
