@@ -6,7 +6,8 @@
 #   libpcsclite-dev swig  - build pyscard (PC/SC) on Linux
 #   pcscd vsmartcard-vpcd - the PC/SC daemon and the virtual reader the chip tests use
 #   xvfb xauth + xcb libs - a real X server for GUI tests and screenshots
-#   libgl1 libegl1 libglib2.0-0 libfontconfig1 libdbus-1-3 - what Qt and OpenCV load at run time
+#   libgl1 libegl1 libgles2 libglib2.0-0 libfontconfig1 libdbus-1-3 - what Qt, OpenCV and
+#                         mediapipe (libGLESv2) load at run time
 #   poppler-utils         - pdftotext/pdftoppm to read back the PDFs we write
 #   iproute2 nftables     - shaped, lossy links for the sync benchmark
 set -euo pipefail
@@ -15,7 +16,7 @@ PACKAGES=(
   libpcsclite-dev swig pcscd vsmartcard-vpcd
   xvfb xauth libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-image0 libxcb-render-util0
   libxcb-xkb1 libxkbcommon-x11-0 libxcb-shape0 libxcb-randr0 libxcb-xinerama0
-  libgl1 libegl1 libglib2.0-0 libfontconfig1 libdbus-1-3
+  libgl1 libegl1 libgles2 libglib2.0-0 libfontconfig1 libdbus-1-3
   poppler-utils iproute2 nftables
 )
 missing=()
