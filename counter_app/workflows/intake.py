@@ -1,0 +1,175 @@
+"""Marriage intake (初审 → 受理): both parties identified, the registrar's questions answered,
+the rules checked, and the case accepted or refused — every step a journal entry.
+
+The workflow's state is read back from the journal, so a case left half-way (or a PC switched
+off) resumes at the same step: ``MarriageIntake.state(case_id).next_step``. Recording a party
+again replaces the earlier record (a misread card, a typo in manual entry) until the case is
+accepted. The 联网核对 comes later, before registration: at intake a missing check is expected
+and does not hold the case back.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from counter_app.cases.service import CaseService
+from counter_app.domain.idnumber import validate
+from counter_app.errors import CounterAppError
+from counter_app.journal import Journal
+from counter_app.rules.caseinput import parse_case
+from counter_app.rules.evaluator import evaluate
+
+ROLES = ("man", "woman")
+ROLE_ZH = {"man": "男方", "woman": "女方"}
+#: Findings that are expected at intake and settled before registration (the online check).
+SETTLED_LATER = frozenset({"check.marital_status_unchecked"})
+#: What a party record must hold for the rules (the rules-check party fields, docs/rules.md).
+PARTY_FIELDS = ("name", "sex", "birth_date", "id_type", "id_number", "id_valid_until",
+                "nationality", "hukou_region_code")
+
+
+class IntakeError(CounterAppError):
+    """A party record or an answer cannot be used; the message says what to fix."""
+
+    code = "intake.invalid"
+
+
+@dataclass
+class IntakeState:
+    """Where a marriage case stands in intake, read from the journal."""
+
+    case_id: str
+    parties: dict[str, dict[str, Any]] = field(default_factory=dict)
+    answers: dict[str, dict[str, bool]] = field(default_factory=dict)
+    decision: dict[str, Any] | None = None
+    case_state: str = "initial_review"
+
+    @property
+    def next_step(self) -> str:
+        """``party_man``, ``party_woman``, ``answers``, ``rules_check`` or ``done``."""
+        if self.case_state != "initial_review":
+            return "done"
+        for role in ROLES:
+            if role not in self.parties:
+                return f"party_{role}"
+        if set(self.answers) != set(ROLES):
+            return "answers"
+        return "rules_check"
+
+
+def party_from_card(card: dict[str, Any]) -> dict[str, Any]:
+    """A rules-check party from ``IdCardRecord.as_dict()`` of a resident ID card.
+
+    The card does not carry a hukou region code; the first six digits of the ID number (the
+    region where the number was issued) are proposed, and the registrar confirms or corrects
+    them — they differ for people who moved (assumption [M]: no card field gives the code).
+    """
+    if card.get("card_type") != "resident":
+        raise IntakeError("目前只有居民身份证可以自动填写，请改为手工录入。",
+                          detail=f"card type {card.get('card_type')}")
+    number = card.get("id_number") or ""
+    return {"name": card.get("name"), "sex": card.get("sex"), "birth_date": card.get("birth_date"),
+            "id_type": "resident", "id_number": number,
+            "id_valid_until": card.get("valid_until"), "nationality": "CHN",
+            "hukou_region_code": number[:6] or None, "residence_permit_region_code": None,
+            "address": card.get("address"), "ethnicity": card.get("ethnicity")}
+
+
+class MarriageIntake:
+    """Intake of marriage cases at one office, journaled under the operator's name."""
+
+    def __init__(self, journal: Journal, office: dict[str, Any], operator: str) -> None:
+        self.journal, self.office, self.operator = journal, office, operator
+        self.cases = CaseService(journal)
+
+    def open(self) -> str:
+        """Start a marriage case (初审) and return its id."""
+        return self.cases.open("marriage", operator=self.operator).case_id
+
+    def record_party(self, case_id: str, party: dict[str, Any], source: str) -> str:
+        """Record one party (from a card, a chip or manual entry); returns its role."""
+        self._require_open(case_id)
+        missing = [f for f in PARTY_FIELDS if not party.get(f)]
+        if missing:
+            raise IntakeError(f"当事人信息不完整，请补充：{'、'.join(missing)}",
+                              detail=f"missing {missing}")
+        role = {"male": "man", "female": "woman"}.get(party["sex"])
+        if role is None:
+            raise IntakeError("无法确定当事人性别，请核对证件。", detail=f"sex {party['sex']}")
+        result = validate(party["id_number"], party["id_type"])
+        if not result.ok:
+            problem = next(p for p in result.problems if p.severity == "error")
+            raise IntakeError(f"{ROLE_ZH[role]}证件号码有误：{problem.message_zh}",
+                              detail=f"id number: {problem.code}")
+        self.journal.append("intake.party", {"role": role, "source": source, "party": party},
+                            operator=self.operator, case_id=case_id)
+        return role
+
+    def record_answers(self, case_id: str, role: str, *, voluntary: bool,
+                       kinship_declared_none: bool) -> None:
+        """The registrar's initial-review questions, as the party answered them."""
+        self._require_open(case_id)
+        if role not in ROLES:
+            raise IntakeError(f"未知的当事人：{role}")
+        self.journal.append("intake.answers",
+                            {"role": role, "voluntary": voluntary,
+                             "kinship_declared_none": kinship_declared_none},
+                            operator=self.operator, case_id=case_id)
+
+    def state(self, case_id: str) -> IntakeState:
+        """The case's intake state, from its entries."""
+        case = self.cases.state(case_id)
+        if case is None:
+            raise IntakeError(f"找不到业务 {case_id}。")
+        state = IntakeState(case_id, case_state=case.state)
+        for entry in self.journal.entries(case_id=case_id):
+            if entry.kind == "intake.party":
+                state.parties[entry.payload["role"]] = entry.payload["party"]
+            elif entry.kind == "intake.answers":
+                state.answers[entry.payload["role"]] = {
+                    k: entry.payload[k] for k in ("voluntary", "kinship_declared_none")}
+            elif entry.kind == "intake.rules_checked":
+                state.decision = entry.payload["decision"]
+        return state
+
+    def check(self, case_id: str, on: date) -> dict[str, Any]:
+        """Judge the case on ``on``; accept it (受理) or refuse it (不予受理) accordingly.
+
+        Returns the rules-check decision (the ``rules check --json`` shape). A finding that
+        refers the case to the supervisor (other than the online check, which comes later)
+        leaves it in initial review.
+        """
+        state = self.state(case_id)
+        if state.next_step != "rules_check":
+            raise IntakeError("还有未完成的步骤，不能进行审查。", detail=state.next_step)
+        decision = evaluate(parse_case(self.case_input(state, on)))
+        self.journal.append("intake.rules_checked",
+                            {"on": on.isoformat(), "decision": decision.as_json()},
+                            operator=self.operator, case_id=case_id)
+        refusals = [r.message_zh for r in decision.reasons if r.outcome == "refuse"]
+        referrals = [r for r in decision.reasons
+                     if r.outcome == "refer" and r.code not in SETTLED_LATER]
+        if refusals:
+            self.cases.transition(case_id, "refused", operator=self.operator,
+                                  reason="；".join(refusals))
+        elif not referrals:
+            self.cases.transition(case_id, "accepted", operator=self.operator)
+        return decision.as_json()
+
+    def case_input(self, state: IntakeState, on: date) -> dict[str, Any]:
+        """The rules-check case file for this intake (docs/rules.md)."""
+        parties = [{"marital_status_check": "unchecked", **state.parties[role], "role": role,
+                    **state.answers[role]} for role in ROLES]
+        return {"item": "marriage", "date": on.isoformat(), "office": self.office,
+                "parties": parties}
+
+    def _require_open(self, case_id: str) -> None:
+        case = self.cases.state(case_id)
+        if case is None:
+            raise IntakeError(f"找不到业务 {case_id}。")
+        if case.state != "initial_review":
+            raise IntakeError("该业务已经受理或已不予受理，不能再修改初审信息。",
+                              detail=f"state {case.state}")
+
