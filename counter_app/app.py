@@ -60,6 +60,52 @@ def sync_status(ctx, journal: Journal):
     return report
 
 
+def office_profile(ctx) -> dict:
+    """This counter's office as the rules' case file wants it (CounterAppError when unset)."""
+    from counter_app.errors import CounterAppError
+    from counter_app.rules.offices import find_office
+
+    code = ctx.config["office.code"]
+    if not code:
+        raise CounterAppError("本机还没有设置所属婚姻登记机关（office.code），请联系技术人员。",
+                              code="office.not_set")
+    office = find_office(code)
+    return {"code": office.code, "level": office.level, "region_code": office.region_code,
+            "foreign_designated": office.foreign_designated, "popup": office.popup}
+
+
+def demo_card_tray() -> tuple[dict[str, str], object]:
+    """Demo mode's reader: a simulator at samsim://demo and the sample cards one can put on it."""
+    from drivers.idcard import samples, simulator
+    from drivers.idcard.textblock import parse_text_block
+
+    sim = simulator.lookup("demo") or simulator.SamSimulator()
+    simulator.register("demo", sim)
+    labels = {}
+    for key, card in samples.SAMPLES.items():
+        record = parse_text_block(card.files.text)
+        sex = {"male": "男", "female": "女"}.get(record.sex, "")
+        labels[key] = f"{record.name or record.name_en}（{sex}，{record.birth_date}）"
+    return labels, sim.insert
+
+
+def intake_page_factory(ctx, journal: Journal):
+    """A function making the marriage intake page for the logged-in operator."""
+
+    def make(operator):
+        from counter_app.ui.marriage.intake_page import MarriageIntakePage
+        from counter_app.workflows.intake import MarriageIntake
+        from drivers.idcard.factory import open_reader
+
+        intake = MarriageIntake(journal, office_profile(ctx), operator.operator_id)
+        port = ctx.config["drivers.idcard.port"]
+        cards, insert = demo_card_tray() if ctx.demo else ({}, None)
+        return MarriageIntakePage(intake, lambda: open_reader(port, ctx.demo),
+                                  demo_cards=cards, insert_demo_card=insert)
+
+    return make
+
+
 def build_main_window(ctx, journal: Journal):
     """The main window with everything it needs, as the running app and the screenshots use it."""
     from counter_app.ui.main_window import MainWindow
@@ -68,7 +114,8 @@ def build_main_window(ctx, journal: Journal):
     if ctx.demo:
         seed_demo_accounts(operators)
     return MainWindow(journal, operators, demo=ctx.demo, idle_lock_s=ctx.config["ui.idle_lock_s"],
-                      sync_status=sync_status(ctx, journal), detect_devices=detect_devices(ctx))
+                      sync_status=sync_status(ctx, journal), detect_devices=detect_devices(ctx),
+                      new_intake_page=intake_page_factory(ctx, journal))
 
 
 def make_engine(journal: Journal, ctx, server: str | None = None):

@@ -170,6 +170,12 @@ UI_IDLE_LOCK_S = Setting(
     "Seconds without keyboard or mouse input after which the counter locks its screen and "
     "asks for the operator's password again. 0 disables the lock.",
 )
+OFFICE_CODE = Setting(
+    "office.code", "", str,
+    "This counter's marriage registration office (a code from resources/rules/offices.toml, "
+    "later from the provincial system at enrolment). It selects the rule packs in force. "
+    "Empty: registration screens say the office is not set (demo mode uses 110105-HY).",
+)
 UI_LANGUAGE = Setting(
     "ui.language", "zh_CN", str,
     "Language of the user interface: zh_CN (Simplified Chinese) or en (English, for "

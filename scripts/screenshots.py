@@ -79,8 +79,44 @@ def take_all(data_dir: Path, out: Path) -> int:
         shot("02-home")
         window.lock()
         shot("03-locked")
+        QTest.keyClicks(page.password, "demo")
+        QTest.keyClick(page.password, Qt.Key.Key_Return)
+        wait_for(lambda: window.stack.currentWidget() is window.home_page)
+        marriage_intake(window, wait_for, shot)
         window.close()
     return 0
+
+
+def marriage_intake(window, wait_for, shot) -> None:
+    """Two cards on the demo reader, the questions, the answer."""
+    from PySide6.QtCore import Qt
+    from PySide6.QtTest import QTest
+    from PySide6.QtWidgets import QComboBox
+
+    window.start_marriage()  # the F2 shortcut, without depending on the X server's focus
+    intake = window.intake_page
+    tray = intake.findChild(QComboBox, "demo-card-tray")
+
+    def put(key: str, name: str) -> None:
+        tray.setCurrentIndex(tray.findData(key))
+        tray.activated.emit(tray.currentIndex())
+        wait_for(lambda: name in intake.party.status.text())
+
+    put("resident", "王䶮")
+    shot("04-marriage-card-read")
+    QTest.keyClick(intake.party.hukou, Qt.Key.Key_Return)
+    wait_for(lambda: intake.party.title.text() == "第 2 位当事人")
+    put("minority", "阿依古丽·买买提")
+    QTest.keyClick(intake.party.hukou, Qt.Key.Key_Return)
+    wait_for(lambda: intake.steps.currentWidget() is intake.answers)
+    for voluntary, kinship in intake.answers.boxes.values():
+        voluntary.setChecked(True)
+        kinship.setChecked(True)
+    shot("05-marriage-questions")
+    intake.answers.button.click()
+    wait_for(lambda: intake.steps.currentWidget() is intake.result)
+    shot("06-marriage-accepted")
+    intake.leave()
 
 
 if __name__ == "__main__":

@@ -81,6 +81,7 @@ def make_context(args: argparse.Namespace) -> Context:
         # A demo journal holds no real people; a key file keeps it independent of the keystore.
         # Devices not configured explicitly are the simulators.
         demo_values = {"journal.key_store": "file", "printing.receipt_printer": "simulator",
+                       "office.code": "110105-HY", "drivers.idcard.port": "samsim://demo",
                        "camera.portrait_source": "simulator",
                        "camera.document_source": "simulator"}
         for key, value in demo_values.items():

@@ -9,6 +9,7 @@ from typing import Callable
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QMainWindow, QStackedWidget
 
+from counter_app.errors import CounterAppError
 from counter_app.journal import Journal
 from counter_app.operators import Operator, OperatorService
 from counter_app.ui.home.home_page import HomePage
@@ -23,7 +24,8 @@ class MainWindow(QMainWindow):
 
     def __init__(self, journal: Journal, operators: OperatorService, *, demo: bool = False,
                  idle_lock_s: int = 300, sync_status: Callable[[], dict] = lambda: {},
-                 detect_devices: Callable[[], list] = lambda: []) -> None:
+                 detect_devices: Callable[[], list] = lambda: [],
+                 new_intake_page: Callable[[Operator], object] | None = None) -> None:
         super().__init__()
         self.journal, self.operators = journal, operators
         self.operator: Operator | None = None
@@ -37,6 +39,10 @@ class MainWindow(QMainWindow):
         self.stack.addWidget(self.login_page)
         self.stack.addWidget(self.home_page)
         self.setCentralWidget(self.stack)
+        self._new_intake_page = new_intake_page
+        self.intake_page = None
+        self._before_lock = None
+        self.home_page.start_marriage.connect(self.start_marriage)
         if demo:
             self.statusBar().showMessage("演示模式：模拟设备，演示账号 demo / demo")
         self.login_page.logged_in.connect(self.on_logged_in)
@@ -44,21 +50,54 @@ class MainWindow(QMainWindow):
         self.idle.idle.connect(self.lock)
         QShortcut(QKeySequence("Ctrl+L"), self, activated=self.lock)
         QShortcut(QKeySequence("F5"), self, activated=self.home_page.refresh)
+        QShortcut(QKeySequence("F2"), self, activated=self.start_marriage)
         self.login_page.reset()
 
     def on_logged_in(self, operator: Operator) -> None:
         if self.operator is not None and operator.operator_id != self.operator.operator_id:
             log.warning("unlock attempted by another operator")
             return
+        returning = self.operator is not None
         self.operator = operator
         self.home_page.show_operator(operator)
-        self.stack.setCurrentWidget(self.home_page)
+        # Unlocking returns to the screen that was locked (an intake half-way, say).
+        target = self._before_lock if returning and self._before_lock else self.home_page
+        self.stack.setCurrentWidget(target)
         self.idle.start()
+
+    def start_marriage(self) -> None:
+        """Open the marriage intake screens for a new case (from home only)."""
+        if self.operator is None or self.stack.currentWidget() is not self.home_page:
+            return
+        if self._new_intake_page is None:
+            self.home_page.notice.setText("本机暂不能办理结婚登记。")
+            return
+        try:
+            page = self._new_intake_page(self.operator)
+        except CounterAppError as err:
+            self.home_page.notice.setText(err.message_zh)
+            return
+        self.home_page.notice.clear()
+        self.intake_page = page
+        self.stack.addWidget(page)
+        page.finished.connect(self.back_home)
+        self.stack.setCurrentWidget(page)
+        page.begin()
+
+    def back_home(self) -> None:
+        page, self.intake_page = self.intake_page, None
+        self.stack.setCurrentWidget(self.home_page)
+        self.home_page.refresh()
+        if page is not None:
+            self.stack.removeWidget(page)
+            page.deleteLater()
 
     def lock(self) -> None:
         """Hide everything until the same operator enters the password again."""
         if self.operator is None:
             return
         self.idle.stop()
+        if self.stack.currentWidget() is not self.login_page:
+            self._before_lock = self.stack.currentWidget()
         self.login_page.reset(self.operator.operator_id, "屏幕已锁定，请输入密码解锁")
         self.stack.setCurrentWidget(self.login_page)

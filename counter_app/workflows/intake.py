@@ -10,6 +10,7 @@ and does not hold the case back.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -77,6 +78,35 @@ def party_from_card(card: dict[str, Any]) -> dict[str, Any]:
             "address": card.get("address"), "ethnicity": card.get("ethnicity")}
 
 
+def _check_party(role: str, party: dict[str, Any]) -> None:
+    """Dates, region code and the ID number, and that the number agrees with them."""
+    who = ROLE_ZH[role]
+    birth = _iso_date(party["birth_date"], f"{who}出生日期")
+    if party["id_valid_until"] != "long-term":
+        if _iso_date(party["id_valid_until"], f"{who}证件有效期") < birth:
+            raise IntakeError(f"{who}证件有效期早于出生日期，请核对。")
+    if not re.fullmatch(r"[0-9]{6}", party["hukou_region_code"] or ""):
+        raise IntakeError(f"{who}户籍地区划代码应为 6 位数字，请核对。")
+    result = validate(party["id_number"], party["id_type"])
+    if not result.ok:
+        problem = next(p for p in result.problems if p.severity == "error")
+        raise IntakeError(f"{who}证件号码有误：{problem.message_zh}",
+                          detail=f"id number: {problem.code}")
+    if result.birth_date and result.birth_date != birth:
+        raise IntakeError(f"{who}证件号码中的出生日期（{result.birth_date}）与填写的出生日期不一致，"
+                          "请核对。")
+    if result.sex and result.sex != party["sex"]:
+        raise IntakeError(f"{who}证件号码中的性别与填写的性别不一致，请核对。")
+
+
+def _iso_date(value: Any, what: str) -> date:
+    try:
+        return date.fromisoformat(str(value))
+    except ValueError:
+        raise IntakeError(f"{what}格式不对，应写成 年-月-日，例如 1990-03-07。",
+                          detail=f"bad date {value!r}") from None
+
+
 class MarriageIntake:
     """Intake of marriage cases at one office, journaled under the operator's name."""
 
@@ -98,11 +128,7 @@ class MarriageIntake:
         role = {"male": "man", "female": "woman"}.get(party["sex"])
         if role is None:
             raise IntakeError("无法确定当事人性别，请核对证件。", detail=f"sex {party['sex']}")
-        result = validate(party["id_number"], party["id_type"])
-        if not result.ok:
-            problem = next(p for p in result.problems if p.severity == "error")
-            raise IntakeError(f"{ROLE_ZH[role]}证件号码有误：{problem.message_zh}",
-                              detail=f"id number: {problem.code}")
+        _check_party(role, party)
         self.journal.append("intake.party", {"role": role, "source": source, "party": party},
                             operator=self.operator, case_id=case_id)
         return role

@@ -131,6 +131,11 @@ def test_a_misread_party_is_replaced_before_acceptance_and_frozen_after(intake):
                                                    else "2")), "证件号码有误"),
     (manual_woman(name=""), "请补充：name"),
     (manual_woman(sex="unknown"), "性别"),
+    (manual_woman(birth_date="1996-02-30"), "出生日期格式不对"),
+    (manual_woman(birth_date="1996-03-01"), "出生日期.*不一致"),
+    (manual_woman(id_valid_until="1990-01-01"), "有效期早于出生日期"),
+    (manual_woman(hukou_region_code="11010"), "6 位数字"),
+    (manual_woman(sex="male"), "性别"),
 ])
 def test_bad_party_records_are_refused_in_words(intake, party, message):
     case_id = intake.open()

@@ -5,10 +5,10 @@ from __future__ import annotations
 from datetime import date
 from typing import Callable
 
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QColor
-from PySide6.QtWidgets import (QGridLayout, QGroupBox, QLabel, QListWidget, QListWidgetItem,
-                               QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (QGridLayout, QGroupBox, QHBoxLayout, QLabel, QListWidget,
+                               QListWidgetItem, QPushButton, QVBoxLayout, QWidget)
 
 from counter_app.journal import Journal
 from counter_app.operators import Operator
@@ -21,6 +21,8 @@ REFRESH_MS = 30_000
 class HomePage(QWidget):
     """Today's work. ``sync_status`` returns the outbox report (sync.outbox.status shape)."""
 
+    start_marriage = Signal()
+
     def __init__(self, journal: Journal, *, sync_status: Callable[[], dict],
                  detect_devices: Callable[[], list], today: Callable[[], date] = date.today,
                  parent: QWidget | None = None) -> None:
@@ -28,6 +30,11 @@ class HomePage(QWidget):
         self.journal, self._sync_status, self._today = journal, sync_status, today
         self.greeting = QLabel(self)
         self.greeting.setStyleSheet("font-size: 24pt; font-weight: bold;")
+        self.marriage_button = QPushButton("新办结婚登记（F2）", self)
+        self.marriage_button.setStyleSheet("font-size: 18pt; padding: 8px 24px;")
+        self.marriage_button.clicked.connect(self.start_marriage)
+        self.notice = QLabel(self)
+        self.notice.setStyleSheet("color: #b00020; font-size: 16pt;")
         self.awaiting = self._list("等待联网核对")
         self.deadlines = self._list("离婚冷静期与期限")
         self.ready = self._list("可以登记发证")
@@ -59,6 +66,10 @@ class HomePage(QWidget):
         QVBoxLayout(outbox_box).addWidget(self.outbox)
         layout = QVBoxLayout(self)
         layout.addWidget(self.greeting)
+        actions = QHBoxLayout()
+        actions.addWidget(self.marriage_button)
+        actions.addWidget(self.notice, 1)
+        layout.addLayout(actions)
         layout.addLayout(grid, 1)
         layout.addWidget(outbox_box)
         layout.addWidget(self.status_label)

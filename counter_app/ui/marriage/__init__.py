@@ -1,0 +1,1 @@
+"""The marriage registration screens (a wizard over counter_app.workflows)."""

@@ -1,0 +1,195 @@
+"""Marriage intake screens: two parties, the registrar's questions, the rules' answer.
+
+A view over ``counter_app.workflows.intake.MarriageIntake``: every confirmed step is in the
+journal before the next screen shows, so leaving (Esc) loses nothing.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any, Callable
+
+from PySide6.QtCore import Signal
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import (QCheckBox, QComboBox, QGridLayout, QHBoxLayout, QLabel,
+                               QPushButton, QStackedWidget, QVBoxLayout, QWidget)
+
+from counter_app.errors import CounterAppError
+from counter_app.workflows.intake import ROLE_ZH, ROLES, MarriageIntake
+from counter_app.ui.marriage.card_bridge import CardReaderBridge
+from counter_app.ui.marriage.party_step import PartyStep
+
+#: What the registrar sees, by the case's state after the check.
+OUTCOME_ZH = {"accepted": ("已受理", "#1b7f3b"), "initial_review": ("需要负责人审核", "#b26a00"),
+              "refused": ("不予受理", "#b00020")}
+#: Findings not shown after acceptance: they are dealt with before registration.
+LATER = {"check.marital_status_unchecked", "offline.needs_online_check"}
+
+
+class AnswersStep(QWidget):
+    """The initial-review questions, one pair of boxes per party."""
+
+    submitted = Signal(dict)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        title = QLabel("询问当事人（请逐项当面确认）", self)
+        title.setStyleSheet("font-size: 22pt; font-weight: bold;")
+        self.boxes: dict[str, tuple[QCheckBox, QCheckBox]] = {}
+        self.names: dict[str, QLabel] = {}
+        grid = QGridLayout()
+        for row, role in enumerate(ROLES):
+            self.names[role] = QLabel(self)
+            voluntary = QCheckBox("本人自愿结婚", self)
+            kinship = QCheckBox("声明双方无直系血亲和三代以内旁系血亲关系", self)
+            self.boxes[role] = (voluntary, kinship)
+            grid.addWidget(self.names[role], row, 0)
+            grid.addWidget(voluntary, row, 1)
+            grid.addWidget(kinship, row, 2)
+        self.button = QPushButton("提交审查（回车）", self)
+        self.button.clicked.connect(self.submit)
+        QShortcut(QKeySequence("Return"), self, activated=self.submit)
+        layout = QVBoxLayout(self)
+        layout.addWidget(title)
+        layout.addLayout(grid)
+        layout.addWidget(QLabel("未勾选表示当事人不同意或未作声明，系统将按规定不予受理。", self))
+        layout.addWidget(self.button)
+        layout.addStretch(1)
+
+    def reset(self, parties: dict[str, dict[str, Any]]) -> None:
+        for role in ROLES:
+            self.names[role].setText(f"{ROLE_ZH[role]}：{parties[role]['name']}")
+            for box in self.boxes[role]:
+                box.setChecked(False)
+        self.boxes[ROLES[0]][0].setFocus()
+
+    def submit(self) -> None:
+        self.submitted.emit({role: {"voluntary": v.isChecked(),
+                                    "kinship_declared_none": k.isChecked()}
+                             for role, (v, k) in self.boxes.items()})
+
+
+class ResultStep(QWidget):
+    """The rules' answer, with every reason and its legal basis."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.headline = QLabel(self)
+        self.body = QLabel(self)
+        self.body.setWordWrap(True)
+        self.done = QPushButton("返回首页（Esc）", self)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.headline)
+        layout.addWidget(self.body)
+        layout.addWidget(self.done)
+        layout.addStretch(1)
+
+    def show_decision(self, decision: dict[str, Any], case_state: str) -> None:
+        text, colour = OUTCOME_ZH[case_state]
+        self.headline.setText(text)
+        self.headline.setStyleSheet(f"font-size: 26pt; font-weight: bold; color: {colour};")
+        reasons = [r for r in decision["reasons"]
+                   if case_state != "accepted" or r["code"] not in LATER]
+        lines = [f"• {r['message_zh']}\n　依据：{r['basis']}" for r in reasons]
+        if case_state == "accepted":
+            lines.append("联网核对将在登记前进行；网络中断时，业务会在首页“等待联网核对”中等候。")
+        if case_state != "refused" and decision["required_documents"]:
+            lines.append("应收材料：" + "、".join(decision["required_documents"]))
+        if case_state == "refused":
+            lines.append("请向当事人出具《不予受理告知书》（载明理由和法律依据）。")
+        self.body.setText("\n".join(lines))
+
+
+class MarriageIntakePage(QWidget):
+    """The intake wizard. ``finished`` returns to the home page."""
+
+    finished = Signal()
+
+    def __init__(self, intake: MarriageIntake, open_reader: Callable[[], object], *,
+                 today: Callable[[], date] = date.today,
+                 demo_cards: dict[str, str] | None = None,
+                 insert_demo_card: Callable[[str], None] | None = None,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.intake, self._today = intake, today
+        self.case_id: str | None = None
+        self.reader = CardReaderBridge(open_reader, self)
+        self.steps = QStackedWidget(self)
+        self.party = PartyStep(self.steps)
+        self.answers = AnswersStep(self.steps)
+        self.result = ResultStep(self.steps)
+        for step in (self.party, self.answers, self.result):
+            self.steps.addWidget(step)
+        layout = QVBoxLayout(self)
+        if demo_cards and insert_demo_card:
+            layout.addLayout(self._demo_tray(demo_cards, insert_demo_card))
+        layout.addWidget(self.steps)
+        self.reader.card_read.connect(self._on_card)
+        self.reader.problem.connect(lambda message: self.party.say(message, error=True))
+        self.party.confirmed.connect(self._on_party)
+        self.answers.submitted.connect(self._on_answers)
+        self.result.done.clicked.connect(self.leave)
+        QShortcut(QKeySequence("Escape"), self, activated=self.leave)
+
+    def _demo_tray(self, cards: dict[str, str], insert: Callable[[str], None]) -> QHBoxLayout:
+        tray = QComboBox(self)
+        tray.setObjectName("demo-card-tray")
+        tray.addItem("（演示）选择放到读卡器上的证件……", "")
+        for key, label in cards.items():
+            tray.addItem(label, key)
+        tray.activated.connect(lambda i: tray.itemData(i) and insert(tray.itemData(i)))
+        row = QHBoxLayout()
+        row.addWidget(QLabel("演示读卡器：", self))
+        row.addWidget(tray, 1)
+        return row
+
+    def begin(self) -> None:
+        """Open a new marriage case and wait for the first card."""
+        self.case_id = self.intake.open()
+        self._show_next()
+        self.reader.start()
+
+    def leave(self) -> None:
+        self.reader.stop()
+        self.finished.emit()
+
+    def _show_next(self) -> None:
+        state = self.intake.state(self.case_id)
+        if state.next_step.startswith("party_"):
+            number = len(state.parties) + 1
+            self.party.reset(f"第 {number} 位当事人")
+            self.steps.setCurrentWidget(self.party)
+        elif state.next_step == "answers":
+            self.reader.stop()
+            self.answers.reset(state.parties)
+            self.steps.setCurrentWidget(self.answers)
+
+    def _on_card(self, card: dict) -> None:
+        if self.steps.currentWidget() is self.party:
+            self.party.on_card(card)
+
+    def _on_party(self, party: dict, source: str) -> None:
+        state = self.intake.state(self.case_id)
+        role = {"male": "man", "female": "woman"}.get(party.get("sex"))
+        if role in state.parties and len(state.parties) == 1:
+            other = ROLE_ZH["woman" if role == "man" else "man"]
+            self.party.say(f"已经读取了{ROLE_ZH[role]}，请换{other}的身份证。", error=True)
+            return
+        try:
+            self.intake.record_party(self.case_id, party, source)
+        except CounterAppError as err:
+            self.party.say(err.message_zh, error=True)
+            return
+        self._show_next()
+
+    def _on_answers(self, answers: dict) -> None:
+        try:
+            for role, given in answers.items():
+                self.intake.record_answers(self.case_id, role, **given)
+            decision = self.intake.check(self.case_id, self._today())
+        except CounterAppError as err:
+            self.answers.button.setText(f"出错：{err.message_zh}（回车重试）")
+            return
+        self.result.show_decision(decision, self.intake.state(self.case_id).case_state)
+        self.steps.setCurrentWidget(self.result)
+        self.result.done.setFocus()

@@ -1,0 +1,150 @@
+"""Ensure a registrar takes a couple from two ID cards to an accepted case with the keyboard,
+through the real reader protocol (SAM simulator frames) and the journal."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QComboBox
+
+from counter_app.app import build_main_window, open_journal
+from counter_app.cli import build_parser, make_context
+from counter_app.ui.application import create_application
+from drivers.idcard import simulator
+
+
+@pytest.fixture
+def window(qtbot, tmp_path):
+    create_application([])
+    ctx = make_context(build_parser().parse_args(["--demo", "--data-dir", str(tmp_path)]))
+    ctx.config.values["ui.idle_lock_s"] = 0
+    journal = open_journal(ctx)
+    win = build_main_window(ctx, journal)
+    qtbot.addWidget(win)
+    win.show()
+    page = win.login_page
+    qtbot.keyClicks(page.operator_id, "demo")
+    qtbot.keyClicks(page.password, "demo")
+    qtbot.keyClick(page.password, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: win.stack.currentWidget() is win.home_page, timeout=5000)
+    yield win
+    if win.intake_page is not None:
+        win.intake_page.reader.stop()
+    journal.close()
+    simulator.unregister("demo")
+
+
+def put_card(win, key):
+    tray = win.intake_page.findChild(QComboBox, "demo-card-tray")
+    tray.setCurrentIndex(tray.findData(key))
+    tray.activated.emit(tray.currentIndex())
+
+
+def read_and_confirm(qtbot, win, key, name):
+    party = win.intake_page.party
+    put_card(win, key)
+    qtbot.waitUntil(lambda: name in party.status.text(), timeout=10_000)
+    qtbot.keyClick(party.hukou, Qt.Key.Key_Return)
+
+
+def answer_all(qtbot, win, check=True):
+    answers = win.intake_page.answers
+    qtbot.waitUntil(lambda: win.intake_page.steps.currentWidget() is answers, timeout=5000)
+    for voluntary, kinship in answers.boxes.values():
+        voluntary.setChecked(check)
+        kinship.setChecked(True)
+    answers.button.click()
+
+
+def test_two_cards_to_an_accepted_case(qtbot, window):
+    qtbot.keyClick(window, Qt.Key.Key_F2)
+    assert window.stack.currentWidget() is window.intake_page
+    party = window.intake_page.party
+    assert party.title.text() == "第 1 位当事人"
+    read_and_confirm(qtbot, window, "resident", "王䶮")
+    qtbot.waitUntil(lambda: party.title.text() == "第 2 位当事人", timeout=5000)
+    read_and_confirm(qtbot, window, "long_term", "赵㛃")
+    answer_all(qtbot, window)
+    result = window.intake_page.result
+    qtbot.waitUntil(lambda: window.intake_page.steps.currentWidget() is result, timeout=5000)
+    assert result.headline.text() == "已受理"
+    assert "联网核对将在登记前进行" in result.body.text()
+    case_id = window.intake_page.case_id
+    kinds = [e.kind for e in window.journal.entries(case_id=case_id)]
+    assert kinds[-1] == "case.transition" and kinds.count("intake.party") == 2
+    qtbot.keyClick(result.done, Qt.Key.Key_Escape)
+    assert window.stack.currentWidget() is window.home_page
+
+
+def test_a_foreign_card_asks_for_manual_entry(qtbot, window):
+    qtbot.keyClick(window, Qt.Key.Key_F2)
+    read_and_confirm(qtbot, window, "resident", "王䶮")
+    party = window.intake_page.party
+    qtbot.waitUntil(lambda: party.title.text() == "第 2 位当事人", timeout=5000)
+    put_card(window, "foreign_2023")
+    qtbot.waitUntil(lambda: "手工录入" in party.status.text(), timeout=10_000)
+
+
+def test_the_same_party_twice_is_caught(qtbot, window):
+    qtbot.keyClick(window, Qt.Key.Key_F2)
+    read_and_confirm(qtbot, window, "resident", "王䶮")
+    party = window.intake_page.party
+    qtbot.waitUntil(lambda: party.title.text() == "第 2 位当事人", timeout=5000)
+    qtbot.keyClick(party, Qt.Key.Key_F4)
+    party.m_name.setText("张三")  # a second man
+    party.m_birth.setText("1990-03-07")
+    party.m_number.setText("11010219900307123X")
+    party.m_valid.setText("长期")
+    party.hukou.setText("110102")
+    qtbot.keyClick(party.m_valid, Qt.Key.Key_Return)
+    assert party.status.text() == "已经读取了男方，请换女方的身份证。"
+    assert party.title.text() == "第 2 位当事人"
+
+
+def test_not_voluntary_is_refused_with_the_basis(qtbot, window):
+    qtbot.keyClick(window, Qt.Key.Key_F2)
+    read_and_confirm(qtbot, window, "resident", "王䶮")
+    read_and_confirm(qtbot, window, "minority", "阿依古丽·买买提")
+    answer_all(qtbot, window, check=False)
+    result = window.intake_page.result
+    qtbot.waitUntil(lambda: window.intake_page.steps.currentWidget() is result, timeout=5000)
+    assert result.headline.text() == "不予受理"
+    assert "依据" in result.body.text() and "不予受理告知书" in result.body.text()
+
+
+def test_manual_entry_when_the_card_will_not_read(qtbot, window):
+    qtbot.keyClick(window, Qt.Key.Key_F2)
+    read_and_confirm(qtbot, window, "resident", "王䶮")
+    party = window.intake_page.party
+    qtbot.waitUntil(lambda: party.title.text() == "第 2 位当事人", timeout=5000)
+    qtbot.keyClick(party, Qt.Key.Key_F4)
+    assert party.manual.isVisible()
+    party.m_name.setText("李梅")
+    party.m_sex.setCurrentIndex(1)
+    qtbot.keyClicks(party.m_birth, "1996-02-29")
+    qtbot.keyClicks(party.m_number, "11010519960229002")  # one digit short
+    qtbot.keyClicks(party.m_valid, "2036-01-01")
+    qtbot.keyClicks(party.hukou, "110105")
+    qtbot.keyClick(party.m_valid, Qt.Key.Key_Return)
+    assert "号码有误" in party.status.text()
+    from counter_app.domain.idnumber import check_digit
+    party.m_number.setText("11010519960229002" + check_digit("11010519960229002"))
+    qtbot.keyClick(party.m_valid, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: window.intake_page.steps.currentWidget()
+                    is window.intake_page.answers, timeout=5000)
+
+
+def test_home_explains_an_unset_office(qtbot, window):
+    window.intake_page = None
+    factory = window._new_intake_page
+    from counter_app.errors import CounterAppError
+
+    def unset(operator):
+        raise CounterAppError("本机还没有设置所属婚姻登记机关（office.code），请联系技术人员。")
+    window._new_intake_page = unset
+    qtbot.keyClick(window, Qt.Key.Key_F2)
+    assert "office.code" in window.home_page.notice.text()
+    assert window.stack.currentWidget() is window.home_page
+    window._new_intake_page = factory
