@@ -3,7 +3,6 @@ through the real reader protocol (SAM simulator frames) and the journal."""
 
 from __future__ import annotations
 
-from datetime import date
 
 import pytest
 from PySide6.QtCore import Qt
