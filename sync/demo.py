@@ -15,7 +15,7 @@ from sync.errors import NotEnrolledError
 from sync.simulator.server import SimulatorServer
 from sync.transport import Transport
 
-DEMO_OFFICE = "110101"
+DEMO_OFFICE = "110105"  # the region of the office.code demo mode uses (110105-HY)
 
 
 @dataclass

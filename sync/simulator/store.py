@@ -41,6 +41,9 @@ CREATE TABLE IF NOT EXISTS counters (name TEXT PRIMARY KEY, value INTEGER NOT NU
 OFFICES = {
     "110101": "北京市东城区婚姻登记处", "330106": "杭州市西湖区婚姻登记处",
     "530102": "昆明市五华区婚姻登记处", "532529": "红河县婚姻登记处",
+    # The regions of the demo office profiles (resources/rules/offices.toml), so a demo
+    # counter enrols for the region its rules are judged for.
+    "110105": "北京市朝阳区婚姻登记处（示例）", "445202": "揭阳市榕城区婚姻登记处（示例）",
 }
 OPERATORS = [
     {"operator_id": "reg01", "name": "登记员一", "roles": ["registrar"],

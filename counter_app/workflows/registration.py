@@ -1,0 +1,132 @@
+"""From an accepted marriage case to a registration (审查 → 联网核对 → 登记).
+
+Registering is the legal act: it needs a recorded, clear 联网核对 answer for both parties (the
+online marital-status check that stops bigamy), the rules judged again with that answer, a
+certificate number (字号) from this machine's reserved blocks, and a trusted clock. The
+registration is written as a ``case.registered`` entry carrying the parties' ID numbers, which
+the provincial system checks for conflicts (docs/sync-protocol.md), then the case moves to
+``registered``. Without a link the case waits as "awaiting check" (the home page lists it) and
+finishes with one click when the link is back.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any, Callable
+
+from counter_app.cases.service import CaseService
+from counter_app.errors import CounterAppError
+from counter_app.journal import Journal
+from counter_app.numbering import allocate_number
+from counter_app.rules.caseinput import parse_case
+from counter_app.rules.evaluator import evaluate
+from counter_app.workflows.intake import ROLES, MarriageIntake
+
+#: How the sync protocol names the parties and the resident ID (docs/sync-protocol.md).
+PROTOCOL_ROLE = {"man": "male", "woman": "female"}
+PROTOCOL_ID_TYPE = {"resident": "resident_id"}
+
+Checker = Callable[..., dict]
+
+
+class RegistrationError(CounterAppError):
+    """The case cannot be registered now; the message says why and what to do."""
+
+    code = "registration.refused"
+
+
+@dataclass(frozen=True)
+class Registered:
+    """The outcome of a registration."""
+
+    case_id: str
+    certificate_number: str
+    low_numbers_warning: str
+
+
+class MarriageRegistration:
+    """Examination, the online check and registration of accepted marriage cases."""
+
+    def __init__(self, journal: Journal, office: dict[str, Any], operator: str, *,
+                 checker: Checker | None = None, low_water: int = 50) -> None:
+        self.journal, self.office, self.operator = journal, office, operator
+        self.cases = CaseService(journal)
+        self.intake = MarriageIntake(journal, office, operator)
+        self._checker, self.low_water = checker, low_water
+
+    def examine(self, case_id: str) -> None:
+        """The registrar has examined the materials (审查): accepted -> examined."""
+        self.cases.transition(case_id, "examined", operator=self.operator)
+
+    def online_check(self, case_id: str) -> dict[str, Any]:
+        """Ask the provincial system (联网核对); the signed answer is journaled by sync.
+
+        Raises the sync layer's NetworkError when there is no link: the case then waits.
+        """
+        if self._checker is None:
+            raise RegistrationError("本机尚未连接省级系统，无法联网核对。请联系技术人员完成机器登记。")
+        parties = self.intake.state(case_id).parties
+        request = [{"role": PROTOCOL_ROLE[role],
+                    "id_type": PROTOCOL_ID_TYPE.get(parties[role]["id_type"],
+                                                    parties[role]["id_type"]),
+                    "id_number": parties[role]["id_number"], "name": parties[role]["name"]}
+                   for role in ROLES]
+        return self._checker(case_id, "marriage", request, operator=self.operator)
+
+    def latest_check(self, case_id: str) -> dict[str, Any] | None:
+        """The last 联网核对 answer recorded for the case, or None."""
+        answer = None
+        for entry in self.journal.entries(case_id=case_id):
+            if entry.kind == "sync.marital_check":
+                answer = entry.payload["answer"]
+        return answer
+
+    def register(self, case_id: str, on: date) -> Registered:
+        """Register the marriage on ``on`` (a legal act: refused on an untrusted clock)."""
+        case = self.cases.state(case_id)
+        if case is None or case.state != "examined":
+            raise RegistrationError("只有审查完毕的业务才能登记。",
+                                    detail=f"state {case.state if case else None}")
+        statuses = self._check_statuses(case_id)
+        decision = self._judge(case_id, on, statuses)
+        allocation = allocate_number(self.journal, case_id=case_id, prefix="J",
+                                     division_code=self.office["region_code"], year=on.year,
+                                     operator=self.operator, low_water=self.low_water)
+        parties = self.intake.state(case_id).parties
+        self.journal.append("case.registered", {
+            "item": "marriage", "registration_date": on.isoformat(),
+            "certificate_number": allocation.number, "office_code": self.office["code"],
+            "required_documents": decision["required_documents"],
+            "parties": [{"role": role, "name": parties[role]["name"],
+                         "id_type": parties[role]["id_type"],
+                         "id_number": parties[role]["id_number"]} for role in ROLES],
+        }, operator=self.operator, case_id=case_id, legal_act=True,
+            entry_id=f"case.registered:{case_id}")
+        self.cases.transition(case_id, "registered", operator=self.operator)
+        return Registered(case_id, allocation.number, allocation.warning_zh or "")
+
+    def _check_statuses(self, case_id: str) -> dict[str, str]:
+        answer = self.latest_check(case_id)
+        if answer is None:
+            raise RegistrationError("尚未完成联网核对，不能登记。请先联网核对；网络中断时业务会在首页"
+                                    "“等待联网核对”中等候。", code="registration.awaiting_check")
+        if answer.get("outcome") != "clear":
+            reasons = "；".join(p.get("reason") or "" for p in answer.get("parties", [])
+                               if not p.get("can_register", True))
+            raise RegistrationError(f"联网核对发现婚姻状况不符，不能登记：{reasons}。"
+                                    "请核实后出具不予登记告知书。", code="registration.blocked")
+        by_role = {p.get("role"): p.get("marital_status") for p in answer.get("parties", [])}
+        return {role: by_role.get(PROTOCOL_ROLE[role], "unchecked") for role in ROLES}
+
+    def _judge(self, case_id: str, on: date, statuses: dict[str, str]) -> dict[str, Any]:
+        state = self.intake.state(case_id)
+        case_file = self.intake.case_input(state, on)
+        for party in case_file["parties"]:
+            party["marital_status_check"] = statuses[party["role"]]
+        decision = evaluate(parse_case(case_file))
+        blocking = [r for r in decision.reasons if r.outcome in ("refuse", "refer")]
+        if blocking:
+            raise RegistrationError("；".join(r.message_zh for r in blocking),
+                                    detail=",".join(r.code for r in blocking))
+        return decision.as_json()

@@ -1,0 +1,157 @@
+"""Ensure an accepted marriage is registered only after a clear 联网核对 from the provincial
+system (the real simulator over HTTP), gets a 字号 from the reserved blocks, and is refused,
+or waits, with a clear reason otherwise."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from counter_app.domain.idnumber import check_digit
+from counter_app.journal import Journal
+from counter_app.numbering import receive_block
+from counter_app.workflows.intake import MarriageIntake
+from counter_app.workflows.registration import MarriageRegistration, RegistrationError
+from sync import enrolment
+from sync.engine import EngineSettings, SyncEngine
+from sync.errors import NetworkError
+from sync.simulator import faults
+from sync.simulator.server import SimulatorServer
+from sync.transport import Transport
+
+OFFICE = {"code": "110105-HY", "level": "county", "region_code": "110105",
+          "foreign_designated": True, "popup": False}
+DAY = date(2026, 5, 20)
+
+
+def number(first17: str) -> str:
+    return first17 + check_digit(first17)
+
+
+MAN = {"name": "王䶮", "sex": "male", "birth_date": "1990-03-07", "id_type": "resident",
+       "id_number": number("11010219900307123"), "id_valid_until": "long-term",
+       "nationality": "CHN", "hukou_region_code": "110102"}
+WOMAN = {"name": "李梅", "sex": "female", "birth_date": "1996-02-29", "id_type": "resident",
+         "id_number": number("11010519960229002"), "id_valid_until": "2036-01-01",
+         "nationality": "CHN", "hukou_region_code": "110105"}
+
+
+@pytest.fixture
+def journal(data_dir):
+    with Journal.open(data_dir, key_store="file") as j:
+        yield j
+
+
+def server_with(tmp_path, spec=""):
+    return SimulatorServer(tmp_path / "sim", faults=faults.parse(spec)).start()
+
+
+def engine_for(journal, data_dir, url) -> SyncEngine:
+    enrolment.enroll(data_dir, journal, lambda u, c: Transport(u, c), url, OFFICE["region_code"])
+    return SyncEngine(journal, data_dir, settings=EngineSettings(connect_timeout_s=1.0,
+                                                                 read_timeout_s=2.0))
+
+
+def accepted_case(journal) -> str:
+    intake = MarriageIntake(journal, OFFICE, operator="demo")
+    case_id = intake.open()
+    for party in (MAN, WOMAN):
+        intake.record_party(case_id, party, source="manual")
+    for role in ("man", "woman"):
+        intake.record_answers(case_id, role, voluntary=True, kinship_declared_none=True)
+    intake.check(case_id, DAY)
+    assert intake.cases.state(case_id).state == "accepted"
+    return case_id
+
+
+def with_numbers(journal):
+    receive_block(journal, block_id="b1", prefix="J", division_code="110105", year=2026,
+                  first_serial=1, last_serial=100, operator="admin")
+
+
+def test_clear_check_then_registration_with_a_number(tmp_path, data_dir, journal):
+    server = server_with(tmp_path)
+    engine = engine_for(journal, data_dir, server.url)
+    try:
+        with_numbers(journal)
+        case_id = accepted_case(journal)
+        flow = MarriageRegistration(journal, OFFICE, "demo", checker=engine.marital_check)
+        flow.examine(case_id)
+        with pytest.raises(RegistrationError, match="尚未完成联网核对"):
+            flow.register(case_id, DAY)
+        answer = flow.online_check(case_id)
+        assert answer["outcome"] == "clear"
+        done = flow.register(case_id, DAY)
+    finally:
+        engine.close()
+        server.stop()
+    assert done.certificate_number == "J110105-2026-000001"
+    assert flow.cases.state(case_id).state == "registered"
+    registered = [e for e in journal.entries(case_id=case_id) if e.kind == "case.registered"]
+    assert len(registered) == 1
+    payload = registered[0].payload
+    assert {p["id_number"] for p in payload["parties"]} == {MAN["id_number"], WOMAN["id_number"]}
+    assert registered[0].clock["trusted"] is True
+
+
+def test_a_party_married_elsewhere_blocks_registration(tmp_path, data_dir, journal):
+    server = server_with(tmp_path, f"married={WOMAN['id_number']}")
+    engine = engine_for(journal, data_dir, server.url)
+    try:
+        with_numbers(journal)
+        case_id = accepted_case(journal)
+        flow = MarriageRegistration(journal, OFFICE, "demo", checker=engine.marital_check)
+        flow.examine(case_id)
+        assert flow.online_check(case_id)["outcome"] == "blocked"
+        with pytest.raises(RegistrationError, match="婚姻状况不符") as refused:
+            flow.register(case_id, DAY)
+    finally:
+        engine.close()
+        server.stop()
+    assert refused.value.code == "registration.blocked"
+    assert flow.cases.state(case_id).state == "examined"
+    assert not [e for e in journal.entries(case_id=case_id) if e.kind == "case.registered"]
+
+
+def test_without_a_link_the_case_waits(tmp_path, data_dir, journal):
+    server = server_with(tmp_path)
+    engine = engine_for(journal, data_dir, server.url)
+    server.stop()  # the link is down
+    try:
+        with_numbers(journal)
+        case_id = accepted_case(journal)
+        flow = MarriageRegistration(journal, OFFICE, "demo", checker=engine.marital_check)
+        flow.examine(case_id)
+        with pytest.raises(NetworkError):
+            flow.online_check(case_id)
+    finally:
+        engine.close()
+    from counter_app.workflows.today import overview
+    waiting = overview(journal, DAY).awaiting_check
+    assert [line.case_id for line in waiting] == [case_id]
+
+
+def test_no_numbers_left_is_a_clean_refusal(tmp_path, data_dir, journal):
+    server = server_with(tmp_path)
+    engine = engine_for(journal, data_dir, server.url)
+    try:
+        case_id = accepted_case(journal)
+        flow = MarriageRegistration(journal, OFFICE, "demo", checker=engine.marital_check)
+        flow.examine(case_id)
+        flow.online_check(case_id)
+        with pytest.raises(Exception, match="字号|号段"):
+            flow.register(case_id, DAY)
+    finally:
+        engine.close()
+        server.stop()
+    assert flow.cases.state(case_id).state == "examined"
+
+
+def test_only_examined_cases_register(journal):
+    case_id = accepted_case(journal)
+    flow = MarriageRegistration(journal, OFFICE, "demo")
+    with pytest.raises(RegistrationError, match="审查完毕"):
+        flow.register(case_id, DAY)
+    with pytest.raises(RegistrationError, match="尚未连接省级系统"):
+        flow.online_check(case_id)
