@@ -106,8 +106,27 @@ def intake_page_factory(ctx, journal: Journal):
     return make
 
 
-def build_main_window(ctx, journal: Journal):
-    """The main window with everything it needs, as the running app and the screenshots use it."""
+def registration_page_factory(ctx, journal: Journal, background: "BackgroundSync | None"):
+    """A function making the examination/check/registration page of a case."""
+
+    def make(operator, case_id: str):
+        from counter_app.ui.marriage.registration_page import RegistrationPage
+        from counter_app.workflows.registration import MarriageRegistration
+
+        flow = MarriageRegistration(journal, office_profile(ctx), operator.operator_id,
+                                    checker=background.marital_check if background else None,
+                                    low_water=ctx.config["numbering.low_water"])
+        return RegistrationPage(flow, case_id)
+
+    return make
+
+
+def build_main_window(ctx, journal: Journal, background: "BackgroundSync | None" = None):
+    """The main window with everything it needs, as the running app and the screenshots use it.
+
+    ``background`` is the sync thread (the 联网核对 goes through it); without one the online
+    check says the counter is not connected.
+    """
     from counter_app.ui.main_window import MainWindow
 
     operators = operator_service(ctx, journal)
@@ -115,7 +134,8 @@ def build_main_window(ctx, journal: Journal):
         seed_demo_accounts(operators)
     return MainWindow(journal, operators, demo=ctx.demo, idle_lock_s=ctx.config["ui.idle_lock_s"],
                       sync_status=sync_status(ctx, journal), detect_devices=detect_devices(ctx),
-                      new_intake_page=intake_page_factory(ctx, journal))
+                      new_intake_page=intake_page_factory(ctx, journal),
+                      new_registration_page=registration_page_factory(ctx, journal, background))
 
 
 def make_engine(journal: Journal, ctx, server: str | None = None):
@@ -163,6 +183,14 @@ class BackgroundSync:
         except Exception:  # noqa: BLE001 - sync trouble must never take the counter down
             log.exception("sync thread stopped")
 
+    def marital_check(self, *args, **kwargs) -> dict:
+        """联网核对 through the running engine (NetworkError while there is none yet)."""
+        from sync.errors import NetworkError
+
+        if self.engine is None:
+            raise NetworkError("与省级系统的连接尚未建立，请稍后再试。", detail="no engine yet")
+        return self.engine.marital_check(*args, **kwargs)
+
     def stop(self) -> None:
         self.stop_event.set()
         if self.engine is not None:
@@ -183,7 +211,7 @@ def run_gui(ctx) -> int:
     log.info("GUI starting (demo=%s)", ctx.demo)
     background = BackgroundSync(ctx, journal).start()
     try:
-        window = build_main_window(ctx, journal)
+        window = build_main_window(ctx, journal, background)
         window.show()
         return run_event_loop(app)
     finally:

@@ -38,7 +38,7 @@ def take_all(data_dir: Path, out: Path) -> int:
     from PySide6.QtCore import Qt
     from PySide6.QtTest import QTest
 
-    from counter_app.app import build_main_window, open_journal
+    from counter_app.app import BackgroundSync, build_main_window, open_journal
     from counter_app.cli import build_parser, make_context
     from counter_app.ui.application import create_application
 
@@ -46,7 +46,8 @@ def take_all(data_dir: Path, out: Path) -> int:
     ctx = make_context(build_parser().parse_args(["--demo", "--data-dir", str(data_dir)]))
     ctx.config.values["ui.idle_lock_s"] = 0
     with open_journal(ctx) as journal:
-        window = build_main_window(ctx, journal)
+        background = BackgroundSync(ctx, journal).start()
+        window = build_main_window(ctx, journal, background)
         window.resize(1280, 800)
         window.show()
         QTest.qWaitForWindowExposed(window)
@@ -83,7 +84,9 @@ def take_all(data_dir: Path, out: Path) -> int:
         QTest.keyClick(page.password, Qt.Key.Key_Return)
         wait_for(lambda: window.stack.currentWidget() is window.home_page)
         marriage_intake(window, wait_for, shot)
+        window.back_home()
         window.close()
+        background.stop()
     return 0
 
 
@@ -116,7 +119,16 @@ def marriage_intake(window, wait_for, shot) -> None:
     intake.answers.button.click()
     wait_for(lambda: intake.steps.currentWidget() is intake.result)
     shot("06-marriage-accepted")
-    intake.leave()
+    intake.result.proceed.click()
+    page = window.case_page
+    page.run_action()  # examined
+    wait_for(lambda: window.journal.query("SELECT count(*) AS n FROM entries WHERE kind = "
+                                          "'numbering.block_received'")[0]["n"] > 0, 30_000)
+    page.run_action()  # 联网核对
+    wait_for(lambda: "联网核对通过" in page.message.text(), 30_000)
+    shot("07-marriage-checked")
+    page.run_action()  # register
+    shot("08-marriage-registered")
 
 
 if __name__ == "__main__":

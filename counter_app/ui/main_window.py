@@ -25,7 +25,9 @@ class MainWindow(QMainWindow):
     def __init__(self, journal: Journal, operators: OperatorService, *, demo: bool = False,
                  idle_lock_s: int = 300, sync_status: Callable[[], dict] = lambda: {},
                  detect_devices: Callable[[], list] = lambda: [],
-                 new_intake_page: Callable[[Operator], object] | None = None) -> None:
+                 new_intake_page: Callable[[Operator], object] | None = None,
+                 new_registration_page: Callable[[Operator, str], object] | None = None
+                 ) -> None:
         super().__init__()
         self.journal, self.operators = journal, operators
         self.operator: Operator | None = None
@@ -40,9 +42,12 @@ class MainWindow(QMainWindow):
         self.stack.addWidget(self.home_page)
         self.setCentralWidget(self.stack)
         self._new_intake_page = new_intake_page
+        self._new_registration_page = new_registration_page
         self.intake_page = None
+        self.case_page = None
         self._before_lock = None
         self.home_page.start_marriage.connect(self.start_marriage)
+        self.home_page.open_case.connect(self.open_case)
         if demo:
             self.statusBar().showMessage("演示模式：模拟设备，演示账号 demo / demo")
         self.login_page.logged_in.connect(self.on_logged_in)
@@ -79,18 +84,42 @@ class MainWindow(QMainWindow):
             return
         self.home_page.notice.clear()
         self.intake_page = page
+        self._show_page(page)
+        page.continue_case.connect(self.open_case)
+        page.begin()
+
+    def open_case(self, case_id: str) -> None:
+        """Continue an accepted marriage case: examination, online check, registration."""
+        if self.operator is None or self._new_registration_page is None:
+            return
+        try:
+            page = self._new_registration_page(self.operator, case_id)
+        except CounterAppError as err:
+            self.home_page.notice.setText(err.message_zh)
+            return
+        self._close_pages()
+        self.case_page = page
+        self._show_page(page)
+
+    def _show_page(self, page) -> None:
         self.stack.addWidget(page)
         page.finished.connect(self.back_home)
         self.stack.setCurrentWidget(page)
-        page.begin()
 
     def back_home(self) -> None:
-        page, self.intake_page = self.intake_page, None
         self.stack.setCurrentWidget(self.home_page)
+        self._close_pages()
         self.home_page.refresh()
-        if page is not None:
-            self.stack.removeWidget(page)
-            page.deleteLater()
+
+    def _close_pages(self) -> None:
+        for name in ("intake_page", "case_page"):
+            page = getattr(self, name)
+            setattr(self, name, None)
+            if page is not None:
+                if name == "intake_page":
+                    page.reader.stop()
+                self.stack.removeWidget(page)
+                page.deleteLater()
 
     def lock(self) -> None:
         """Hide everything until the same operator enters the password again."""

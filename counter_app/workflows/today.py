@@ -12,6 +12,8 @@ from counter_app.rules.calendar import divorce_periods, divorce_phase
 
 #: Case types whose registration needs a recorded online marital-status check first.
 NEEDS_ONLINE_CHECK = ("marriage", "retroactive_marriage", "divorce")
+#: Marriage case types (examined, then checked online, then registered).
+MARRIAGE_TYPES = ("marriage", "retroactive_marriage")
 #: How many days before a divorce deadline the home page starts to warn.
 DEADLINE_WARNING_DAYS = 3
 
@@ -50,7 +52,10 @@ def overview(journal: Journal, on: date) -> Overview:
                          "WHERE state IN ('examined', 'accepted', 'cooling_off') "
                          "ORDER BY updated_seq")
     for row in rows:
-        if row["case_type"] == "divorce" and row["state"] in ("accepted", "cooling_off"):
+        if row["state"] == "accepted" and row["case_type"] in MARRIAGE_TYPES:
+            result.awaiting_check.append(CaseLine(row["case_id"], row["case_type"], row["state"],
+                                                  "已受理：请审查材料，然后联网核对"))
+        elif row["case_type"] == "divorce" and row["state"] in ("accepted", "cooling_off"):
             line = _divorce_line(row, on)
             if line is not None:
                 result.divorce_deadlines.append(line)

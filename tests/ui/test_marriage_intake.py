@@ -8,7 +8,7 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QComboBox
 
-from counter_app.app import build_main_window, open_journal
+from counter_app.app import BackgroundSync, build_main_window, open_journal
 from counter_app.cli import build_parser, make_context
 from counter_app.ui.application import create_application
 from drivers.idcard import simulator
@@ -20,7 +20,8 @@ def window(qtbot, tmp_path):
     ctx = make_context(build_parser().parse_args(["--demo", "--data-dir", str(tmp_path)]))
     ctx.config.values["ui.idle_lock_s"] = 0
     journal = open_journal(ctx)
-    win = build_main_window(ctx, journal)
+    background = BackgroundSync(ctx, journal).start()  # the built-in provincial simulator
+    win = build_main_window(ctx, journal, background)
     qtbot.addWidget(win)
     win.show()
     page = win.login_page
@@ -28,9 +29,10 @@ def window(qtbot, tmp_path):
     qtbot.keyClicks(page.password, "demo")
     qtbot.keyClick(page.password, Qt.Key.Key_Return)
     qtbot.waitUntil(lambda: win.stack.currentWidget() is win.home_page, timeout=5000)
+    win.background = background
     yield win
-    if win.intake_page is not None:
-        win.intake_page.reader.stop()
+    win.back_home()
+    background.stop()
     journal.close()
     simulator.unregister("demo")
 
@@ -147,3 +149,52 @@ def test_home_explains_an_unset_office(qtbot, window):
     assert "office.code" in window.home_page.notice.text()
     assert window.stack.currentWidget() is window.home_page
     window._new_intake_page = factory
+
+
+def test_from_two_cards_to_a_registered_marriage(qtbot, window):
+    qtbot.keyClick(window, Qt.Key.Key_F2)
+    read_and_confirm(qtbot, window, "resident", "王䶮")
+    read_and_confirm(qtbot, window, "long_term", "赵㛃")
+    answer_all(qtbot, window)
+    result = window.intake_page.result
+    qtbot.waitUntil(lambda: window.intake_page.steps.currentWidget() is result, timeout=5000)
+    case_id = window.intake_page.case_id
+    qtbot.keyClick(result.proceed, Qt.Key.Key_Return)
+    page = window.case_page
+    assert window.stack.currentWidget() is page
+    assert page.action.text() == "审查完毕，材料齐全（F8）"
+    qtbot.keyClick(page, Qt.Key.Key_F8)
+    assert page.action.text() == "联网核对婚姻状况（F6）"
+    # The demo sync thread enrols and pulls this machine's number blocks from the simulator.
+    qtbot.waitUntil(lambda: window.journal.query(
+        "SELECT count(*) AS n FROM entries WHERE kind = 'numbering.block_received'")[0]["n"] > 0,
+        timeout=20_000)
+    qtbot.keyClick(page, Qt.Key.Key_F6)
+    qtbot.waitUntil(lambda: "联网核对通过" in page.message.text(), timeout=20_000)
+    page.run_action()
+    page.run_action()  # a double click registers once
+    assert "登记完成" in page.message.text()
+    assert "J110105-2026-" in page.message.text() or "J110105-" in page.message.text()
+    assert window.journal.query("SELECT state FROM case_state WHERE case_id = ?",
+                                [case_id])[0]["state"] == "registered"
+    kinds = [e.kind for e in window.journal.entries(case_id=case_id)]
+    assert kinds.count("case.registered") == 1 and "sync.marital_check" in kinds
+    assert not page.action.isVisible()
+
+
+def test_an_accepted_case_is_continued_from_home(qtbot, window):
+    qtbot.keyClick(window, Qt.Key.Key_F2)
+    read_and_confirm(qtbot, window, "resident", "王䶮")
+    read_and_confirm(qtbot, window, "long_term", "赵㛃")
+    answer_all(qtbot, window)
+    result = window.intake_page.result
+    qtbot.waitUntil(lambda: window.intake_page.steps.currentWidget() is result, timeout=5000)
+    qtbot.keyClick(result.done, Qt.Key.Key_Return)
+    home = window.home_page
+    assert window.stack.currentWidget() is home
+    item = home.awaiting.item(0)
+    assert "已受理：请审查材料" in item.text()
+    home.awaiting.setCurrentItem(item)
+    qtbot.keyClick(home.awaiting, Qt.Key.Key_Return)
+    assert window.stack.currentWidget() is window.case_page
+    assert window.case_page.action.text() == "审查完毕，材料齐全（F8）"

@@ -22,6 +22,7 @@ class HomePage(QWidget):
     """Today's work. ``sync_status`` returns the outbox report (sync.outbox.status shape)."""
 
     start_marriage = Signal()
+    open_case = Signal(str)
 
     def __init__(self, journal: Journal, *, sync_status: Callable[[], dict],
                  detect_devices: Callable[[], list], today: Callable[[], date] = date.today,
@@ -35,7 +36,7 @@ class HomePage(QWidget):
         self.marriage_button.clicked.connect(self.start_marriage)
         self.notice = QLabel(self)
         self.notice.setStyleSheet("color: #b00020; font-size: 16pt;")
-        self.awaiting = self._list("等待联网核对")
+        self.awaiting = self._list("待审查与联网核对")
         self.deadlines = self._list("离婚冷静期与期限")
         self.ready = self._list("可以登记发证")
         self.outbox = QLabel(self)
@@ -51,11 +52,18 @@ class HomePage(QWidget):
         widget = QListWidget(self)
         widget.setObjectName(title)
         widget.setAccessibleName(title)
+        # Enter or a double click on a case continues it.
+        widget.itemActivated.connect(self._activated)
         return widget
+
+    def _activated(self, item: QListWidgetItem) -> None:
+        case_id = item.data(Qt.ItemDataRole.UserRole)
+        if case_id:
+            self.open_case.emit(case_id)
 
     def _layout(self) -> None:
         grid = QGridLayout()
-        for column, (widget, title) in enumerate(((self.awaiting, "等待联网核对"),
+        for column, (widget, title) in enumerate(((self.awaiting, "待审查与联网核对"),
                                                    (self.deadlines, "离婚冷静期与期限"),
                                                    (self.ready, "可以登记发证"))):
             box = QGroupBox(title, self)
@@ -87,6 +95,7 @@ class HomePage(QWidget):
                                      (self.deadlines, today.divorce_deadlines, "没有需要处理的期限"),
                                      (self.ready, today.ready_to_issue, "没有待发证的业务")):
             self._fill(widget, lines, empty)
+        self.awaiting.setFocus()
         self.outbox.setText(describe_outbox(self._sync_status()))
         seq, _ = self.journal.head()
         self.status_label.setText(f"本机日志：{seq} 条记录，已加密保存")

@@ -77,11 +77,15 @@ class ResultStep(QWidget):
         self.headline = QLabel(self)
         self.body = QLabel(self)
         self.body.setWordWrap(True)
+        self.proceed = QPushButton("继续：审查与登记（回车）", self)
         self.done = QPushButton("返回首页（Esc）", self)
         layout = QVBoxLayout(self)
         layout.addWidget(self.headline)
         layout.addWidget(self.body)
+        layout.addWidget(self.proceed)
         layout.addWidget(self.done)
+        for button in (self.proceed, self.done):
+            button.setAutoDefault(True)  # Enter presses the focused button
         layout.addStretch(1)
 
     def show_decision(self, decision: dict[str, Any], case_state: str) -> None:
@@ -98,12 +102,16 @@ class ResultStep(QWidget):
         if case_state == "refused":
             lines.append("请向当事人出具《不予受理告知书》（载明理由和法律依据）。")
         self.body.setText("\n".join(lines))
+        self.proceed.setVisible(case_state == "accepted")
+        (self.proceed if case_state == "accepted" else self.done).setFocus()
 
 
 class MarriageIntakePage(QWidget):
-    """The intake wizard. ``finished`` returns to the home page."""
+    """The intake wizard. ``finished`` returns to the home page; ``continue_case(case_id)``
+    goes on to examination and registration."""
 
     finished = Signal()
+    continue_case = Signal(str)
 
     def __init__(self, intake: MarriageIntake, open_reader: Callable[[], object], *,
                  today: Callable[[], date] = date.today,
@@ -129,6 +137,7 @@ class MarriageIntakePage(QWidget):
         self.party.confirmed.connect(self._on_party)
         self.answers.submitted.connect(self._on_answers)
         self.result.done.clicked.connect(self.leave)
+        self.result.proceed.clicked.connect(self._proceed)
         QShortcut(QKeySequence("Escape"), self, activated=self.leave)
 
     def _demo_tray(self, cards: dict[str, str], insert: Callable[[str], None]) -> QHBoxLayout:
@@ -192,4 +201,7 @@ class MarriageIntakePage(QWidget):
             return
         self.result.show_decision(decision, self.intake.state(self.case_id).case_state)
         self.steps.setCurrentWidget(self.result)
-        self.result.done.setFocus()
+
+    def _proceed(self) -> None:
+        self.reader.stop()
+        self.continue_case.emit(self.case_id)

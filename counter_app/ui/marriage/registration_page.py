@@ -1,0 +1,128 @@
+"""Examination, 联网核对 and registration of one accepted marriage case.
+
+One next step at a time: the page shows the single action that can happen now (F8 examined,
+F6 online check, F9 register). The online check goes over the network, so it runs in the
+background; without a link the case simply waits and the registrar returns home.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Callable
+
+from PySide6.QtCore import Signal
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import QLabel, QPushButton, QVBoxLayout, QWidget
+
+from counter_app.errors import CounterAppError
+from counter_app.ui.ops import Op
+from counter_app.workflows.intake import ROLE_ZH, ROLES
+from counter_app.workflows.registration import MarriageRegistration
+
+ACTIONS = {"examine": ("审查完毕，材料齐全（F8）", "F8"),
+           "check": ("联网核对婚姻状况（F6）", "F6"),
+           "register": ("登记（F9）", "F9")}
+
+
+class RegistrationPage(QWidget):
+    """The rest of a marriage case after acceptance. ``finished`` returns home."""
+
+    finished = Signal()
+
+    def __init__(self, flow: MarriageRegistration, case_id: str, *,
+                 today: Callable[[], date] = date.today, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.flow, self.case_id, self._today = flow, case_id, today
+        self._op: Op | None = None
+        self.title = QLabel(self)
+        self.title.setStyleSheet("font-size: 22pt; font-weight: bold;")
+        self.parties = QLabel(self)
+        self.message = QLabel(self)
+        self.message.setWordWrap(True)
+        self.message.setStyleSheet("font-size: 16pt;")
+        self.action = QPushButton(self)
+        self.action.setStyleSheet("font-size: 18pt; padding: 8px;")
+        self.home = QPushButton("返回首页（Esc），业务已保存", self)
+        for button in (self.action, self.home):
+            button.setAutoDefault(True)  # Enter presses the focused button
+        layout = QVBoxLayout(self)
+        for widget in (self.title, self.parties, self.message, self.action, self.home):
+            layout.addWidget(widget)
+        layout.addStretch(1)
+        self.action.clicked.connect(self.run_action)
+        self.home.clicked.connect(self.finished)
+        QShortcut(QKeySequence("Escape"), self, activated=self.finished)
+        for _, key in ACTIONS.values():
+            QShortcut(QKeySequence(key), self, activated=lambda k=key: self._on_key(k))
+        self.refresh()
+
+    def next_action(self) -> str | None:
+        """``examine``, ``check``, ``register`` or None (registered, refused, ...)."""
+        state = self.flow.cases.state(self.case_id).state
+        if state == "accepted":
+            return "examine"
+        if state == "examined":
+            answer = self.flow.latest_check(self.case_id)
+            return "register" if answer and answer.get("outcome") == "clear" else "check"
+        return None
+
+    def refresh(self, message: str = "", *, error: bool = False) -> None:
+        parties = self.flow.intake.state(self.case_id).parties
+        self.title.setText(f"结婚登记　{self.case_id[:8]}")
+        self.parties.setText("　".join(f"{ROLE_ZH[r]}：{parties[r]['name']}（{parties[r]['id_number']}）"
+                                      for r in ROLES if r in parties))
+        self.message.setStyleSheet(f"font-size: 16pt; color: {'#b00020' if error else '#000'};")
+        self.message.setText(message)
+        action = self.next_action()
+        self.action.setVisible(action is not None)
+        if action:
+            self.action.setText(ACTIONS[action][0])
+            self.action.setFocus()
+
+    def _on_key(self, key: str) -> None:
+        action = self.next_action()
+        if action and ACTIONS[action][1] == key:
+            self.run_action()
+
+    def run_action(self) -> None:
+        if self._op is not None and self._op.busy:
+            return  # a double click while the network answers changes nothing
+        action = self.next_action()
+        if action == "examine":
+            self._do(lambda: self.flow.examine(self.case_id), "审查完毕。下一步：联网核对。")
+        elif action == "check":
+            self.refresh("正在联网核对……")
+            self._op = Op(self, lambda: self.flow.online_check(self.case_id)) \
+                .success(self._checked).failure(self._failed).run_in_background()
+        elif action == "register":
+            self._do(lambda: self.flow.register(self.case_id, self._today()), None)
+
+    def _do(self, fn: Callable[[], object], done_message: str | None) -> None:
+        try:
+            result = fn()
+        except CounterAppError as err:
+            self.refresh(err.message_zh, error=True)
+            return
+        if done_message is None:
+            self.refresh(f"登记完成。结婚证字号：{result.certificate_number}。请打印结婚证（男方、女方各一本）。"
+                         + (f"\n{result.low_numbers_warning}" if result.low_numbers_warning else ""))
+        else:
+            self.refresh(done_message)
+
+    def _checked(self, answer: dict) -> None:
+        if answer.get("outcome") == "clear":
+            self.refresh("联网核对通过：双方均可登记。下一步：登记。")
+        else:
+            reasons = "；".join(p.get("reason") or "" for p in answer.get("parties", [])
+                               if not p.get("can_register", True))
+            self.refresh(f"联网核对未通过：{reasons}。不能登记，请核实后出具不予登记告知书。",
+                         error=True)
+
+    def _failed(self, exc: BaseException) -> None:
+        if getattr(exc, "retryable", False):
+            self.refresh("网络不通，联网核对暂时无法进行。业务已保存在首页“等待联网核对”中，"
+                         "网络恢复后点选该业务即可继续。", error=True)
+        elif isinstance(exc, CounterAppError):
+            self.refresh(exc.message_zh, error=True)
+        else:
+            self.refresh("联网核对时出现内部错误，请重试；如果反复出现，请联系技术人员。", error=True)
