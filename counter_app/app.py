@@ -121,6 +121,46 @@ def registration_page_factory(ctx, journal: Journal, background: "BackgroundSync
     return make
 
 
+DEMO_CERTIFICATE_PRINTER = "演示证书打印机（PDF）"
+
+
+def certificate_printer(ctx, journal: Journal):
+    """The certificate printer: the configured system printer, or PDF files in demo mode
+    (calibrated as a perfect printer the first time, as a technician would on a real one)."""
+    from counter_app.printing.calibration import (NOMINAL_MARKS, profile_from_measurement,
+                                                  save_profile)
+    from counter_app.ui.widgets.certificate_printer import (PdfCertificatePrinter,
+                                                            QtCertificatePrinter)
+
+    if not ctx.demo:
+        return QtCertificatePrinter(ctx.config["printing.certificate_printer"])
+    name = DEMO_CERTIFICATE_PRINTER
+    if not journal.query("SELECT 1 FROM printer_calibration WHERE printer = ?", [name]):
+        save_profile(journal, profile_from_measurement(name, NOMINAL_MARKS), NOMINAL_MARKS,
+                     operator="demo")
+    return PdfCertificatePrinter(name, ctx.data_dir / "prints")
+
+
+def certificates_page_factory(ctx, journal: Journal):
+    """A function making the certificate-printing page of a registered case."""
+
+    def make(operator, case_id: str):
+        from counter_app.printing.booklets import BookletPrinting
+        from counter_app.rules.offices import find_office
+        from counter_app.ui.marriage.certificates_page import CertificatesPage
+        from counter_app.workflows.certificates import certificate_pages, registration_of
+
+        office = office_profile(ctx)
+        pages = certificate_pages(journal, case_id, office, find_office(office["code"]).name)
+        flow = BookletPrinting(journal, case_id=case_id, operator=operator.operator_id,
+                               certificate="marriage",
+                               number=registration_of(journal, case_id)["certificate_number"],
+                               pages=pages, printer=certificate_printer(ctx, journal))
+        return CertificatesPage(flow)
+
+    return make
+
+
 def build_main_window(ctx, journal: Journal, background: "BackgroundSync | None" = None):
     """The main window with everything it needs, as the running app and the screenshots use it.
 
@@ -135,7 +175,8 @@ def build_main_window(ctx, journal: Journal, background: "BackgroundSync | None"
     return MainWindow(journal, operators, demo=ctx.demo, idle_lock_s=ctx.config["ui.idle_lock_s"],
                       sync_status=sync_status(ctx, journal), detect_devices=detect_devices(ctx),
                       new_intake_page=intake_page_factory(ctx, journal),
-                      new_registration_page=registration_page_factory(ctx, journal, background))
+                      new_registration_page=registration_page_factory(ctx, journal, background),
+                      new_certificates_page=certificates_page_factory(ctx, journal))
 
 
 def make_engine(journal: Journal, ctx, server: str | None = None):

@@ -129,6 +129,10 @@ def marriage_intake(window, wait_for, shot) -> None:
     shot("07-marriage-checked")
     page.run_action()  # register
     shot("08-marriage-registered")
+    page.print_button.click()
+    printing = window.case_page
+    printing.print_current()
+    shot("09-certificate-check")
 
 
 if __name__ == "__main__":

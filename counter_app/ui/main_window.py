@@ -26,7 +26,8 @@ class MainWindow(QMainWindow):
                  idle_lock_s: int = 300, sync_status: Callable[[], dict] = lambda: {},
                  detect_devices: Callable[[], list] = lambda: [],
                  new_intake_page: Callable[[Operator], object] | None = None,
-                 new_registration_page: Callable[[Operator, str], object] | None = None
+                 new_registration_page: Callable[[Operator, str], object] | None = None,
+                 new_certificates_page: Callable[[Operator, str], object] | None = None
                  ) -> None:
         super().__init__()
         self.journal, self.operators = journal, operators
@@ -43,6 +44,7 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(self.stack)
         self._new_intake_page = new_intake_page
         self._new_registration_page = new_registration_page
+        self._new_certificates_page = new_certificates_page
         self.intake_page = None
         self.case_page = None
         self._before_lock = None
@@ -90,11 +92,25 @@ class MainWindow(QMainWindow):
 
     def open_case(self, case_id: str) -> None:
         """Continue an accepted marriage case: examination, online check, registration."""
-        if self.operator is None or self._new_registration_page is None:
+        state = self.journal.query("SELECT state FROM case_state WHERE case_id = ?", [case_id])
+        if state and state[0]["state"] == "registered":
+            self.print_certificates(case_id)
+            return
+        self._open(self._new_registration_page, case_id)
+        if self.case_page is not None and hasattr(self.case_page, "print_certificates"):
+            self.case_page.print_certificates.connect(self.print_certificates)
+
+    def print_certificates(self, case_id: str) -> None:
+        """Print a registered case's booklets (from the registration page)."""
+        self._open(self._new_certificates_page, case_id)
+
+    def _open(self, factory, case_id: str) -> None:
+        if self.operator is None or factory is None:
             return
         try:
-            page = self._new_registration_page(self.operator, case_id)
+            page = factory(self.operator, case_id)
         except CounterAppError as err:
+            self.back_home()
             self.home_page.notice.setText(err.message_zh)
             return
         self._close_pages()

@@ -51,6 +51,7 @@ def overview(journal: Journal, on: date) -> Overview:
     rows = journal.query("SELECT case_id, case_type, state, receipt_date FROM case_state "
                          "WHERE state IN ('examined', 'accepted', 'cooling_off') "
                          "ORDER BY updated_seq")
+    result.ready_to_issue.extend(_unprinted(journal))
     for row in rows:
         if row["state"] == "accepted" and row["case_type"] in MARRIAGE_TYPES:
             result.awaiting_check.append(CaseLine(row["case_id"], row["case_type"], row["state"],
@@ -73,6 +74,19 @@ def overview(journal: Journal, on: date) -> Overview:
                 result.ready_to_issue.append(CaseLine(
                     row["case_id"], row["case_type"], row["state"], "可以登记发证"))
     return result
+
+
+def _unprinted(journal: Journal) -> list[CaseLine]:
+    """Registered marriages whose two booklets are not both confirmed yet."""
+    rows = journal.query(
+        """SELECT c.case_id, c.case_type, c.state,
+                  (SELECT count(*) FROM stock_blanks b WHERE b.case_id = c.case_id
+                   AND b.status = 'issued') AS issued
+           FROM case_state c WHERE c.state = 'registered' AND c.case_type IN (?, ?)
+           ORDER BY c.updated_seq""", list(MARRIAGE_TYPES))
+    return [CaseLine(r["case_id"], r["case_type"], r["state"],
+                     f"已登记：请打印结婚证（已确认 {r['issued']}/2 本）", urgent=True)
+            for r in rows if r["issued"] < 2]
 
 
 def _divorce_line(row: dict, on: date) -> CaseLine | None:

@@ -198,3 +198,66 @@ def test_an_accepted_case_is_continued_from_home(qtbot, window):
     qtbot.keyClick(home.awaiting, Qt.Key.Key_Return)
     assert window.stack.currentWidget() is window.case_page
     assert window.case_page.action.text() == "审查完毕，材料齐全（F8）"
+
+
+def register_a_couple(qtbot, window) -> str:
+    qtbot.keyClick(window, Qt.Key.Key_F2)
+    read_and_confirm(qtbot, window, "resident", "王䶮")
+    read_and_confirm(qtbot, window, "long_term", "赵㛃")
+    answer_all(qtbot, window)
+    result = window.intake_page.result
+    qtbot.waitUntil(lambda: window.intake_page.steps.currentWidget() is result, timeout=5000)
+    case_id = window.intake_page.case_id
+    result.proceed.click()
+    page = window.case_page
+    page.run_action()
+    qtbot.waitUntil(lambda: window.journal.query(
+        "SELECT count(*) AS n FROM entries WHERE kind = 'stock.range_received'")[0]["n"] > 0,
+        timeout=20_000)
+    page.run_action()
+    qtbot.waitUntil(lambda: "联网核对通过" in page.message.text(), timeout=20_000)
+    page.run_action()
+    assert "登记完成" in page.message.text()
+    return case_id
+
+
+def test_certificates_printed_confirmed_and_a_misprint_voided(qtbot, window, tmp_path):
+    case_id = register_a_couple(qtbot, window)
+    qtbot.keyClick(window.case_page.print_button, Qt.Key.Key_Return)
+    page = window.case_page
+    assert page.title.text().startswith("打印男方结婚证")
+    qtbot.keyClick(page, Qt.Key.Key_F9)
+    first_serial = page.flow.current.serial
+    page.reason.setCurrentText("卡纸")
+    qtbot.keyClick(page, Qt.Key.Key_F4)  # jammed: void, print again on the next blank
+    assert f"空白证 {first_serial} 已作废（卡纸）" in page.message.text()
+    qtbot.keyClick(page, Qt.Key.Key_F9)
+    qtbot.keyClick(page, Qt.Key.Key_F9)  # a second F9 while checking changes nothing
+    qtbot.keyClick(page.confirm_button, Qt.Key.Key_Return)
+    assert page.title.text().startswith("打印女方结婚证")
+    page.print_current()
+    page.confirm()
+    assert page.title.text().startswith("结婚证已全部打印")
+    blanks = window.journal.query(
+        "SELECT serial, status, reason, holder FROM stock_blanks WHERE case_id = ? "
+        "ORDER BY serial", [case_id])
+    assert [(b["status"], b["holder"]) for b in blanks] == [
+        ("voided", None), ("issued", "man"), ("issued", "woman")]
+    assert blanks[0]["reason"] == "卡纸"
+    prints = sorted((tmp_path / "prints").glob("*.pdf"))
+    assert len(prints) == 3  # jammed, man's, woman's
+    import subprocess
+    text = subprocess.run(["pdftotext", str(prints[-1]), "-"], capture_output=True,
+                          text=True).stdout
+    assert "赵㛃" in text or "赵" in text
+
+
+def test_a_registered_case_on_home_goes_to_printing(qtbot, window):
+    case_id = register_a_couple(qtbot, window)
+    window.back_home()
+    home = window.home_page
+    item = next(home.ready.item(i) for i in range(home.ready.count())
+                if "请打印结婚证" in home.ready.item(i).text())
+    home.ready.setCurrentItem(item)
+    qtbot.keyClick(home.ready, Qt.Key.Key_Return)
+    assert window.case_page.flow.case_id == case_id

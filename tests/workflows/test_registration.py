@@ -155,3 +155,34 @@ def test_only_examined_cases_register(journal):
         flow.register(case_id, DAY)
     with pytest.raises(RegistrationError, match="尚未连接省级系统"):
         flow.online_check(case_id)
+
+
+def test_certificate_pages_carry_what_was_registered(tmp_path, data_dir, journal):
+    from counter_app.workflows.certificates import certificate_pages
+    server = server_with(tmp_path)
+    engine = engine_for(journal, data_dir, server.url)
+    try:
+        with_numbers(journal)
+        case_id = accepted_case(journal)
+        flow = MarriageRegistration(journal, OFFICE, "demo", checker=engine.marital_check)
+        flow.examine(case_id)
+        flow.online_check(case_id)
+        done = flow.register(case_id, DAY)
+    finally:
+        engine.close()
+        server.stop()
+    pages = certificate_pages(journal, case_id, OFFICE, "北京市朝阳区婚姻登记处")
+    assert [holder for holder, _ in pages] == ["man", "woman"]
+    for holder, (form, data) in pages:
+        assert form.form_id == "marriage_certificate"
+        assert data.values["certificate.number"] == done.certificate_number
+        assert data.values["party.name"] == {"man": "王䶮", "woman": "李梅"}[holder]
+        assert data.missing(form) == []
+
+
+def test_an_unregistered_case_has_no_certificate(journal):
+    from counter_app.errors import CounterAppError
+    from counter_app.workflows.certificates import certificate_pages
+    case_id = accepted_case(journal)
+    with pytest.raises(CounterAppError, match="尚未登记"):
+        certificate_pages(journal, case_id, OFFICE, "x")

@@ -28,6 +28,7 @@ class RegistrationPage(QWidget):
     """The rest of a marriage case after acceptance. ``finished`` returns home."""
 
     finished = Signal()
+    print_certificates = Signal(str)
 
     def __init__(self, flow: MarriageRegistration, case_id: str, *,
                  today: Callable[[], date] = date.today, parent: QWidget | None = None) -> None:
@@ -42,11 +43,14 @@ class RegistrationPage(QWidget):
         self.message.setStyleSheet("font-size: 16pt;")
         self.action = QPushButton(self)
         self.action.setStyleSheet("font-size: 18pt; padding: 8px;")
+        self.print_button = QPushButton("打印结婚证（回车）", self)
+        self.print_button.clicked.connect(lambda: self.print_certificates.emit(self.case_id))
         self.home = QPushButton("返回首页（Esc），业务已保存", self)
-        for button in (self.action, self.home):
+        for button in (self.action, self.print_button, self.home):
             button.setAutoDefault(True)  # Enter presses the focused button
         layout = QVBoxLayout(self)
-        for widget in (self.title, self.parties, self.message, self.action, self.home):
+        for widget in (self.title, self.parties, self.message, self.action, self.print_button,
+                       self.home):
             layout.addWidget(widget)
         layout.addStretch(1)
         self.action.clicked.connect(self.run_action)
@@ -75,9 +79,13 @@ class RegistrationPage(QWidget):
         self.message.setText(message)
         action = self.next_action()
         self.action.setVisible(action is not None)
+        registered = self.flow.cases.state(self.case_id).state == "registered"
+        self.print_button.setVisible(registered)
         if action:
             self.action.setText(ACTIONS[action][0])
             self.action.setFocus()
+        elif registered:
+            self.print_button.setFocus()
 
     def _on_key(self, key: str) -> None:
         action = self.next_action()
@@ -104,7 +112,7 @@ class RegistrationPage(QWidget):
             self.refresh(err.message_zh, error=True)
             return
         if done_message is None:
-            self.refresh(f"登记完成。结婚证字号：{result.certificate_number}。请打印结婚证（男方、女方各一本）。"
+            self.refresh(f"登记完成。结婚证字号：{result.certificate_number}。下一步：打印结婚证（男方、女方各一本）。"
                          + (f"\n{result.low_numbers_warning}" if result.low_numbers_warning else ""))
         else:
             self.refresh(done_message)

@@ -7,6 +7,7 @@ already carry is printed (``on_blank=True``), shifted and scaled by the printer'
 
 from __future__ import annotations
 
+from pathlib import Path
 
 from PySide6.QtCore import QMarginsF, QSizeF
 from PySide6.QtGui import QPageLayout, QPageSize, QPainter
@@ -33,6 +34,24 @@ class QtCertificatePrinter:
     def print_page(self, page, calibration) -> None:
         """Paint ``page`` = (form, data) on the loaded blank; PrinterError if it cannot start."""
         print_pages(self.printer, self.name, [page], calibration.correction(), on_blank=True)
+
+
+class PdfCertificatePrinter:
+    """Demo and training: each booklet "printed" becomes a PDF file in ``folder``, painted
+    exactly as the real printer would be (blank-aware, calibration applied)."""
+
+    def __init__(self, name: str, folder: Path) -> None:
+        self.name, self.folder = name, Path(folder)
+        self.printed: list[Path] = []
+
+    def print_page(self, page, calibration) -> None:
+        self.folder.mkdir(parents=True, exist_ok=True)
+        path = self.folder / f"certificate-{len(list(self.folder.glob('*.pdf'))) + 1:04d}.pdf"
+        printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+        printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
+        printer.setOutputFileName(str(path))
+        print_pages(printer, self.name, [page], calibration.correction(), on_blank=True)
+        self.printed.append(path)
 
 
 def print_pages(printer: QPrinter, name: str, pages, correction: dict | None = None, *,

@@ -1,0 +1,52 @@
+"""The certificate pages of a registered marriage, built from the journal (no typing).
+
+The page data is the forms package's case file (docs/forms.md) assembled from the intake's
+party records and the ``case.registered`` entry (字号, registration date), so what is printed
+is exactly what was registered. The photo slot stays empty until the capture step exists.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from counter_app.errors import CounterAppError
+from counter_app.journal import Journal
+from counter_app.rules.caseinput import parse_case
+from counter_app.workflows.intake import ROLES, MarriageIntake
+from forms.case_data import pages_for
+from forms.model import load_form
+
+
+def registration_of(journal: Journal, case_id: str) -> dict[str, Any]:
+    """The ``case.registered`` payload of the case (CounterAppError if it is not registered)."""
+    for entry in journal.entries(case_id=case_id):
+        if entry.kind == "case.registered":
+            return entry.payload
+    raise CounterAppError("该业务尚未登记，不能打印结婚证。", code="certificates.not_registered")
+
+
+def certificate_case_file(journal: Journal, case_id: str, office: dict[str, Any],
+                          office_name: str) -> dict[str, Any]:
+    """The forms case file for the marriage certificates of ``case_id``."""
+    registered = registration_of(journal, case_id)
+    intake = MarriageIntake(journal, office, operator="")
+    case_file = intake.case_input(intake.state(case_id),
+                                  date.fromisoformat(registered["registration_date"]))
+    for party in case_file["parties"]:
+        party["marital_status_check"] = "unmarried"
+    case_file["forms"] = {"office_name": office_name, "certificate": {
+        "kind": "marriage", "number": registered["certificate_number"],
+        "registration_date": registered["registration_date"]}}
+    return case_file
+
+
+def certificate_pages(journal: Journal, case_id: str, office: dict[str, Any],
+                      office_name: str) -> list[tuple[str, Any]]:
+    """[("man", (form, data)), ("woman", (form, data))]: the booklets in printing order."""
+    raw = certificate_case_file(journal, case_id, office, office_name)
+    form = load_form("marriage_certificate")
+    pages = pages_for(form, raw, parse_case(raw), Path("."))
+    return list(zip(ROLES, pages))
+
