@@ -72,8 +72,8 @@ class MainWindow(QMainWindow):
         self.stack.setCurrentWidget(target)
         self.idle.start()
 
-    def start_marriage(self) -> None:
-        """Open the marriage intake screens for a new case (from home only)."""
+    def start_marriage(self, case_id: str | None = None) -> None:
+        """Open the marriage intake screens for a new case, or to go on with ``case_id``."""
         if self.operator is None or self.stack.currentWidget() is not self.home_page:
             return
         if self._new_intake_page is None:
@@ -88,13 +88,16 @@ class MainWindow(QMainWindow):
         self.intake_page = page
         self._show_page(page)
         page.continue_case.connect(self.open_case)
-        page.begin()
+        page.begin(case_id)
 
     def open_case(self, case_id: str) -> None:
         """Continue an accepted marriage case: examination, online check, registration."""
         state = self.journal.query("SELECT state FROM case_state WHERE case_id = ?", [case_id])
         if state and state[0]["state"] == "registered":
             self.print_certificates(case_id)
+            return
+        if state and state[0]["state"] == "initial_review":
+            self.start_marriage(case_id)
             return
         self._open(self._new_registration_page, case_id)
         if self.case_page is not None and hasattr(self.case_page, "print_certificates"):

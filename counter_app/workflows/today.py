@@ -49,11 +49,15 @@ def overview(journal: Journal, on: date) -> Overview:
         "SELECT case_id, outcome FROM marital_checks ORDER BY seq")}
     result = Overview()
     rows = journal.query("SELECT case_id, case_type, state, receipt_date FROM case_state "
-                         "WHERE state IN ('examined', 'accepted', 'cooling_off') "
+                         "WHERE state IN ('initial_review', 'examined', 'accepted', "
+                         "'cooling_off') "
                          "ORDER BY updated_seq")
     result.ready_to_issue.extend(_unprinted(journal))
     for row in rows:
-        if row["state"] == "accepted" and row["case_type"] in MARRIAGE_TYPES:
+        if row["state"] == "initial_review" and row["case_type"] in MARRIAGE_TYPES:
+            result.awaiting_check.append(CaseLine(row["case_id"], row["case_type"], row["state"],
+                                                  "初审未完成：请继续录入"))
+        elif row["state"] == "accepted" and row["case_type"] in MARRIAGE_TYPES:
             result.awaiting_check.append(CaseLine(row["case_id"], row["case_type"], row["state"],
                                                   "已受理：请审查材料，然后联网核对"))
         elif row["case_type"] == "divorce" and row["state"] in ("accepted", "cooling_off"):

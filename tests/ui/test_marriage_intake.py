@@ -261,3 +261,23 @@ def test_a_registered_case_on_home_goes_to_printing(qtbot, window):
     home.ready.setCurrentItem(item)
     qtbot.keyClick(home.ready, Qt.Key.Key_Return)
     assert window.case_page.flow.case_id == case_id
+
+
+def test_an_unfinished_intake_resumes_from_home(qtbot, window):
+    qtbot.keyClick(window, Qt.Key.Key_F2)
+    read_and_confirm(qtbot, window, "resident", "王䶮")
+    party = window.intake_page.party
+    qtbot.waitUntil(lambda: party.title.text() == "第 2 位当事人", timeout=5000)
+    case_id = window.intake_page.case_id
+    qtbot.keyClick(window.intake_page, Qt.Key.Key_Escape)  # called away from the counter
+    home = window.home_page
+    assert window.stack.currentWidget() is home
+    item = home.awaiting.item(0)
+    assert "初审未完成" in item.text()
+    home.awaiting.setCurrentItem(item)
+    qtbot.keyClick(home.awaiting, Qt.Key.Key_Return)
+    page = window.intake_page
+    assert page.case_id == case_id
+    assert page.party.title.text() == "第 2 位当事人"
+    read_and_confirm(qtbot, window, "long_term", "赵㛃")
+    qtbot.waitUntil(lambda: page.steps.currentWidget() is page.answers, timeout=5000)

@@ -152,11 +152,12 @@ class MarriageIntakePage(QWidget):
         row.addWidget(tray, 1)
         return row
 
-    def begin(self) -> None:
-        """Open a new marriage case and wait for the first card."""
-        self.case_id = self.intake.open()
+    def begin(self, case_id: str | None = None) -> None:
+        """Open a new marriage case (or go on with ``case_id``) at its next step."""
+        self.case_id = case_id or self.intake.open()
         self._show_next()
-        self.reader.start()
+        if self.steps.currentWidget() is self.party:
+            self.reader.start()
 
     def leave(self) -> None:
         self.reader.stop()
