@@ -89,6 +89,31 @@ def demo_card_tray() -> tuple[dict[str, str], object]:
     return labels, sim.insert
 
 
+def refusal_notice_printer(ctx, journal: Journal):
+    """A function printing a refused case's 不予受理告知书 (to PDF in demo mode); it returns
+    where the notice went, in words for the registrar."""
+
+    def print_notice(case_id: str) -> str:
+        from counter_app.rules.offices import find_office
+        from counter_app.ui.widgets.certificate_printer import print_forms
+        from counter_app.workflows.certificates import refusal_notice_pages
+
+        office = office_profile(ctx)
+        pages = refusal_notice_pages(journal, case_id, office, find_office(office["code"]).name)
+        if ctx.demo:
+            path = ctx.data_dir / "prints" / f"notice-{case_id[:8]}.pdf"
+            print_forms(pages, pdf_path=path)
+            where = str(path)
+        else:
+            print_forms(pages, printer_name=ctx.config["printing.forms_printer"])
+            where = ctx.config["printing.forms_printer"] or "默认打印机"
+        journal.append("notice.printed", {"form": "refusal_acceptance", "printer": where},
+                       operator="counter", case_id=case_id)
+        return where
+
+    return print_notice
+
+
 def intake_page_factory(ctx, journal: Journal):
     """A function making the marriage intake page for the logged-in operator."""
 
@@ -101,7 +126,8 @@ def intake_page_factory(ctx, journal: Journal):
         port = ctx.config["drivers.idcard.port"]
         cards, insert = demo_card_tray() if ctx.demo else ({}, None)
         return MarriageIntakePage(intake, lambda: open_reader(port, ctx.demo),
-                                  demo_cards=cards, insert_demo_card=insert)
+                                  demo_cards=cards, insert_demo_card=insert,
+                                  print_notice=refusal_notice_printer(ctx, journal))
 
     return make
 

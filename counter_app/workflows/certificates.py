@@ -1,4 +1,5 @@
-"""The certificate pages of a registered marriage, built from the journal (no typing).
+"""The printed papers of a marriage case, built from the journal (no typing): the certificate
+pages of a registered marriage, and the refusal notice (不予受理告知书) of a refused intake.
 
 The page data is the forms package's case file (docs/forms.md) assembled from the intake's
 party records and the ``case.registered`` entry (字号, registration date), so what is printed
@@ -50,3 +51,20 @@ def certificate_pages(journal: Journal, case_id: str, office: dict[str, Any],
     pages = pages_for(form, raw, parse_case(raw), Path("."))
     return list(zip(ROLES, pages))
 
+
+
+def refusal_notice_pages(journal: Journal, case_id: str, office: dict[str, Any],
+                         office_name: str) -> list[Any]:
+    """The 不予受理告知书 of a refused intake: the reasons and legal bases of the rules check
+    that refused it, on the date of that check."""
+    intake = MarriageIntake(journal, office, operator="")
+    state = intake.state(case_id)
+    if state.case_state != "refused" or state.decision is None:
+        raise CounterAppError("该业务没有被不予受理，不能出具告知书。", code="certificates.not_refused")
+    raw = intake.case_input(state, date.fromisoformat(state.checked_on))
+    refusals = state.refusals
+    raw["forms"] = {"office_name": office_name, "refusal": {
+        "number": case_id[:8], "reason": "；".join(r["message_zh"] for r in refusals),
+        "basis": "；".join(dict.fromkeys(r["basis"] for r in refusals))}}
+    form = load_form("refusal_acceptance")
+    return pages_for(form, raw, parse_case(raw), Path("."))

@@ -45,6 +45,9 @@ class IntakeState:
     parties: dict[str, dict[str, Any]] = field(default_factory=dict)
     answers: dict[str, dict[str, bool]] = field(default_factory=dict)
     decision: dict[str, Any] | None = None
+    #: The refusing reasons of the last check (what a 不予受理告知书 states), and its date.
+    refusals: list[dict[str, str]] = field(default_factory=list)
+    checked_on: str | None = None
     case_state: str = "initial_review"
 
     @property
@@ -158,6 +161,8 @@ class MarriageIntake:
                     k: entry.payload[k] for k in ("voluntary", "kinship_declared_none")}
             elif entry.kind == "intake.rules_checked":
                 state.decision = entry.payload["decision"]
+                state.refusals = entry.payload.get("refusals", [])
+                state.checked_on = entry.payload["on"]
         return state
 
     def check(self, case_id: str, on: date) -> dict[str, Any]:
@@ -171,10 +176,12 @@ class MarriageIntake:
         if state.next_step != "rules_check":
             raise IntakeError("还有未完成的步骤，不能进行审查。", detail=state.next_step)
         decision = evaluate(parse_case(self.case_input(state, on)))
+        refusing = [r for r in decision.reasons if r.outcome == "refuse"]
         self.journal.append("intake.rules_checked",
-                            {"on": on.isoformat(), "decision": decision.as_json()},
+                            {"on": on.isoformat(), "decision": decision.as_json(),
+                             "refusals": [r.as_json() for r in refusing]},
                             operator=self.operator, case_id=case_id)
-        refusals = [r.message_zh for r in decision.reasons if r.outcome == "refuse"]
+        refusals = [r.message_zh for r in refusing]
         referrals = [r for r in decision.reasons
                      if r.outcome == "refer" and r.code not in SETTLED_LATER]
         if refusals:

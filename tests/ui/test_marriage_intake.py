@@ -113,6 +113,14 @@ def test_not_voluntary_is_refused_with_the_basis(qtbot, window):
     qtbot.waitUntil(lambda: window.intake_page.steps.currentWidget() is result, timeout=5000)
     assert result.headline.text() == "不予受理"
     assert "依据" in result.body.text() and "不予受理告知书" in result.body.text()
+    qtbot.keyClick(result.notice, Qt.Key.Key_Return)
+    assert result.notice.text().startswith("已打印《不予受理告知书》")
+    import subprocess
+    pdf = next((window.journal.path.parent / "prints").glob("notice-*.pdf"))
+    text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True).stdout
+    assert "不予受理告知书" in text.replace(" ", "") and "自愿" in text
+    kinds = [e.kind for e in window.journal.entries(case_id=window.intake_page.case_id)]
+    assert kinds[-1] == "notice.printed"
 
 
 def test_manual_entry_when_the_card_will_not_read(qtbot, window):

@@ -166,3 +166,28 @@ def test_a_referral_leaves_the_case_for_the_supervisor(intake):
     assert "rules.no_pack" in {r["code"] for r in decision["reasons"]}
     assert intake.cases.state(case_id).state == "initial_review"
     assert intake.state(case_id).decision["decision"] == "refer"
+
+
+def test_the_refusal_notice_states_the_recorded_reasons_and_bases(intake, journal):
+    from counter_app.workflows.certificates import refusal_notice_pages
+    case_id = intake.open()
+    intake.record_party(case_id, party_from_card(read_card("resident")), source="card")
+    intake.record_party(case_id, manual_woman(), source="manual")
+    answer_both(intake, case_id, woman={"voluntary": False})
+    intake.check(case_id, TODAY)
+    [(form, data)] = refusal_notice_pages(journal, case_id, OFFICE, "北京市朝阳区婚姻登记处")
+    assert form.form_id == "refusal_acceptance"
+    assert "自愿" in data.values["refusal.reason"]
+    assert "民法典" in data.values["refusal.basis"]
+    assert data.missing(form) == []
+
+
+def test_no_notice_for_an_accepted_case(intake, journal):
+    from counter_app.workflows.certificates import refusal_notice_pages
+    case_id = intake.open()
+    intake.record_party(case_id, party_from_card(read_card("resident")), source="card")
+    intake.record_party(case_id, manual_woman(), source="manual")
+    answer_both(intake, case_id)
+    intake.check(case_id, TODAY)
+    with pytest.raises(Exception, match="没有被不予受理"):
+        refusal_notice_pages(journal, case_id, OFFICE, "x")

@@ -78,13 +78,15 @@ class ResultStep(QWidget):
         self.body = QLabel(self)
         self.body.setWordWrap(True)
         self.proceed = QPushButton("继续：审查与登记（回车）", self)
+        self.notice = QPushButton("打印《不予受理告知书》（回车）", self)
         self.done = QPushButton("返回首页（Esc）", self)
         layout = QVBoxLayout(self)
         layout.addWidget(self.headline)
         layout.addWidget(self.body)
         layout.addWidget(self.proceed)
+        layout.addWidget(self.notice)
         layout.addWidget(self.done)
-        for button in (self.proceed, self.done):
+        for button in (self.proceed, self.notice, self.done):
             button.setAutoDefault(True)  # Enter presses the focused button
         layout.addStretch(1)
 
@@ -103,7 +105,9 @@ class ResultStep(QWidget):
             lines.append("请向当事人出具《不予受理告知书》（载明理由和法律依据）。")
         self.body.setText("\n".join(lines))
         self.proceed.setVisible(case_state == "accepted")
-        (self.proceed if case_state == "accepted" else self.done).setFocus()
+        self.notice.setVisible(case_state == "refused")
+        focus = {"accepted": self.proceed, "refused": self.notice}.get(case_state, self.done)
+        focus.setFocus()
 
 
 class MarriageIntakePage(QWidget):
@@ -117,9 +121,10 @@ class MarriageIntakePage(QWidget):
                  today: Callable[[], date] = date.today,
                  demo_cards: dict[str, str] | None = None,
                  insert_demo_card: Callable[[str], None] | None = None,
+                 print_notice: Callable[[str], str] | None = None,
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.intake, self._today = intake, today
+        self.intake, self._today, self._print_notice = intake, today, print_notice
         self.case_id: str | None = None
         self.reader = CardReaderBridge(open_reader, self)
         self.steps = QStackedWidget(self)
@@ -138,6 +143,7 @@ class MarriageIntakePage(QWidget):
         self.answers.submitted.connect(self._on_answers)
         self.result.done.clicked.connect(self.leave)
         self.result.proceed.clicked.connect(self._proceed)
+        self.result.notice.clicked.connect(self._notice)
         QShortcut(QKeySequence("Escape"), self, activated=self.leave)
 
     def _demo_tray(self, cards: dict[str, str], insert: Callable[[str], None]) -> QHBoxLayout:
@@ -202,6 +208,16 @@ class MarriageIntakePage(QWidget):
             return
         self.result.show_decision(decision, self.intake.state(self.case_id).case_state)
         self.steps.setCurrentWidget(self.result)
+
+    def _notice(self) -> None:
+        if self._print_notice is None:
+            return
+        try:
+            where = self._print_notice(self.case_id)
+        except CounterAppError as err:
+            self.result.body.setText(self.result.body.text() + f"\n打印失败：{err.message_zh}")
+            return
+        self.result.notice.setText(f"已打印《不予受理告知书》（{where}）。再次打印请按回车")
 
     def _proceed(self) -> None:
         self.reader.stop()

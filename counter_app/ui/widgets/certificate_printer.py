@@ -54,6 +54,22 @@ class PdfCertificatePrinter:
         self.printed.append(path)
 
 
+def print_forms(pages, *, printer_name: str = "", pdf_path: Path | None = None) -> None:
+    """Print A4 form pages on the forms printer (system default when unnamed), or into
+    ``pdf_path`` (demo and training)."""
+    if pdf_path is not None:
+        # The forms' own PDF writer: reproducible, with a text layer that extracts correctly.
+        from forms.pdf import render_pdf
+
+        Path(pdf_path).parent.mkdir(parents=True, exist_ok=True)
+        Path(pdf_path).write_bytes(render_pdf(pages, pages[0][0].title))
+        return
+    printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+    if printer_name:
+        printer.setPrinterName(printer_name)
+    print_pages(printer, printer_name or "默认打印机", pages)
+
+
 def print_pages(printer: QPrinter, name: str, pages, correction: dict | None = None, *,
                 on_blank: bool = False) -> None:
     """Print (form, data) pages as one job: A4 forms (on_blank False) or a certificate page
