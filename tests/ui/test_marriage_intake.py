@@ -159,13 +159,19 @@ def test_home_explains_an_unset_office(qtbot, window):
     window._new_intake_page = factory
 
 
-def test_from_two_cards_to_a_registered_marriage(qtbot, window):
+def accept_a_couple(qtbot, window):
+    """F2, two cards, both questions: returns the result step showing 已受理."""
     qtbot.keyClick(window, Qt.Key.Key_F2)
     read_and_confirm(qtbot, window, "resident", "王䶮")
     read_and_confirm(qtbot, window, "long_term", "赵㛃")
     answer_all(qtbot, window)
     result = window.intake_page.result
     qtbot.waitUntil(lambda: window.intake_page.steps.currentWidget() is result, timeout=5000)
+    return result
+
+
+def test_from_two_cards_to_a_registered_marriage(qtbot, window):
+    result = accept_a_couple(qtbot, window)
     case_id = window.intake_page.case_id
     qtbot.keyClick(result.proceed, Qt.Key.Key_Return)
     page = window.case_page
@@ -191,12 +197,7 @@ def test_from_two_cards_to_a_registered_marriage(qtbot, window):
 
 
 def test_an_accepted_case_is_continued_from_home(qtbot, window):
-    qtbot.keyClick(window, Qt.Key.Key_F2)
-    read_and_confirm(qtbot, window, "resident", "王䶮")
-    read_and_confirm(qtbot, window, "long_term", "赵㛃")
-    answer_all(qtbot, window)
-    result = window.intake_page.result
-    qtbot.waitUntil(lambda: window.intake_page.steps.currentWidget() is result, timeout=5000)
+    result = accept_a_couple(qtbot, window)
     qtbot.keyClick(result.done, Qt.Key.Key_Return)
     home = window.home_page
     assert window.stack.currentWidget() is home
@@ -209,12 +210,7 @@ def test_an_accepted_case_is_continued_from_home(qtbot, window):
 
 
 def register_a_couple(qtbot, window) -> str:
-    qtbot.keyClick(window, Qt.Key.Key_F2)
-    read_and_confirm(qtbot, window, "resident", "王䶮")
-    read_and_confirm(qtbot, window, "long_term", "赵㛃")
-    answer_all(qtbot, window)
-    result = window.intake_page.result
-    qtbot.waitUntil(lambda: window.intake_page.steps.currentWidget() is result, timeout=5000)
+    result = accept_a_couple(qtbot, window)
     case_id = window.intake_page.case_id
     result.proceed.click()
     page = window.case_page

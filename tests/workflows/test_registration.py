@@ -39,6 +39,8 @@ WOMAN = {"name": "李梅", "sex": "female", "birth_date": "1996-02-29", "id_type
 
 @pytest.fixture
 def journal(data_dir):
+    """On the real clock: the server's time is recorded, and registering (a legal act) is
+    refused when the device clock is far from it, as the fake clock of the suite would be."""
     with Journal.open(data_dir, key_store="file") as j:
         yield j
 
@@ -51,6 +53,23 @@ def engine_for(journal, data_dir, url) -> SyncEngine:
     enrolment.enroll(data_dir, journal, lambda u, c: Transport(u, c), url, OFFICE["region_code"])
     return SyncEngine(journal, data_dir, settings=EngineSettings(connect_timeout_s=1.0,
                                                                  read_timeout_s=2.0))
+
+
+@pytest.fixture
+def province(tmp_path, data_dir, journal):
+    """Start the provincial simulator (with fault ``spec``) and enrol: returns the engine."""
+    started = []
+
+    def start(spec: str = "") -> SyncEngine:
+        server = server_with(tmp_path, spec)
+        engine = engine_for(journal, data_dir, server.url)
+        started.append((server, engine))
+        return engine
+
+    yield start
+    for server, engine in started:
+        engine.close()
+        server.stop()
 
 
 def accepted_case(journal) -> str:
@@ -70,22 +89,22 @@ def with_numbers(journal):
                   first_serial=1, last_serial=100, operator="admin")
 
 
-def test_clear_check_then_registration_with_a_number(tmp_path, data_dir, journal):
-    server = server_with(tmp_path)
-    engine = engine_for(journal, data_dir, server.url)
-    try:
+def examined(journal, engine, numbers: bool = True) -> tuple[str, MarriageRegistration]:
+    """An accepted, examined case and its registration flow talking to ``engine``."""
+    if numbers:
         with_numbers(journal)
-        case_id = accepted_case(journal)
-        flow = MarriageRegistration(journal, OFFICE, "demo", checker=engine.marital_check)
-        flow.examine(case_id)
-        with pytest.raises(RegistrationError, match="尚未完成联网核对"):
-            flow.register(case_id, DAY)
-        answer = flow.online_check(case_id)
-        assert answer["outcome"] == "clear"
-        done = flow.register(case_id, DAY)
-    finally:
-        engine.close()
-        server.stop()
+    case_id = accepted_case(journal)
+    flow = MarriageRegistration(journal, OFFICE, "demo", checker=engine.marital_check)
+    flow.examine(case_id)
+    return case_id, flow
+
+
+def test_clear_check_then_registration_with_a_number(journal, province):
+    case_id, flow = examined(journal, province())
+    with pytest.raises(RegistrationError, match="尚未完成联网核对"):
+        flow.register(case_id, DAY)
+    assert flow.online_check(case_id)["outcome"] == "clear"
+    done = flow.register(case_id, DAY)
     assert done.certificate_number == "J110105-2026-000001"
     assert flow.cases.state(case_id).state == "registered"
     registered = [e for e in journal.entries(case_id=case_id) if e.kind == "case.registered"]
@@ -95,20 +114,11 @@ def test_clear_check_then_registration_with_a_number(tmp_path, data_dir, journal
     assert registered[0].clock["trusted"] is True
 
 
-def test_a_party_married_elsewhere_blocks_registration(tmp_path, data_dir, journal):
-    server = server_with(tmp_path, f"married={WOMAN['id_number']}")
-    engine = engine_for(journal, data_dir, server.url)
-    try:
-        with_numbers(journal)
-        case_id = accepted_case(journal)
-        flow = MarriageRegistration(journal, OFFICE, "demo", checker=engine.marital_check)
-        flow.examine(case_id)
-        assert flow.online_check(case_id)["outcome"] == "blocked"
-        with pytest.raises(RegistrationError, match="婚姻状况不符") as refused:
-            flow.register(case_id, DAY)
-    finally:
-        engine.close()
-        server.stop()
+def test_a_party_married_elsewhere_blocks_registration(journal, province):
+    case_id, flow = examined(journal, province(f"married={WOMAN['id_number']}"))
+    assert flow.online_check(case_id)["outcome"] == "blocked"
+    with pytest.raises(RegistrationError, match="婚姻状况不符") as refused:
+        flow.register(case_id, DAY)
     assert refused.value.code == "registration.blocked"
     assert flow.cases.state(case_id).state == "examined"
     assert not [e for e in journal.entries(case_id=case_id) if e.kind == "case.registered"]
@@ -119,10 +129,7 @@ def test_without_a_link_the_case_waits(tmp_path, data_dir, journal):
     engine = engine_for(journal, data_dir, server.url)
     server.stop()  # the link is down
     try:
-        with_numbers(journal)
-        case_id = accepted_case(journal)
-        flow = MarriageRegistration(journal, OFFICE, "demo", checker=engine.marital_check)
-        flow.examine(case_id)
+        case_id, flow = examined(journal, engine)
         with pytest.raises(NetworkError):
             flow.online_check(case_id)
     finally:
@@ -132,19 +139,11 @@ def test_without_a_link_the_case_waits(tmp_path, data_dir, journal):
     assert [line.case_id for line in waiting] == [case_id]
 
 
-def test_no_numbers_left_is_a_clean_refusal(tmp_path, data_dir, journal):
-    server = server_with(tmp_path)
-    engine = engine_for(journal, data_dir, server.url)
-    try:
-        case_id = accepted_case(journal)
-        flow = MarriageRegistration(journal, OFFICE, "demo", checker=engine.marital_check)
-        flow.examine(case_id)
-        flow.online_check(case_id)
-        with pytest.raises(Exception, match="字号|号段"):
-            flow.register(case_id, DAY)
-    finally:
-        engine.close()
-        server.stop()
+def test_no_numbers_left_is_a_clean_refusal(journal, province):
+    case_id, flow = examined(journal, province(), numbers=False)
+    flow.online_check(case_id)
+    with pytest.raises(Exception, match="字号|号段"):
+        flow.register(case_id, DAY)
     assert flow.cases.state(case_id).state == "examined"
 
 
@@ -157,20 +156,11 @@ def test_only_examined_cases_register(journal):
         flow.online_check(case_id)
 
 
-def test_certificate_pages_carry_what_was_registered(tmp_path, data_dir, journal):
+def test_certificate_pages_carry_what_was_registered(journal, province):
     from counter_app.workflows.certificates import certificate_pages
-    server = server_with(tmp_path)
-    engine = engine_for(journal, data_dir, server.url)
-    try:
-        with_numbers(journal)
-        case_id = accepted_case(journal)
-        flow = MarriageRegistration(journal, OFFICE, "demo", checker=engine.marital_check)
-        flow.examine(case_id)
-        flow.online_check(case_id)
-        done = flow.register(case_id, DAY)
-    finally:
-        engine.close()
-        server.stop()
+    case_id, flow = examined(journal, province())
+    flow.online_check(case_id)
+    done = flow.register(case_id, DAY)
     pages = certificate_pages(journal, case_id, OFFICE, "北京市朝阳区婚姻登记处")
     assert [holder for holder, _ in pages] == ["man", "woman"]
     for holder, (form, data) in pages:
