@@ -285,3 +285,17 @@ def test_an_unfinished_intake_resumes_from_home(qtbot, window):
     assert page.party.title.text() == "第 2 位当事人"
     read_and_confirm(qtbot, window, "long_term", "赵㛃")
     qtbot.waitUntil(lambda: page.steps.currentWidget() is page.answers, timeout=5000)
+
+
+def test_without_a_link_the_check_waits_and_says_so(qtbot, window):
+    result = accept_a_couple(qtbot, window)
+    result.proceed.click()
+    page = window.case_page
+    qtbot.keyClick(page, Qt.Key.Key_F8)
+    qtbot.waitUntil(lambda: window.background.engine is not None, timeout=20_000)
+    window.background._demo.server.stop()  # the provincial system becomes unreachable
+    qtbot.keyClick(page, Qt.Key.Key_F6)
+    qtbot.waitUntil(lambda: "网络不通" in page.message.text(), timeout=30_000)
+    assert page.action.text() == "联网核对婚姻状况（F6）"  # still the next step, nothing lost
+    window.back_home()
+    assert "等待联网核对" in window.home_page.awaiting.item(0).text()
