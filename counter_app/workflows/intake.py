@@ -49,11 +49,13 @@ class IntakeState:
     refusals: list[dict[str, str]] = field(default_factory=list)
     checked_on: str | None = None
     case_state: str = "initial_review"
+    #: The state in which the case is still being taken in (初审; 申请 for a divorce).
+    open_state: str = "initial_review"
 
     @property
     def next_step(self) -> str:
         """``party_man``, ``party_woman``, ``answers``, ``rules_check`` or ``done``."""
-        if self.case_state != "initial_review":
+        if self.case_state != self.open_state:
             return "done"
         for role in ROLES:
             if role not in self.parties:
@@ -113,13 +115,16 @@ def _iso_date(value: Any, what: str) -> date:
 class MarriageIntake:
     """Intake of marriage cases at one office, journaled under the operator's name."""
 
+    #: The case type opened, the rules item judged, the state while taking in.
+    CASE_TYPE, ITEM, OPEN_STATE = "marriage", "marriage", "initial_review"
+
     def __init__(self, journal: Journal, office: dict[str, Any], operator: str) -> None:
         self.journal, self.office, self.operator = journal, office, operator
         self.cases = CaseService(journal)
 
     def open(self) -> str:
-        """Start a marriage case (初审) and return its id."""
-        return self.cases.open("marriage", operator=self.operator).case_id
+        """Start a case (初审, or 申请 for a divorce) and return its id."""
+        return self.cases.open(self.CASE_TYPE, operator=self.operator).case_id
 
     def record_party(self, case_id: str, party: dict[str, Any], source: str) -> str:
         """Record one party (from a card, a chip or manual entry); returns its role."""
@@ -139,12 +144,14 @@ class MarriageIntake:
     def record_answers(self, case_id: str, role: str, *, voluntary: bool,
                        kinship_declared_none: bool) -> None:
         """The registrar's initial-review questions, as the party answered them."""
+        self._record_answers(case_id, role, {"voluntary": voluntary,
+                                             "kinship_declared_none": kinship_declared_none})
+
+    def _record_answers(self, case_id: str, role: str, answers: dict[str, bool]) -> None:
         self._require_open(case_id)
         if role not in ROLES:
             raise IntakeError(f"未知的当事人：{role}")
-        self.journal.append("intake.answers",
-                            {"role": role, "voluntary": voluntary,
-                             "kinship_declared_none": kinship_declared_none},
+        self.journal.append("intake.answers", {"role": role, **answers},
                             operator=self.operator, case_id=case_id)
 
     def state(self, case_id: str) -> IntakeState:
@@ -152,13 +159,13 @@ class MarriageIntake:
         case = self.cases.state(case_id)
         if case is None:
             raise IntakeError(f"找不到业务 {case_id}。")
-        state = IntakeState(case_id, case_state=case.state)
+        state = IntakeState(case_id, case_state=case.state, open_state=self.OPEN_STATE)
         for entry in self.journal.entries(case_id=case_id):
             if entry.kind == "intake.party":
                 state.parties[entry.payload["role"]] = entry.payload["party"]
             elif entry.kind == "intake.answers":
                 state.answers[entry.payload["role"]] = {
-                    k: entry.payload[k] for k in ("voluntary", "kinship_declared_none")}
+                    k: v for k, v in entry.payload.items() if k != "role"}
             elif entry.kind == "intake.rules_checked":
                 state.decision = entry.payload["decision"]
                 state.refusals = entry.payload.get("refusals", [])
@@ -188,8 +195,11 @@ class MarriageIntake:
             self.cases.transition(case_id, "refused", operator=self.operator,
                                   reason="；".join(refusals))
         elif not referrals:
-            self.cases.transition(case_id, "accepted", operator=self.operator)
+            self._accept(case_id, on)
         return decision.as_json()
+
+    def _accept(self, case_id: str, on: date) -> None:
+        self.cases.transition(case_id, "accepted", operator=self.operator)
 
     def case_input(self, state: IntakeState, on: date) -> dict[str, Any]:
         """The rules-check case file for this intake (docs/rules.md)."""
@@ -202,7 +212,7 @@ class MarriageIntake:
         case = self.cases.state(case_id)
         if case is None:
             raise IntakeError(f"找不到业务 {case_id}。")
-        if case.state != "initial_review":
+        if case.state != self.OPEN_STATE:
             raise IntakeError("该业务已经受理或已不予受理，不能再修改初审信息。",
                               detail=f"state {case.state}")
 

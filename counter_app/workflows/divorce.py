@@ -1,0 +1,73 @@
+"""Divorce by agreement at the counter: application (申请 -> 受理 with a receipt), the 30-day
+cooling-off period (冷静期), withdrawal by either party, and expiry (视为撤回).
+
+Both parties apply in person at one office, which becomes the receiving office: only it may
+take a withdrawal or, after the cooling-off period, register the divorce. The dates on the
+receipt come from the holiday-aware calendar (counter_app.rules.calendar); the case service
+enforces them. Completion (审查 -> 联网核对 -> 登记) follows the marriage registration pattern
+and is the next step of this module.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from counter_app.rules.calendar import DivorcePeriods, divorce_periods
+from counter_app.workflows.intake import ROLE_ZH, ROLES, IntakeError, IntakeState, MarriageIntake
+
+
+class DivorceApplication(MarriageIntake):
+    """Taking in a divorce application; the same party steps as a marriage intake."""
+
+    CASE_TYPE, ITEM, OPEN_STATE = "divorce", "divorce_application", "applied"
+
+    def record_answers(self, case_id: str, role: str, *, agreement_signed: bool,  # type: ignore[override]
+                       full_capacity: bool, certificate_from_mainland: bool) -> None:
+        """What the registrar establishes for each party: signed the agreement (离婚协议书),
+        of full civil capacity, holds a marriage certificate issued in mainland China."""
+        self._record_answers(case_id, role, {"agreement_signed": agreement_signed,
+                                             "full_capacity": full_capacity,
+                                             "certificate_from_mainland": certificate_from_mainland})
+
+    def case_input(self, state: IntakeState, on: date) -> dict[str, Any]:
+        """The rules-check case file (item divorce_application; receipt dated ``on``)."""
+        answers = [state.answers[role] for role in ROLES]
+        parties = [{"marital_status_check": "unchecked", **state.parties[role], "role": role}
+                   for role in ROLES]
+        return {"item": self.ITEM, "date": on.isoformat(), "office": self.office,
+                "parties": parties,
+                "agreement_signed": all(a["agreement_signed"] for a in answers),
+                "both_full_capacity": all(a["full_capacity"] for a in answers),
+                "marriage_registered_in_mainland": all(a["certificate_from_mainland"]
+                                                       for a in answers),
+                "receipt_date": on.isoformat(), "receiving_office_code": self.office["code"]}
+
+    def _accept(self, case_id: str, on: date) -> None:
+        """受理: the receipt date and this office are recorded; the cooling-off period starts."""
+        receipt = {"receipt_date": on.isoformat(), "receiving_office_code": self.office["code"]}
+        self.cases.transition(case_id, "accepted", operator=self.operator, on=on,
+                              office_code=self.office["code"], data=receipt)
+        self.cases.transition(case_id, "cooling_off", operator=self.operator, on=on,
+                              office_code=self.office["code"])
+
+    def periods(self, case_id: str) -> DivorcePeriods:
+        """The receipt's dates: withdrawal deadline and the window to complete."""
+        case = self.cases.state(case_id)
+        if case is None or case.receipt_date is None:
+            raise IntakeError("该离婚登记申请尚未受理，没有受理回执。")
+        return divorce_periods(case.receipt_date)
+
+    def withdraw(self, case_id: str, role: str, on: date) -> None:
+        """Either party withdraws (撤回) within the 30 days, at the receiving office."""
+        if role not in ROLES:
+            raise IntakeError(f"未知的当事人：{role}")
+        self.cases.transition(case_id, "withdrawn", operator=self.operator, on=on,
+                              office_code=self.office["code"],
+                              reason=f"{ROLE_ZH[role]}申请撤回离婚登记申请",
+                              data={"withdrawn_by": role})
+
+    def expire(self, on: date) -> list[str]:
+        """Mark every application whose completion window ended before ``on`` as deemed
+        withdrawn (视为撤回); safe to run at every start and refresh."""
+        return self.cases.expire_overdue(on=on, operator=self.operator)

@@ -1,0 +1,98 @@
+"""Ensure a divorce application is taken in, receipted with calendar-correct dates, can be
+withdrawn by either party within 30 days at the receiving office only, and expires."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from counter_app.cases.service import CaseService
+from counter_app.domain.cases import IllegalTransitionError
+from counter_app.domain.idnumber import check_digit
+from counter_app.workflows.divorce import DivorceApplication
+from counter_app.workflows.intake import IntakeError
+from counter_app.workflows.today import overview
+
+OFFICE = {"code": "110105-HY", "level": "county", "region_code": "110105",
+          "foreign_designated": True, "popup": False}
+OTHER_OFFICE = dict(OFFICE, code="445202-HY", region_code="445202")
+RECEIPT = date(2026, 3, 2)
+
+
+def number(first17: str) -> str:
+    return first17 + check_digit(first17)
+
+
+MAN = {"name": "王䶮", "sex": "male", "birth_date": "1990-03-07", "id_type": "resident",
+       "id_number": number("11010219900307123"), "id_valid_until": "long-term",
+       "nationality": "CHN", "hukou_region_code": "110102"}
+WOMAN = {"name": "李梅", "sex": "female", "birth_date": "1996-02-29", "id_type": "resident",
+         "id_number": number("11010519960229002"), "id_valid_until": "2036-01-01",
+         "nationality": "CHN", "hukou_region_code": "110105"}
+
+
+def apply(journal, office=OFFICE, **answers) -> tuple[DivorceApplication, str, dict]:
+    flow = DivorceApplication(journal, office, operator="demo")
+    case_id = flow.open()
+    assert flow.state(case_id).next_step == "party_man"
+    for party in (MAN, WOMAN):
+        flow.record_party(case_id, party, source="manual")
+    for role in ("man", "woman"):
+        given = {"agreement_signed": True, "full_capacity": True,
+                 "certificate_from_mainland": True}
+        given.update(answers.get(role, {}))
+        flow.record_answers(case_id, role, **given)
+    return flow, case_id, flow.check(case_id, RECEIPT)
+
+
+def test_an_application_is_receipted_and_cools_off(journal):
+    flow, case_id, decision = apply(journal)
+    assert decision["decision"] == "accept", decision["reasons"]
+    case = CaseService(journal).state(case_id)
+    assert case.state == "cooling_off" and case.receipt_date == RECEIPT
+    assert case.receiving_office_code == "110105-HY"
+    periods = flow.periods(case_id)
+    assert periods.withdrawal_deadline == date(2026, 4, 1)
+    lines = overview(journal, date(2026, 3, 10)).divorce_deadlines
+    assert [line.case_id for line in lines] == [case_id] and "可撤回" in lines[0].note
+
+
+def test_no_agreement_is_refused_with_its_basis(journal):
+    flow, case_id, decision = apply(journal, woman={"agreement_signed": False})
+    assert decision["decision"] == "refuse"
+    assert CaseService(journal).state(case_id).state == "refused"
+    assert all(r["basis"] for r in decision["reasons"])
+
+
+def test_either_party_withdraws_within_the_period_at_the_receiving_office(journal):
+    flow, case_id, _ = apply(journal)
+    elsewhere = DivorceApplication(journal, OTHER_OFFICE, operator="demo")
+    with pytest.raises(IllegalTransitionError, match="只能在该机关办理"):
+        elsewhere.withdraw(case_id, "woman", date(2026, 3, 20))
+    flow.withdraw(case_id, "woman", date(2026, 3, 20))
+    case = CaseService(journal).state(case_id)
+    assert case.state == "withdrawn"
+
+
+def test_withdrawal_after_the_deadline_is_refused(journal):
+    flow, case_id, _ = apply(journal)
+    with pytest.raises(IllegalTransitionError, match="撤回期限"):
+        flow.withdraw(case_id, "man", date(2026, 4, 2))
+    with pytest.raises(IntakeError, match="未知的当事人"):
+        flow.withdraw(case_id, "judge", date(2026, 3, 3))
+
+
+def test_an_application_past_its_window_is_deemed_withdrawn(journal):
+    flow, case_id, _ = apply(journal)
+    assert flow.expire(date(2026, 4, 20)) == []  # still inside the completion window
+    assert flow.expire(date(2026, 6, 30)) == [case_id]
+    assert CaseService(journal).state(case_id).state == "deemed_withdrawn"
+    assert flow.expire(date(2026, 7, 1)) == []  # safe to run again
+
+
+def test_answers_are_frozen_once_receipted(journal):
+    flow, case_id, _ = apply(journal)
+    with pytest.raises(IntakeError, match="已经受理"):
+        flow.record_answers(case_id, "man", agreement_signed=False, full_capacity=True,
+                            certificate_from_mainland=True)
