@@ -114,6 +114,59 @@ def refusal_notice_printer(ctx, journal: Journal):
     return print_notice
 
 
+def divorce_receipt_printer(ctx, journal: Journal):
+    """A function printing a divorce application's 受理回执 on the receipt printer (journaled
+    first, so a failed print can be repeated); returns the printer's description."""
+
+    def print_it(case_id: str) -> str:
+        from counter_app.cases.service import CaseService
+        from counter_app.printing.receipts import print_receipt
+        from counter_app.rules.offices import find_office
+        from counter_app.workflows.divorce import DivorceApplication
+        from drivers.printer.factory import open_receipt_printer
+        from drivers.printer.receipts import divorce_receipt
+
+        office = office_profile(ctx)
+        parties = DivorceApplication(journal, office, "").state(case_id).parties
+        case = CaseService(journal).state(case_id)
+        job = divorce_receipt(office_name=find_office(office["code"]).name,
+                              names=[parties[r]["name"] for r in ("man", "woman")],
+                              receipt_date=case.receipt_date, receipt_number=case_id[:8],
+                              chinese_font=ctx.config["printing.receipt_chinese_font"])
+        printer = open_receipt_printer(ctx.config["printing.receipt_printer"])
+        print_receipt(journal, printer, job, operator="counter", case_id=case_id)
+        return "模拟小票打印机" if printer.BACKEND == "simulator" else \
+            ctx.config["printing.receipt_printer"]
+
+    return print_it
+
+
+def divorce_page_factory(ctx, journal: Journal):
+    """A function making the divorce application page for the logged-in operator."""
+
+    def make(operator):
+        from counter_app.ui.marriage.intake_page import DIVORCE_QUESTIONS, MarriageIntakePage
+        from counter_app.workflows.divorce import DivorceApplication
+        from drivers.idcard.factory import open_reader
+
+        flow = DivorceApplication(journal, office_profile(ctx), operator.operator_id)
+
+        def describe(case_id: str) -> str:
+            p = flow.periods(case_id)
+            return (f"受理日期 {p.receipt_date}；{p.withdrawal_deadline} 前任何一方可撤回；"
+                    f"{p.issuance_from} 至 {p.issuance_until} 双方须共同到本机关申请发给离婚证，"
+                    "逾期视为撤回。")
+
+        port = ctx.config["drivers.idcard.port"]
+        cards, insert = demo_card_tray() if ctx.demo else ({}, None)
+        return MarriageIntakePage(flow, lambda: open_reader(port, ctx.demo), demo_cards=cards,
+                                  insert_demo_card=insert, questions=DIVORCE_QUESTIONS,
+                                  print_receipt=divorce_receipt_printer(ctx, journal),
+                                  describe_acceptance=describe)
+
+    return make
+
+
 def intake_page_factory(ctx, journal: Journal):
     """A function making the marriage intake page for the logged-in operator."""
 
@@ -202,7 +255,8 @@ def build_main_window(ctx, journal: Journal, background: "BackgroundSync | None"
                       sync_status=sync_status(ctx, journal), detect_devices=detect_devices(ctx),
                       new_intake_page=intake_page_factory(ctx, journal),
                       new_registration_page=registration_page_factory(ctx, journal, background),
-                      new_certificates_page=certificates_page_factory(ctx, journal))
+                      new_certificates_page=certificates_page_factory(ctx, journal),
+                      new_divorce_page=divorce_page_factory(ctx, journal))
 
 
 def make_engine(journal: Journal, ctx, server: str | None = None):

@@ -112,9 +112,9 @@ def marriage_intake(window, wait_for, shot) -> None:
     put("minority", "阿依古丽·买买提")
     QTest.keyClick(intake.party.hukou, Qt.Key.Key_Return)
     wait_for(lambda: intake.steps.currentWidget() is intake.answers)
-    for voluntary, kinship in intake.answers.boxes.values():
-        voluntary.setChecked(True)
-        kinship.setChecked(True)
+    for boxes in intake.answers.boxes.values():
+        for box in boxes:
+            box.setChecked(True)
     shot("05-marriage-questions")
     intake.answers.button.click()
     wait_for(lambda: intake.steps.currentWidget() is intake.result)

@@ -27,8 +27,8 @@ class MainWindow(QMainWindow):
                  detect_devices: Callable[[], list] = lambda: [],
                  new_intake_page: Callable[[Operator], object] | None = None,
                  new_registration_page: Callable[[Operator, str], object] | None = None,
-                 new_certificates_page: Callable[[Operator, str], object] | None = None
-                 ) -> None:
+                 new_certificates_page: Callable[[Operator, str], object] | None = None,
+                 new_divorce_page: Callable[[Operator], object] | None = None) -> None:
         super().__init__()
         self.journal, self.operators = journal, operators
         self.operator: Operator | None = None
@@ -45,10 +45,12 @@ class MainWindow(QMainWindow):
         self._new_intake_page = new_intake_page
         self._new_registration_page = new_registration_page
         self._new_certificates_page = new_certificates_page
+        self._new_divorce_page = new_divorce_page
         self.intake_page = None
         self.case_page = None
         self._before_lock = None
         self.home_page.start_marriage.connect(self.start_marriage)
+        self.home_page.start_divorce.connect(self.start_divorce)
         self.home_page.open_case.connect(self.open_case)
         if demo:
             self.statusBar().showMessage("演示模式：模拟设备，演示账号 demo / demo")
@@ -58,6 +60,7 @@ class MainWindow(QMainWindow):
         QShortcut(QKeySequence("Ctrl+L"), self, activated=self.lock)
         QShortcut(QKeySequence("F5"), self, activated=self.home_page.refresh)
         QShortcut(QKeySequence("F2"), self, activated=self.start_marriage)
+        QShortcut(QKeySequence("F3"), self, activated=self.start_divorce)
         self.login_page.reset()
 
     def on_logged_in(self, operator: Operator) -> None:
@@ -74,13 +77,20 @@ class MainWindow(QMainWindow):
 
     def start_marriage(self, case_id: str | None = None) -> None:
         """Open the marriage intake screens for a new case, or to go on with ``case_id``."""
+        self._start_intake(self._new_intake_page, case_id)
+
+    def start_divorce(self, case_id: str | None = None) -> None:
+        """Open the divorce application screens for a new case, or to go on with ``case_id``."""
+        self._start_intake(self._new_divorce_page, case_id)
+
+    def _start_intake(self, factory, case_id: str | None) -> None:
         if self.operator is None or self.stack.currentWidget() is not self.home_page:
             return
-        if self._new_intake_page is None:
-            self.home_page.notice.setText("本机暂不能办理结婚登记。")
+        if factory is None:
+            self.home_page.notice.setText("本机暂不能办理该业务。")
             return
         try:
-            page = self._new_intake_page(self.operator)
+            page = factory(self.operator)
         except CounterAppError as err:
             self.home_page.notice.setText(err.message_zh)
             return
@@ -92,7 +102,12 @@ class MainWindow(QMainWindow):
 
     def open_case(self, case_id: str) -> None:
         """Continue an accepted marriage case: examination, online check, registration."""
-        state = self.journal.query("SELECT state FROM case_state WHERE case_id = ?", [case_id])
+        state = self.journal.query("SELECT state, case_type FROM case_state WHERE case_id = ?",
+                                   [case_id])
+        if state and state[0]["case_type"] == "divorce":
+            if state[0]["state"] == "applied":
+                self.start_divorce(case_id)
+            return
         if state and state[0]["state"] == "registered":
             self.print_certificates(case_id)
             return

@@ -49,12 +49,15 @@ def overview(journal: Journal, on: date) -> Overview:
         "SELECT case_id, outcome FROM marital_checks ORDER BY seq")}
     result = Overview()
     rows = journal.query("SELECT case_id, case_type, state, receipt_date FROM case_state "
-                         "WHERE state IN ('initial_review', 'examined', 'accepted', "
-                         "'cooling_off') "
+                         "WHERE state IN ('initial_review', 'applied', 'examined', "
+                         "'accepted', 'cooling_off') "
                          "ORDER BY updated_seq")
     result.ready_to_issue.extend(_unprinted(journal))
     for row in rows:
-        if row["state"] == "initial_review" and row["case_type"] in MARRIAGE_TYPES:
+        if (row["state"], row["case_type"]) == ("applied", "divorce"):
+            result.awaiting_check.append(CaseLine(row["case_id"], row["case_type"], row["state"],
+                                                  "离婚申请未受理完：请继续录入"))
+        elif row["state"] == "initial_review" and row["case_type"] in MARRIAGE_TYPES:
             result.awaiting_check.append(CaseLine(row["case_id"], row["case_type"], row["state"],
                                                   "初审未完成：请继续录入"))
         elif row["state"] == "accepted" and row["case_type"] in MARRIAGE_TYPES:

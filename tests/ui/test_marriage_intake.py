@@ -53,9 +53,10 @@ def read_and_confirm(qtbot, win, key, name):
 def answer_all(qtbot, win, check=True):
     answers = win.intake_page.answers
     qtbot.waitUntil(lambda: win.intake_page.steps.currentWidget() is answers, timeout=5000)
-    for voluntary, kinship in answers.boxes.values():
-        voluntary.setChecked(check)
-        kinship.setChecked(True)
+    for first, *others in answers.boxes.values():
+        first.setChecked(check)  # 自愿 (marriage) / 已签署离婚协议书 (divorce)
+        for box in others:
+            box.setChecked(True)
     answers.button.click()
 
 
@@ -299,3 +300,25 @@ def test_without_a_link_the_check_waits_and_says_so(qtbot, window):
     assert page.action.text() == "联网核对婚姻状况（F6）"  # still the next step, nothing lost
     window.back_home()
     assert "等待联网核对" in window.home_page.awaiting.item(0).text()
+
+
+def test_a_divorce_application_is_receipted_and_waits_in_cooling_off(qtbot, window):
+    qtbot.keyClick(window, Qt.Key.Key_F3)
+    page = window.intake_page
+    assert page.answers.questions[0][0] == "agreement_signed"
+    read_and_confirm(qtbot, window, "resident", "王䶮")
+    read_and_confirm(qtbot, window, "long_term", "赵㛃")
+    answer_all(qtbot, window)
+    result = page.result
+    qtbot.waitUntil(lambda: page.steps.currentWidget() is result, timeout=5000)
+    assert result.headline.text() == "已受理，进入离婚冷静期"
+    assert "前任何一方可撤回" in result.body.text()
+    qtbot.keyClick(result.receipt, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: result.receipt.text().startswith("已打印受理回执"), timeout=5000)
+    case_id = page.case_id
+    kinds = [e.kind for e in window.journal.entries(case_id=case_id)]
+    assert "receipt.requested" in kinds and kinds.count("case.transition") == 3
+    qtbot.keyClick(result.done, Qt.Key.Key_Return)
+    lines = [window.home_page.deadlines.item(i).text()
+             for i in range(window.home_page.deadlines.count())]
+    assert any("冷静期" in line for line in lines)

@@ -22,6 +22,7 @@ class HomePage(QWidget):
     """Today's work. ``sync_status`` returns the outbox report (sync.outbox.status shape)."""
 
     start_marriage = Signal()
+    start_divorce = Signal()
     open_case = Signal(str)
 
     def __init__(self, journal: Journal, *, sync_status: Callable[[], dict],
@@ -34,6 +35,9 @@ class HomePage(QWidget):
         self.marriage_button = QPushButton("新办结婚登记（F2）", self)
         self.marriage_button.setStyleSheet("font-size: 18pt; padding: 8px 24px;")
         self.marriage_button.clicked.connect(self.start_marriage)
+        self.divorce_button = QPushButton("新办离婚登记申请（F3）", self)
+        self.divorce_button.setStyleSheet("font-size: 18pt; padding: 8px 24px;")
+        self.divorce_button.clicked.connect(self.start_divorce)
         self.notice = QLabel(self)
         self.notice.setStyleSheet("color: #b00020; font-size: 16pt;")
         self.awaiting = self._list("待审查与联网核对")
@@ -76,6 +80,7 @@ class HomePage(QWidget):
         layout.addWidget(self.greeting)
         actions = QHBoxLayout()
         actions.addWidget(self.marriage_button)
+        actions.addWidget(self.divorce_button)
         actions.addWidget(self.notice, 1)
         layout.addLayout(actions)
         layout.addLayout(grid, 1)

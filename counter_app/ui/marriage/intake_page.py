@@ -15,13 +15,21 @@ from PySide6.QtWidgets import (QCheckBox, QComboBox, QGridLayout, QHBoxLayout, Q
                                QPushButton, QStackedWidget, QVBoxLayout, QWidget)
 
 from counter_app.errors import CounterAppError
+from counter_app.ui.ops import Op
 from counter_app.workflows.intake import ROLE_ZH, ROLES, MarriageIntake
 from counter_app.ui.marriage.card_bridge import CardReaderBridge
 from counter_app.ui.marriage.party_step import PartyStep
 
 #: What the registrar sees, by the case's state after the check.
 OUTCOME_ZH = {"accepted": ("已受理", "#1b7f3b"), "initial_review": ("需要负责人审核", "#b26a00"),
-              "refused": ("不予受理", "#b00020")}
+              "refused": ("不予受理", "#b00020"), "applied": ("需要负责人审核", "#b26a00"),
+              "cooling_off": ("已受理，进入离婚冷静期", "#1b7f3b")}
+#: The registrar's questions per party, by business item.
+MARRIAGE_QUESTIONS = (("voluntary", "本人自愿结婚"),
+                      ("kinship_declared_none", "声明双方无直系血亲和三代以内旁系血亲关系"))
+DIVORCE_QUESTIONS = (("agreement_signed", "已签署离婚协议书"),
+                     ("full_capacity", "具有完全民事行为能力"),
+                     ("certificate_from_mainland", "持内地婚姻登记机关颁发的结婚证"))
 #: Findings not shown after acceptance: they are dealt with before registration.
 LATER = {"check.marital_status_unchecked", "offline.needs_online_check"}
 
@@ -31,21 +39,20 @@ class AnswersStep(QWidget):
 
     submitted = Signal(dict)
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(self, questions=MARRIAGE_QUESTIONS, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        self.questions = questions
         title = QLabel("询问当事人（请逐项当面确认）", self)
         title.setStyleSheet("font-size: 22pt; font-weight: bold;")
-        self.boxes: dict[str, tuple[QCheckBox, QCheckBox]] = {}
+        self.boxes: dict[str, tuple[QCheckBox, ...]] = {}
         self.names: dict[str, QLabel] = {}
         grid = QGridLayout()
         for row, role in enumerate(ROLES):
             self.names[role] = QLabel(self)
-            voluntary = QCheckBox("本人自愿结婚", self)
-            kinship = QCheckBox("声明双方无直系血亲和三代以内旁系血亲关系", self)
-            self.boxes[role] = (voluntary, kinship)
+            self.boxes[role] = tuple(QCheckBox(label, self) for _, label in questions)
             grid.addWidget(self.names[role], row, 0)
-            grid.addWidget(voluntary, row, 1)
-            grid.addWidget(kinship, row, 2)
+            for column, box in enumerate(self.boxes[role], start=1):
+                grid.addWidget(box, row, column)
         self.button = QPushButton("提交审查（回车）", self)
         self.button.clicked.connect(self.submit)
         QShortcut(QKeySequence("Return"), self, activated=self.submit)
@@ -64,9 +71,9 @@ class AnswersStep(QWidget):
         self.boxes[ROLES[0]][0].setFocus()
 
     def submit(self) -> None:
-        self.submitted.emit({role: {"voluntary": v.isChecked(),
-                                    "kinship_declared_none": k.isChecked()}
-                             for role, (v, k) in self.boxes.items()})
+        self.submitted.emit({role: {key: box.isChecked()
+                                    for (key, _), box in zip(self.questions, boxes)}
+                             for role, boxes in self.boxes.items()})
 
 
 class ResultStep(QWidget):
@@ -79,18 +86,21 @@ class ResultStep(QWidget):
         self.body.setWordWrap(True)
         self.proceed = QPushButton("继续：审查与登记（回车）", self)
         self.notice = QPushButton("打印《不予受理告知书》（回车）", self)
+        self.receipt = QPushButton("打印《离婚登记申请受理回执》（回车）", self)
         self.done = QPushButton("返回首页（Esc）", self)
         layout = QVBoxLayout(self)
         layout.addWidget(self.headline)
         layout.addWidget(self.body)
         layout.addWidget(self.proceed)
         layout.addWidget(self.notice)
+        layout.addWidget(self.receipt)
         layout.addWidget(self.done)
-        for button in (self.proceed, self.notice, self.done):
+        for button in (self.proceed, self.notice, self.receipt, self.done):
             button.setAutoDefault(True)  # Enter presses the focused button
         layout.addStretch(1)
 
-    def show_decision(self, decision: dict[str, Any], case_state: str) -> None:
+    def show_decision(self, decision: dict[str, Any], case_state: str,
+                      extra: str = "") -> None:
         text, colour = OUTCOME_ZH[case_state]
         self.headline.setText(text)
         self.headline.setStyleSheet(f"font-size: 26pt; font-weight: bold; color: {colour};")
@@ -99,6 +109,8 @@ class ResultStep(QWidget):
         lines = [f"• {r['message_zh']}\n　依据：{r['basis']}" for r in reasons]
         if case_state == "accepted":
             lines.append("联网核对将在登记前进行；网络中断时，业务会在首页“等待联网核对”中等候。")
+        if extra:
+            lines.append(extra)
         if case_state != "refused" and decision["required_documents"]:
             lines.append("应收材料：" + "、".join(decision["required_documents"]))
         if case_state == "refused":
@@ -106,7 +118,9 @@ class ResultStep(QWidget):
         self.body.setText("\n".join(lines))
         self.proceed.setVisible(case_state == "accepted")
         self.notice.setVisible(case_state == "refused")
-        focus = {"accepted": self.proceed, "refused": self.notice}.get(case_state, self.done)
+        self.receipt.setVisible(case_state == "cooling_off")
+        focus = {"accepted": self.proceed, "refused": self.notice,
+                 "cooling_off": self.receipt}.get(case_state, self.done)
         focus.setFocus()
 
 
@@ -122,14 +136,19 @@ class MarriageIntakePage(QWidget):
                  demo_cards: dict[str, str] | None = None,
                  insert_demo_card: Callable[[str], None] | None = None,
                  print_notice: Callable[[str], str] | None = None,
+                 questions=MARRIAGE_QUESTIONS,
+                 print_receipt: Callable[[str], str] | None = None,
+                 describe_acceptance: Callable[[str], str] | None = None,
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.intake, self._today, self._print_notice = intake, today, print_notice
+        self._print_receipt, self._describe = print_receipt, describe_acceptance
+        self._receipt_op: Op | None = None
         self.case_id: str | None = None
         self.reader = CardReaderBridge(open_reader, self)
         self.steps = QStackedWidget(self)
         self.party = PartyStep(self.steps)
-        self.answers = AnswersStep(self.steps)
+        self.answers = AnswersStep(questions, self.steps)
         self.result = ResultStep(self.steps)
         for step in (self.party, self.answers, self.result):
             self.steps.addWidget(step)
@@ -144,6 +163,7 @@ class MarriageIntakePage(QWidget):
         self.result.done.clicked.connect(self.leave)
         self.result.proceed.clicked.connect(self._proceed)
         self.result.notice.clicked.connect(self._notice)
+        self.result.receipt.clicked.connect(self._receipt)
         QShortcut(QKeySequence("Escape"), self, activated=self.leave)
 
     def _demo_tray(self, cards: dict[str, str], insert: Callable[[str], None]) -> QHBoxLayout:
@@ -206,7 +226,9 @@ class MarriageIntakePage(QWidget):
         except CounterAppError as err:
             self.answers.button.setText(f"出错：{err.message_zh}（回车重试）")
             return
-        self.result.show_decision(decision, self.intake.state(self.case_id).case_state)
+        state = self.intake.state(self.case_id).case_state
+        extra = self._describe(self.case_id) if self._describe and state == "cooling_off" else ""
+        self.result.show_decision(decision, state, extra)
         self.steps.setCurrentWidget(self.result)
 
     def _notice(self) -> None:
@@ -218,6 +240,21 @@ class MarriageIntakePage(QWidget):
             self.result.body.setText(self.result.body.text() + f"\n打印失败：{err.message_zh}")
             return
         self.result.notice.setText(f"已打印《不予受理告知书》（{where}）。再次打印请按回车")
+
+    def _receipt(self) -> None:
+        if self._print_receipt is None or (self._receipt_op and self._receipt_op.busy):
+            return
+        case_id = self.case_id
+        self.result.receipt.setText("正在打印受理回执……")
+        # The receipt printer may be a network device: never wait for it on the GUI thread.
+        self._receipt_op = Op(self, lambda: self._print_receipt(case_id)) \
+            .success(lambda where: self.result.receipt.setText(
+                f"已打印受理回执（{where}）。再次打印请按回车")) \
+            .failure(self._receipt_failed).run_in_background()
+
+    def _receipt_failed(self, exc: BaseException) -> None:
+        message = exc.message_zh if isinstance(exc, CounterAppError) else "内部错误"
+        self.result.receipt.setText(f"回执打印失败：{message}。排除故障后按回车重打（回执没有丢失）")
 
     def _proceed(self) -> None:
         self.reader.stop()
