@@ -189,12 +189,16 @@ def registration_page_factory(ctx, journal: Journal, background: "BackgroundSync
     """A function making the examination/check/registration page of a case."""
 
     def make(operator, case_id: str):
+        from counter_app.cases.service import CaseService
         from counter_app.ui.marriage.registration_page import RegistrationPage
-        from counter_app.workflows.registration import MarriageRegistration
+        from counter_app.workflows.registration import DivorceRegistration, MarriageRegistration
 
-        flow = MarriageRegistration(journal, office_profile(ctx), operator.operator_id,
-                                    checker=background.marital_check if background else None,
-                                    low_water=ctx.config["numbering.low_water"])
+        case = CaseService(journal).state(case_id)
+        kind = DivorceRegistration if case and case.case_type == "divorce" else \
+            MarriageRegistration
+        flow = kind(journal, office_profile(ctx), operator.operator_id,
+                    checker=background.marital_check if background else None,
+                    low_water=ctx.config["numbering.low_water"])
         return RegistrationPage(flow, case_id)
 
     return make
@@ -232,7 +236,7 @@ def certificates_page_factory(ctx, journal: Journal):
         office = office_profile(ctx)
         pages = certificate_pages(journal, case_id, office, find_office(office["code"]).name)
         flow = BookletPrinting(journal, case_id=case_id, operator=operator.operator_id,
-                               certificate="marriage",
+                               certificate=registration_of(journal, case_id)["item"],
                                number=registration_of(journal, case_id)["certificate_number"],
                                pages=pages, printer=certificate_printer(ctx, journal))
         return CertificatesPage(flow)

@@ -104,9 +104,8 @@ class MainWindow(QMainWindow):
         """Continue an accepted marriage case: examination, online check, registration."""
         state = self.journal.query("SELECT state, case_type FROM case_state WHERE case_id = ?",
                                    [case_id])
-        if state and state[0]["case_type"] == "divorce":
-            if state[0]["state"] == "applied":
-                self.start_divorce(case_id)
+        if state and (state[0]["case_type"], state[0]["state"]) == ("divorce", "applied"):
+            self.start_divorce(case_id)
             return
         if state and state[0]["state"] == "registered":
             self.print_certificates(case_id)

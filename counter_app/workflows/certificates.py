@@ -30,15 +30,22 @@ def registration_of(journal: Journal, case_id: str) -> dict[str, Any]:
 
 def certificate_case_file(journal: Journal, case_id: str, office: dict[str, Any],
                           office_name: str) -> dict[str, Any]:
-    """The forms case file for the marriage certificates of ``case_id``."""
+    """The forms case file for the certificates (结婚证 or 离婚证) of ``case_id``."""
     registered = registration_of(journal, case_id)
-    intake = MarriageIntake(journal, office, operator="")
-    case_file = intake.case_input(intake.state(case_id),
-                                  date.fromisoformat(registered["registration_date"]))
+    on = date.fromisoformat(registered["registration_date"])
+    if registered["item"] == "divorce":
+        from counter_app.workflows.registration import DivorceRegistration
+
+        flow = DivorceRegistration(journal, office, operator="")
+        case_file = flow.case_file(case_id, flow.intake.state(case_id), on)
+    else:
+        intake = MarriageIntake(journal, office, operator="")
+        case_file = intake.case_input(intake.state(case_id), on)
     for party in case_file["parties"]:
-        party["marital_status_check"] = "unmarried"
+        party["marital_status_check"] = "married" if registered["item"] == "divorce" \
+            else "unmarried"
     case_file["forms"] = {"office_name": office_name, "certificate": {
-        "kind": "marriage", "number": registered["certificate_number"],
+        "kind": registered["item"], "number": registered["certificate_number"],
         "registration_date": registered["registration_date"]}}
     return case_file
 
@@ -47,7 +54,7 @@ def certificate_pages(journal: Journal, case_id: str, office: dict[str, Any],
                       office_name: str) -> list[tuple[str, Any]]:
     """[("man", (form, data)), ("woman", (form, data))]: the booklets in printing order."""
     raw = certificate_case_file(journal, case_id, office, office_name)
-    form = load_form("marriage_certificate")
+    form = load_form(f"{raw['forms']['certificate']['kind']}_certificate")
     pages = pages_for(form, raw, parse_case(raw), Path("."))
     return list(zip(ROLES, pages))
 

@@ -21,6 +21,7 @@ from counter_app.journal import Journal
 from counter_app.numbering import allocate_number
 from counter_app.rules.caseinput import parse_case
 from counter_app.rules.evaluator import evaluate
+from counter_app.workflows.divorce import DivorceApplication
 from counter_app.workflows.intake import ROLES, MarriageIntake
 
 #: How the sync protocol names the parties and the resident ID (docs/sync-protocol.md).
@@ -48,16 +49,22 @@ class Registered:
 class MarriageRegistration:
     """Examination, the online check and registration of accepted marriage cases."""
 
+    #: The item registered, the rules item judged, the 字号 prefix, the state examined from.
+    ITEM, RULES_ITEM, PREFIX, EXAMINE_FROM = "marriage", "marriage", "J", "accepted"
+    INTAKE = MarriageIntake
+
     def __init__(self, journal: Journal, office: dict[str, Any], operator: str, *,
-                 checker: Checker | None = None, low_water: int = 50) -> None:
+                 checker: Checker | None = None, low_water: int = 50,
+                 today: Callable[[], date] = date.today) -> None:
         self.journal, self.office, self.operator = journal, office, operator
         self.cases = CaseService(journal)
-        self.intake = MarriageIntake(journal, office, operator)
-        self._checker, self.low_water = checker, low_water
+        self.intake = self.INTAKE(journal, office, operator)
+        self._checker, self.low_water, self._today = checker, low_water, today
 
     def examine(self, case_id: str) -> None:
-        """The registrar has examined the materials (审查): accepted -> examined."""
-        self.cases.transition(case_id, "examined", operator=self.operator)
+        """The registrar has examined the materials (审查): -> examined."""
+        self.cases.transition(case_id, "examined", operator=self.operator, on=self._today(),
+                              office_code=self.office["code"])
 
     def online_check(self, case_id: str) -> dict[str, Any]:
         """Ask the provincial system (联网核对); the signed answer is journaled by sync.
@@ -72,7 +79,7 @@ class MarriageRegistration:
                                                     parties[role]["id_type"]),
                     "id_number": parties[role]["id_number"], "name": parties[role]["name"]}
                    for role in ROLES]
-        return self._checker(case_id, "marriage", request, operator=self.operator)
+        return self._checker(case_id, self.ITEM, request, operator=self.operator)
 
     def latest_check(self, case_id: str) -> dict[str, Any] | None:
         """The last 联网核对 answer recorded for the case, or None."""
@@ -90,12 +97,12 @@ class MarriageRegistration:
                                     detail=f"state {case.state if case else None}")
         statuses = self._check_statuses(case_id)
         decision = self._judge(case_id, on, statuses)
-        allocation = allocate_number(self.journal, case_id=case_id, prefix="J",
+        allocation = allocate_number(self.journal, case_id=case_id, prefix=self.PREFIX,
                                      division_code=self.office["region_code"], year=on.year,
                                      operator=self.operator, low_water=self.low_water)
         parties = self.intake.state(case_id).parties
         self.journal.append("case.registered", {
-            "item": "marriage", "registration_date": on.isoformat(),
+            "item": self.ITEM, "registration_date": on.isoformat(),
             "certificate_number": allocation.number, "office_code": self.office["code"],
             "required_documents": decision["required_documents"],
             "parties": [{"role": role, "name": parties[role]["name"],
@@ -121,7 +128,7 @@ class MarriageRegistration:
 
     def _judge(self, case_id: str, on: date, statuses: dict[str, str]) -> dict[str, Any]:
         state = self.intake.state(case_id)
-        case_file = self.intake.case_input(state, on)
+        case_file = self.case_file(case_id, state, on)
         for party in case_file["parties"]:
             party["marital_status_check"] = statuses[party["role"]]
         decision = evaluate(parse_case(case_file))
@@ -130,3 +137,23 @@ class MarriageRegistration:
             raise RegistrationError("；".join(r.message_zh for r in blocking),
                                     detail=",".join(r.code for r in blocking))
         return decision.as_json()
+
+    def case_file(self, case_id: str, state, on: date) -> dict[str, Any]:
+        """The rules-check case file of the registration on ``on``."""
+        return self.intake.case_input(state, on)
+
+
+class DivorceRegistration(MarriageRegistration):
+    """Completing a divorce within its window at the receiving office (发给离婚证)."""
+
+    ITEM, RULES_ITEM, PREFIX, EXAMINE_FROM = "divorce", "divorce_completion", "L", "cooling_off"
+
+    INTAKE = DivorceApplication
+
+    def case_file(self, case_id: str, state, on: date) -> dict[str, Any]:
+        """The divorce_completion case file: the application's facts, its receipt."""
+        case = self.cases.state(case_id)
+        case_file = self.intake.case_input(state, case.receipt_date)
+        case_file.update(item=self.RULES_ITEM, date=on.isoformat(),
+                         receiving_office_code=case.receiving_office_code)
+        return case_file

@@ -322,3 +322,25 @@ def test_a_divorce_application_is_receipted_and_waits_in_cooling_off(qtbot, wind
     lines = [window.home_page.deadlines.item(i).text()
              for i in range(window.home_page.deadlines.count())]
     assert any("冷静期" in line for line in lines)
+
+
+def test_a_divorce_in_cooling_off_cannot_complete_early_and_can_be_withdrawn(qtbot, window):
+    qtbot.keyClick(window, Qt.Key.Key_F3)
+    read_and_confirm(qtbot, window, "resident", "王䶮")
+    read_and_confirm(qtbot, window, "long_term", "赵㛃")
+    answer_all(qtbot, window)
+    page = window.intake_page
+    qtbot.waitUntil(lambda: page.steps.currentWidget() is page.result, timeout=5000)
+    case_id = page.case_id
+    qtbot.keyClick(page.result.done, Qt.Key.Key_Return)
+    window.open_case(case_id)
+    case_page = window.case_page
+    assert case_page.title.text().startswith("离婚登记")
+    assert case_page.withdraw_buttons["woman"].isVisible()
+    qtbot.keyClick(case_page, Qt.Key.Key_F8)  # the cooling-off period has not ended
+    assert "期间申请发给离婚证" in case_page.message.text()
+    case_page.withdraw_buttons["woman"].click()
+    assert "女方已撤回" in case_page.message.text()
+    state = window.journal.query("SELECT state FROM case_state WHERE case_id = ?", [case_id])
+    assert state[0]["state"] == "withdrawn"
+    assert not case_page.withdraw_buttons["man"].isVisible()

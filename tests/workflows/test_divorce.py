@@ -96,3 +96,48 @@ def test_answers_are_frozen_once_receipted(journal):
     with pytest.raises(IntakeError, match="已经受理"):
         flow.record_answers(case_id, "man", agreement_signed=False, full_capacity=True,
                             certificate_from_mainland=True)
+
+
+def test_completion_in_the_window_registers_the_divorce_with_an_l_number(tmp_path, data_dir):
+    """On the real clock (registering is a legal act checked against the server's time)."""
+    from counter_app.journal import Journal
+    from counter_app.numbering import receive_block
+    from counter_app.workflows.registration import DivorceRegistration, RegistrationError
+    from sync import enrolment
+    from sync.engine import EngineSettings, SyncEngine
+    from sync.simulator.server import SimulatorServer
+    from sync.transport import Transport
+
+    server = SimulatorServer(tmp_path / "sim").start()
+    with Journal.open(data_dir, key_store="file") as journal:
+        enrolment.enroll(data_dir, journal, lambda u, c: Transport(u, c), server.url, "110105")
+        engine = SyncEngine(journal, data_dir, settings=EngineSettings(read_timeout_s=2.0))
+        try:
+            receive_block(journal, block_id="l1", prefix="L", division_code="110105",
+                          year=2026, first_serial=1, last_serial=10, operator="admin")
+            flow, case_id, _ = apply(journal)
+            too_early = DivorceRegistration(journal, OFFICE, "demo", checker=engine.marital_check,
+                                            today=lambda: date(2026, 3, 20))
+            with pytest.raises(IllegalTransitionError, match="期间申请发给离婚证"):
+                too_early.examine(case_id)
+            completion = DivorceRegistration(journal, OFFICE, "demo",
+                                             checker=engine.marital_check,
+                                             today=lambda: date(2026, 4, 10))
+            completion.examine(case_id)
+            with pytest.raises(RegistrationError, match="联网核对"):
+                completion.register(case_id, date(2026, 4, 10))
+            completion.online_check(case_id)
+            done = completion.register(case_id, date(2026, 4, 10))
+        finally:
+            engine.close()
+            server.stop()
+        assert done.certificate_number == "L110105-2026-000001"
+        assert CaseService(journal).state(case_id).state == "registered"
+        registered = [e for e in journal.entries(case_id=case_id) if e.kind == "case.registered"]
+        assert registered[0].payload["item"] == "divorce"
+        from counter_app.workflows.certificates import certificate_pages
+        pages = certificate_pages(journal, case_id, OFFICE, "北京市朝阳区婚姻登记处")
+        assert [(h, f.form_id) for h, (f, _) in pages] == [("man", "divorce_certificate"),
+                                                          ("woman", "divorce_certificate")]
+        assert all(d.values["certificate.number"] == "L110105-2026-000001" for _, (_, d) in pages)
+        assert all(d.missing(f) == [] for _, (f, d) in pages)

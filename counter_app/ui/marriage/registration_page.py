@@ -19,6 +19,8 @@ from counter_app.ui.ops import Op
 from counter_app.workflows.intake import ROLE_ZH, ROLES
 from counter_app.workflows.registration import MarriageRegistration
 
+ITEM_ZH = {"marriage": "结婚登记", "divorce": "离婚登记"}
+CERT_ZH = {"marriage": "结婚证", "divorce": "离婚证"}
 ACTIONS = {"examine": ("审查完毕，材料齐全（F8）", "F8"),
            "check": ("联网核对婚姻状况（F6）", "F6"),
            "register": ("登记（F9）", "F9")}
@@ -43,14 +45,19 @@ class RegistrationPage(QWidget):
         self.message.setStyleSheet("font-size: 16pt;")
         self.action = QPushButton(self)
         self.action.setStyleSheet("font-size: 18pt; padding: 8px;")
-        self.print_button = QPushButton("打印结婚证（回车）", self)
+        self.print_button = QPushButton(f"打印{CERT_ZH[flow.ITEM]}（回车）", self)
+        # A divorce in its cooling-off period may be withdrawn by either party.
+        self.withdraw_buttons = {role: QPushButton(f"{ROLE_ZH[role]}申请撤回离婚登记申请", self)
+                                 for role in ROLES}
+        for role, button in self.withdraw_buttons.items():
+            button.clicked.connect(lambda _=False, r=role: self.withdraw(r))
         self.print_button.clicked.connect(lambda: self.print_certificates.emit(self.case_id))
         self.home = QPushButton("返回首页（Esc），业务已保存", self)
         for button in (self.action, self.print_button, self.home):
             button.setAutoDefault(True)  # Enter presses the focused button
         layout = QVBoxLayout(self)
         for widget in (self.title, self.parties, self.message, self.action, self.print_button,
-                       self.home):
+                       *self.withdraw_buttons.values(), self.home):
             layout.addWidget(widget)
         layout.addStretch(1)
         self.action.clicked.connect(self.run_action)
@@ -63,7 +70,7 @@ class RegistrationPage(QWidget):
     def next_action(self) -> str | None:
         """``examine``, ``check``, ``register`` or None (registered, refused, ...)."""
         state = self.flow.cases.state(self.case_id).state
-        if state == "accepted":
+        if state == self.flow.EXAMINE_FROM:
             return "examine"
         if state == "examined":
             answer = self.flow.latest_check(self.case_id)
@@ -72,20 +79,32 @@ class RegistrationPage(QWidget):
 
     def refresh(self, message: str = "", *, error: bool = False) -> None:
         parties = self.flow.intake.state(self.case_id).parties
-        self.title.setText(f"结婚登记　{self.case_id[:8]}")
+        self.title.setText(f"{ITEM_ZH[self.flow.ITEM]}　{self.case_id[:8]}")
         self.parties.setText("　".join(f"{ROLE_ZH[r]}：{parties[r]['name']}（{parties[r]['id_number']}）"
                                       for r in ROLES if r in parties))
         self.message.setStyleSheet(f"font-size: 16pt; color: {'#b00020' if error else '#000'};")
         self.message.setText(message)
         action = self.next_action()
         self.action.setVisible(action is not None)
-        registered = self.flow.cases.state(self.case_id).state == "registered"
+        case_state = self.flow.cases.state(self.case_id).state
+        registered = case_state == "registered"
         self.print_button.setVisible(registered)
+        for button in self.withdraw_buttons.values():
+            button.setVisible(self.flow.ITEM == "divorce" and case_state == "cooling_off")
         if action:
             self.action.setText(ACTIONS[action][0])
             self.action.setFocus()
         elif registered:
             self.print_button.setFocus()
+
+    def withdraw(self, role: str) -> None:
+        """Either party withdraws the divorce application (within 30 days, at this office)."""
+        try:
+            self.flow.intake.withdraw(self.case_id, role, self._today())
+        except CounterAppError as err:
+            self.refresh(err.message_zh, error=True)
+            return
+        self.refresh(f"{ROLE_ZH[role]}已撤回离婚登记申请，本案终结。请出具撤回确认单。")
 
     def _on_key(self, key: str) -> None:
         action = self.next_action()
@@ -112,7 +131,8 @@ class RegistrationPage(QWidget):
             self.refresh(err.message_zh, error=True)
             return
         if done_message is None:
-            self.refresh(f"登记完成。结婚证字号：{result.certificate_number}。下一步：打印结婚证（男方、女方各一本）。"
+            cert = CERT_ZH[self.flow.ITEM]
+            self.refresh(f"登记完成。{cert}字号：{result.certificate_number}。下一步：打印{cert}（男方、女方各一本）。"
                          + (f"\n{result.low_numbers_warning}" if result.low_numbers_warning else ""))
         else:
             self.refresh(done_message)
