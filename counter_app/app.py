@@ -255,12 +255,30 @@ def build_main_window(ctx, journal: Journal, background: "BackgroundSync | None"
     operators = operator_service(ctx, journal)
     if ctx.demo:
         seed_demo_accounts(operators)
-    return MainWindow(journal, operators, demo=ctx.demo, idle_lock_s=ctx.config["ui.idle_lock_s"],
+    window = MainWindow(journal, operators, demo=ctx.demo, idle_lock_s=ctx.config["ui.idle_lock_s"],
                       sync_status=sync_status(ctx, journal), detect_devices=detect_devices(ctx),
                       new_intake_page=intake_page_factory(ctx, journal),
                       new_registration_page=registration_page_factory(ctx, journal, background),
                       new_certificates_page=certificates_page_factory(ctx, journal),
                       new_divorce_page=divorce_page_factory(ctx, journal))
+    window.login_page.logged_in.connect(lambda operator: expire_divorces(ctx, journal, operator))
+    return window
+
+
+def expire_divorces(ctx, journal: Journal, operator) -> list[str]:
+    """At each login: divorce applications whose completion window has ended become deemed
+    withdrawn (视为撤回), so the home page shows them for the notice. Never blocks a login."""
+    from datetime import date
+
+    from counter_app.errors import CounterAppError
+    from counter_app.workflows.divorce import DivorceApplication
+
+    try:
+        return DivorceApplication(journal, office_profile(ctx), operator.operator_id).expire(
+            date.today())
+    except CounterAppError as err:
+        log.warning("divorce expiry not run: %s", err.code)
+        return []
 
 
 def make_engine(journal: Journal, ctx, server: str | None = None):

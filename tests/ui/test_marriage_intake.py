@@ -344,3 +344,32 @@ def test_a_divorce_in_cooling_off_cannot_complete_early_and_can_be_withdrawn(qtb
     state = window.journal.query("SELECT state FROM case_state WHERE case_id = ?", [case_id])
     assert state[0]["state"] == "withdrawn"
     assert not case_page.withdraw_buttons["man"].isVisible()
+
+
+def test_an_old_application_is_deemed_withdrawn_at_login(qtbot, window):
+    from datetime import date
+
+    from counter_app.domain.idnumber import check_digit
+    from counter_app.workflows.divorce import DivorceApplication
+
+    office = {"code": "110105-HY", "level": "county", "region_code": "110105",
+              "foreign_designated": True, "popup": False}
+    flow = DivorceApplication(window.journal, office, operator="demo")
+    case_id = flow.open()
+    for name, sex, birth, first17 in (("王䶮", "male", "1990-03-07", "11010219900307123"),
+                                      ("李梅", "female", "1996-02-29", "11010519960229002")):
+        flow.record_party(case_id, {"name": name, "sex": sex, "birth_date": birth,
+                                    "id_type": "resident",
+                                    "id_number": first17 + check_digit(first17),
+                                    "id_valid_until": "long-term", "nationality": "CHN",
+                                    "hukou_region_code": first17[:6]}, source="manual")
+    for role in ("man", "woman"):
+        flow.record_answers(case_id, role, agreement_signed=True, full_capacity=True,
+                            certificate_from_mainland=True)
+    flow.check(case_id, date(2026, 3, 2))
+    window.lock()
+    qtbot.keyClicks(window.login_page.password, "demo")
+    qtbot.keyClick(window.login_page.password, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: window.stack.currentWidget() is window.home_page, timeout=5000)
+    state = window.journal.query("SELECT state FROM case_state WHERE case_id = ?", [case_id])
+    assert state[0]["state"] == "deemed_withdrawn"
