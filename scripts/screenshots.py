@@ -77,6 +77,10 @@ def take_all(data_dir: Path, out: Path) -> int:
         QTest.keyClick(page.password, Qt.Key.Key_Return)
         wait_for(lambda: window.stack.currentWidget() is window.home_page)
         wait_for(lambda: bool(window.home_page.devices.statuses))
+        # Let the demo's sync thread enrol with the built-in provincial simulator first.
+        wait_for(lambda: background.engine is not None and
+                 background.engine.state.get("last_success"), 30_000)
+        window.home_page.refresh()
         shot("02-home")
         window.lock()
         shot("03-locked")

@@ -54,5 +54,6 @@ def test_device_lights_come_from_detection_off_the_gui_thread(qtbot, page):
 
 def test_outbox_sentences():
     assert "尚未在省级系统登记" in describe_outbox({"enrolled": False})
-    assert describe_outbox({"enrolled": True, "pending_entries": 0, "pending_attachments": 0,
-                            "last_success": "2026-05-20 10:00"}).startswith("全部已上传。")
+    text = describe_outbox({"enrolled": True, "pending_entries": 0, "pending_attachments": 0,
+                            "last_success": "2026-05-20T02:00:00.000Z"})
+    assert text.startswith("全部已上传。") and "2026-05-20" in text and "T02" not in text

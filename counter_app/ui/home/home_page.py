@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from typing import Callable
 
 from PySide6.QtCore import Qt, QTimer, Signal
@@ -128,8 +128,19 @@ def describe_outbox(report: dict) -> str:
     pending, files = report.get("pending_entries", 0), report.get("pending_attachments", 0)
     text = ("全部已上传。" if not pending and not files
             else f"待上传：{pending} 条记录、{files} 个附件（{report.get('pending_attachment_bytes', 0) / 1e6:.1f} MB）。")
-    text += f" 上次成功：{report.get('last_success') or '从未'}。"
+    text += f" 上次成功：{_local(report.get('last_success')) or '从未'}。"
     error = report.get("last_error")
     if error:
         text += f" 上次错误（{error.get('at', '')}）：{error.get('message', '')}"
     return text
+
+
+def _local(moment: str | None) -> str:
+    """An ISO time from the sync bookkeeping as the counter's local time, to the minute."""
+    if not moment:
+        return ""
+    try:
+        return datetime.fromisoformat(moment.replace("Z", "+00:00")).astimezone() \
+            .strftime("%Y-%m-%d %H:%M")
+    except ValueError:
+        return moment
