@@ -40,6 +40,9 @@ class ReceiptBuilder:
 
     def __init__(self, *, chinese_font: bool = True, paper_width_px: int = 384) -> None:
         self._printer = Dummy(profile="default")
+        # python-escpos prints a warning to stdout for every image when the profile has no
+        # paper width; we know it.
+        self._printer.profile.profile_data["media"]["width"]["pixels"] = paper_width_px
         self.chinese_font = chinese_font
         self.paper_width_px = paper_width_px
         self._printer._raw(ESC_INIT)

@@ -94,3 +94,18 @@ def test_a_malformed_printer_setting_is_a_clear_error():
     with pytest.raises(ConfigError, match="无法识别"):
         open_receipt_printer("usb:zz")
     assert detect("bogus:1")[0].status == "error"
+
+
+def test_print_receipt_cli_prints_only_its_result_line(tmp_path):
+    """python-escpos used to print a profile warning on stdout for every image."""
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+    case = Path(__file__).resolve().parents[1] / "forms" / "data" / "divorce.json"
+    env = dict(os.environ, COUNTER_APP_JOURNAL_KEY_STORE="file")
+    result = subprocess.run([sys.executable, "-m", "counter_app", "--data-dir", str(tmp_path),
+                             "print", "receipt", "--case", str(case), "--out",
+                             str(tmp_path / "r.bin")], capture_output=True, text=True, env=env)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines() == [f"{tmp_path / 'r.bin'}\t{(tmp_path / 'r.bin').stat().st_size} bytes"]
