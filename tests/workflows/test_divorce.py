@@ -9,27 +9,13 @@ import pytest
 
 from counter_app.cases.service import CaseService
 from counter_app.domain.cases import IllegalTransitionError
-from counter_app.domain.idnumber import check_digit
 from counter_app.workflows.divorce import DivorceApplication
 from counter_app.workflows.intake import IntakeError
 from counter_app.workflows.today import overview
+from people import MAN, OFFICE, WOMAN
 
-OFFICE = {"code": "110105-HY", "level": "county", "region_code": "110105",
-          "foreign_designated": True, "popup": False}
 OTHER_OFFICE = dict(OFFICE, code="445202-HY", region_code="445202")
 RECEIPT = date(2026, 3, 2)
-
-
-def number(first17: str) -> str:
-    return first17 + check_digit(first17)
-
-
-MAN = {"name": "王䶮", "sex": "male", "birth_date": "1990-03-07", "id_type": "resident",
-       "id_number": number("11010219900307123"), "id_valid_until": "long-term",
-       "nationality": "CHN", "hukou_region_code": "110102"}
-WOMAN = {"name": "李梅", "sex": "female", "birth_date": "1996-02-29", "id_type": "resident",
-         "id_number": number("11010519960229002"), "id_valid_until": "2036-01-01",
-         "nationality": "CHN", "hukou_region_code": "110105"}
 
 
 def apply(journal, office=OFFICE, **answers) -> tuple[DivorceApplication, str, dict]:

@@ -8,7 +8,6 @@ from datetime import date
 
 import pytest
 
-from counter_app.domain.idnumber import check_digit
 from counter_app.journal import Journal
 from counter_app.numbering import receive_block
 from counter_app.workflows.intake import MarriageIntake
@@ -19,22 +18,9 @@ from sync.errors import NetworkError
 from sync.simulator import faults
 from sync.simulator.server import SimulatorServer
 from sync.transport import Transport
+from people import MAN, OFFICE, WOMAN
 
-OFFICE = {"code": "110105-HY", "level": "county", "region_code": "110105",
-          "foreign_designated": True, "popup": False}
 DAY = date(2026, 5, 20)
-
-
-def number(first17: str) -> str:
-    return first17 + check_digit(first17)
-
-
-MAN = {"name": "王䶮", "sex": "male", "birth_date": "1990-03-07", "id_type": "resident",
-       "id_number": number("11010219900307123"), "id_valid_until": "long-term",
-       "nationality": "CHN", "hukou_region_code": "110102"}
-WOMAN = {"name": "李梅", "sex": "female", "birth_date": "1996-02-29", "id_type": "resident",
-         "id_number": number("11010519960229002"), "id_valid_until": "2036-01-01",
-         "nationality": "CHN", "hukou_region_code": "110105"}
 
 
 @pytest.fixture
