@@ -94,6 +94,8 @@ class CertificatesPage(QWidget):
         if self.flow.current is None or self.flow.awaiting_confirmation:
             return  # a second F9 while the registrar checks the booklet does nothing
         try:
+            # On the GUI thread on purpose: QPainter on a QPrinter belongs to the GUI thread
+            # (Windows drivers), and handing a page to the spooler takes milliseconds.
             self.flow.print_current()
         except CounterAppError as err:
             self.refresh(err.message_zh, error=True)
