@@ -1,0 +1,110 @@
+"""Each party's registration photo and identity check (人证核验), kept in the journal.
+
+A photo is taken only when the quality checks pass (one face, frontal, eyes open, sharp, lit,
+centred); it is stored as an encrypted JPEG attachment with its quality report. The identity
+check compares the live photo with the document's chip photo when there is one (chip passports
+and permits; a resident card's WLT photo needs a licensed vendor decoder) and always ends with
+the registrar's own decision, which is the recorded fact; the score is the advice it was made
+with (counter_app.vision.matcher).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import cv2
+import numpy as np
+
+from counter_app.errors import CounterAppError
+from counter_app.journal import Journal
+from counter_app.vision.matcher import FaceMatcher, MatchResult
+from counter_app.vision.quality import QualityReport
+from counter_app.workflows.intake import ROLE_ZH, ROLES
+
+JPEG_QUALITY = 92
+
+
+class CaptureError(CounterAppError):
+    """The photo cannot be used or the step is out of order; the message says what to do."""
+
+    code = "capture.refused"
+
+
+class PartyCapture:
+    """Photos and identity decisions for the parties of one office's cases."""
+
+    def __init__(self, journal: Journal, operator: str, matcher: FaceMatcher | None = None):
+        self.journal, self.operator, self.matcher = journal, operator, matcher
+
+    def take_photo(self, case_id: str, role: str, frame: np.ndarray,
+                   quality: QualityReport) -> str:
+        """Keep ``frame`` (BGR) as the party's photo; returns its SHA-256. Refused, with the
+        problems in words, when the quality checks did not pass."""
+        _check_role(role)
+        if not quality.ok:
+            raise CaptureError(f"{ROLE_ZH[role]}照片不合格：" +
+                               "；".join(p.message for p in quality.problems))
+        ok, encoded = cv2.imencode(".jpg", frame, [cv2.IMWRITE_JPEG_QUALITY, JPEG_QUALITY])
+        if not ok:
+            raise CaptureError("照片无法保存，请重拍。", detail="imencode failed")
+        ref = self.journal.put_attachment(encoded.tobytes(), "image/jpeg")
+        self.journal.append("capture.photo", {
+            "role": role, "width": int(frame.shape[1]), "height": int(frame.shape[0]),
+            "quality": quality.as_dict()}, operator=self.operator, case_id=case_id,
+            attachments=[ref])
+        return ref.sha256
+
+    def compare(self, case_id: str, role: str, chip_photo: bytes | None) -> MatchResult | None:
+        """The system's advice: live photo against the chip photo (None when there is no chip
+        photo or no matcher: the registrar checks by other means)."""
+        photo = self.state(case_id).get(role, {}).get("photo")
+        if photo is None:
+            raise CaptureError(f"请先为{ROLE_ZH[role]}拍照。")
+        if chip_photo is None or self.matcher is None:
+            return None
+        live = _decode(self.journal.get_attachment(photo))
+        reference = _decode(chip_photo)
+        if reference is None:
+            raise CaptureError("证件芯片照片无法读取，请由登记员当面核对。")
+        return self.matcher.compare(live, reference)
+
+    def decide(self, case_id: str, role: str, decision: str, match: MatchResult | None,
+               reason: str = "") -> None:
+        """Record the registrar's decision (confirmed / rejected / manual) with the advice."""
+        _check_role(role)
+        if match is not None:
+            payload = match.record(decision, reason)
+        elif decision in ("confirmed", "rejected", "manual"):
+            payload = {"decision": decision, "reason": reason or "无芯片照片，登记员当面核对",
+                       "advice": None}
+        else:
+            raise CaptureError(f"未知的核验结论：{decision}")
+        self.journal.append("capture.identity", {"role": role, **payload},
+                            operator=self.operator, case_id=case_id)
+
+    def state(self, case_id: str) -> dict[str, dict[str, Any]]:
+        """Per role: the latest photo (SHA-256) and identity decision."""
+        result: dict[str, dict[str, Any]] = {}
+        for entry in self.journal.entries(case_id=case_id):
+            if entry.kind == "capture.photo":
+                result.setdefault(entry.payload["role"], {})["photo"] = \
+                    entry.attachments[0]["sha256"]
+            elif entry.kind == "capture.identity":
+                result.setdefault(entry.payload["role"], {})["identity"] = \
+                    entry.payload["decision"]
+        return result
+
+    def complete(self, case_id: str) -> bool:
+        """Both parties photographed and confirmed as the documents' holders."""
+        state = self.state(case_id)
+        return all(state.get(r, {}).get("photo") and state.get(r, {}).get("identity") ==
+                   "confirmed" for r in ROLES)
+
+
+def _check_role(role: str) -> None:
+    if role not in ROLES:
+        raise CaptureError(f"未知的当事人：{role}")
+
+
+def _decode(data: bytes) -> np.ndarray | None:
+    return cv2.imdecode(np.frombuffer(data, np.uint8), cv2.IMREAD_COLOR)
