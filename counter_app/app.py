@@ -199,7 +199,11 @@ def registration_page_factory(ctx, journal: Journal, background: "BackgroundSync
         flow = kind(journal, office_profile(ctx), operator.operator_id,
                     checker=background.marital_check if background else None,
                     low_water=ctx.config["numbering.low_water"])
-        return RegistrationPage(flow, case_id)
+        captured = None
+        if kind is MarriageRegistration:
+            from counter_app.workflows.capture import PartyCapture
+            captured = PartyCapture(journal, operator.operator_id).complete
+        return RegistrationPage(flow, case_id, capture_done=captured)
 
     return make
 
@@ -244,6 +248,23 @@ def certificates_page_factory(ctx, journal: Journal):
     return make
 
 
+def capture_page_factory(ctx, journal: Journal):
+    """A function making the photo and identity-check page of a case. The resident card's
+    photo cannot be decoded without a vendor library, so there is no chip photo to compare
+    with here: the registrar checks in person, and that is what is recorded."""
+
+    def make(operator, case_id: str):
+        from counter_app.ui.marriage.capture_page import CapturePage
+        from counter_app.workflows.capture import PartyCapture
+        from drivers.camera import open_camera
+
+        return CapturePage(PartyCapture(journal, operator.operator_id), case_id,
+                           lambda: open_camera(ctx.config["camera.portrait_source"],
+                                               ctx.config["camera.resolution"]))
+
+    return make
+
+
 def build_main_window(ctx, journal: Journal, background: "BackgroundSync | None" = None):
     """The main window with everything it needs, as the running app and the screenshots use it.
 
@@ -260,7 +281,8 @@ def build_main_window(ctx, journal: Journal, background: "BackgroundSync | None"
                       new_intake_page=intake_page_factory(ctx, journal),
                       new_registration_page=registration_page_factory(ctx, journal, background),
                       new_certificates_page=certificates_page_factory(ctx, journal),
-                      new_divorce_page=divorce_page_factory(ctx, journal))
+                      new_divorce_page=divorce_page_factory(ctx, journal),
+                      new_capture_page=capture_page_factory(ctx, journal))
     window.login_page.logged_in.connect(lambda operator: expire_divorces(ctx, journal, operator))
     return window
 

@@ -124,19 +124,29 @@ def marriage_intake(window, wait_for, shot) -> None:
     wait_for(lambda: intake.steps.currentWidget() is intake.result)
     shot("06-marriage-accepted")
     intake.result.proceed.click()
+    window.case_page.run_action()  # F7: photos and identity checks
+    capture = window.case_page
+    for role in ("man", "woman"):
+        wait_for(lambda: capture.shoot.isEnabled(), 30_000)
+        if role == "man":
+            shot("07-capture")
+        capture.take()
+        wait_for(lambda: capture.confirm.isVisible(), 10_000)
+        capture.decide("confirmed")
+    wait_for(lambda: getattr(window.case_page, "flow", None) is not None, 10_000)
     page = window.case_page
     page.run_action()  # examined
     wait_for(lambda: window.journal.query("SELECT count(*) AS n FROM entries WHERE kind = "
                                           "'numbering.block_received'")[0]["n"] > 0, 30_000)
     page.run_action()  # 联网核对
     wait_for(lambda: "联网核对通过" in page.message.text(), 30_000)
-    shot("07-marriage-checked")
+    shot("08-marriage-checked")
     page.run_action()  # register
-    shot("08-marriage-registered")
+    shot("09-marriage-registered")
     page.print_button.click()
     printing = window.case_page
     printing.print_current()
-    shot("09-certificate-check")
+    shot("10-certificate-check")
 
 
 if __name__ == "__main__":

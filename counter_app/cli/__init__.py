@@ -23,6 +23,7 @@ from pathlib import Path
 
 from counter_app import __version__, config, logs
 from counter_app.errors import CounterAppError
+from counter_app.resources import resource_path
 
 log = logging.getLogger(__name__)
 # Until logs.setup() has run (e.g. the config file itself is bad), log records go nowhere
@@ -82,7 +83,8 @@ def make_context(args: argparse.Namespace) -> Context:
         # Devices not configured explicitly are the simulators.
         demo_values = {"journal.key_store": "file", "printing.receipt_printer": "simulator",
                        "office.code": "110105-HY", "drivers.idcard.port": "samsim://demo",
-                       "camera.portrait_source": "simulator",
+                       "camera.portrait_source": "simulator:" + str(
+                           resource_path("demo", "portrait.jpg")),
                        "camera.document_source": "simulator"}
         for key, value in demo_values.items():
             if key == "journal.key_store" or cfg.sources[key] == "default":

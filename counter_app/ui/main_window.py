@@ -28,7 +28,8 @@ class MainWindow(QMainWindow):
                  new_intake_page: Callable[[Operator], object] | None = None,
                  new_registration_page: Callable[[Operator, str], object] | None = None,
                  new_certificates_page: Callable[[Operator, str], object] | None = None,
-                 new_divorce_page: Callable[[Operator], object] | None = None) -> None:
+                 new_divorce_page: Callable[[Operator], object] | None = None,
+                 new_capture_page: Callable[[Operator, str], object] | None = None) -> None:
         super().__init__()
         self.journal, self.operators = journal, operators
         self.operator: Operator | None = None
@@ -46,6 +47,7 @@ class MainWindow(QMainWindow):
         self._new_registration_page = new_registration_page
         self._new_certificates_page = new_certificates_page
         self._new_divorce_page = new_divorce_page
+        self._new_capture_page = new_capture_page
         self.intake_page = None
         self.case_page = None
         self._before_lock = None
@@ -116,6 +118,15 @@ class MainWindow(QMainWindow):
         self._open(self._new_registration_page, case_id)
         if self.case_page is not None and hasattr(self.case_page, "print_certificates"):
             self.case_page.print_certificates.connect(self.print_certificates)
+            self.case_page.capture_requested.connect(self.capture)
+
+    def capture(self, case_id: str) -> None:
+        """Photos and identity checks of a case's parties; then back to the case."""
+        self._open(self._new_capture_page, case_id)
+        if self.case_page is not None and hasattr(self.case_page, "begin"):
+            self.case_page.finished.disconnect(self.back_home)
+            self.case_page.finished.connect(self.open_case)
+            self.case_page.begin()
 
     def print_certificates(self, case_id: str) -> None:
         """Print a registered case's booklets (from the registration page)."""

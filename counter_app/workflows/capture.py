@@ -95,10 +95,11 @@ class PartyCapture:
         return result
 
     def complete(self, case_id: str) -> bool:
-        """Both parties photographed and confirmed as the documents' holders."""
+        """Both parties photographed and confirmed as the documents' holders (by the matcher's
+        advice and the registrar, or by the registrar in person)."""
         state = self.state(case_id)
-        return all(state.get(r, {}).get("photo") and state.get(r, {}).get("identity") ==
-                   "confirmed" for r in ROLES)
+        return all(state.get(r, {}).get("photo") and state.get(r, {}).get("identity") in
+                   ("confirmed", "manual") for r in ROLES)
 
 
 def _check_role(role: str) -> None:

@@ -171,10 +171,26 @@ def accept_a_couple(qtbot, window):
     return result
 
 
+def photograph_both(qtbot, window, case_id):
+    """F7 on the case page: the simulated camera's face, Enter to take it, Enter to confirm the
+    identity in person, for the man then the woman; then back to the case page."""
+    qtbot.keyClick(window.case_page, Qt.Key.Key_F7)
+    capture = window.case_page
+    for _ in ("man", "woman"):
+        qtbot.waitUntil(lambda: capture.shoot.isEnabled(), timeout=30_000)
+        qtbot.keyClick(capture.shoot, Qt.Key.Key_Return)
+        qtbot.waitUntil(lambda: capture.confirm.isVisible(), timeout=10_000)
+        qtbot.keyClick(capture.confirm, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: getattr(window.case_page, "flow", None) is not None, timeout=10_000)
+    assert window.case_page.case_id == case_id
+
+
 def test_from_two_cards_to_a_registered_marriage(qtbot, window):
     result = accept_a_couple(qtbot, window)
     case_id = window.intake_page.case_id
     qtbot.keyClick(result.proceed, Qt.Key.Key_Return)
+    assert window.case_page.action.text() == "现场拍照与人证核验（F7）"
+    photograph_both(qtbot, window, case_id)
     page = window.case_page
     assert window.stack.currentWidget() is page
     assert page.action.text() == "审查完毕，材料齐全（F8）"
@@ -207,13 +223,14 @@ def test_an_accepted_case_is_continued_from_home(qtbot, window):
     home.awaiting.setCurrentItem(item)
     qtbot.keyClick(home.awaiting, Qt.Key.Key_Return)
     assert window.stack.currentWidget() is window.case_page
-    assert window.case_page.action.text() == "审查完毕，材料齐全（F8）"
+    assert window.case_page.action.text() == "现场拍照与人证核验（F7）"
 
 
 def register_a_couple(qtbot, window) -> str:
     result = accept_a_couple(qtbot, window)
     case_id = window.intake_page.case_id
     result.proceed.click()
+    photograph_both(qtbot, window, case_id)
     page = window.case_page
     page.run_action()
     qtbot.waitUntil(lambda: window.journal.query(
@@ -290,7 +307,9 @@ def test_an_unfinished_intake_resumes_from_home(qtbot, window):
 
 def test_without_a_link_the_check_waits_and_says_so(qtbot, window):
     result = accept_a_couple(qtbot, window)
+    case_id = window.intake_page.case_id
     result.proceed.click()
+    photograph_both(qtbot, window, case_id)
     page = window.case_page
     qtbot.keyClick(page, Qt.Key.Key_F8)
     qtbot.waitUntil(lambda: window.background.engine is not None, timeout=20_000)

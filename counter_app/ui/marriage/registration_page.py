@@ -21,7 +21,8 @@ from counter_app.workflows.registration import MarriageRegistration
 
 ITEM_ZH = {"marriage": "结婚登记", "divorce": "离婚登记"}
 CERT_ZH = {"marriage": "结婚证", "divorce": "离婚证"}
-ACTIONS = {"examine": ("审查完毕，材料齐全（F8）", "F8"),
+ACTIONS = {"capture": ("现场拍照与人证核验（F7）", "F7"),
+           "examine": ("审查完毕，材料齐全（F8）", "F8"),
            "check": ("联网核对婚姻状况（F6）", "F6"),
            "register": ("登记（F9）", "F9")}
 
@@ -31,11 +32,15 @@ class RegistrationPage(QWidget):
 
     finished = Signal()
     print_certificates = Signal(str)
+    capture_requested = Signal(str)
 
     def __init__(self, flow: MarriageRegistration, case_id: str, *,
-                 today: Callable[[], date] = date.today, parent: QWidget | None = None) -> None:
+                 today: Callable[[], date] = date.today,
+                 capture_done: Callable[[str], bool] | None = None,
+                 parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.flow, self.case_id, self._today = flow, case_id, today
+        self._capture_done = capture_done
         self._op: Op | None = None
         self.title = QLabel(self)
         self.title.setStyleSheet("font-size: 22pt; font-weight: bold;")
@@ -71,6 +76,8 @@ class RegistrationPage(QWidget):
         """``examine``, ``check``, ``register`` or None (registered, refused, ...)."""
         state = self.flow.cases.state(self.case_id).state
         if state == self.flow.EXAMINE_FROM:
+            if self._capture_done is not None and not self._capture_done(self.case_id):
+                return "capture"
             return "examine"
         if state == "examined":
             answer = self.flow.latest_check(self.case_id)
@@ -115,7 +122,9 @@ class RegistrationPage(QWidget):
         if self._op is not None and self._op.busy:
             return  # a double click while the network answers changes nothing
         action = self.next_action()
-        if action == "examine":
+        if action == "capture":
+            self.capture_requested.emit(self.case_id)
+        elif action == "examine":
             self._do(lambda: self.flow.examine(self.case_id), "审查完毕。下一步：联网核对。")
         elif action == "check":
             self.refresh("正在联网核对……")
