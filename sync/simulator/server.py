@@ -102,8 +102,12 @@ class Handler(BaseHTTPRequestHandler):
             status, body = routes.dispatch(self, method)
             self._answer(status, body)
         except LedgerError as err:
+            # A refusal may come before the request body was read (e.g. a wrong upload offset):
+            # unread body bytes would be taken for the next request on this keep-alive
+            # connection, so such an answer closes it (the client reconnects).
             self._answer(protocol.ERRORS.get(err.code, (500, True))[0],
-                         protocol.error_body(err.code, err.message, **err.extra))
+                         protocol.error_body(err.code, err.message, **err.extra),
+                         close=int(self.headers.get("Content-Length") or 0) > 0)
         except Dropped:
             self.close_connection = True
         except (ConnectionError, TimeoutError):
@@ -112,10 +116,13 @@ class Handler(BaseHTTPRequestHandler):
             log.exception("simulator error on %s %s", method, self.path)
             self._answer(500, protocol.error_body("internal", repr(exc)))
 
-    def _answer(self, status: int, body: dict) -> None:
+    def _answer(self, status: int, body: dict, close: bool = False) -> None:
         data = json.dumps(body, ensure_ascii=False).encode("utf-8")
         try:
             self.send_response(status)
+            if close:
+                self.send_header("Connection", "close")
+                self.close_connection = True
             self.send_header("Content-Type", "application/json; charset=utf-8")
             self.send_header("Content-Length", str(len(data)))
             self.send_header(protocol.HDR_SERVER_TIME, protocol.iso(self.sim.server_now()))
