@@ -14,14 +14,14 @@ See docs/ARCHITECTURE.md for the design and ``projections.py`` for derived state
 from counter_app.journal.attachments import AttachmentRef
 from counter_app.journal.clock import Clock, ClockReading, ServerOffset, SystemClock
 from counter_app.journal.entry import Entry
-from counter_app.journal.errors import (AppendOnlyError, AttachmentError, ClockUntrustedError,
+from counter_app.journal.errors import (AttachmentError, ClockUntrustedError,
                                         DiskFullError, JournalError, JournalOpenError,
                                         JournalWriteError, KeyStoreError, WrongKeyError)
 from counter_app.journal.journal import Journal
 from counter_app.journal.projections import projection
 
 __all__ = [
-    "AppendOnlyError", "AttachmentError", "AttachmentRef", "Clock", "ClockReading",
+    "AttachmentError", "AttachmentRef", "Clock", "ClockReading",
     "ClockUntrustedError", "DiskFullError", "Entry", "Journal", "JournalError",
     "JournalOpenError", "JournalWriteError", "KeyStoreError", "ServerOffset", "SystemClock",
     "WrongKeyError", "projection",

@@ -51,9 +51,3 @@ class AttachmentError(JournalError):
     """An attachment is missing, does not decrypt, or does not match its SHA-256."""
 
     code = "journal.attachment"
-
-
-class AppendOnlyError(JournalError):
-    """Someone tried to change or delete an entry; entries are never changed."""
-
-    code = "journal.append_only"

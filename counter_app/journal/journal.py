@@ -181,9 +181,9 @@ class Journal:
     def _append_on_writer(self, kind: str, payload: dict, operator: str, case_id: str | None,
                           refs: list[AttachmentRef], legal_act: bool, entry_id: str) -> Entry:
         wdb = self._wdb
-        existing = wdb.execute("SELECT * FROM entries WHERE entry_id = ?", [entry_id]).fetchone()
+        existing = self._existing_entry(wdb, entry_id, kind, payload, case_id)
         if existing is not None:
-            return self._existing_entry(wdb, entry_id, kind, payload, case_id)
+            return existing
         head_seq, head_hash, high_water = wdb.execute(
             "SELECT head_seq, head_hash, high_water_time FROM journal_state").fetchone()
         reading = read_clock(self.clock, high_water, self._server_offset(wdb),
@@ -222,8 +222,11 @@ class Journal:
             raise
 
     def _existing_entry(self, wdb: sqlite_utils.Database, entry_id: str, kind: str,
-                        payload: dict, case_id: str | None) -> Entry:
-        row = next(wdb.query("SELECT * FROM entries WHERE entry_id = ?", [entry_id]))
+                        payload: dict, case_id: str | None) -> Entry | None:
+        """The entry already written under ``entry_id`` (a retried append), or None."""
+        row = next(wdb.query("SELECT * FROM entries WHERE entry_id = ?", [entry_id]), None)
+        if row is None:
+            return None
         entry = Entry.from_row(row)
         if (entry.kind, entry.payload, entry.case_id) != (kind, payload, case_id):
             raise JournalWriteError("内部错误：同一个记录编号对应了不同的内容。",
@@ -298,6 +301,11 @@ class Journal:
         """The last known server-time offset, or None if the server was never reached."""
         rows = self.query("SELECT offset_ms, observed_at FROM server_clock")
         return ServerOffset(rows[0]["offset_ms"], rows[0]["observed_at"]) if rows else None
+
+    def table_rows(self, table: str) -> list[tuple]:
+        """All rows of ``table`` in a canonical order (for comparing with a rebuild)."""
+        with self._read_lock:
+            return projections.table_rows(self._rdb, table)
 
     def get_attachment(self, sha256: str) -> bytes:
         """The decrypted bytes of an attachment, checked against its SHA-256."""
