@@ -145,7 +145,7 @@ def divorce_page_factory(ctx, journal: Journal):
     """A function making the divorce application page for the logged-in operator."""
 
     def make(operator):
-        from counter_app.ui.marriage.intake_page import DIVORCE_QUESTIONS, MarriageIntakePage
+        from counter_app.ui.marriage.intake_page import DIVORCE_QUESTIONS, IntakePage
         from counter_app.workflows.divorce import DivorceApplication
         from drivers.idcard.factory import open_reader
 
@@ -159,7 +159,7 @@ def divorce_page_factory(ctx, journal: Journal):
 
         port = ctx.config["drivers.idcard.port"]
         cards, insert = demo_card_tray() if ctx.demo else ({}, None)
-        return MarriageIntakePage(flow, lambda: open_reader(port, ctx.demo), demo_cards=cards,
+        return IntakePage(flow, lambda: open_reader(port, ctx.demo), demo_cards=cards,
                                   insert_demo_card=insert, questions=DIVORCE_QUESTIONS,
                                   print_receipt=divorce_receipt_printer(ctx, journal),
                                   describe_acceptance=describe)
@@ -171,14 +171,14 @@ def intake_page_factory(ctx, journal: Journal):
     """A function making the marriage intake page for the logged-in operator."""
 
     def make(operator):
-        from counter_app.ui.marriage.intake_page import MarriageIntakePage
+        from counter_app.ui.marriage.intake_page import IntakePage
         from counter_app.workflows.intake import MarriageIntake
         from drivers.idcard.factory import open_reader
 
         intake = MarriageIntake(journal, office_profile(ctx), operator.operator_id)
         port = ctx.config["drivers.idcard.port"]
         cards, insert = demo_card_tray() if ctx.demo else ({}, None)
-        return MarriageIntakePage(intake, lambda: open_reader(port, ctx.demo),
+        return IntakePage(intake, lambda: open_reader(port, ctx.demo),
                                   demo_cards=cards, insert_demo_card=insert,
                                   print_notice=refusal_notice_printer(ctx, journal))
 

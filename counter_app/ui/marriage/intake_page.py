@@ -1,4 +1,5 @@
-"""Marriage intake screens: two parties, the registrar's questions, the rules' answer.
+"""Intake screens (marriage, divorce application): two parties, the registrar's questions, the
+rules' answer.
 
 A view over ``counter_app.workflows.intake.MarriageIntake``: every confirmed step is in the
 journal before the next screen shows, so leaving (Esc) loses nothing.
@@ -124,8 +125,9 @@ class ResultStep(QWidget):
         focus.setFocus()
 
 
-class MarriageIntakePage(QWidget):
-    """The intake wizard. ``finished`` returns to the home page; ``continue_case(case_id)``
+class IntakePage(QWidget):
+    """The intake wizard (marriage, or a divorce application with DIVORCE_QUESTIONS).
+    ``finished`` returns to the home page; ``continue_case(case_id)``
     goes on to examination and registration."""
 
     finished = Signal()
