@@ -29,6 +29,9 @@ SETTLED_LATER = frozenset({"check.marital_status_unchecked"})
 #: What a party record must hold for the rules (the rules-check party fields, docs/rules.md).
 PARTY_FIELDS = ("name", "sex", "birth_date", "id_type", "id_number", "id_valid_until",
                 "nationality", "hukou_region_code")
+FIELD_ZH = {"name": "姓名", "sex": "性别", "birth_date": "出生日期", "id_type": "证件类型",
+            "id_number": "证件号码", "id_valid_until": "证件有效期", "nationality": "国籍",
+            "hukou_region_code": "户籍地区划代码"}
 
 
 class IntakeError(CounterAppError):
@@ -131,7 +134,7 @@ class MarriageIntake:
         self._require_open(case_id)
         missing = [f for f in PARTY_FIELDS if not party.get(f)]
         if missing:
-            raise IntakeError(f"当事人信息不完整，请补充：{'、'.join(missing)}",
+            raise IntakeError(f"当事人信息不完整，请补充：{'、'.join(FIELD_ZH[f] for f in missing)}",
                               detail=f"missing {missing}")
         role = {"male": "man", "female": "woman"}.get(party["sex"])
         if role is None:

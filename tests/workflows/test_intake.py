@@ -129,7 +129,7 @@ def test_a_misread_party_is_replaced_before_acceptance_and_frozen_after(intake):
 @pytest.mark.parametrize("party, message", [
     (manual_woman(id_number="11010519960229002" + ("1" if check_digit("11010519960229002") != "1"
                                                    else "2")), "证件号码有误"),
-    (manual_woman(name=""), "请补充：name"),
+    (manual_woman(name=""), "请补充：姓名"),
     (manual_woman(sex="unknown"), "性别"),
     (manual_woman(birth_date="1996-02-30"), "出生日期格式不对"),
     (manual_woman(birth_date="1996-03-01"), "出生日期.*不一致"),
