@@ -199,13 +199,26 @@ def registration_page_factory(ctx, journal: Journal, background: "BackgroundSync
         flow = kind(journal, office_profile(ctx), operator.operator_id,
                     checker=background.marital_check if background else None,
                     low_water=ctx.config["numbering.low_water"])
-        captured = None
-        if kind is MarriageRegistration:
-            from counter_app.workflows.capture import PartyCapture
-            captured = PartyCapture(journal, operator.operator_id).complete
-        return RegistrationPage(flow, case_id, capture_done=captured)
+        return RegistrationPage(flow, case_id, steps=case_steps(journal, operator))
 
     return make
+
+
+def case_steps(journal: Journal, operator) -> list:
+    """The preparation steps between acceptance and examination, in order (each opens the page
+    of the same key in ``step_pages``)."""
+    from counter_app.workflows.capture import PartyCapture
+    from counter_app.workflows.steps import CaseStep
+
+    return [
+        CaseStep("capture", "现场拍照与人证核验（F7）", "F7", ("marriage",),
+                 PartyCapture(journal, operator.operator_id).complete),
+    ]
+
+
+def step_pages(ctx, journal: Journal) -> dict:
+    """The page factory of each step in ``case_steps`` (operator, case_id) -> page."""
+    return {"capture": capture_page_factory(ctx, journal)}
 
 
 DEMO_CERTIFICATE_PRINTER = "演示证书打印机（PDF）"
@@ -282,7 +295,7 @@ def build_main_window(ctx, journal: Journal, background: "BackgroundSync | None"
                       new_registration_page=registration_page_factory(ctx, journal, background),
                       new_certificates_page=certificates_page_factory(ctx, journal),
                       new_divorce_page=divorce_page_factory(ctx, journal),
-                      new_capture_page=capture_page_factory(ctx, journal))
+                      step_pages=step_pages(ctx, journal))
     window.login_page.logged_in.connect(lambda operator: expire_divorces(ctx, journal, operator))
     return window
 

@@ -29,7 +29,8 @@ class MainWindow(QMainWindow):
                  new_registration_page: Callable[[Operator, str], object] | None = None,
                  new_certificates_page: Callable[[Operator, str], object] | None = None,
                  new_divorce_page: Callable[[Operator], object] | None = None,
-                 new_capture_page: Callable[[Operator, str], object] | None = None) -> None:
+                 step_pages: dict[str, Callable[[Operator, str], object]] | None = None,
+                 ) -> None:
         super().__init__()
         self.journal, self.operators = journal, operators
         self.operator: Operator | None = None
@@ -47,7 +48,8 @@ class MainWindow(QMainWindow):
         self._new_registration_page = new_registration_page
         self._new_certificates_page = new_certificates_page
         self._new_divorce_page = new_divorce_page
-        self._new_capture_page = new_capture_page
+        # Pages of a case's preparation steps by key (capture, declarations, documents ...).
+        self.step_pages = dict(step_pages or {})
         self.intake_page = None
         self.case_page = None
         self._before_lock = None
@@ -118,11 +120,17 @@ class MainWindow(QMainWindow):
         self._open(self._new_registration_page, case_id)
         if self.case_page is not None and hasattr(self.case_page, "print_certificates"):
             self.case_page.print_certificates.connect(self.print_certificates)
-            self.case_page.capture_requested.connect(self.capture)
+            self.case_page.step_requested.connect(self.open_step)
 
-    def capture(self, case_id: str) -> None:
-        """Photos and identity checks of a case's parties; then back to the case."""
-        self._open(self._new_capture_page, case_id)
+    def open_step(self, key: str, case_id: str) -> None:
+        """A case's step page (photos, declarations, scans ...); ``finished(case_id)`` returns
+        to the case."""
+        factory = self.step_pages.get(key)
+        if factory is None:
+            self.back_home()
+            self.home_page.notice.setText("本机暂不能办理这一步，请联系技术人员。")
+            return
+        self._open(factory, case_id)
         if self.case_page is not None and hasattr(self.case_page, "begin"):
             self.case_page.finished.disconnect(self.back_home)
             self.case_page.finished.connect(self.open_case)

@@ -8,6 +8,7 @@ background; without a link the case simply waits and the registrar returns home.
 from __future__ import annotations
 
 from datetime import date
+from collections.abc import Sequence
 from typing import Callable
 
 from PySide6.QtCore import Signal
@@ -18,11 +19,11 @@ from counter_app.errors import CounterAppError
 from counter_app.ui.ops import Op
 from counter_app.workflows.intake import ROLE_ZH, ROLES
 from counter_app.workflows.registration import MarriageRegistration
+from counter_app.workflows.steps import CaseStep, next_step
 
 ITEM_ZH = {"marriage": "结婚登记", "divorce": "离婚登记"}
 CERT_ZH = {"marriage": "结婚证", "divorce": "离婚证"}
-ACTIONS = {"capture": ("现场拍照与人证核验（F7）", "F7"),
-           "examine": ("审查完毕，材料齐全（F8）", "F8"),
+ACTIONS = {"examine": ("审查完毕，材料齐全（F8）", "F8"),
            "check": ("联网核对婚姻状况（F6）", "F6"),
            "register": ("登记（F9）", "F9")}
 
@@ -32,15 +33,16 @@ class RegistrationPage(QWidget):
 
     finished = Signal()
     print_certificates = Signal(str)
-    capture_requested = Signal(str)
+    #: (step key, case id): open that step's page (MainWindow.open_step).
+    step_requested = Signal(str, str)
 
     def __init__(self, flow: MarriageRegistration, case_id: str, *,
                  today: Callable[[], date] = date.today,
-                 capture_done: Callable[[str], bool] | None = None,
+                 steps: Sequence[CaseStep] = (),
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.flow, self.case_id, self._today = flow, case_id, today
-        self._capture_done = capture_done
+        self.steps = list(steps)
         self._op: Op | None = None
         self.title = QLabel(self)
         self.title.setStyleSheet("font-size: 22pt; font-weight: bold;")
@@ -68,17 +70,17 @@ class RegistrationPage(QWidget):
         self.action.clicked.connect(self.run_action)
         self.home.clicked.connect(self.finished)
         QShortcut(QKeySequence("Escape"), self, activated=self.finished)
-        for _, key in ACTIONS.values():
+        for key in {k for _, k in ACTIONS.values()} | {s.shortcut for s in self.steps}:
             QShortcut(QKeySequence(key), self, activated=lambda k=key: self._on_key(k))
         self.refresh()
 
     def next_action(self) -> str | None:
-        """``examine``, ``check``, ``register`` or None (registered, refused, ...)."""
+        """A preparation step's key, ``examine``, ``check``, ``register`` or None (registered,
+        refused, ...)."""
         state = self.flow.cases.state(self.case_id).state
         if state == self.flow.EXAMINE_FROM:
-            if self._capture_done is not None and not self._capture_done(self.case_id):
-                return "capture"
-            return "examine"
+            step = next_step(self.steps, self.flow.ITEM, self.case_id)
+            return step.key if step else "examine"
         if state == "examined":
             answer = self.flow.latest_check(self.case_id)
             return "register" if answer and answer.get("outcome") == "clear" else "check"
@@ -99,7 +101,7 @@ class RegistrationPage(QWidget):
         for button in self.withdraw_buttons.values():
             button.setVisible(self.flow.ITEM == "divorce" and case_state == "cooling_off")
         if action:
-            self.action.setText(ACTIONS[action][0])
+            self.action.setText(self._action_text(action)[0])
             self.action.setFocus()
         elif registered:
             self.print_button.setFocus()
@@ -113,17 +115,21 @@ class RegistrationPage(QWidget):
             return
         self.refresh(f"{ROLE_ZH[role]}已撤回离婚登记申请，本案终结。请出具撤回确认单。")
 
+    def _action_text(self, action: str) -> tuple[str, str]:
+        step = next((s for s in self.steps if s.key == action), None)
+        return (step.label, step.shortcut) if step else ACTIONS[action]
+
     def _on_key(self, key: str) -> None:
         action = self.next_action()
-        if action and ACTIONS[action][1] == key:
+        if action and self._action_text(action)[1] == key:
             self.run_action()
 
     def run_action(self) -> None:
         if self._op is not None and self._op.busy:
             return  # a double click while the network answers changes nothing
         action = self.next_action()
-        if action == "capture":
-            self.capture_requested.emit(self.case_id)
+        if action not in ACTIONS and action is not None:
+            self.step_requested.emit(action, self.case_id)
         elif action == "examine":
             self._do(lambda: self.flow.examine(self.case_id), "审查完毕。下一步：联网核对。")
         elif action == "check":
