@@ -1,0 +1,338 @@
+"""The papers a case must have photographed on the document camera (高拍仪), kept in the journal.
+
+Which papers comes from the rules decision recorded at intake (``intake.rules_checked``,
+``required_documents``): ID documents and other papers the parties bring are scanned; forms
+this counter produces itself (声明书, 申请书, 回执) and the photos (the capture step) are not.
+Each page is straightened and deskewed (counter_app.vision.document), stored as an encrypted
+JPEG attachment with a ``document.scanned`` entry; a retake appends ``document.superseded``
+(nothing is edited). A divorce also needs the registrar's short summary of the agreement
+(子女抚养, 财产分割, 债务处理, both signed), a ``document.agreement_summary`` entry of its own.
+
+``DocumentScanner`` runs the camera loop off the GUI thread: page outline for the preview,
+capture when the page lies still (PageAutoCapture), or at once when asked (Enter).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from counter_app.cases.service import CaseService
+from counter_app.errors import CounterAppError
+from counter_app.journal import Journal
+from counter_app.vision.archive import ArchiveOptions, page_bytes, prepare_page
+from counter_app.vision.document import PageAutoCapture, ScanResult, find_page, scan_page
+from counter_app.workflows.intake import ROLE_ZH, ROLES
+
+log = logging.getLogger(__name__)
+
+JPEG_QUALITY = 85
+#: Papers produced or captured by other steps of this counter, not scanned here: the
+#: declarations and application forms (declarations step), photos (capture step), receipts.
+NOT_SCANNED = ("声明书", "申请书", "照片", "回执")
+#: Nominal long side of each kind of paper in mm, to state the dpi of a page honestly (pixels
+#: over the paper's real size). ID-1 cards (resident ID card) are 85.6 x 54 mm (ISO/IEC 7810);
+#: [M] the 户口簿 page (about 143 mm) and the 结婚证 booklet page (about 128 mm) are measured
+#: from common specimens, not from a standard; other papers are taken as A4.
+LONG_SIDE_MM = {"id_document": 85.6, "household_register": 143.0,
+                "marriage_certificate": 128.0, "divorce_agreement": 297.0,
+                "supporting": 297.0}
+#: Archive category (counter_app.archive.order) of each kind, for marriage and divorce files.
+CATEGORY = {
+    "marriage": {"id_document": "id_copies", "household_register": "id_copies",
+                 "supporting": "foreign_documents", "other": "other"},
+    "divorce": {"id_document": "id_copies", "household_register": "id_copies",
+                "marriage_certificate": "marriage_certificate_copies",
+                "divorce_agreement": "divorce_agreement", "supporting": "other",
+                "other": "other"},
+}
+SUMMARY_FIELDS = (("children", "子女抚养"), ("property", "财产分割"), ("debts", "债务处理"))
+
+
+class DocumentError(CounterAppError):
+    """A scan cannot be kept or the step is out of order; the message says what to do."""
+
+    code = "documents.refused"
+
+
+@dataclass(frozen=True)
+class RequiredDocument:
+    """One paper to photograph: its key (stable, names it in the journal), its title as the
+    rules named it, its kind, whose it is (None: the couple's), and its archive category."""
+
+    key: str
+    title: str
+    kind: str
+    party: str | None
+    category: str
+
+
+@dataclass(frozen=True)
+class ScannedPage:
+    """A kept page: which document, page number, resolution and the image's SHA-256."""
+
+    document: str
+    page: int
+    sha256: str
+    dpi: int
+    entry_id: str
+
+
+def _kind(text: str) -> str:
+    if "离婚协议" in text:
+        return "divorce_agreement"
+    if "户口簿" in text:
+        return "household_register"
+    if "结婚证" in text and "补领" not in text:
+        return "marriage_certificate"
+    if "公证" in text or "认证" in text or "无配偶" in text:
+        return "supporting"
+    if any(k in text for k in ("身份证", "护照", "通行证", "居住证", "居留")):
+        return "id_document"
+    return "other"
+
+
+def required_from(documents: list[str], case_type: str) -> list[RequiredDocument]:
+    """The papers to scan among a rules decision's ``required_documents``."""
+    categories = CATEGORY["divorce" if case_type == "divorce" else "marriage"]
+    result: list[RequiredDocument] = []
+    for text in documents:
+        if any(k in text for k in NOT_SCANNED):
+            continue
+        kind = _kind(text)
+        party = next((r for r in ROLES if text.endswith(f"（{ROLE_ZH[r]}）")), None)
+        # "双方有效身份证件": one ID document per party.
+        parties = ROLES if party is None and text.startswith("双方") and kind == "id_document" \
+            else (party,)
+        for who in parties:
+            title = text if who is None or who == party else f"{ROLE_ZH[who]}有效身份证件"
+            key = f"{kind}:{who}" if who else kind
+            if kind in ("other", "supporting"):
+                key = f"{key}:{hashlib.sha256(text.encode()).hexdigest()[:8]}"
+            if all(d.key != key for d in result):
+                result.append(RequiredDocument(key, title, kind, who,
+                                               categories.get(kind, "other")))
+    return result
+
+
+class DocumentScanning:
+    """Scans and the agreement summary of one office's cases, under the operator's name."""
+
+    def __init__(self, journal: Journal, operator: str) -> None:
+        self.journal, self.operator = journal, operator
+        self.cases = CaseService(journal)
+
+    def case_type(self, case_id: str) -> str:
+        case = self.cases.state(case_id)
+        if case is None:
+            raise DocumentError(f"找不到业务 {case_id}。")
+        return case.case_type
+
+    def required(self, case_id: str) -> list[RequiredDocument]:
+        """The papers the case's rules decision asks for that are scanned here."""
+        decision = None
+        for entry in self.journal.entries(case_id=case_id):
+            if entry.kind == "intake.rules_checked":
+                decision = entry.payload["decision"]
+        if decision is None:
+            return []
+        return required_from(decision.get("required_documents", []), self.case_type(case_id))
+
+    def pages(self, case_id: str) -> dict[str, list[ScannedPage]]:
+        """The kept pages per document key, in page order (superseded pages left out)."""
+        kept: dict[str, ScannedPage] = {}
+        for entry in self.journal.entries(case_id=case_id):
+            if entry.kind == "document.scanned":
+                p = entry.payload
+                kept[entry.entry_id] = ScannedPage(p["document"], p["page"], p["sha256"],
+                                                   p["dpi"], entry.entry_id)
+            elif entry.kind == "document.superseded":
+                kept.pop(entry.payload["supersedes"], None)
+        result: dict[str, list[ScannedPage]] = {}
+        for page in sorted(kept.values(), key=lambda p: p.page):
+            result.setdefault(page.document, []).append(page)
+        return result
+
+    def store(self, case_id: str, document: RequiredDocument, scan: ScanResult, *,
+              manual: bool = False) -> ScannedPage:
+        """Keep a straightened page as the next page of ``document`` (the first gap a retake
+        left, else after the last page)."""
+        self._require_editable(case_id)
+        image = scan.image
+        if image is None or image.size == 0 or min(image.shape[:2]) < 32:
+            raise DocumentError("拍到的图像太小，无法存档，请把材料放正后重拍。")
+        taken = {p.page for p in self.pages(case_id).get(document.key, [])}
+        number = next(n for n in range(1, len(taken) + 2) if n not in taken)
+        dpi = stated_dpi(image, document.kind)
+        data = page_bytes(prepare_page(image, ArchiveOptions(dpi=dpi, paper=None)),
+                          "JPEG", JPEG_QUALITY)
+        ref = self.journal.put_attachment(data, "image/jpeg")
+        entry = self.journal.append("document.scanned", {
+            "document": document.key, "doc_type": document.kind, "title": document.title,
+            "party": document.party, "page": number, "dpi": dpi,
+            "width": int(image.shape[1]), "height": int(image.shape[0]),
+            "skew": round(float(scan.skew), 2), "page_edge_found": scan.corners is not None,
+            "capture": "manual" if manual else "auto", "sha256": ref.sha256,
+        }, operator=self.operator, case_id=case_id, attachments=[ref])
+        return ScannedPage(document.key, number, ref.sha256, dpi, entry.entry_id)
+
+    def retake(self, case_id: str, page: ScannedPage, reason: str = "重拍") -> None:
+        """Set a page aside (a superseding entry); the next capture takes its place."""
+        self._require_editable(case_id)
+        self.journal.append("document.superseded", {
+            "document": page.document, "page": page.page, "sha256": page.sha256,
+            "supersedes": page.entry_id, "reason": reason},
+            operator=self.operator, case_id=case_id)
+
+    def record_summary(self, case_id: str, *, children: str, property: str, debts: str,
+                       both_signed: bool) -> None:
+        """The registrar's summary of the divorce agreement (the latest one counts)."""
+        self._require_editable(case_id)
+        texts = {"children": children.strip(), "property": property.strip(),
+                 "debts": debts.strip()}
+        empty = [zh for key, zh in SUMMARY_FIELDS if not texts[key]]
+        if empty:
+            raise DocumentError(f"请填写离婚协议的{'、'.join(empty)}（协议未约定的写“无”）。")
+        if not both_signed:
+            raise DocumentError("离婚协议书须由双方共同签名。未签名的协议不能受理：请双方签名后重拍。")
+        self.journal.append("document.agreement_summary", {**texts, "both_signed": True},
+                            operator=self.operator, case_id=case_id)
+
+    def summary(self, case_id: str) -> dict[str, Any] | None:
+        """The latest agreement summary, or None."""
+        found = None
+        for entry in self.journal.entries(case_id=case_id):
+            if entry.kind == "document.agreement_summary":
+                found = entry.payload
+        return found
+
+    def needs_summary(self, case_id: str) -> bool:
+        return any(d.kind == "divorce_agreement" for d in self.required(case_id))
+
+    def missing(self, case_id: str) -> list[RequiredDocument]:
+        """Required papers without any kept page."""
+        pages = self.pages(case_id)
+        return [d for d in self.required(case_id) if not pages.get(d.key)]
+
+    def done(self, case_id: str) -> bool:
+        """Every required paper has a page (and a divorce agreement has its summary)."""
+        if self.missing(case_id):
+            return False
+        return not self.needs_summary(case_id) or self.summary(case_id) is not None
+
+    def _require_editable(self, case_id: str) -> None:
+        state = self.cases.state(case_id)
+        if state is None:
+            raise DocumentError(f"找不到业务 {case_id}。")
+        if state.state in ("registered", "refused", "withdrawn", "deemed_withdrawn"):
+            raise DocumentError("该业务已办结，材料不能再修改。", detail=f"state {state.state}")
+
+
+def stated_dpi(image: np.ndarray, kind: str) -> int:
+    """Pixels per inch over the paper's nominal long side (see LONG_SIDE_MM)."""
+    long_mm = LONG_SIDE_MM.get(kind, LONG_SIDE_MM["supporting"])
+    return max(1, round(max(image.shape[:2]) / (long_mm / 25.4)))
+
+
+@dataclass
+class ScanFrame:
+    """One analysed document-camera frame: the picture, the page outline found (or None), and
+    a captured page when this frame was captured (automatically or on request)."""
+
+    image: np.ndarray
+    corners: np.ndarray | None
+    captured: ScanResult | None = None
+    manual: bool = False
+
+
+class DocumentScanner:
+    """The document-camera loop on its own thread: takes the newest frame, finds the page
+    outline every ``outline_every`` frames (for the preview), feeds the auto-capture, and
+    hands each :class:`ScanFrame` to ``on_frame`` (the UI makes that a queued signal)."""
+
+    def __init__(self, camera, on_frame: Callable[[ScanFrame], None], *,
+                 outline_every: int = 3, still_frames: int = 8) -> None:
+        self.camera, self.on_frame, self.outline_every = camera, on_frame, outline_every
+        self.auto = PageAutoCapture(still_frames=still_frames)
+        self.auto_enabled = True
+        self._manual = threading.Event()
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+
+    def start(self) -> None:
+        self._stop.clear()
+        self._thread = threading.Thread(target=self._run, name="document-scanner", daemon=True)
+        self._thread.start()
+
+    def stop(self, timeout: float = 5.0) -> None:
+        self._stop.set()
+        if self._thread is not None:
+            self._thread.join(timeout)
+            self._thread = None
+
+    def capture_now(self) -> None:
+        """Capture the next frame whatever its stillness (the registrar pressed Enter)."""
+        self._manual.set()
+
+    def _run(self) -> None:
+        count, corners = 0, None
+        while not self._stop.is_set():
+            frame = self.camera.take(timeout=0.2)
+            if frame is None:
+                continue
+            try:
+                result = self._analyse(frame.image, count, corners)
+            except Exception:  # noqa: BLE001 - one bad frame must not stop the preview
+                log.exception("document frame analysis failed")
+                continue
+            corners, count = result.corners, count + 1
+            self.on_frame(result)
+
+    def _analyse(self, image: np.ndarray, count: int, corners) -> ScanFrame:
+        if count % self.outline_every == 0:
+            corners = find_page(image)
+        if self._manual.is_set():
+            self._manual.clear()
+            return ScanFrame(image, corners, scan_page(image), manual=True)
+        captured = self.auto.feed(image) if self.auto_enabled else None
+        return ScanFrame(image, corners, captured)
+
+
+def demo_document_frames(width: int = 1280, height: int = 720) -> list[np.ndarray]:
+    """A document camera's view for demo mode: a printed page slides onto a dark desk, lies
+    still for two seconds (long enough to auto-capture) and is taken away, in a loop."""
+    import cv2
+
+    desk = np.full((height, width, 3), (52, 46, 40), np.uint8)
+    ph, pw = int(height * 0.8), int(height * 0.8 / 1.414)
+    page = np.full((ph, pw, 3), 246, np.uint8)
+    cv2.rectangle(page, (pw // 8, ph // 12), (pw * 7 // 8, ph // 12 + ph // 25), (40, 40, 40), -1)
+    for i in range(14):
+        y = ph // 6 + i * ph // 20
+        cv2.rectangle(page, (pw // 10, y), (pw * 9 // 10 - (i % 3) * pw // 10, y + ph // 90),
+                      (70, 70, 70), -1)
+    cv2.putText(page, "DEMO", (pw // 3, ph * 9 // 10), cv2.FONT_HERSHEY_SIMPLEX,
+                ph / 400, (0, 0, 160), max(1, ph // 200))
+    rest_x, y = (width - pw) // 2, (height - ph) // 2
+    slide = [rest_x + (width - rest_x) * k // 8 for k in range(8, 0, -1)]
+    cache: dict[int, np.ndarray] = {}
+
+    def view(x: int) -> np.ndarray:
+        # Slightly turned, as a page put down by hand; frames repeat, so they are shared.
+        if x not in cache:
+            frame = desk.copy()
+            visible = min(pw, width - x)
+            if visible > 0:
+                frame[y:y + ph, x:x + visible] = page[:, :visible]
+                turn = cv2.getRotationMatrix2D((x + pw / 2, y + ph / 2), 3.0, 1.0)
+                frame = cv2.warpAffine(frame, turn, (width, height), borderValue=(52, 46, 40))
+            cache[x] = frame
+        return cache[x]
+
+    return [view(x) for x in slide + [rest_x] * 30 + slide[::-1] + [width] * 6]
