@@ -268,12 +268,13 @@ def capture_page_factory(ctx, journal: Journal):
 
     def make(operator, case_id: str):
         from counter_app.ui.marriage.capture_page import CapturePage
-        from counter_app.workflows.capture import PartyCapture
+        from counter_app.workflows.capture import PartyCapture, liveness_challenges
         from drivers.camera import open_camera
 
         return CapturePage(PartyCapture(journal, operator.operator_id), case_id,
                            lambda: open_camera(ctx.config["camera.portrait_source"],
-                                               ctx.config["camera.resolution"]))
+                                               ctx.config["camera.resolution"]),
+                           liveness=liveness_challenges(ctx.config["vision.liveness"]))
 
     return make
 

@@ -203,9 +203,17 @@ VISION_MATCH_BACKEND = Setting(
     "Backend of the 1:1 face verification (人证核验): 'dlib' (built in, offline) or 'vendor' "
     "(a certified verification device whose driver registers itself under that name).",
 )
+VISION_LIVENESS = Setting(
+    "vision.liveness", "blink,turn_left", str,
+    "Liveness challenges the party is asked to do before the photo, in order, comma-separated: "
+    "blink, turn_left, turn_right. Empty: no liveness challenge (the registrar's in-person "
+    "check only). A party who cannot do them can be waived by the registrar, with the reason "
+    "recorded.",
+)
 CAMERA_PORTRAIT_SOURCE = Setting(
     "camera.portrait_source", "0", str,
-    "Portrait camera: an OpenCV device index (0, 1, ...), an RTSP/HTTP URL, or 'simulator'.",
+    "Portrait camera: an OpenCV device index (0, 1, ...), an RTSP/HTTP URL, 'simulator' (a test "
+    "pattern) or 'simulator:PATH' (images, a directory, a video or a .playlist of images).",
 )
 CAMERA_DOCUMENT_SOURCE = Setting(
     "camera.document_source", "1", str,

@@ -84,7 +84,9 @@ def make_context(args: argparse.Namespace) -> Context:
         demo_values = {"journal.key_store": "file", "printing.receipt_printer": "simulator",
                        "office.code": "110105-HY", "drivers.idcard.port": "samsim://demo",
                        "camera.portrait_source": "simulator:" + str(
-                           resource_path("demo", "portrait.jpg")),
+                           resource_path("demo", "portrait.playlist")),
+                       # The demo camera's person can blink, not turn (a still picture).
+                       "vision.liveness": "blink",
                        "camera.document_source": "simulator"}
         for key, value in demo_values.items():
             if key == "journal.key_store" or cfg.sources[key] == "default":

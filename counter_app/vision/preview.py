@@ -67,8 +67,9 @@ class PreviewWorker:
             self._thread.join(timeout)
             self._thread = None
 
-    def start_liveness(self, session: LivenessSession) -> None:
-        """Feed the following frames to ``session`` too (replaces any running session)."""
+    def start_liveness(self, session: LivenessSession | None) -> None:
+        """Feed the following frames to ``session`` too (replaces any running session; None
+        stops feeding)."""
         self.liveness = session
 
     def _run(self) -> None:

@@ -17,6 +17,7 @@ import numpy as np
 
 from counter_app.errors import CounterAppError
 from counter_app.journal import Journal
+from counter_app.vision.liveness import Challenge
 from counter_app.vision.matcher import FaceMatcher, MatchResult
 from counter_app.vision.quality import QualityReport
 from counter_app.workflows.intake import ROLE_ZH, ROLES
@@ -37,9 +38,10 @@ class PartyCapture:
         self.journal, self.operator, self.matcher = journal, operator, matcher
 
     def take_photo(self, case_id: str, role: str, frame: np.ndarray,
-                   quality: QualityReport) -> str:
+                   quality: QualityReport, liveness: dict[str, Any] | None = None) -> str:
         """Keep ``frame`` (BGR) as the party's photo; returns its SHA-256. Refused, with the
-        problems in words, when the quality checks did not pass."""
+        problems in words, when the quality checks did not pass. ``liveness`` records how the
+        live-person check went (see :func:`liveness_record`)."""
         _check_role(role)
         if not quality.ok:
             raise CaptureError(f"{ROLE_ZH[role]}照片不合格：" +
@@ -50,7 +52,8 @@ class PartyCapture:
         ref = self.journal.put_attachment(encoded.tobytes(), "image/jpeg")
         self.journal.append("capture.photo", {
             "role": role, "width": int(frame.shape[1]), "height": int(frame.shape[0]),
-            "quality": quality.as_dict()}, operator=self.operator, case_id=case_id,
+            "quality": quality.as_dict(), "liveness": liveness},
+            operator=self.operator, case_id=case_id,
             attachments=[ref])
         return ref.sha256
 
@@ -100,6 +103,24 @@ class PartyCapture:
         state = self.state(case_id)
         return all(state.get(r, {}).get("photo") and state.get(r, {}).get("identity") in
                    ("confirmed", "manual") for r in ROLES)
+
+
+def liveness_challenges(setting: str) -> tuple[Challenge, ...]:
+    """The ``vision.liveness`` setting ("blink,turn_left") as challenges; CaptureError names
+    an unknown one."""
+    names = [n.strip() for n in setting.split(",") if n.strip()]
+    try:
+        return tuple(Challenge(n) for n in names)
+    except ValueError as exc:
+        raise CaptureError("活体检测设置（vision.liveness）有误，请联系技术人员。",
+                           detail=str(exc)) from exc
+
+
+def liveness_record(status: str, challenges: tuple[Challenge, ...], reason: str = ""
+                    ) -> dict[str, Any]:
+    """What a photo's entry says of the liveness check: ``passed`` (the challenges were
+    done on cue), ``waived`` (the registrar decided, ``reason`` says why) or ``off``."""
+    return {"status": status, "challenges": [c.value for c in challenges], "reason": reason}
 
 
 def _check_role(role: str) -> None:

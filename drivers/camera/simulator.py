@@ -17,11 +17,25 @@ from drivers.camera.base import Camera
 IMAGE_SUFFIXES = {".jpg", ".jpeg", ".png", ".bmp", ".tif", ".tiff"}
 
 
+def _playlist(path: Path) -> list[Path]:
+    """A ``.playlist`` file: lines ``IMAGE [REPEAT]`` (paths relative to the playlist), so a
+    still picture can be held for a number of frames, as a person holds still between blinks."""
+    items: list[Path] = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if not line.strip() or line.lstrip().startswith("#"):
+            continue
+        name, _, repeat = line.strip().partition(" ")
+        items.extend([path.parent / name] * int(repeat or 1))
+    return items
+
+
 def _expand(sources: Sequence[str | Path | np.ndarray]) -> list:
     items: list = []
     for src in sources:
         if isinstance(src, np.ndarray):
             items.append(src)
+        elif Path(src).suffix == ".playlist":
+            items.extend(_playlist(Path(src)))
         elif Path(src).is_dir():
             items.extend(sorted(p for p in Path(src).iterdir()
                                 if p.suffix.lower() in IMAGE_SUFFIXES))
@@ -50,7 +64,7 @@ class SimulatedCamera(Camera):
         self._index = 0
         self._video = None
         self._next_due = 0.0
-        self._cache: dict[int, np.ndarray] = {}
+        self._cache: dict[Path, np.ndarray] = {}   # a playlist repeats files
 
     def address(self) -> str:
         """``simulator:`` and the first file played."""
@@ -114,15 +128,15 @@ class SimulatedCamera(Camera):
         item = self.items[index]
         if isinstance(item, np.ndarray):
             return item.copy()
-        if index not in self._cache:
+        if item not in self._cache:
             import cv2
 
             # np.fromfile + imdecode: cv2.imread cannot open non-ASCII paths on Windows.
             image = cv2.imdecode(np.fromfile(str(item), dtype=np.uint8), cv2.IMREAD_COLOR)
             if image is None:
                 return None
-            self._cache[index] = image
-        return self._cache[index].copy()
+            self._cache[item] = image
+        return self._cache[item].copy()
 
     def _close(self) -> None:
         if self._video is not None:

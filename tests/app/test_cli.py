@@ -65,7 +65,7 @@ def test_demo_mode_uses_the_simulators_unless_configured(tmp_path):
     shown = json.loads(run_cli("--demo", "config", "show", "--json", data_dir=tmp_path).stdout)
     assert shown["values"]["printing.receipt_printer"] == "simulator"
     assert shown["values"]["camera.portrait_source"].startswith("simulator:")
-    assert shown["values"]["camera.portrait_source"].endswith("portrait.jpg")
+    assert shown["values"]["camera.portrait_source"].endswith("portrait.playlist")
     assert shown["sources"]["camera.document_source"] == "demo"
     plain = json.loads(run_cli("config", "show", "--json", data_dir=tmp_path).stdout)
     assert plain["values"]["printing.receipt_printer"] == ""

@@ -1,8 +1,11 @@
 """Live photo and identity check (人证核验) for each party, one after the other.
 
 Frames are analysed on the vision worker thread (PreviewWorker) and arrive here as a queued
-signal; the registrar presses Enter when the quality line turns green, then decides whether
-the person is the document's holder, helped by the matcher's advice when a chip photo exists.
+signal. Each party first does the liveness challenge on screen (blink, turn the head: a
+photo held up to the camera cannot); a party who cannot is waived by the registrar with the
+reason recorded. Then the registrar presses Enter when the quality line is green, and decides
+whether the person is the document's holder, helped by the matcher's advice when a chip photo
+exists. The camera's own status (unplugged, reconnecting) is shown as it changes.
 """
 
 from __future__ import annotations
@@ -16,63 +19,90 @@ from PySide6.QtWidgets import QLabel, QPushButton, QVBoxLayout, QWidget
 
 from counter_app.errors import CounterAppError
 from counter_app.ui.ops import Op
+from counter_app.vision.liveness import Challenge, LivenessSession, Status
 from counter_app.vision.preview import PreviewResult, PreviewWorker
-from counter_app.workflows.capture import PartyCapture
+from counter_app.workflows.capture import PartyCapture, liveness_record
 from counter_app.workflows.intake import ROLE_ZH, ROLES
+from drivers.camera import CameraStatus
+
+GREEN, AMBER, RED = "#1b7f3b", "#b26a00", "#b00020"
+WAIVE_REASON = "当事人无法按提示完成动作，登记员当面确认为本人"
 
 
 class CapturePage(QWidget):
-    """Photo, then identity decision, for the man then the woman. ``finished(case_id)``."""
+    """Liveness, photo, then identity decision, for the man then the woman.
+    ``finished(case_id)`` returns to the case."""
 
     finished = Signal(str)
     frame_ready = Signal(object)
+    camera_status = Signal(object)
 
     def __init__(self, capture: PartyCapture, case_id: str, open_camera: Callable[[], object],
                  chip_photos: dict[str, bytes | None] | None = None,
+                 liveness: tuple[Challenge, ...] = (), liveness_timeout_s: float = 15.0,
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.capture, self.case_id, self._open_camera = capture, case_id, open_camera
         self.chip_photos = chip_photos or {}
+        self.challenges, self.liveness_timeout_s = tuple(liveness), liveness_timeout_s
         self.role = ROLES[0]
         self.match = None
         self.last: PreviewResult | None = None
+        self.last_good: PreviewResult | None = None
+        self.live: dict | None = None          # the liveness record of the current party
+        self._session: LivenessSession | None = None
         self._camera = self._worker = None
         self._op: Op | None = None
+        self._build()
+        self.frame_ready.connect(self.on_frame)
+        self.camera_status.connect(self.on_camera_status)
+        self._show_role()
+
+    def _build(self) -> None:
         self.title = QLabel(self)
         self.title.setStyleSheet("font-size: 22pt; font-weight: bold;")
         self.video = QLabel(self)
         self.video.setMinimumSize(480, 360)
         self.video.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.prompt = QLabel(self)       # what the party is asked to do, in big type
+        self.prompt.setStyleSheet("font-size: 24pt; font-weight: bold;")
         self.status = QLabel("正在打开摄像头……", self)
         self.status.setWordWrap(True)
         self.status.setStyleSheet("font-size: 16pt;")
         self.shoot = QPushButton("拍照（回车）", self)
+        self.retry = QPushButton("重新做活体检测（回车）", self)
+        self.waive = QPushButton("当事人无法完成动作，登记员确认免做（F12）", self)
         self.confirm = QPushButton("本人与证件一致（回车）", self)
         self.reject = QPushButton("不一致（F4）", self)
-        for button in (self.shoot, self.confirm, self.reject):
-            button.setAutoDefault(True)
         layout = QVBoxLayout(self)
-        for widget in (self.title, self.video, self.status, self.shoot, self.confirm,
-                       self.reject):
+        for widget in (self.title, self.video, self.prompt, self.status, self.shoot, self.retry,
+                       self.waive, self.confirm, self.reject):
             layout.addWidget(widget)
-        self.frame_ready.connect(self.on_frame)
+            if isinstance(widget, QPushButton):
+                widget.setAutoDefault(True)
+                widget.setStyleSheet("font-size: 16pt; padding: 6px;")
         self.shoot.clicked.connect(self.take)
+        self.retry.clicked.connect(self.start_liveness)
+        self.waive.clicked.connect(self.waive_liveness)
         self.confirm.clicked.connect(lambda: self.decide("confirmed"))
         self.reject.clicked.connect(lambda: self.decide("rejected"))
         QShortcut(QKeySequence("F4"), self, activated=lambda: self.decide("rejected"))
+        QShortcut(QKeySequence("F12"), self, activated=self.waive_liveness)
         QShortcut(QKeySequence("Escape"), self, activated=self.leave)
-        self._show_role()
 
     def begin(self) -> None:
         """Open the camera and start analysing frames (off the GUI thread)."""
         try:
             self._camera = self._open_camera()
+            # Called on the camera's capture thread: hand over to the GUI thread.
+            self._camera.on_status = self.camera_status.emit
             self._camera.start()
         except CounterAppError as err:
-            self.status.setText(f"{err.message_zh}。请检查摄像头后按 Esc 返回再试。")
+            self._say(f"{err.message_zh}。请检查摄像头后按 Esc 返回再试。", RED)
             return
         self._worker = PreviewWorker(self._camera, self.frame_ready.emit)
         self._worker.start()
+        self.start_liveness()
 
     def leave(self) -> None:
         """Stop the camera and go back to the case (what was taken is kept)."""
@@ -80,18 +110,79 @@ class CapturePage(QWidget):
             self._worker.stop()
             self._worker = None
         if self._camera is not None:
+            self._camera.on_status = None
             self._camera.stop()
             self._camera = None
         self.finished.emit(self.case_id)
 
+    def _say(self, text: str, colour: str = "#000") -> None:
+        self.status.setStyleSheet(f"font-size: 16pt; color: {colour};")
+        self.status.setText(text)
+
     def _show_role(self) -> None:
-        who = ROLE_ZH[self.role]
-        self.title.setText(f"{who}：现场拍照与人证核验")
-        self.match = None
-        self.shoot.show()
+        self.title.setText(f"{ROLE_ZH[self.role]}：活体检测、现场拍照与人证核验")
+        self.match = self.last_good = None
+        self.live = None if self.challenges else liveness_record("off", ())
+        for button in (self.shoot, self.retry, self.waive, self.confirm, self.reject):
+            button.hide()
         self.shoot.setEnabled(False)
-        self.confirm.hide()
-        self.reject.hide()
+        if self.live is not None:
+            self.prompt.clear()
+            self.shoot.show()
+
+    # -- liveness -------------------------------------------------------------------------
+
+    def start_liveness(self) -> None:
+        """(Re)start the challenge for the current party (Enter after a failure)."""
+        if not self.challenges or self._worker is None or self.live is not None:
+            return
+        self._session = LivenessSession(self.challenges, timeout_s=self.liveness_timeout_s)
+        self._worker.start_liveness(self._session)
+        self.retry.hide()
+        self.waive.show()
+        self.prompt.setText(self._session.state.prompt)
+
+    def waive_liveness(self) -> None:
+        """The registrar vouches for a party who cannot do the movements (recorded)."""
+        if self.live is not None or not self.waive.isVisible():
+            return
+        self._liveness_done(liveness_record("waived", self.challenges, WAIVE_REASON))
+        self._say("已由登记员确认免做活体检测。请当事人正对镜头。")
+
+    def _liveness_done(self, record: dict) -> None:
+        self.live = record
+        if self._worker is not None:
+            self._worker.start_liveness(None)
+        self._session = None
+        self.retry.hide()
+        self.waive.hide()
+        self.prompt.setText("活体检测通过" if record["status"] == "passed" else "")
+        self.shoot.show()
+
+    def _on_liveness(self, state) -> None:
+        if state.status is Status.PASSED:
+            self._liveness_done(liveness_record("passed", self.challenges))
+        elif state.status is Status.FAILED:
+            self._session = None
+            self._worker.start_liveness(None)
+            self.prompt.setText("活体检测未通过")
+            self._say(f"{state.prompt}。按回车重新检测；当事人确实无法完成时按 F12。", RED)
+            self.retry.show()
+            self.retry.setFocus()
+        else:
+            self.prompt.setText(state.prompt)
+
+    # -- frames and the camera ----------------------------------------------------------
+
+    def on_camera_status(self, status: CameraStatus) -> None:
+        if status is CameraStatus.RECONNECTING:
+            self.shoot.setEnabled(False)
+            self.last = self.last_good = None
+            self.video.setText("摄像头没有画面")
+            self._say(f"{status.message_zh}。插好后会自动恢复，不必退出；已拍的照片都已保存。",
+                      RED)
+        elif status is CameraStatus.STREAMING and self.status.text().startswith("摄像头连接中断"):
+            self._say("摄像头已恢复。")
 
     def on_frame(self, result: PreviewResult) -> None:
         self.last = result
@@ -100,26 +191,35 @@ class CapturePage(QWidget):
                        QImage.Format.Format_RGB888).copy()
         self.video.setPixmap(QPixmap.fromImage(image).scaled(
             self.video.size(), Qt.AspectRatioMode.KeepAspectRatio))
-        if not self.shoot.isVisible():
+        # Only the running session's newest state counts (not a frame queued before a retry).
+        if self._session is not None and result.liveness is self._session.state:
+            self._on_liveness(result.liveness)
+        if self.live is None or not self.shoot.isVisible():
             return
         ok = result.quality.ok
-        self.shoot.setEnabled(ok)
-        self.status.setStyleSheet(f"font-size: 16pt; color: {'#1b7f3b' if ok else '#b26a00'};")
-        self.status.setText("照片合格，请按回车拍照。" if ok else
-                            "；".join(p.message for p in result.quality.problems))
         if ok:
+            self.last_good = result
+        # A blink between two good frames does not grey the button out again.
+        self.shoot.setEnabled(self.last_good is not None)
+        self._say("照片合格，请按回车拍照。" if ok else
+                  "；".join(p.message for p in result.quality.problems), GREEN if ok else AMBER)
+        if self.last_good is not None and not self.shoot.hasFocus():
             self.shoot.setFocus()
 
+    # -- photo and decision -------------------------------------------------------------
+
     def take(self) -> None:
-        if self.last is None or not self.last.quality.ok or (self._op and self._op.busy):
+        good = self.last if self.last is not None and self.last.quality.ok else self.last_good
+        if good is None or self.live is None or (self._op and self._op.busy):
             return
         try:
-            self.capture.take_photo(self.case_id, self.role, self.last.image, self.last.quality)
+            self.capture.take_photo(self.case_id, self.role, good.image, good.quality,
+                                    liveness=self.live)
         except CounterAppError as err:
-            self.status.setText(err.message_zh)
+            self._say(err.message_zh, RED)
             return
         self.shoot.hide()
-        self.status.setText("正在比对证件照片……")
+        self._say("正在比对证件照片……")
         role, chip = self.role, self.chip_photos.get(self.role)
         # The 1:1 comparison takes a few hundred milliseconds: never on the GUI thread.
         self._op = Op(self, lambda: self.capture.compare(self.case_id, role, chip)) \
@@ -129,8 +229,7 @@ class CapturePage(QWidget):
         self.match = match
         advice = match.advice if match is not None else \
             "没有可比对的芯片照片（居民身份证照片需厂商解码库），请当面核对本人与证件。"
-        self.status.setStyleSheet("font-size: 16pt;")
-        self.status.setText(advice)
+        self._say(advice)
         self.confirm.show()
         self.reject.show()
         self.confirm.setFocus()
@@ -138,7 +237,7 @@ class CapturePage(QWidget):
     def _compare_failed(self, exc: BaseException) -> None:
         message = exc.message_zh if isinstance(exc, CounterAppError) else "比对出错"
         self._compared(None)
-        self.status.setText(f"{message}。请当面核对本人与证件。")
+        self._say(f"{message}。请当面核对本人与证件。")
 
     def decide(self, decision: str) -> None:
         if not self.confirm.isVisible():
@@ -147,7 +246,7 @@ class CapturePage(QWidget):
             decision = "manual"  # confirmed in person, without a chip photo to compare
         self.capture.decide(self.case_id, self.role, decision, self.match)
         if decision == "rejected":
-            self.status.setText(f"{ROLE_ZH[self.role]}与证件不一致：不能继续办理。请报负责人。")
+            self._say(f"{ROLE_ZH[self.role]}与证件不一致：不能继续办理。请报负责人。", RED)
             self.confirm.hide()
             self.reject.hide()
             return
@@ -156,3 +255,4 @@ class CapturePage(QWidget):
             return
         self.role = ROLES[ROLES.index(self.role) + 1]
         self._show_role()
+        self.start_liveness()
