@@ -33,7 +33,8 @@ def device_settings(ctx) -> dict:
     """What the device detectors need from the configuration (by their parameter names)."""
     return {"port": ctx.config["drivers.idcard.port"],
             "document_source": ctx.config["camera.document_source"],
-            "receipt_printer": ctx.config["printing.receipt_printer"]}
+            "receipt_printer": ctx.config["printing.receipt_printer"],
+            "fingerprint_device": ctx.config["drivers.fingerprint.device"]}
 
 
 def detect_devices(ctx):

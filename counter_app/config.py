@@ -193,6 +193,13 @@ IDCARD_WLT_DECODER = Setting(
     "Path of the reader vendor's licensed photo decoder library (WLT -> BMP, e.g. "
     "libwlt2bmp.so or WltRS.dll). Empty: the card photo is stored as it is and not shown.",
 )
+FINGERPRINT_DEVICE = Setting(
+    "drivers.fingerprint.device", "", str,
+    "Fingerprint pad: 'zkfp' (ZKTeco pad through the ZKFinger SDK's libzkfp.so / libzkfp.dll, "
+    "found by the system's library search), 'zkfp:PATH' (that library file) or 'simulator'. "
+    "Empty: none configured (demo mode uses the simulator); declarations then cannot be "
+    "fingerprinted and the screen says so.",
+)
 VISION_MODELS_DIR = Setting(
     "vision.models_dir", "", str,
     "Directory holding the face models (face_detector.tflite, face_landmarker.task and the two "
