@@ -93,7 +93,8 @@ def _check_party(role: str, party: dict[str, Any]) -> None:
     if party["id_valid_until"] != "long-term":
         if _iso_date(party["id_valid_until"], f"{who}证件有效期") < birth:
             raise IntakeError(f"{who}证件有效期早于出生日期，请核对。")
-    if not re.fullmatch(r"[0-9]{6}", party["hukou_region_code"] or ""):
+    if (party["id_type"] == "resident" or party.get("hukou_region_code")) and \
+            not re.fullmatch(r"[0-9]{6}", party.get("hukou_region_code") or ""):
         raise IntakeError(f"{who}户籍地区划代码应为 6 位数字，请核对。")
     result = validate(party["id_number"], party["id_type"])
     if not result.ok:
@@ -132,7 +133,9 @@ class MarriageIntake:
     def record_party(self, case_id: str, party: dict[str, Any], source: str) -> str:
         """Record one party (from a card, a chip or manual entry); returns its role."""
         self._require_open(case_id)
-        missing = [f for f in PARTY_FIELDS if not party.get(f)]
+        # A passport or permit holder has no hukou (docs/rules.md: only resident-card parties).
+        missing = [f for f in PARTY_FIELDS if not party.get(f) and not
+                   (f == "hukou_region_code" and party.get("id_type") not in (None, "resident"))]
         if missing:
             raise IntakeError(f"当事人信息不完整，请补充：{'、'.join(FIELD_ZH[f] for f in missing)}",
                               detail=f"missing {missing}")

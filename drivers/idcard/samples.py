@@ -13,7 +13,9 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
+from datetime import date
 
+from counter_app.domain.idnumber import check_digit
 from drivers.idcard.protocol import CardFiles
 
 _FLAGS = {"resident": " ", "hmt_residence_permit": "J", "foreign_2017": "I",
@@ -107,4 +109,64 @@ SAMPLES: dict[str, SampleCard] = {c.key: c for c in (
           birth="19850314", name_en="MUELLER-LUEDENSCHEIDT, MAXIMILIAN ALEXANDER",
           id_number="911276198503140014", valid_from="20240115", valid_until="20340115",
           nationality="DEU"),  # [M] the nationality slot's format (alpha vs numeric) is unverified
+    # A party of a 1986 marriage in the demo archive (resources/archive_demo), where her ID is
+    # the 15-digit 110105601102042: the reissue demo (补领) finds her by this card.
+    _card("reissue", "resident", name="刘秀英", sex="2", ethnicity="01", birth="19601102",
+          address="北京市朝阳区和平街十一区5号楼3门201室", id_number="11010519601102042X",
+          issuer="北京市公安局朝阳分局", valid_from="20100315", valid_until="长期"),
+)}
+
+
+# --- the demo's scripted people (counter_app/demo.py tells their stories) -------------------
+# Synthetic like the samples above; ID numbers carry correct MOD 11-2 check characters.
+def resident_sample(key: str, *, name: str, sex: str, birth: str, id_number: str,
+                    address: str, issuer: str, valid_from: str, valid_until: str,
+                    ethnicity: str = "01") -> SampleCard:
+    """A resident ID card sample from its printed fields (dates YYYYMMDD, sex "1"/"2")."""
+    return _card(key, "resident", name=name, sex=sex, ethnicity=ethnicity, birth=birth,
+                 address=address, id_number=id_number, issuer=issuer, valid_from=valid_from,
+                 valid_until=valid_until)
+
+
+def _years_after(day: date, years: int) -> date:
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:  # 29 February in a year without one
+        return day.replace(year=day.year + years, day=28)
+
+
+def underage_sample(today: date, years: int = 20) -> SampleCard:
+    """A man ``years`` old on ``today`` (below the legal marriage age of 22 for men), so the
+    demo's under-age party stays under age whatever the date: his card is made for the day."""
+    birth = _years_after(today, -years)
+    first17 = "110105" + birth.strftime("%Y%m%d") + "007"
+    return resident_sample("underage", name="张小宇", sex="1", birth=birth.strftime("%Y%m%d"),
+                           id_number=first17 + check_digit(first17),
+                           address="北京市朝阳区团结湖北里6号楼", issuer="北京市公安局朝阳分局",
+                           valid_from=_years_after(birth, 16).strftime("%Y%m%d"),
+                           valid_until=_years_after(birth, 26).strftime("%Y%m%d"))
+
+
+DEMO_SAMPLES: dict[str, SampleCard] = {c.key: c for c in (
+    resident_sample("li_haoran", name="李浩然", sex="1", birth="19930618",
+                    id_number="110105199306180010", address="北京市朝阳区望京西园三区311号楼",
+                    issuer="北京市公安局朝阳分局", valid_from="20210701", valid_until="20410701"),
+    resident_sample("zhou_xiaowen", name="周晓雯", sex="2", birth="19950902",
+                    id_number="110108199509020024", address="北京市海淀区中关村南大街5号院",
+                    issuer="北京市公安局海淀分局", valid_from="20190315", valid_until="20290315"),
+    resident_sample("ma_xiao", name="马骁", sex="1", birth="19911111", ethnicity="03",
+                    id_number="650102199111110035", address="新疆乌鲁木齐市天山区和平南路17号",
+                    issuer="乌鲁木齐市公安局天山区分局", valid_from="20170520",
+                    valid_until="20370520"),
+    resident_sample("sun_zhiqiang", name="孙志强", sex="1", birth="19960717",
+                    id_number="110105199607170051", address="北京市朝阳区劲松五区502号楼",
+                    issuer="北京市公安局朝阳分局", valid_from="20160801", valid_until="20360801"),
+    # The provincial simulator of demo mode reports her as married (counter_app/demo.py).
+    resident_sample("qian_lihua", name="钱丽华", sex="2", birth="19920405",
+                    id_number="110101199204050041", address="北京市东城区东四十条甲22号",
+                    issuer="北京市公安局东城分局", valid_from="20200110", valid_until="20400110"),
+    # A worn card whose chip the SAM cannot authenticate; its printed face is in demo.py.
+    resident_sample("damaged", name="刘芳", sex="2", birth="19941201",
+                    id_number="110105199412010066", address="北京市朝阳区八里庄北里15号楼",
+                    issuer="北京市公安局朝阳分局", valid_from="20141201", valid_until="20341201"),
 )}
