@@ -11,6 +11,10 @@ changes afterwards (a corrected party record, other details), its digest no long
 the declaration must be signed, fingerprinted and witnessed again: :meth:`Declarations.done`
 checks the records against the page as it is now, never a stored flag.
 
+Rendering a page (its PDF, hence its digest) paints with QtGui, which this layer may not import:
+the caller passes ``forms.signing`` in as ``signing`` (the composition root takes it from the
+UI layer, as the archive builder takes its renderer).
+
 The registrar's own 监誓人 signature stays a handwritten one on the printed page (law.md §3:
 registrar signatures are never printed); the witness entry is the electronic record of it.
 """
@@ -23,6 +27,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
+from types import ModuleType
 from typing import Any
 
 from counter_app.errors import CounterAppError
@@ -31,15 +36,6 @@ from counter_app.rules.caseinput import parse_case
 from counter_app.workflows.intake import ROLE_ZH, ROLES, IntakeState, MarriageIntake
 from forms.case_data import pages_for
 from forms.model import FormData, FormDefinition, load_form
-from forms.signing import (
-    SLOT_KINDS,
-    SignatureRecord,
-    check_signatures,
-    document_digest,
-    journal_signature,
-    sign,
-    unsigned_pdf,
-)
 
 FORM_ID = "marriage_declaration"
 SLOT = "party.signature"
@@ -64,7 +60,7 @@ class PartyDeclaration:
 
     role: str
     details: dict[str, Any] | None = None
-    signature: SignatureRecord | None = None
+    signature: Any = None     # forms.signing.SignatureRecord
     signature_seq: int = 0
     fingerprint: dict[str, Any] | None = None
     fingerprint_seq: int = 0
@@ -109,13 +105,15 @@ class PartyDeclaration:
 class Declarations:
     """The declarations of one office's marriage cases, journaled under the operator's name.
 
-    ``office`` (the rules' office profile) and ``office_name`` are needed to sign (they are
-    printed on the page and recorded with it); reading the state and ``done`` need neither.
+    ``signing`` is the ``forms.signing`` module. ``office`` (the rules' office profile) and
+    ``office_name`` are needed to sign (they are printed on the page and recorded with it);
+    reading the state and ``done`` need neither.
     """
 
-    def __init__(self, journal: Journal, operator: str, office: dict[str, Any] | None = None,
-                 office_name: str = "", today: Callable[[], date] = date.today) -> None:
-        self.journal, self.operator = journal, operator
+    def __init__(self, journal: Journal, operator: str, signing: ModuleType,
+                 office: dict[str, Any] | None = None, office_name: str = "",
+                 today: Callable[[], date] = date.today) -> None:
+        self.journal, self.operator, self.signing = journal, operator, signing
         self.office, self.office_name, self._today = office, office_name, today
         self.form = load_form(FORM_ID)
 
@@ -130,7 +128,8 @@ class Declarations:
             elif entry.kind == "signature.captured" and payload.get("form_id") == FORM_ID \
                     and payload.get("signer") in result:
                 party = result[payload["signer"]]
-                party.signature, party.signature_seq = _record(payload), entry.seq
+                party.signature = _record(self.signing, payload)
+                party.signature_seq = entry.seq
             elif entry.kind == "declaration.fingerprint":
                 party = result[payload["role"]]
                 party.fingerprint = {**payload, "attachments": entry.attachments}
@@ -142,7 +141,7 @@ class Declarations:
         intake = self._intake_state(case_id)
         for party in result.values():
             if party.details is not None and intake is not None:
-                party.digest = _digest(self.form, self._page(intake, party.details, party.role))
+                party.digest = self._digest(self._page(intake, party.details, party.role))
         return result
 
     def done(self, case_id: str) -> bool:
@@ -163,16 +162,17 @@ class Declarations:
             (party.details or self._details({}))
         data = self._page(intake, chosen, role)
         if details is None and party.signed:
-            data = check_signatures(self.form, data, [party.signature])
+            data = self.signing.check_signatures(self.form, data, [party.signature])
             if party.fingerprinted:
                 data = _with_fingerprint(self.journal, data, party.fingerprint)
         return self.form, data
 
     # --- recording ------------------------------------------------------------------------
     def sign(self, case_id: str, role: str, signature, *, marital_status: str,
-             occupation: str = "", education: str = "") -> SignatureRecord:
+             occupation: str = "", education: str = ""):
         """Record the party's details and ``signature`` (drivers.signature Signature) bound to
-        the page they make. Refused when details are missing or the case is past registration."""
+        the page they make; returns the forms.signing SignatureRecord. Refused when details
+        are missing or the case is past registration."""
         _check_role(role)
         intake = self._require_open(case_id)
         if marital_status not in MARITAL_STATUSES:
@@ -184,13 +184,14 @@ class Declarations:
         if missing:
             raise DeclarationError("声明书缺少必填内容：" + "、".join(
                 self.form.label_for(k) for k in missing) + "。请先在业务中补全当事人信息。")
-        record = sign(self.form, data, SLOT, role, signature)
+        record = self.signing.sign(self.form, data, SLOT, role, signature)
         recorded = self.state(case_id)[role].details
         if recorded is None or _comparable(recorded) != _comparable(details):
             self.journal.append("declaration.details", {"role": role, **details},
                                 operator=self.operator, case_id=case_id)
-        journal_signature(self.journal, record, unsigned_pdf(self.form, data), case_id=case_id,
-                          operator=self.operator)
+        self.signing.journal_signature(self.journal, record,
+                                       self.signing.unsigned_pdf(self.form, data),
+                                       case_id=case_id, operator=self.operator)
         return record
 
     def add_fingerprint(self, case_id: str, role: str, sample) -> int:
@@ -230,6 +231,20 @@ class Declarations:
             operator=self.operator, case_id=case_id)
 
     # --- helpers --------------------------------------------------------------------------
+    def _digest(self, data: FormData) -> str:
+        """document_digest, remembered by content: the case page asks on every refresh, and
+        the unsigned page is a pure function of its values (it has no images here)."""
+        if any(k for k in data.images):
+            return self.signing.document_digest(self.form, data)
+        key = hashlib.sha256(json.dumps([self.form.form_id, self.form.version, data.values],
+                                        sort_keys=True, default=str, ensure_ascii=False)
+                             .encode()).hexdigest()
+        if key not in _DIGESTS:
+            if len(_DIGESTS) > 512:
+                _DIGESTS.clear()
+            _DIGESTS[key] = self.signing.document_digest(self.form, data)
+        return _DIGESTS[key]
+
     def _details(self, given: dict[str, Any]) -> dict[str, Any]:
         if self.office is None:
             raise DeclarationError("本机还没有设置所属婚姻登记机关，不能签署声明书。请联系技术人员。",
@@ -272,13 +287,13 @@ class Declarations:
         return state
 
 
-def signed_declaration_pages(journal: Journal, case_id: str
+def signed_declaration_pages(journal: Journal, case_id: str, signing: ModuleType
                              ) -> list[tuple[str, tuple[FormDefinition, FormData]]]:
     """[("man", (form, data)), ("woman", (form, data))]: both signed declarations with the
     signature strokes and the fingerprint image in their slots, for printing and the archive
-    file. Raises DeclarationError when a declaration is not complete on its current page
+    file (``signing`` is the forms.signing module). Raises DeclarationError when a declaration is not complete on its current page
     (the 监誓人 slot is left for the registrar's handwritten signature)."""
-    flow = Declarations(journal, operator="")
+    flow = Declarations(journal, "", signing)
     state = flow.state(case_id)
     intake = flow._require_intake(case_id)
     pages = []
@@ -288,7 +303,7 @@ def signed_declaration_pages(journal: Journal, case_id: str
             raise DeclarationError(f"{ROLE_ZH[role]}的声明书还没有签名、按指纹并经登记员见证"
                                    + ("（签名后内容有改动，须重新签署）" if party.invalidated
                                       else "") + "。", code="declaration.incomplete")
-        data = check_signatures(flow.form, flow._page(intake, party.details, role),
+        data = signing.check_signatures(flow.form, flow._page(intake, party.details, role),
                                 [party.signature])
         pages.append((role, (flow.form, _with_fingerprint(journal, data, party.fingerprint))))
     return pages
@@ -299,30 +314,15 @@ def _with_fingerprint(journal: Journal, data: FormData, fingerprint: dict[str, A
     return replace(data, images={**data.images, FINGERPRINT_SLOT: image})
 
 
-def _record(payload: dict[str, Any]) -> SignatureRecord:
-    return SignatureRecord(payload["form_id"], payload["form_version"], payload["slot"],
-                           payload["signer"], payload["document_sha256"], payload["signature"],
-                           payload["signature_sha256"])
+def _record(signing: ModuleType, payload: dict[str, Any]):
+    keys = ("form_id", "form_version", "slot", "signer", "document_sha256", "signature",
+            "signature_sha256")
+    return signing.SignatureRecord(*(payload[k] for k in keys))
 
 
 def _comparable(details: dict[str, Any]) -> str:
     keys = ("marital_status", "occupation", "education", "on", "office", "office_name")
     return json.dumps({k: details.get(k) for k in keys}, sort_keys=True, ensure_ascii=False)
-
-
-def _digest(form: FormDefinition, data: FormData) -> str:
-    """document_digest, remembered by content: the case page asks on every refresh, and the
-    page is a pure function of its values (the unsigned page has no images)."""
-    slots = {i.key for i in form.items if i.kind in SLOT_KINDS}
-    key = hashlib.sha256(json.dumps(
-        [form.form_id, form.version, data.values, sorted(k for k in data.images
-                                                         if k not in slots)],
-        sort_keys=True, default=str, ensure_ascii=False).encode()).hexdigest()
-    if key not in _DIGESTS or any(k not in slots for k in data.images):
-        if len(_DIGESTS) > 512:
-            _DIGESTS.clear()
-        _DIGESTS[key] = document_digest(form, data)
-    return _DIGESTS[key]
 
 
 def _check_role(role: str) -> None:

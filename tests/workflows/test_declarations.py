@@ -17,6 +17,7 @@ from counter_app.workflows.declarations import (
 from counter_app.workflows.intake import MarriageIntake
 from drivers.fingerprint.simulator import SimulatorPad
 from drivers.signature.simulator import recording
+from forms import signing
 from forms.signing import SignatureInvalidated
 
 DAY = date(2026, 5, 20)
@@ -47,7 +48,7 @@ def case_id(journal):
 
 
 def flow_for(journal, operator="reg01"):
-    return Declarations(journal, operator, OFFICE, OFFICE_NAME, today=lambda: DAY)
+    return Declarations(journal, operator, signing, OFFICE, OFFICE_NAME, today=lambda: DAY)
 
 
 def finger(seed=1, placement=1.0):
@@ -108,7 +109,7 @@ def test_a_party_edit_after_signing_invalidates_the_declaration(journal, case_id
     assert state["man"].invalidated and state["man"].next_action == "sign"
     assert state["woman"].next_action == "done"  # her page did not change
     with pytest.raises(DeclarationError, match="须重新签署"):
-        signed_declaration_pages(journal, case_id)
+        signed_declaration_pages(journal, case_id, signing)
     with pytest.raises(DeclarationError, match="还没有签名并按指纹"):
         flow.witness(case_id, "man")  # the old witness cannot be repeated on the new page
     declare(flow, case_id, "man")
@@ -161,10 +162,10 @@ def test_steps_out_of_order_or_unusable_are_refused_in_chinese(journal, case_id)
 def test_signed_pages_carry_the_strokes_and_the_fingerprint(journal, case_id):
     flow = flow_for(journal)
     with pytest.raises(DeclarationError, match="还没有签名"):
-        signed_declaration_pages(journal, case_id)
+        signed_declaration_pages(journal, case_id, signing)
     declare(flow, case_id, "man")
     declare(flow, case_id, "woman", "party_b")
-    pages = signed_declaration_pages(journal, case_id)
+    pages = signed_declaration_pages(journal, case_id, signing)
     assert [role for role, _ in pages] == ["man", "woman"]
     for role, (form, data) in pages:
         assert form.form_id == "marriage_declaration"
