@@ -288,7 +288,7 @@ class DocumentScanner:
                 continue
             try:
                 result = self._analyse(frame.image, count, corners)
-            except Exception:  # noqa: BLE001 - one bad frame must not stop the preview
+            except Exception:
                 log.exception("document frame analysis failed")
                 continue
             corners, count = result.corners, count + 1

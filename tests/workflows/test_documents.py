@@ -10,13 +10,17 @@ from datetime import date
 import cv2
 import numpy as np
 import pytest
+from people import MAN, OFFICE, WOMAN
 
 from counter_app.vision.document import scan_page
 from counter_app.workflows.divorce import DivorceApplication
-from counter_app.workflows.documents import (DocumentError, DocumentScanning, demo_document_frames,
-                                             required_from)
+from counter_app.workflows.documents import (
+    DocumentError,
+    DocumentScanning,
+    demo_document_frames,
+    required_from,
+)
 from counter_app.workflows.intake import MarriageIntake
-from people import MAN, OFFICE, WOMAN
 
 DAY = date(2026, 5, 20)
 
@@ -72,7 +76,7 @@ def test_scans_are_kept_encrypted_with_page_numbers_and_the_case_is_done(journal
     assert [d.key for d in scanning.missing(case_id)] == ["id_document:woman"]
     scanning.store(case_id, woman_id, page_scan)
     assert scanning.done(case_id)
-    entry = [e for e in journal.entries(case_id=case_id) if e.kind == "document.scanned"][0]
+    entry = next(e for e in journal.entries(case_id=case_id) if e.kind == "document.scanned")
     data = journal.get_attachment(entry.payload["sha256"])
     assert hashlib.sha256(data).hexdigest() == entry.payload["sha256"]
     image = cv2.imdecode(np.frombuffer(data, np.uint8), cv2.IMREAD_COLOR)

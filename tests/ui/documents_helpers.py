@@ -1,0 +1,51 @@
+"""Driving the document-camera step and the review page in end-to-end tests (keyboard only)."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+
+SUMMARY = {"children": "女儿随女方生活，男方每月支付抚养费1500元至十八周岁",
+           "property": "住房归女方，存款各半", "debts": "无共同债务"}
+
+
+def scan_documents(qtbot, window, case_id, *, wait_for_auto: bool = False):
+    """F11 on the case page; each paper captured (Enter, or the auto-capture when
+    ``wait_for_auto``), PgDn to the next; a divorce's agreement summary written; back to the
+    case page. Returns the document page's journal pages per document."""
+    qtbot.keyClick(window.case_page, Qt.Key.Key_F11)
+    page = window.case_page
+    assert page.__class__.__name__ == "DocumentPage"
+    for index, document in enumerate(page.documents):
+        assert page.current == index
+        if not wait_for_auto:
+            qtbot.waitUntil(lambda: page._frames > 0, timeout=10_000)
+            qtbot.keyClick(page.capture_button, Qt.Key.Key_Return)
+        qtbot.waitUntil(lambda d=document: bool(page.scanning.pages(case_id).get(d.key)),
+                        timeout=20_000)
+        qtbot.keyClick(page, Qt.Key.Key_PageDown)
+    if page.summary_box.isVisible():
+        for key, text in SUMMARY.items():
+            page.summary_fields[key].setText(text)
+        page.both_signed.setChecked(True)
+        qtbot.keyClick(page.summary_fields["debts"], Qt.Key.Key_Return)
+    pages = page.scanning.pages(case_id)
+    assert page.title.text() == "证件材料已拍齐", (page.title.text(), page.status.text(), page.current)
+    qtbot.keyClick(page.back_button, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: hasattr(window.case_page, "step_requested")
+                    and window.case_page.case_id == case_id
+                    and window.case_page.__class__.__name__ == "RegistrationPage",
+                    timeout=10_000)
+    return pages
+
+
+def review_and_examine(qtbot, window, case_id):
+    """F8 on the case page opens the review page; F8 there examines; back on the case page."""
+    qtbot.keyClick(window.case_page, Qt.Key.Key_F8)
+    review = window.case_page
+    assert review.__class__.__name__ == "ReviewPage"
+    assert review.examine_button.isVisible(), review.message.text()
+    qtbot.keyClick(review, Qt.Key.Key_F8)
+    qtbot.waitUntil(lambda: window.case_page.__class__.__name__ == "RegistrationPage",
+                    timeout=10_000)
+    assert window.case_page.case_id == case_id
+    return window.case_page
