@@ -147,4 +147,6 @@ def _divorce_step(current: CaseState, to: str, data: dict, on: date,
     if to == "deemed_withdrawn" and on <= periods.issuance_until:
         raise IllegalTransitionError(
             f"{periods.issuance_until} 之前不能视为撤回。", detail="deemed withdrawn too early")
+    if to in ("withdrawn", "deemed_withdrawn"):
+        data = {**data, "on": on.isoformat()}   # the date its notice states
     return data

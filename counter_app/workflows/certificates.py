@@ -1,5 +1,7 @@
-"""The printed papers of a marriage case, built from the journal (no typing): the certificate
-pages of a registered marriage, and the refusal notice (不予受理告知书) of a refused intake.
+"""The printed papers of a case, built from the journal (no typing): the certificate pages of
+a registered marriage or divorce, and the notices: 不予受理告知书 (a refused intake),
+撤回离婚登记申请确认单 (a withdrawn divorce application) and 视为撤回告知书 (one whose window
+ended).
 
 The page data is the forms package's case file (docs/forms.md) assembled from the intake's
 party records and the ``case.registered`` entry (字号, registration date), so what is printed
@@ -12,6 +14,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from counter_app.cases.service import CaseService
 from counter_app.errors import CounterAppError
 from counter_app.journal import Journal
 from counter_app.rules.caseinput import parse_case
@@ -74,4 +77,41 @@ def refusal_notice_pages(journal: Journal, case_id: str, office: dict[str, Any],
         "number": case_id[:8], "reason": "；".join(r["message_zh"] for r in refusals),
         "basis": "；".join(dict.fromkeys(r["basis"] for r in refusals))}}
     form = load_form("refusal_acceptance")
+    return pages_for(form, raw, parse_case(raw), Path("."))
+
+
+#: The notice a case in each state gets, and its title.
+NOTICE_FORMS = {"refused": ("refusal_acceptance", "不予受理告知书"),
+                "withdrawn": ("divorce_withdrawal_confirmation", "撤回离婚登记申请确认单"),
+                "deemed_withdrawn": ("divorce_deemed_withdrawn", "离婚登记申请视为撤回告知书")}
+
+
+def notice_for(journal: Journal, case_id: str) -> tuple[str, str] | None:
+    """(form_id, title) of the notice the case's state calls for, or None."""
+    case = CaseService(journal).state(case_id)
+    return NOTICE_FORMS.get(case.state) if case is not None else None
+
+
+def notice_pages(journal: Journal, case_id: str, office: dict[str, Any],
+                 office_name: str) -> list[Any]:
+    """The pages of the notice the case's state calls for (see ``NOTICE_FORMS``)."""
+    case = CaseService(journal).state(case_id)
+    if case is not None and case.state in ("withdrawn", "deemed_withdrawn"):
+        return _divorce_notice_pages(journal, case, office, office_name)
+    return refusal_notice_pages(journal, case_id, office, office_name)
+
+
+def _divorce_notice_pages(journal: Journal, case, office: dict[str, Any],
+                          office_name: str) -> list[Any]:
+    from counter_app.workflows.divorce import DivorceApplication
+
+    ended = [e.payload.get("data", {}) for e in journal.entries(case_id=case.case_id)
+             if e.kind == "case.transition" and e.payload.get("to") == case.state][-1]
+    flow = DivorceApplication(journal, office, operator="")
+    raw = flow.case_input(flow.state(case.case_id), case.receipt_date)
+    raw["date"] = ended.get("on") or case.receipt_date.isoformat()
+    raw["forms"] = {"office_name": office_name}
+    if case.state == "withdrawn":
+        raw["forms"]["withdrawal"] = {"party": ended.get("withdrawn_by"), "date": raw["date"]}
+    form = load_form(NOTICE_FORMS[case.state][0])
     return pages_for(form, raw, parse_case(raw), Path("."))

@@ -53,6 +53,7 @@ def overview(journal: Journal, on: date) -> Overview:
                          "'accepted', 'cooling_off') "
                          "ORDER BY updated_seq")
     result.ready_to_issue.extend(_unprinted(journal))
+    result.divorce_deadlines.extend(_notices_due(journal))
     for row in rows:
         if (row["state"], row["case_type"]) == ("applied", "divorce"):
             result.awaiting_check.append(CaseLine(row["case_id"], row["case_type"], row["state"],
@@ -84,16 +85,33 @@ def overview(journal: Journal, on: date) -> Overview:
 
 
 def _unprinted(journal: Journal) -> list[CaseLine]:
-    """Registered marriages whose two booklets are not both confirmed yet."""
+    """Registered marriages and divorces whose two booklets are not both confirmed yet."""
     rows = journal.query(
         """SELECT c.case_id, c.case_type, c.state,
                   (SELECT count(*) FROM stock_blanks b WHERE b.case_id = c.case_id
                    AND b.status = 'issued') AS issued
-           FROM case_state c WHERE c.state = 'registered' AND c.case_type IN (?, ?)
-           ORDER BY c.updated_seq""", list(MARRIAGE_TYPES))
+           FROM case_state c WHERE c.state = 'registered' AND c.case_type IN (?, ?, ?)
+           ORDER BY c.updated_seq""", [*MARRIAGE_TYPES, "divorce"])
     return [CaseLine(r["case_id"], r["case_type"], r["state"],
-                     f"已登记：请打印结婚证（已确认 {r['issued']}/2 本）", urgent=True)
+                     f"已登记：请打印{'离婚证' if r['case_type'] == 'divorce' else '结婚证'}"
+                     f"（已确认 {r['issued']}/2 本）", urgent=True)
             for r in rows if r["issued"] < 2]
+
+
+#: Ended divorce applications whose notice the parties are owed, by state.
+NOTICE_DUE = {"withdrawn": "已撤回：请打印撤回离婚登记申请确认单",
+              "deemed_withdrawn": "已视为撤回：请打印视为撤回告知书"}
+
+
+def _notices_due(journal: Journal) -> list[CaseLine]:
+    rows = journal.query(
+        """SELECT c.case_id, c.case_type, c.state FROM case_state c
+           WHERE c.case_type = 'divorce' AND c.state IN ('withdrawn', 'deemed_withdrawn')
+             AND NOT EXISTS (SELECT 1 FROM entries e WHERE e.case_id = c.case_id
+                             AND e.kind = 'notice.printed')
+           ORDER BY c.updated_seq""")
+    return [CaseLine(r["case_id"], r["case_type"], r["state"], NOTICE_DUE[r["state"]],
+                     urgent=True) for r in rows]
 
 
 def _divorce_line(row: dict, on: date) -> CaseLine | None:

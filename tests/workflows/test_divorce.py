@@ -127,3 +127,42 @@ def test_completion_in_the_window_registers_the_divorce_with_an_l_number(tmp_pat
                                                           ("woman", "divorce_certificate")]
         assert all(d.values["certificate.number"] == "L110105-2026-000001" for _, (_, d) in pages)
         assert all(d.missing(f) == [] for _, (f, d) in pages)
+
+
+def notice_text(journal, case_id, tmp_path) -> str:
+    import subprocess
+
+    from counter_app.workflows.certificates import notice_pages
+    from forms.pdf import render_pdf
+    from forms.render import ensure_gui_application
+
+    ensure_gui_application()
+    pages = notice_pages(journal, case_id, OFFICE, "北京市朝阳区婚姻登记处")
+    pdf = tmp_path / "notice.pdf"
+    pdf.write_bytes(render_pdf(pages, pages[0][0].title))
+    out = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True).stdout
+    return "".join(out.split())
+
+
+def test_a_withdrawal_confirmation_names_who_withdrew_and_when(journal, tmp_path):
+    from counter_app.workflows.certificates import notice_for
+
+    flow, case_id, _ = apply(journal)
+    flow.withdraw(case_id, "woman", date(2026, 3, 20))
+    assert notice_for(journal, case_id) == ("divorce_withdrawal_confirmation",
+                                           "撤回离婚登记申请确认单")
+    text = notice_text(journal, case_id, tmp_path)
+    assert "撤回离婚登记申请确认单" in text and WOMAN["name"] in text
+    assert WOMAN["id_number"] in text and "2026年03月20日" in text
+    assert "2026年03月02日" in text            # the application it withdraws
+
+
+def test_a_deemed_withdrawn_notice_states_the_window_that_ended(journal, tmp_path):
+    flow, case_id, _ = apply(journal)
+    assert flow.expire(date(2026, 5, 20)) == [case_id]
+    text = notice_text(journal, case_id, tmp_path)
+    assert "视为撤回" in text and "第一千零七十七条" in text
+    assert MAN["name"] in text and WOMAN["name"] in text
+    assert "2026年05月20日" in text               # the day it was found overdue
+    window = flow.periods(case_id)
+    assert f"{window.issuance_until.year}年{window.issuance_until.month:02d}月" in text
