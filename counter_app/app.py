@@ -76,39 +76,56 @@ def office_profile(ctx) -> dict:
 
 
 def demo_card_tray() -> tuple[dict[str, str], object]:
-    """Demo mode's reader: a simulator at samsim://demo and the sample cards one can put on it."""
-    from drivers.idcard import samples, simulator
-    from drivers.idcard.textblock import parse_text_block
+    """Demo mode's readers (the SAM simulator at samsim://demo, an emulated passport chip) and
+    the scripted people one can put on them, each labelled with what it demonstrates
+    (counter_app/demo.py, docs/demo.md)."""
+    from counter_app import demo
 
-    sim = simulator.lookup("demo") or simulator.SamSimulator()
-    simulator.register("demo", sim)
-    labels = {}
-    for key, card in samples.SAMPLES.items():
-        record = parse_text_block(card.files.text)
-        sex = {"male": "男", "female": "女"}.get(record.sex, "")
-        labels[key] = f"{record.name or record.name_en}（{sex}，{record.birth_date}）"
-    return labels, sim.insert
+    return demo.card_tray()
 
 
-def refusal_notice_printer(ctx, journal: Journal):
-    """A function printing a refused case's 不予受理告知书 (to PDF in demo mode); it returns
-    where the notice went, in words for the registrar."""
+def passport_reading(ctx, journal: Journal, make_page):
+    """Wrap an intake page factory so its party step reads foreign parties' chip passports
+    (F12): demo mode's emulated chip in process, else the PC/SC reader (pyscard)."""
+
+    def make(operator):
+        from counter_app.workflows.passport import PassportDesk, PcscChipPort
+
+        page = make_page(operator)
+        if ctx.demo:
+            from counter_app import demo
+
+            port = demo.devices().chips
+        else:
+            port = PcscChipPort()
+        page.party.enable_passport(PassportDesk(journal, operator.operator_id, port),
+                                   lambda: page.case_id)
+        return page
+
+    return make
+
+
+def notice_printer(ctx, journal: Journal):
+    """A function printing the notice a case's state calls for (不予受理告知书, 撤回确认单,
+    视为撤回告知书; to PDF in demo mode); it returns where the notice went, in words for the
+    registrar. Every print is journaled."""
 
     def print_notice(case_id: str) -> str:
         from counter_app.rules.offices import find_office
         from counter_app.ui.widgets.certificate_printer import print_forms
-        from counter_app.workflows.certificates import refusal_notice_pages
+        from counter_app.workflows.certificates import notice_for, notice_pages
 
         office = office_profile(ctx)
-        pages = refusal_notice_pages(journal, case_id, office, find_office(office["code"]).name)
+        form_id = (notice_for(journal, case_id) or ("refusal_acceptance",))[0]
+        pages = notice_pages(journal, case_id, office, find_office(office["code"]).name)
         if ctx.demo:
-            path = ctx.data_dir / "prints" / f"notice-{case_id[:8]}.pdf"
+            path = ctx.data_dir / "prints" / f"notice-{form_id}-{case_id[:8]}.pdf"
             print_forms(pages, pdf_path=path)
             where = str(path)
         else:
             print_forms(pages, printer_name=ctx.config["printing.forms_printer"])
             where = ctx.config["printing.forms_printer"] or "默认打印机"
-        journal.append("notice.printed", {"form": "refusal_acceptance", "printer": where},
+        journal.append("notice.printed", {"form": form_id, "printer": where},
                        operator="counter", case_id=case_id)
         return where
 
@@ -163,7 +180,7 @@ def divorce_page_factory(ctx, journal: Journal):
         return IntakePage(flow, lambda: open_reader(port, ctx.demo), demo_cards=cards,
                                   insert_demo_card=insert, questions=DIVORCE_QUESTIONS,
                                   print_receipt=divorce_receipt_printer(ctx, journal),
-                                  describe_acceptance=describe)
+                                  describe_acceptance=describe, today=ctx.today)
 
     return make
 
@@ -181,7 +198,7 @@ def intake_page_factory(ctx, journal: Journal):
         cards, insert = demo_card_tray() if ctx.demo else ({}, None)
         return IntakePage(intake, lambda: open_reader(port, ctx.demo),
                                   demo_cards=cards, insert_demo_card=insert,
-                                  print_notice=refusal_notice_printer(ctx, journal))
+                                  print_notice=notice_printer(ctx, journal), today=ctx.today)
 
     return make
 
@@ -199,8 +216,12 @@ def registration_page_factory(ctx, journal: Journal, background: "BackgroundSync
             MarriageRegistration
         flow = kind(journal, office_profile(ctx), operator.operator_id,
                     checker=background.marital_check if background else None,
-                    low_water=ctx.config["numbering.low_water"])
-        return RegistrationPage(flow, case_id, steps=case_steps(journal, operator))
+                    low_water=ctx.config["numbering.low_water"], today=ctx.today)
+        archive = archive_file_flow(ctx, journal, operator) \
+            if case and case.state == "registered" else None
+        return RegistrationPage(flow, case_id, steps=case_steps(journal, operator),
+                                today=ctx.today, print_notice=notice_printer(ctx, journal),
+                                archive=archive)
 
     return make
 
@@ -208,18 +229,116 @@ def registration_page_factory(ctx, journal: Journal, background: "BackgroundSync
 def case_steps(journal: Journal, operator) -> list:
     """The preparation steps between acceptance and examination, in order (each opens the page
     of the same key in ``step_pages``)."""
+    from counter_app.ui.marriage.declaration_page import page_signing
     from counter_app.workflows.capture import PartyCapture
+    from counter_app.workflows.declarations import Declarations
+    from counter_app.workflows.documents import DocumentScanning
     from counter_app.workflows.steps import CaseStep
 
     return [
         CaseStep("capture", "现场拍照与人证核验（F7）", "F7", ("marriage",),
                  PartyCapture(journal, operator.operator_id).complete),
+        CaseStep("declare", "当事人签署声明书（F10）", "F10", ("marriage",),
+                 Declarations(journal, operator.operator_id, page_signing()).done),
+        # Last preparation step: the papers on the 高拍仪 (for a divorce, on the case page of
+        # the cooling-off case, right after the application is accepted).
+        CaseStep("documents", "高拍仪拍摄证件材料（F11）", "F11", ("marriage", "divorce"),
+                 DocumentScanning(journal, operator.operator_id).done),
     ]
 
 
 def step_pages(ctx, journal: Journal) -> dict:
     """The page factory of each step in ``case_steps`` (operator, case_id) -> page."""
-    return {"capture": capture_page_factory(ctx, journal)}
+    return {"capture": capture_page_factory(ctx, journal),
+            "declare": declaration_page_factory(ctx, journal),
+            "documents": document_page_factory(ctx, journal),
+            # Not a preparation step: the case page's examine action opens it.
+            "review": review_page_factory(ctx, journal)}
+
+
+def document_camera(ctx):
+    """A function opening the document camera (高拍仪) the settings name; demo mode's
+    ``simulator`` shows a page laid on a desk, so the auto-capture has something to find."""
+
+    def open_it():
+        from drivers.camera import open_camera, parse_resolution
+
+        source, resolution = ctx.config["camera.document_source"], ctx.config["camera.resolution"]
+        if source == "simulator":
+            from counter_app.workflows.documents import demo_document_frames
+            from drivers.camera.simulator import SimulatedCamera
+
+            return SimulatedCamera(demo_document_frames(*parse_resolution(resolution)), fps=15,
+                                   name="document")
+        return open_camera(source, resolution, name="document")
+
+    return open_it
+
+
+def document_page_factory(ctx, journal: Journal):
+    """A function making the document-camera page of a case."""
+
+    def make(operator, case_id: str):
+        from counter_app.ui.marriage.document_page import DocumentPage
+        from counter_app.workflows.documents import DocumentScanning
+
+        return DocumentPage(DocumentScanning(journal, operator.operator_id), case_id,
+                            document_camera(ctx))
+
+    return make
+
+
+def review_page_factory(ctx, journal: Journal):
+    """A function making the review page (everything about a case before 审查)."""
+
+    def make(operator, case_id: str):
+        from counter_app.cases.service import CaseService
+        from counter_app.ui.marriage.review_page import ReviewPage
+        from counter_app.workflows.registration import DivorceRegistration, MarriageRegistration
+        from counter_app.workflows.review import CaseReviewer
+
+        case = CaseService(journal).state(case_id)
+        kind = DivorceRegistration if case and case.case_type == "divorce" else \
+            MarriageRegistration
+        office = office_profile(ctx)
+        steps = [s.key for s in case_steps(journal, operator)
+                 if case and s.applies_to(case.case_type)]
+        reviewer = CaseReviewer(journal, office, operator.operator_id, steps=steps,
+                                declarations=declarations_flow(journal, operator))
+        return ReviewPage(reviewer, kind(journal, office, operator.operator_id), case_id)
+
+    return make
+
+
+def declarations_flow(journal: Journal, operator):
+    """The declarations flow for reading a case's declarations (None when this build has no
+    declarations step)."""
+    import importlib.util
+
+    if importlib.util.find_spec("counter_app.workflows.declarations") is None:
+        return None
+    from counter_app.ui.marriage.review_page import forms_signing
+    from counter_app.workflows.declarations import Declarations
+
+    return Declarations(journal, operator.operator_id, forms_signing())
+
+
+def archive_file_flow(ctx, journal: Journal, operator):
+    """The electronic archive file of registered cases (forms render the PDF)."""
+    from counter_app.rules.offices import find_office
+    from counter_app.ui.marriage.review_page import forms_signing, render_archive
+    from counter_app.workflows.archive_file import ArchiveFile
+
+    office = office_profile(ctx)
+    pages = None
+    if declarations_flow(journal, operator) is not None:
+        from counter_app.workflows.declarations import signed_declaration_pages
+
+        def pages(case_id):
+            return signed_declaration_pages(journal, case_id, forms_signing())
+    return ArchiveFile(journal, office, find_office(office["code"]).name,
+                       operator.operator_id, renderer=render_archive,
+                       declaration_pages=pages)
 
 
 DEMO_CERTIFICATE_PRINTER = "演示证书打印机（PDF）"
@@ -262,22 +381,107 @@ def certificates_page_factory(ctx, journal: Journal):
     return make
 
 
+def declaration_page_factory(ctx, journal: Journal):
+    """A function making the declarations page of a case: the 声明书 of each party, signed on
+    the signing area (the signature-tablet simulator in demo mode), fingerprinted on the
+    configured pad (drivers.fingerprint.device; the simulator in demo mode), witnessed."""
+
+    def make(operator, case_id: str):
+        from counter_app.rules.offices import find_office
+        from counter_app.ui.marriage.declaration_page import DeclarationPage, page_signing
+        from counter_app.workflows.declarations import Declarations
+        from drivers.fingerprint import open_pad
+
+        office = office_profile(ctx)
+        flow = Declarations(journal, operator.operator_id, page_signing(), office,
+                            find_office(office["code"]).name)
+        return DeclarationPage(flow, case_id,
+                               lambda: open_pad(ctx.config["drivers.fingerprint.device"],
+                                                ctx.demo), demo=ctx.demo)
+
+    return make
+
+
 def capture_page_factory(ctx, journal: Journal):
-    """A function making the photo and identity-check page of a case. The resident card's
-    photo cannot be decoded without a vendor library, so there is no chip photo to compare
-    with here: the registrar checks in person, and that is what is recorded."""
+    """A function making the photo and identity-check page of a case. A party recorded from a
+    chip passport has its chip photo in the journal: the live photo is compared with it by the
+    configured matcher (opened on first use, off the GUI thread). The resident card's photo
+    cannot be decoded without a vendor library: such a party is checked by the registrar in
+    person, and that is what is recorded."""
 
     def make(operator, case_id: str):
         from counter_app.ui.marriage.capture_page import CapturePage
         from counter_app.workflows.capture import PartyCapture, liveness_challenges
         from drivers.camera import open_camera
 
-        return CapturePage(PartyCapture(journal, operator.operator_id), case_id,
-                           lambda: open_camera(ctx.config["camera.portrait_source"],
+        from counter_app.workflows.passport import OnDemandMatcher, chip_photos
+
+        photos = chip_photos(journal, case_id)
+        matcher = OnDemandMatcher(ctx.config["vision.match_backend"],
+                                  ctx.config["vision.models_dir"] or None) if photos else None
+        return CapturePage(PartyCapture(journal, operator.operator_id, matcher), case_id,
+                           chip_photos=photos,
+                           open_camera=lambda: open_camera(ctx.config["camera.portrait_source"],
                                                ctx.config["camera.resolution"]),
                            liveness=liveness_challenges(ctx.config["vision.liveness"]))
 
     return make
+
+
+def reissue_page_factory(ctx, journal: Journal):
+    """A function making the reissue (补领) page for the logged-in operator. The archive index
+    is opened with the window; demo mode imports the demo archive into it then (once)."""
+    from counter_app.reissue import Archive, ArchiveIndex
+
+    index = ArchiveIndex.for_journal(journal)
+    if ctx.demo:
+        import_demo_archive(Archive(journal, index, "demo"))
+
+    def make(operator):
+        from datetime import date
+
+        from counter_app.printing.booklets import BookletPrinting
+        from counter_app.reissue import ReissueFlow
+        from counter_app.reissue.certificate import certificate_pages
+        from counter_app.rules.offices import find_office
+        from counter_app.ui.reissue.reissue_page import ReissuePage
+        from drivers.camera import open_camera
+        from drivers.idcard.factory import open_reader
+
+        office = office_profile(ctx)
+        today = getattr(ctx, "today", date.today)
+        flow = ReissueFlow(journal, Archive(journal, index, operator.operator_id),
+                           office, operator.operator_id,
+                           low_water=ctx.config["numbering.low_water"], today=today)
+
+        def printing(case_id: str) -> BookletPrinting:
+            state = flow.state(case_id)
+            pages = certificate_pages(journal, flow, case_id, find_office(office["code"]).name)
+            return BookletPrinting(journal, case_id=case_id, operator=operator.operator_id,
+                                   certificate=state.issued["item"],
+                                   number=state.issued["certificate_number"], pages=pages,
+                                   printer=certificate_printer(ctx, journal))
+
+        port = ctx.config["drivers.idcard.port"]
+        cards, insert = demo_card_tray() if ctx.demo else ({}, None)
+        if ctx.demo:  # first in the tray: the party of a record in the demo archive
+            cards = {"reissue": "补领　刘秀英（女）：1986 年结婚登记，档案中是 15 位旧身份证号",
+                     **cards}
+        return ReissuePage(flow, lambda: open_reader(port, ctx.demo),
+                           open_camera=lambda: open_camera(ctx.config["camera.portrait_source"],
+                                                           ctx.config["camera.resolution"]),
+                           printing=printing, today=today, demo_cards=cards,
+                           insert_demo_card=insert)
+
+    return make
+
+
+def import_demo_archive(archive) -> None:
+    """Demo mode's synthetic archive (resources/archive_demo), imported once (a file already
+    imported is recognised by its hash)."""
+    from counter_app.resources import resource_path
+
+    archive.import_file(resource_path("archive_demo", "archive-demo.csv"))
 
 
 def build_main_window(ctx, journal: Journal, background: "BackgroundSync | None" = None):
@@ -293,26 +497,31 @@ def build_main_window(ctx, journal: Journal, background: "BackgroundSync | None"
         seed_demo_accounts(operators)
     window = MainWindow(journal, operators, demo=ctx.demo, idle_lock_s=ctx.config["ui.idle_lock_s"],
                       sync_status=sync_status(ctx, journal), detect_devices=detect_devices(ctx),
-                      new_intake_page=intake_page_factory(ctx, journal),
+                      new_intake_page=passport_reading(ctx, journal,
+                                                       intake_page_factory(ctx, journal)),
                       new_registration_page=registration_page_factory(ctx, journal, background),
                       new_certificates_page=certificates_page_factory(ctx, journal),
                       new_divorce_page=divorce_page_factory(ctx, journal),
-                      step_pages=step_pages(ctx, journal))
-    window.login_page.logged_in.connect(lambda operator: expire_divorces(ctx, journal, operator))
+                      new_reissue_page=reissue_page_factory(ctx, journal),
+                      step_pages=step_pages(ctx, journal), today=ctx.today)
+
+    def on_login(operator) -> None:
+        if expire_divorces(ctx, journal, operator):
+            window.home_page.refresh()   # the newly expired show up for their notices
+
+    window.login_page.logged_in.connect(on_login)
     return window
 
 
 def expire_divorces(ctx, journal: Journal, operator) -> list[str]:
     """At each login: divorce applications whose completion window has ended become deemed
     withdrawn (视为撤回), so the home page shows them for the notice. Never blocks a login."""
-    from datetime import date
-
     from counter_app.errors import CounterAppError
     from counter_app.workflows.divorce import DivorceApplication
 
     try:
         return DivorceApplication(journal, office_profile(ctx), operator.operator_id).expire(
-            date.today())
+            ctx.today())
     except CounterAppError as err:
         log.warning("divorce expiry not run: %s", err.code)
         return []
@@ -350,9 +559,11 @@ class BackgroundSync:
 
         try:
             if self.ctx.demo:
+                from counter_app.demo import ALREADY_MARRIED
                 from sync import demo
 
-                self._demo = demo.start(self.journal, self.ctx.data_dir)
+                self._demo = demo.start(self.journal, self.ctx.data_dir,
+                                        married=ALREADY_MARRIED)
                 self.engine = self._demo.engine
             elif (enrolment.sync_dir(self.ctx.data_dir) / enrolment.ENROLMENT_FILE).exists():
                 self.engine = make_engine(self.journal, self.ctx)
@@ -386,7 +597,7 @@ def run_gui(ctx) -> int:
     """Start the Qt application and block until the main window closes."""
     from counter_app.ui.application import create_application, run_event_loop
 
-    app = create_application(sys.argv[:1])
+    app = create_application(sys.argv[:1], ctx.config["ui.language"])
     journal = open_journal(ctx)
     log.info("GUI starting (demo=%s)", ctx.demo)
     background = BackgroundSync(ctx, journal).start()

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-
+from datetime import date
 from typing import Callable
 
 from PySide6.QtGui import QKeySequence, QShortcut
@@ -29,8 +29,9 @@ class MainWindow(QMainWindow):
                  new_registration_page: Callable[[Operator, str], object] | None = None,
                  new_certificates_page: Callable[[Operator, str], object] | None = None,
                  new_divorce_page: Callable[[Operator], object] | None = None,
+                 new_reissue_page: Callable[[Operator], object] | None = None,
                  step_pages: dict[str, Callable[[Operator, str], object]] | None = None,
-                 ) -> None:
+                 today: Callable[[], date] = date.today) -> None:
         super().__init__()
         self.journal, self.operators = journal, operators
         self.operator: Operator | None = None
@@ -39,7 +40,7 @@ class MainWindow(QMainWindow):
         self.resize(1280, 800)
         self.stack = QStackedWidget(self)
         self.login_page = LoginPage(operators, self.stack)
-        self.home_page = HomePage(journal, sync_status=sync_status,
+        self.home_page = HomePage(journal, sync_status=sync_status, today=today,
                                   detect_devices=detect_devices, parent=self.stack)
         self.stack.addWidget(self.login_page)
         self.stack.addWidget(self.home_page)
@@ -48,6 +49,7 @@ class MainWindow(QMainWindow):
         self._new_registration_page = new_registration_page
         self._new_certificates_page = new_certificates_page
         self._new_divorce_page = new_divorce_page
+        self._new_reissue_page = new_reissue_page
         # Pages of a case's preparation steps by key (capture, declarations, documents ...).
         self.step_pages = dict(step_pages or {})
         self.intake_page = None
@@ -55,6 +57,7 @@ class MainWindow(QMainWindow):
         self._before_lock = None
         self.home_page.start_marriage.connect(self.start_marriage)
         self.home_page.start_divorce.connect(self.start_divorce)
+        self.home_page.start_reissue.connect(self.start_reissue)
         self.home_page.open_case.connect(self.open_case)
         if demo:
             self.statusBar().showMessage("演示模式：模拟设备，演示账号 demo / demo")
@@ -87,6 +90,10 @@ class MainWindow(QMainWindow):
         """Open the divorce application screens for a new case, or to go on with ``case_id``."""
         self._start_intake(self._new_divorce_page, case_id)
 
+    def start_reissue(self, case_id: str | None = None) -> None:
+        """Open the reissue (补领) screens: archive search, or go on with ``case_id``."""
+        self._start_intake(self._new_reissue_page, case_id)
+
     def _start_intake(self, factory, case_id: str | None) -> None:
         if self.operator is None or self.stack.currentWidget() is not self.home_page:
             return
@@ -108,10 +115,14 @@ class MainWindow(QMainWindow):
         """Continue an accepted marriage case: examination, online check, registration."""
         state = self.journal.query("SELECT state, case_type FROM case_state WHERE case_id = ?",
                                    [case_id])
+        if state and state[0]["case_type"] == "reissue":
+            self.back_home()
+            self.start_reissue(case_id)
+            return
         if state and (state[0]["case_type"], state[0]["state"]) == ("divorce", "applied"):
             self.start_divorce(case_id)
             return
-        if state and state[0]["state"] == "registered":
+        if state and state[0]["state"] == "registered" and not self._booklets_confirmed(case_id):
             self.print_certificates(case_id)
             return
         if state and state[0]["state"] == "initial_review":
@@ -131,14 +142,28 @@ class MainWindow(QMainWindow):
             self.home_page.notice.setText("本机暂不能办理这一步，请联系技术人员。")
             return
         self._open(factory, case_id)
-        if self.case_page is not None and hasattr(self.case_page, "begin"):
-            self.case_page.finished.disconnect(self.back_home)
-            self.case_page.finished.connect(self.open_case)
+        if self.case_page is None:
+            return
+        self.case_page.finished.disconnect(self.back_home)
+        self.case_page.finished.connect(self.open_case)
+        if hasattr(self.case_page, "step_requested"):  # the review page reopens steps
+            self.case_page.step_requested.connect(self.open_step)
+        if hasattr(self.case_page, "begin"):
             self.case_page.begin()
 
     def print_certificates(self, case_id: str) -> None:
-        """Print a registered case's booklets (from the registration page)."""
+        """Print a registered case's booklets (from the registration page); once both are
+        confirmed, leaving goes on to the case page (the archive file)."""
         self._open(self._new_certificates_page, case_id)
+        if self.case_page is not None:
+            self.case_page.finished.disconnect(self.back_home)
+            self.case_page.finished.connect(
+                lambda: self.open_case(case_id) if self._booklets_confirmed(case_id)
+                else self.back_home())
+
+    def _booklets_confirmed(self, case_id: str) -> bool:
+        return self.journal.query("SELECT count(*) AS n FROM stock_blanks WHERE case_id = ? "
+                                  "AND status = 'issued'", [case_id])[0]["n"] >= 2
 
     def _open(self, factory, case_id: str) -> None:
         if self.operator is None or factory is None:

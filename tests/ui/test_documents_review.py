@@ -120,3 +120,49 @@ def test_a_divorce_agreement_is_scanned_with_its_summary_in_cooling_off(qtbot, w
     assert "photos" not in [s.key for s in review.review.sections]
     qtbot.keyClick(review, Qt.Key.Key_F8)  # the cooling-off period has not ended yet
     assert "期间申请发给离婚证" in review.message.text()
+
+
+def test_after_both_certificates_the_archive_file_is_built_in_order(qtbot, window):
+    import hashlib
+    import io
+    import json
+
+    from pypdf import PdfReader
+
+    from counter_app.archive.order import categories
+    from test_marriage_intake import register_a_couple
+
+    case_id = register_a_couple(qtbot, window)
+    window.case_page.print_button.click()
+    printing = window.case_page
+    for _ in ("man", "woman"):
+        printing.print_current()
+        printing.confirm()
+    qtbot.keyClick(printing.home, Qt.Key.Key_Return)  # both confirmed: on to the case page
+    page = window.case_page
+    assert page.__class__.__name__ == "RegistrationPage"
+    assert page.action.text() == "生成电子档案（F12）"
+    qtbot.keyClick(page, Qt.Key.Key_F12)
+    qtbot.keyClick(page, Qt.Key.Key_F12)  # a second press builds nothing more
+    assert "电子档案已生成" in page.message.text()
+    built = [e for e in window.journal.entries(case_id=case_id) if e.kind == "archive.built"]
+    assert len(built) == 1 and not page.action.isVisible()
+    pdf = window.journal.get_attachment(built[0].payload["pdf_sha256"])
+    manifest = json.loads(window.journal.get_attachment(built[0].payload["manifest_sha256"]))
+    assert hashlib.sha256(pdf).hexdigest() == manifest["pdf_sha256"]
+    order = [c for c, _, _ in categories("marriage")]
+    ranks = [order.index(m["category"]) for m in manifest["materials"]]
+    assert ranks == sorted(ranks)
+    titles = [m["title"] for m in manifest["materials"]]
+    assert titles[0] == "结婚登记审查处理表" and "联网核对结果" in titles
+    assert any(t.startswith("居民身份证（男方）") for t in titles)
+    reader = PdfReader(io.BytesIO(pdf))
+    assert len(reader.pages) == len(manifest["materials"])
+    scans = [e.payload["sha256"] for e in window.journal.entries(case_id=case_id)
+             if e.kind == "document.scanned"]
+    scan_material = next(m for m in manifest["materials"] if m["title"].startswith("居民身份证"))
+    text = "".join(reader.pages[scan_material["page"] - 1].extract_text().split())
+    assert f"{scan_material['position']}.当事人身份证件复印件：居民身份证（男方）第1页" in text
+    assert len(scans) >= 2
+    qtbot.keyClick(page.home, Qt.Key.Key_Return)  # 办结
+    assert window.stack.currentWidget() is window.home_page

@@ -8,6 +8,9 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QComboBox
 
+from documents_helpers import review_and_examine, scan_documents
+from steps_helpers import sign_both
+
 from counter_app.app import BackgroundSync, build_main_window, open_journal
 from counter_app.cli import build_parser, make_context
 from counter_app.ui.application import create_application
@@ -191,10 +194,14 @@ def test_from_two_cards_to_a_registered_marriage(qtbot, window):
     qtbot.keyClick(result.proceed, Qt.Key.Key_Return)
     assert window.case_page.action.text() == "现场拍照与人证核验（F7）"
     photograph_both(qtbot, window, case_id)
+    assert window.case_page.action.text() == "当事人签署声明书（F10）"
+    sign_both(qtbot, window, case_id)
+    assert window.case_page.action.text() == "高拍仪拍摄证件材料（F11）"
+    scan_documents(qtbot, window, case_id)
     page = window.case_page
     assert window.stack.currentWidget() is page
     assert page.action.text() == "审查完毕，材料齐全（F8）"
-    qtbot.keyClick(page, Qt.Key.Key_F8)
+    page = review_and_examine(qtbot, window, case_id)  # F8: the review page, F8 there
     assert page.action.text() == "联网核对婚姻状况（F6）"
     # The demo sync thread enrols and pulls this machine's number blocks from the simulator.
     qtbot.waitUntil(lambda: window.journal.query(
@@ -231,8 +238,9 @@ def register_a_couple(qtbot, window) -> str:
     case_id = window.intake_page.case_id
     result.proceed.click()
     photograph_both(qtbot, window, case_id)
-    page = window.case_page
-    page.run_action()
+    sign_both(qtbot, window, case_id)
+    scan_documents(qtbot, window, case_id)
+    page = review_and_examine(qtbot, window, case_id)
     qtbot.waitUntil(lambda: window.journal.query(
         "SELECT count(*) AS n FROM entries WHERE kind = 'stock.range_received'")[0]["n"] > 0,
         timeout=20_000)
@@ -310,8 +318,9 @@ def test_without_a_link_the_check_waits_and_says_so(qtbot, window):
     case_id = window.intake_page.case_id
     result.proceed.click()
     photograph_both(qtbot, window, case_id)
-    page = window.case_page
-    qtbot.keyClick(page, Qt.Key.Key_F8)
+    sign_both(qtbot, window, case_id)
+    scan_documents(qtbot, window, case_id)
+    page = review_and_examine(qtbot, window, case_id)
     qtbot.waitUntil(lambda: window.background.engine is not None, timeout=20_000)
     window.background._demo.server.stop()  # the provincial system becomes unreachable
     qtbot.keyClick(page, Qt.Key.Key_F6)
@@ -356,8 +365,13 @@ def test_a_divorce_in_cooling_off_cannot_complete_early_and_can_be_withdrawn(qtb
     case_page = window.case_page
     assert case_page.title.text().startswith("离婚登记")
     assert case_page.withdraw_buttons["woman"].isVisible()
-    qtbot.keyClick(case_page, Qt.Key.Key_F8)  # the cooling-off period has not ended
-    assert "期间申请发给离婚证" in case_page.message.text()
+    scan_documents(qtbot, window, case_id)  # the agreement, with its summary
+    qtbot.keyClick(window.case_page, Qt.Key.Key_F8)
+    review = window.case_page
+    qtbot.keyClick(review, Qt.Key.Key_F8)  # the cooling-off period has not ended
+    assert "期间申请发给离婚证" in review.message.text()
+    qtbot.keyClick(review, Qt.Key.Key_Escape)
+    case_page = window.case_page
     case_page.withdraw_buttons["woman"].click()
     assert "女方已撤回" in case_page.message.text()
     state = window.journal.query("SELECT state FROM case_state WHERE case_id = ?", [case_id])

@@ -22,10 +22,13 @@ from counter_app.workflows.registration import MarriageRegistration
 from counter_app.workflows.steps import CaseStep, next_step
 
 ITEM_ZH = {"marriage": "结婚登记", "divorce": "离婚登记"}
+#: The notice an ended divorce application gets, by case state.
+NOTICES = {"withdrawn": "撤回离婚登记申请确认单", "deemed_withdrawn": "离婚登记申请视为撤回告知书"}
 CERT_ZH = {"marriage": "结婚证", "divorce": "离婚证"}
 ACTIONS = {"examine": ("审查完毕，材料齐全（F8）", "F8"),
            "check": ("联网核对婚姻状况（F6）", "F6"),
-           "register": ("登记（F9）", "F9")}
+           "register": ("登记（F9）", "F9"),
+           "archive": ("生成电子档案（F12）", "F12")}
 
 
 class RegistrationPage(QWidget):
@@ -39,10 +42,15 @@ class RegistrationPage(QWidget):
     def __init__(self, flow: MarriageRegistration, case_id: str, *,
                  today: Callable[[], date] = date.today,
                  steps: Sequence[CaseStep] = (),
+                 print_notice: Callable[[str], str] | None = None,
+                 archive=None,
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.flow, self.case_id, self._today = flow, case_id, today
         self.steps = list(steps)
+        self._print_notice = print_notice
+        #: counter_app.workflows.archive_file.ArchiveFile: the file after both booklets.
+        self.archive = archive
         self._op: Op | None = None
         self.title = QLabel(self)
         self.title.setStyleSheet("font-size: 22pt; font-weight: bold;")
@@ -59,12 +67,15 @@ class RegistrationPage(QWidget):
         for role, button in self.withdraw_buttons.items():
             button.clicked.connect(lambda _=False, r=role: self.withdraw(r))
         self.print_button.clicked.connect(lambda: self.print_certificates.emit(self.case_id))
+        # A withdrawn or deemed-withdrawn divorce ends with its notice (确认单 / 告知书).
+        self.notice_button = QPushButton(self)
+        self.notice_button.clicked.connect(self.print_notice)
         self.home = QPushButton("返回首页（Esc），业务已保存", self)
-        for button in (self.action, self.print_button, self.home):
+        for button in (self.action, self.print_button, self.notice_button, self.home):
             button.setAutoDefault(True)  # Enter presses the focused button
         layout = QVBoxLayout(self)
         for widget in (self.title, self.parties, self.message, self.action, self.print_button,
-                       *self.withdraw_buttons.values(), self.home):
+                       *self.withdraw_buttons.values(), self.notice_button, self.home):
             layout.addWidget(widget)
         layout.addStretch(1)
         self.action.clicked.connect(self.run_action)
@@ -84,6 +95,8 @@ class RegistrationPage(QWidget):
         if state == "examined":
             answer = self.flow.latest_check(self.case_id)
             return "register" if answer and answer.get("outcome") == "clear" else "check"
+        if state == "registered" and self.archive is not None and self.archive.ready(self.case_id):
+            return "archive"
         return None
 
     def refresh(self, message: str = "", *, error: bool = False) -> None:
@@ -100,6 +113,11 @@ class RegistrationPage(QWidget):
         self.print_button.setVisible(registered)
         for button in self.withdraw_buttons.values():
             button.setVisible(self.flow.ITEM == "divorce" and case_state == "cooling_off")
+        notice = NOTICES.get(case_state) if self._print_notice is not None else None
+        self.notice_button.setVisible(notice is not None)
+        if notice is not None:
+            self.notice_button.setText(f"打印《{notice}》（回车）")
+            self.notice_button.setFocus()
         if action:
             self.action.setText(self._action_text(action)[0])
             self.action.setFocus()
@@ -113,7 +131,18 @@ class RegistrationPage(QWidget):
         except CounterAppError as err:
             self.refresh(err.message_zh, error=True)
             return
-        self.refresh(f"{ROLE_ZH[role]}已撤回离婚登记申请，本案终结。请出具撤回确认单。")
+        self.refresh(f"{ROLE_ZH[role]}已撤回离婚登记申请，本案终结。请打印撤回确认单交当事人。")
+
+    def print_notice(self) -> None:
+        """Print the case's notice; a printer problem is said and can be retried."""
+        if self._print_notice is None or self._op is not None and self._op.busy:
+            return
+        try:
+            where = self._print_notice(self.case_id)
+        except CounterAppError as err:
+            self.refresh(f"{err.message_zh}。请检查打印机后再按回车重新打印。", error=True)
+            return
+        self.refresh(f"已打印，输出到：{where}")
 
     def _action_text(self, action: str) -> tuple[str, str]:
         step = next((s for s in self.steps if s.key == action), None)
@@ -131,13 +160,30 @@ class RegistrationPage(QWidget):
         if action not in ACTIONS and action is not None:
             self.step_requested.emit(action, self.case_id)
         elif action == "examine":
-            self._do(lambda: self.flow.examine(self.case_id), "审查完毕。下一步：联网核对。")
+            # Everything on one screen first; the review page performs the examination.
+            self.step_requested.emit("review", self.case_id)
         elif action == "check":
             self.refresh("正在联网核对……")
             self._op = Op(self, lambda: self.flow.online_check(self.case_id)) \
                 .success(self._checked).failure(self._failed).run_in_background()
         elif action == "register":
             self._do(lambda: self.flow.register(self.case_id, self._today()), None)
+        elif action == "archive":
+            self._build_archive()
+
+    def _build_archive(self) -> None:
+        # On the GUI thread: forms paint the PDF with QPainter (about a second, measured).
+        self.message.setText("正在生成电子档案……")
+        self.message.repaint()
+        try:
+            entry = self.archive.build(self.case_id)
+        except CounterAppError as err:
+            self.refresh(err.message_zh, error=True)
+            return
+        self.refresh(f"电子档案已生成：{entry.payload['materials']} 件材料，按档案规定顺序排列。"
+                     "本业务已办结，按回车返回首页。")
+        self.home.setText("办结，返回首页（回车）")
+        self.home.setFocus()
 
     def _do(self, fn: Callable[[], object], done_message: str | None) -> None:
         try:
