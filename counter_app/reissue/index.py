@@ -1,0 +1,299 @@
+"""The archive index: historical records and this counter's own registrations, searchable.
+
+It lives in ``<data dir>/archive.db``, a SQLCipher database keyed with its own HKDF sub-key of
+the machine key (``MachineKey.derive("archive sqlcipher")``), opened by the journal's own
+``connect`` — copied off the PC it is as unreadable as the journal. The journal stays the
+truth: each import is journaled (``archive.imported``: file hash, row counts), this counter's
+registrations are read from its ``case.registered`` entries, so the index can be rebuilt from
+the journal plus the imported files.
+
+Search keys live in one B-tree (``keys``, WITHOUT ROWID) so every lookup is a range scan:
+
+    i<18-digit id>     either party's ID number (15-digit numbers are converted on import)
+    n<name>            either party's name (prefix search)
+    p<pinyin>          full pinyin without tones ("wangyan"), each reading of the surname
+    p<initials>        initials ("wy")
+
+A query is split on spaces; each part is an ID number (or its first digits), a year (4 digits,
+filters the registration year), pinyin (latin letters) or a name (anything else). Two names
+("王䶮 赵㛃") find the record of that couple: that is the search by spouse's name.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import re
+import threading
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Iterable
+
+from counter_app.domain.idnumber import validate
+from counter_app.errors import CounterAppError
+from counter_app.journal import Journal
+from counter_app.journal import db as dbmod
+from counter_app.reissue.records import ArchiveRecord, PartyRecord
+
+log = logging.getLogger(__name__)
+
+ARCHIVE_FILE = "archive.db"
+#: Results shown at most; candidates examined per query part at most (then "narrow it down").
+MAX_RESULTS, MAX_CANDIDATES = 50, 20_000
+_END = "\U0010ffff"
+
+SCHEMA = (
+    """CREATE TABLE IF NOT EXISTS records (
+        rid INTEGER PRIMARY KEY, ref TEXT NOT NULL UNIQUE, source TEXT NOT NULL,
+        item TEXT NOT NULL, registration_date TEXT NOT NULL, year INTEGER NOT NULL,
+        certificate_number TEXT NOT NULL, office_code TEXT NOT NULL, office_name TEXT NOT NULL,
+        man_name TEXT, man_id TEXT, man_birth TEXT,
+        woman_name TEXT, woman_id TEXT, woman_birth TEXT, upgraded TEXT NOT NULL)""",
+    """CREATE TABLE IF NOT EXISTS keys (
+        key TEXT NOT NULL, rid INTEGER NOT NULL, role INTEGER NOT NULL,
+        PRIMARY KEY (key, rid, role)) WITHOUT ROWID""",
+    "CREATE INDEX IF NOT EXISTS records_certno ON records (certificate_number)",
+    "CREATE TABLE IF NOT EXISTS imports (sha256 TEXT PRIMARY KEY, rows INTEGER NOT NULL)",
+    "CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value TEXT NOT NULL)",
+)
+
+
+class ArchiveSearchError(CounterAppError):
+    """The query cannot be searched as typed; the message says what to type."""
+
+    code = "archive.bad_query"
+
+
+@dataclass(frozen=True)
+class Hit:
+    """One found record and which party the query matched (man / woman / None)."""
+
+    record: ArchiveRecord
+    matched_role: str | None
+
+
+@dataclass
+class SearchResult:
+    """Found records (newest registration first) and what kinds of key the query used."""
+
+    hits: list[Hit] = field(default_factory=list)
+    kinds: list[str] = field(default_factory=list)
+    truncated: bool = False
+
+
+@lru_cache(maxsize=200_000)
+def pinyin_keys(name: str) -> tuple[str, ...]:
+    """Full pinyin and initials of ``name``, one pair per reading of the surname (单: dan,
+    shan; 曾: ceng, zeng). Only the surname's readings are enumerated: given names rarely
+    use the uncommon reading and every extra reading is an extra index row."""
+    from pypinyin import Style, lazy_pinyin, pinyin
+
+    letters = re.sub(r"[^\u3400-\u9fff\U00020000-\U0002ffff]", "", name)
+    if not letters:
+        latin = re.sub(r"[^a-z]", "", name.lower())
+        return (latin,) if latin else ()
+    rest_full = "".join(lazy_pinyin(letters[1:]))
+    rest_init = "".join(lazy_pinyin(letters[1:], style=Style.FIRST_LETTER))
+    keys: list[str] = []
+    for reading in pinyin(letters[0], heteronym=True, style=Style.NORMAL)[0][:3]:
+        for key in (reading + rest_full, reading[:1] + rest_init):
+            if key not in keys:
+                keys.append(key)
+    return tuple(keys)
+
+
+def record_keys(record: ArchiveRecord) -> list[tuple[str, int]]:
+    """(key, role number) rows of a record: role 0 the man, 1 the woman."""
+    rows = []
+    for number, party in enumerate(record.parties):
+        if party.id_number:
+            rows.append(("i" + party.id_number, number))
+        if party.name:
+            rows.append(("n" + party.name, number))
+            rows.extend(("p" + key, number) for key in pinyin_keys(party.name))
+    return list(dict.fromkeys(rows))
+
+
+class ArchiveIndex:
+    """The encrypted archive index of one data directory. Thread-safe (one lock)."""
+
+    def __init__(self, path: Path, key: bytes) -> None:
+        self.path = Path(path)
+        self.db = dbmod.connect(self.path, key)
+        self.lock = threading.RLock()
+        with self.lock:
+            for statement in SCHEMA:
+                self.db.execute(statement)
+
+    @classmethod
+    def for_journal(cls, journal: Journal) -> "ArchiveIndex":
+        """The index beside ``journal``, encrypted with its machine key's archive sub-key."""
+        return cls(journal.path.parent / ARCHIVE_FILE, journal.key.derive("archive sqlcipher"))
+
+    def close(self) -> None:
+        with self.lock:
+            self.db.conn.close()
+
+    def __enter__(self) -> "ArchiveIndex":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # --- writing -------------------------------------------------------------------------
+
+    def add(self, records: Iterable[ArchiveRecord]) -> int:
+        """Add records in one transaction (all or nothing); returns how many were new."""
+        added = 0
+        with self.lock, self.db.atomic():
+            for record in records:
+                added += self._insert(record)
+        return added
+
+    def _insert(self, record: ArchiveRecord) -> int:
+        cur = self.db.execute(
+            "INSERT OR IGNORE INTO records (ref, source, item, registration_date, year, "
+            "certificate_number, office_code, office_name, man_name, man_id, man_birth, "
+            "woman_name, woman_id, woman_birth, upgraded) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [record.ref, record.source, record.item, record.registration_date,
+             int(record.registration_date[:4]), record.certificate_number, record.office_code,
+             record.office_name, record.man.name, record.man.id_number, record.man.birth_date,
+             record.woman.name, record.woman.id_number, record.woman.birth_date,
+             ",".join(record.id_upgraded)])
+        if cur.rowcount == 0:
+            return 0
+        rid = cur.lastrowid
+        self.db.conn.executemany("INSERT OR IGNORE INTO keys VALUES (?, ?, ?)",
+                                 [(key, rid, role) for key, role in record_keys(record)])
+        return 1
+
+    def certificate_numbers(self, numbers: Iterable[str]) -> set[str]:
+        """Which of ``numbers`` are already in the index."""
+        found = set()
+        with self.lock:
+            for number in numbers:
+                if self.db.execute("SELECT 1 FROM records WHERE certificate_number = ?",
+                                   [number]).fetchone():
+                    found.add(number)
+        return found
+
+    def imported(self, sha256: str) -> bool:
+        with self.lock:
+            return self.db.execute("SELECT 1 FROM imports WHERE sha256 = ?",
+                                   [sha256]).fetchone() is not None
+
+    def mark_imported(self, sha256: str, rows: int) -> None:
+        with self.lock:
+            self.db.execute("INSERT OR REPLACE INTO imports VALUES (?, ?)", [sha256, rows])
+
+    def meta(self, name: str, default: str = "") -> str:
+        with self.lock:
+            row = self.db.execute("SELECT value FROM meta WHERE name = ?", [name]).fetchone()
+        return row[0] if row else default
+
+    def set_meta(self, name: str, value: str) -> None:
+        with self.lock:
+            self.db.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", [name, value])
+
+    def count(self) -> int:
+        with self.lock:
+            return self.db.execute("SELECT count(*) FROM records").fetchone()[0]
+
+    # --- reading -------------------------------------------------------------------------
+
+    def get(self, ref: str) -> ArchiveRecord | None:
+        """The record with this ref, or None."""
+        with self.lock:
+            row = self.db.execute("SELECT * FROM records WHERE ref = ?", [ref]).fetchone()
+        return _record(row) if row else None
+
+    def records_of_couple(self, man_id: str, woman_id: str) -> list[ArchiveRecord]:
+        """Every record between these two ID numbers (for the status-changed check)."""
+        with self.lock:
+            rows = self.db.execute(
+                "SELECT r.* FROM keys k JOIN records r ON r.rid = k.rid "
+                "WHERE k.key = ? AND k.role = 0 AND r.woman_id = ? "
+                "ORDER BY r.registration_date", ["i" + man_id, woman_id]).fetchall()
+        return [_record(row) for row in rows]
+
+    def search(self, query: str, limit: int = MAX_RESULTS) -> SearchResult:
+        """Records matching every part of ``query`` (see the module docstring)."""
+        parts, years = parse_query(query)
+        result = SearchResult(kinds=[kind for kind, _ in parts] + ["year"] * bool(years))
+        if not parts:
+            raise ArchiveSearchError("请输入身份证号、姓名或拼音（可加登记年份，如“王䶮 1998”）。")
+        with self.lock:
+            candidates: dict[int, int] | None = None
+            for kind, (low, high) in parts:
+                rows = self.db.execute(
+                    "SELECT rid, role FROM keys WHERE key >= ? AND key < ? LIMIT ?",
+                    [low, high, MAX_CANDIDATES]).fetchall()
+                result.truncated |= len(rows) >= MAX_CANDIDATES
+                found: dict[int, int] = {}
+                for rid, role in rows:
+                    found.setdefault(rid, role)
+                candidates = found if candidates is None else \
+                    {rid: role for rid, role in candidates.items() if rid in found}
+            result.hits = self._fetch(candidates or {}, years, limit, result)
+        return result
+
+    def _fetch(self, candidates: dict[int, int], years: set[int], limit: int,
+               result: SearchResult) -> list[Hit]:
+        rids = list(candidates)
+        hits: list[Hit] = []
+        for start in range(0, len(rids), 500):
+            chunk = rids[start:start + 500]
+            marks = ",".join("?" * len(chunk))
+            year_sql = f" AND year IN ({','.join('?' * len(years))})" if years else ""
+            rows = self.db.execute(f"SELECT * FROM records WHERE rid IN ({marks}){year_sql}",
+                                   chunk + sorted(years)).fetchall()
+            for row in rows:
+                hits.append(Hit(_record(row), ("man", "woman")[candidates[row[0]]]))
+        hits.sort(key=lambda h: h.record.registration_date, reverse=True)
+        if len(hits) > limit:
+            result.truncated = True
+        return hits[:limit]
+
+
+def parse_query(query: str) -> tuple[list[tuple[str, tuple[str, str]]], set[int]]:
+    """The query's parts as (kind, key range) and the years it names."""
+    parts, years = [], set()
+    for token in (query or "").split():
+        token = re.sub(r"[（）()，,]", "", token)
+        if not token:
+            continue
+        if re.fullmatch(r"(19|20)\d\d", token):
+            years.add(int(token))
+        elif re.fullmatch(r"\d{15}|\d{17}[\dXx]", token):
+            checked = validate(token, "resident")
+            if not checked.ok:
+                raise ArchiveSearchError(f"身份证号 {token} 有误：{checked.errors[0].message_zh}")
+            parts.append(("id", ("i" + checked.normalized, "i" + checked.normalized + "\x00")))
+        elif re.fullmatch(r"\d{6,17}", token):
+            parts.append(("id_prefix", ("i" + token, "i" + token + _END)))
+        elif re.fullmatch(r"[A-Za-z]+", token):
+            low = token.lower()
+            parts.append(("pinyin", ("p" + low, "p" + low + _END)))
+        elif re.fullmatch(r"\d+", token):
+            raise ArchiveSearchError(f"“{token}”既不是身份证号也不是年份：身份证号至少输入前 6 位，"
+                                     "年份输入 4 位。")
+        else:
+            parts.append(("name", ("n" + token, "n" + token + _END)))
+    return parts, years
+
+
+def _record(row: Any) -> ArchiveRecord:
+    (_rid, ref, source, item, registered, _year, number, office_code, office_name,
+     man_name, man_id, man_birth, woman_name, woman_id, woman_birth, upgraded) = tuple(row)
+    return ArchiveRecord(item, registered, number, office_code, office_name,
+                         PartyRecord("man", man_name or "", man_id or "", man_birth or ""),
+                         PartyRecord("woman", woman_name or "", woman_id or "",
+                                     woman_birth or ""),
+                         source=source, ref=ref,
+                         id_upgraded=tuple(r for r in upgraded.split(",") if r))
+
+
+def file_sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
