@@ -94,6 +94,20 @@ def take_all(data_dir: Path, out: Path) -> int:
     return 0
 
 
+class _Bot:
+    """What tests/ui/steps_helpers needs of pytest-qt's qtbot, on QTest and ``wait_for``."""
+
+    def __init__(self, wait_for) -> None:
+        self.waitUntil = lambda condition, timeout=10_000: wait_for(condition, timeout)
+
+    @staticmethod
+    def keyClick(widget, key) -> None:
+        from PySide6.QtTest import QTest
+
+        widget.window().activateWindow()  # page shortcuts need the active window
+        QTest.keyClick(widget, key)
+
+
 def marriage_intake(window, wait_for, shot) -> None:
     """Two cards on the demo reader, the questions, the answer."""
     from PySide6.QtCore import Qt
@@ -134,6 +148,9 @@ def marriage_intake(window, wait_for, shot) -> None:
         wait_for(lambda: capture.confirm.isVisible(), 10_000)
         capture.decide("confirmed")
     wait_for(lambda: getattr(window.case_page, "flow", None) is not None, 10_000)
+    from tests.ui.steps_helpers import sign_both
+
+    sign_both(_Bot(wait_for), window, window.case_page.case_id, shot)  # F10: declarations
     page = window.case_page
     page.run_action()  # examined
     wait_for(lambda: window.journal.query("SELECT count(*) AS n FROM entries WHERE kind = "
