@@ -170,17 +170,18 @@ UI_IDLE_LOCK_S = Setting(
     "Seconds without keyboard or mouse input after which the counter locks its screen and "
     "asks for the operator's password again. 0 disables the lock.",
 )
+UI_LANGUAGE = Setting(
+    "ui.language", "zh_CN", str,
+    "Language of the screens: 'zh_CN' (Simplified Chinese, the registrars' language) or 'en' "
+    "(English, for maintainers; resources/translations). Printed forms, journal records and "
+    "messages from the business rules stay in Chinese.",
+    choices=("zh_CN", "en"),
+)
 OFFICE_CODE = Setting(
     "office.code", "", str,
     "This counter's marriage registration office (a code from resources/rules/offices.toml, "
     "later from the provincial system at enrolment). It selects the rule packs in force. "
     "Empty: registration screens say the office is not set (demo mode uses 110105-HY).",
-)
-UI_LANGUAGE = Setting(
-    "ui.language", "zh_CN", str,
-    "Language of the user interface: zh_CN (Simplified Chinese) or en (English, for "
-    "maintainers).",
-    choices=("zh_CN", "en"),
 )
 IDCARD_PORT = Setting(
     "drivers.idcard.port", "", str,

@@ -26,10 +26,16 @@ def load_bundled_font() -> str:
     return families[0]
 
 
-def create_application(argv: list[str]) -> QApplication:
+def create_application(argv: list[str], language: str = "zh_CN") -> QApplication:
+    """The application object with the bundled font; ``language`` is the ``ui.language``
+    setting (the English catalogue is loaded for 'en')."""
     app = QApplication.instance() or QApplication(argv)
     app.setApplicationName("counter-app")
-    app.setApplicationDisplayName("婚姻登记窗口客户端")
+    if language != "zh_CN":
+        from counter_app.ui.i18n import install_translation
+
+        app.translator = install_translation(app, language)  # kept alive with the app
+    app.setApplicationDisplayName(QApplication.translate("Application", "婚姻登记窗口客户端"))
     family = load_bundled_font()
     font = QFont()
     if family:

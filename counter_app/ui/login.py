@@ -20,18 +20,18 @@ class LoginPage(QWidget):
         super().__init__(parent)
         self.operators = operators
         self._op: Op | None = None
-        self.title = QLabel("请登录", self)
+        self.title = QLabel(self.tr("请登录"), self)
         self.title.setStyleSheet("font-size: 24pt; font-weight: bold;")
         self.title.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.operator_id = QLineEdit(self)
-        self.operator_id.setPlaceholderText("工号")
+        self.operator_id.setPlaceholderText(self.tr("工号"))
         self.password = QLineEdit(self)
         self.password.setEchoMode(QLineEdit.EchoMode.Password)
-        self.password.setPlaceholderText("密码")
+        self.password.setPlaceholderText(self.tr("密码"))
         self.message = QLabel("", self)
         self.message.setStyleSheet("color: #b00020; font-size: 16pt;")
         self.message.setWordWrap(True)
-        self.button = QPushButton("登录（回车）", self)
+        self.button = QPushButton(self.tr("登录（回车）"), self)
         self.button.setDefault(True)
         self._layout()
         for widget in (self.operator_id, self.password):
@@ -40,8 +40,8 @@ class LoginPage(QWidget):
 
     def _layout(self) -> None:
         form = QFormLayout()
-        form.addRow("工号：", self.operator_id)
-        form.addRow("密码：", self.password)
+        form.addRow(self.tr("工号："), self.operator_id)
+        form.addRow(self.tr("密码："), self.password)
         box = QVBoxLayout(self)
         box.addStretch(1)
         box.addWidget(self.title)
@@ -51,9 +51,9 @@ class LoginPage(QWidget):
         box.addStretch(2)
         box.setContentsMargins(320, 40, 320, 40)
 
-    def reset(self, operator_id: str = "", title: str = "请登录") -> None:
+    def reset(self, operator_id: str = "", title: str = "") -> None:
         """Show the page fresh; with ``operator_id`` the id is fixed (unlocking)."""
-        self.title.setText(title)
+        self.title.setText(title or self.tr("请登录"))
         self.operator_id.setText(operator_id)
         self.operator_id.setReadOnly(bool(operator_id))
         self.password.clear()
@@ -65,9 +65,9 @@ class LoginPage(QWidget):
             return  # a second Enter or click while checking changes nothing
         user, password = self.operator_id.text(), self.password.text()
         if not user.strip() or not password:
-            self.message.setText("请输入工号和密码。")
+            self.message.setText(self.tr("请输入工号和密码。"))
             return
-        self.message.setText("正在验证……")
+        self.message.setText(self.tr("正在验证……"))
         self._op = Op(self, lambda: self.operators.authenticate(user, password)) \
             .success(self._on_success).failure(self._on_failure).run_in_background()
 
@@ -82,4 +82,4 @@ class LoginPage(QWidget):
         if isinstance(exc, CounterAppError):
             self.message.setText(exc.message_zh)
         else:
-            self.message.setText("登录时出现内部错误，请重试；如果反复出现，请联系技术人员。")
+            self.message.setText(self.tr("登录时出现内部错误，请重试；如果反复出现，请联系技术人员。"))

@@ -28,13 +28,13 @@ class DeviceStatusWidget(QWidget):
         self.statuses: list[KindStatus] = []
         self._layout = QHBoxLayout(self)
         self._layout.setContentsMargins(0, 0, 0, 0)
-        self.checking = QLabel("正在检查设备……", self)
+        self.checking = QLabel(self.tr("正在检查设备……"), self)
         self._layout.addWidget(self.checking)
 
     def refresh(self) -> None:
         if self._op is not None and self._op.busy:
             return
-        self.checking.setText("正在检查设备……")
+        self.checking.setText(self.tr("正在检查设备……"))
         self._op = Op(self, self._detect).success(self._show).failure(self._failed) \
             .run_in_background()
 
@@ -44,28 +44,28 @@ class DeviceStatusWidget(QWidget):
             item = self._layout.takeAt(1)
             if item.widget():
                 item.widget().deleteLater()
-        self.checking.setText("设备：")
+        self.checking.setText(self.tr("设备："))
         for status in self.statuses:
             button = QPushButton(status.headline, self)
             button.setObjectName(f"device-{status.kind}")
             button.setStyleSheet(OK_STYLE if status.ok else BAD_STYLE)
-            button.setToolTip("点击查看详情并重试")
+            button.setToolTip(self.tr("点击查看详情并重试"))
             button.clicked.connect(lambda _=False, s=status: self.show_details(s))
             self._layout.addWidget(button)
         self._layout.addStretch(1)
         self.refreshed.emit()
 
     def _failed(self, exc: BaseException) -> None:
-        self.checking.setText("设备检查失败，请点击重试")
+        self.checking.setText(self.tr("设备检查失败，请点击重试"))
 
     def show_details(self, status: KindStatus) -> None:
         box = QMessageBox(self)
         box.setWindowTitle(status.name_zh)
         box.setText(status.headline)
-        advice = "" if status.ok else "\n\n请检查连线和电源，然后点“重试”。仍不行请联系技术人员。"
+        advice = "" if status.ok else self.tr("\n\n请检查连线和电源，然后点“重试”。仍不行请联系技术人员。")
         box.setInformativeText("\n".join(status.lines) + advice)
-        retry = box.addButton("重试", QMessageBox.ButtonRole.ActionRole)
-        box.addButton("关闭", QMessageBox.ButtonRole.RejectRole)
+        retry = box.addButton(self.tr("重试"), QMessageBox.ButtonRole.ActionRole)
+        box.addButton(self.tr("关闭"), QMessageBox.ButtonRole.RejectRole)
         box.exec()
         if box.clickedButton() is retry:
             self.refresh()

@@ -18,15 +18,17 @@ from PySide6.QtGui import QImage, QKeySequence, QPixmap, QShortcut
 from PySide6.QtWidgets import QLabel, QPushButton, QVBoxLayout, QWidget
 
 from counter_app.errors import CounterAppError
+from counter_app.ui.i18n import role_name
 from counter_app.ui.ops import Op
 from counter_app.vision.liveness import Challenge, LivenessSession, Status
 from counter_app.vision.preview import PreviewResult, PreviewWorker
 from counter_app.workflows.capture import PartyCapture, liveness_record
-from counter_app.workflows.intake import ROLE_ZH, ROLES
+from counter_app.workflows.intake import ROLES
 from drivers.camera import CameraStatus
 
 GREEN, AMBER, RED = "#1b7f3b", "#b26a00", "#b00020"
-WAIVE_REASON = "当事人无法按提示完成动作，登记员当面确认为本人"
+#: Recorded in the journal (Chinese, whatever the screen language).
+WAIVE_REASON_ZH = "当事人无法按提示完成动作，登记员当面确认为本人"
 
 
 class CapturePage(QWidget):
@@ -52,6 +54,7 @@ class CapturePage(QWidget):
         self.live: dict | None = None          # the liveness record of the current party
         self._session: LivenessSession | None = None
         self._camera = self._worker = None
+        self._camera_lost = False
         self._op: Op | None = None
         self._build()
         self.frame_ready.connect(self.on_frame)
@@ -66,14 +69,14 @@ class CapturePage(QWidget):
         self.video.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.prompt = QLabel(self)       # what the party is asked to do, in big type
         self.prompt.setStyleSheet("font-size: 24pt; font-weight: bold;")
-        self.status = QLabel("正在打开摄像头……", self)
+        self.status = QLabel(self.tr("正在打开摄像头……"), self)
         self.status.setWordWrap(True)
         self.status.setStyleSheet("font-size: 16pt;")
-        self.shoot = QPushButton("拍照（回车）", self)
-        self.retry = QPushButton("重新做活体检测（回车）", self)
-        self.waive = QPushButton("当事人无法完成动作，登记员确认免做（F12）", self)
-        self.confirm = QPushButton("本人与证件一致（回车）", self)
-        self.reject = QPushButton("不一致（F4）", self)
+        self.shoot = QPushButton(self.tr("拍照（回车）"), self)
+        self.retry = QPushButton(self.tr("重新做活体检测（回车）"), self)
+        self.waive = QPushButton(self.tr("当事人无法完成动作，登记员确认免做（F12）"), self)
+        self.confirm = QPushButton(self.tr("本人与证件一致（回车）"), self)
+        self.reject = QPushButton(self.tr("不一致（F4）"), self)
         layout = QVBoxLayout(self)
         for widget in (self.title, self.video, self.prompt, self.status, self.shoot, self.retry,
                        self.waive, self.confirm, self.reject):
@@ -98,7 +101,7 @@ class CapturePage(QWidget):
             self._camera.on_status = self.camera_status.emit
             self._camera.start()
         except CounterAppError as err:
-            self._say(f"{err.message_zh}。请检查摄像头后按 Esc 返回再试。", RED)
+            self._say(self.tr("{error}。请检查摄像头后按 Esc 返回再试。").format(error=err.message_zh), RED)
             return
         self._worker = PreviewWorker(self._camera, self.frame_ready.emit)
         self._worker.start()
@@ -120,7 +123,8 @@ class CapturePage(QWidget):
         self.status.setText(text)
 
     def _show_role(self) -> None:
-        self.title.setText(f"{ROLE_ZH[self.role]}：活体检测、现场拍照与人证核验")
+        self.title.setText(self.tr("{who}：活体检测、现场拍照与人证核验").format(
+            who=role_name(self.role)))
         self.match = self.last_good = None
         self.live = None if self.challenges else liveness_record("off", ())
         for button in (self.shoot, self.retry, self.waive, self.confirm, self.reject):
@@ -146,8 +150,8 @@ class CapturePage(QWidget):
         """The registrar vouches for a party who cannot do the movements (recorded)."""
         if self.live is not None or not self.waive.isVisible():
             return
-        self._liveness_done(liveness_record("waived", self.challenges, WAIVE_REASON))
-        self._say("已由登记员确认免做活体检测。请当事人正对镜头。")
+        self._liveness_done(liveness_record("waived", self.challenges, WAIVE_REASON_ZH))
+        self._say(self.tr("已由登记员确认免做活体检测。请当事人正对镜头。"))
 
     def _liveness_done(self, record: dict) -> None:
         self.live = record
@@ -156,7 +160,7 @@ class CapturePage(QWidget):
         self._session = None
         self.retry.hide()
         self.waive.hide()
-        self.prompt.setText("活体检测通过" if record["status"] == "passed" else "")
+        self.prompt.setText(self.tr("活体检测通过") if record["status"] == "passed" else "")
         self.shoot.show()
 
     def _on_liveness(self, state) -> None:
@@ -165,8 +169,9 @@ class CapturePage(QWidget):
         elif state.status is Status.FAILED:
             self._session = None
             self._worker.start_liveness(None)
-            self.prompt.setText("活体检测未通过")
-            self._say(f"{state.prompt}。按回车重新检测；当事人确实无法完成时按 F12。", RED)
+            self.prompt.setText(self.tr("活体检测未通过"))
+            self._say(self.tr("{prompt}。按回车重新检测；当事人确实无法完成时按 F12。").format(
+                prompt=state.prompt), RED)
             self.retry.show()
             self.retry.setFocus()
         else:
@@ -175,14 +180,17 @@ class CapturePage(QWidget):
     # -- frames and the camera ----------------------------------------------------------
 
     def on_camera_status(self, status: CameraStatus) -> None:
+        was_lost = self._camera_lost
+        self._camera_lost = status is CameraStatus.RECONNECTING or (
+            was_lost and status is not CameraStatus.STREAMING)
         if status is CameraStatus.RECONNECTING:
             self.shoot.setEnabled(False)
             self.last = self.last_good = None
-            self.video.setText("摄像头没有画面")
-            self._say(f"{status.message_zh}。插好后会自动恢复，不必退出；已拍的照片都已保存。",
-                      RED)
-        elif status is CameraStatus.STREAMING and self.status.text().startswith("摄像头连接中断"):
-            self._say("摄像头已恢复。")
+            self.video.setText(self.tr("摄像头没有画面"))
+            self._say(self.tr("{status}。插好后会自动恢复，不必退出；已拍的照片都已保存。").format(
+                status=status.message_zh), RED)
+        elif status is CameraStatus.STREAMING and was_lost:
+            self._say(self.tr("摄像头已恢复。"))
 
     def on_frame(self, result: PreviewResult) -> None:
         self.last = result
@@ -201,8 +209,8 @@ class CapturePage(QWidget):
             self.last_good = result
         # A blink between two good frames does not grey the button out again.
         self.shoot.setEnabled(self.last_good is not None)
-        self._say("照片合格，请按回车拍照。" if ok else
-                  "；".join(p.message for p in result.quality.problems), GREEN if ok else AMBER)
+        self._say(self.tr("照片合格，请按回车拍照。") if ok else
+                  self.tr("；").join(p.message for p in result.quality.problems), GREEN if ok else AMBER)
         if self.last_good is not None and not self.shoot.hasFocus():
             self.shoot.setFocus()
 
@@ -219,7 +227,7 @@ class CapturePage(QWidget):
             self._say(err.message_zh, RED)
             return
         self.shoot.hide()
-        self._say("正在比对证件照片……")
+        self._say(self.tr("正在比对证件照片……"))
         role, chip = self.role, self.chip_photos.get(self.role)
         # The 1:1 comparison takes a few hundred milliseconds: never on the GUI thread.
         self._op = Op(self, lambda: self.capture.compare(self.case_id, role, chip)) \
@@ -228,16 +236,16 @@ class CapturePage(QWidget):
     def _compared(self, match) -> None:
         self.match = match
         advice = match.advice if match is not None else \
-            "没有可比对的芯片照片（居民身份证照片需厂商解码库），请当面核对本人与证件。"
+            self.tr("没有可比对的芯片照片（居民身份证照片需厂商解码库），请当面核对本人与证件。")
         self._say(advice)
         self.confirm.show()
         self.reject.show()
         self.confirm.setFocus()
 
     def _compare_failed(self, exc: BaseException) -> None:
-        message = exc.message_zh if isinstance(exc, CounterAppError) else "比对出错"
+        message = exc.message_zh if isinstance(exc, CounterAppError) else self.tr("比对出错")
         self._compared(None)
-        self._say(f"{message}。请当面核对本人与证件。")
+        self._say(self.tr("{message}。请当面核对本人与证件。").format(message=message))
 
     def decide(self, decision: str) -> None:
         if not self.confirm.isVisible():
@@ -246,7 +254,8 @@ class CapturePage(QWidget):
             decision = "manual"  # confirmed in person, without a chip photo to compare
         self.capture.decide(self.case_id, self.role, decision, self.match)
         if decision == "rejected":
-            self._say(f"{ROLE_ZH[self.role]}与证件不一致：不能继续办理。请报负责人。", RED)
+            self._say(self.tr("{who}与证件不一致：不能继续办理。请报负责人。").format(
+                who=role_name(self.role)), RED)
             self.confirm.hide()
             self.reject.hide()
             return

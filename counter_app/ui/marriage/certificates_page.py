@@ -8,16 +8,21 @@ and the same holder is printed again on the next blank with the same 字号
 
 from __future__ import annotations
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import QT_TRANSLATE_NOOP, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (QComboBox, QHBoxLayout, QLabel, QPushButton, QVBoxLayout,
                                QWidget)
 
 from counter_app.errors import CounterAppError
-from counter_app.printing.booklets import HOLDER_ZH, BookletPrinting
+from counter_app.printing.booklets import BookletPrinting
+from counter_app.ui.i18n import certificate_name, role_name
 from counter_app.ui.widgets.form_preview import FormPreviewWidget
 
-SPOIL_REASONS = ("卡纸", "打印错位", "污损", "其他打印错误")
+#: Why a blank was voided; recorded in the journal in Chinese, shown in the screen's language.
+SPOIL_REASONS = (QT_TRANSLATE_NOOP("CertificatesPage", "卡纸"),
+                 QT_TRANSLATE_NOOP("CertificatesPage", "打印错位"),
+                 QT_TRANSLATE_NOOP("CertificatesPage", "污损"),
+                 QT_TRANSLATE_NOOP("CertificatesPage", "其他打印错误"))
 
 
 class CertificatesPage(QWidget):
@@ -28,6 +33,7 @@ class CertificatesPage(QWidget):
     def __init__(self, flow: BookletPrinting, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.flow = flow
+        self.cert = certificate_name(flow.certificate)
         self.title = QLabel(self)
         self.title.setStyleSheet("font-size: 22pt; font-weight: bold;")
         self.message = QLabel(self)
@@ -35,11 +41,12 @@ class CertificatesPage(QWidget):
         self.message.setStyleSheet("font-size: 16pt;")
         self.preview = FormPreviewWidget(self)
         self.print_button = QPushButton(self)
-        self.confirm_button = QPushButton("打印正确，确认（回车）", self)
+        self.confirm_button = QPushButton(self.tr("打印正确，确认（回车）"), self)
         self.reason = QComboBox(self)
-        self.reason.addItems(SPOIL_REASONS)
-        self.spoil_button = QPushButton("作废这本，重新打印（F4）", self)
-        self.home = QPushButton("返回首页（Esc）", self)
+        for reason in SPOIL_REASONS:
+            self.reason.addItem(self.tr(reason), reason)
+        self.spoil_button = QPushButton(self.tr("作废这本，重新打印（F4）"), self)
+        self.home = QPushButton(self.tr("返回首页（Esc）"), self)
         for button in (self.print_button, self.confirm_button, self.spoil_button, self.home):
             button.setAutoDefault(True)
         self._layout()
@@ -55,7 +62,7 @@ class CertificatesPage(QWidget):
     def _layout(self) -> None:
         checks = QHBoxLayout()
         checks.addWidget(self.confirm_button, 2)
-        checks.addWidget(QLabel("作废原因：", self))
+        checks.addWidget(QLabel(self.tr("作废原因："), self))
         checks.addWidget(self.reason)
         checks.addWidget(self.spoil_button, 1)
         layout = QVBoxLayout(self)
@@ -70,24 +77,29 @@ class CertificatesPage(QWidget):
         booklet = self.flow.current
         self.message.setStyleSheet(f"font-size: 16pt; color: {'#b00020' if error else '#000'};")
         if booklet is None:
-            self.title.setText(f"结婚证已全部打印（字号 {self.flow.number}）")
-            self.message.setText(message or "男方、女方结婚证均已确认。请当事人核对后签收。")
+            self.title.setText(self.tr("{cert}已全部打印（字号 {number}）").format(
+                cert=self.cert, number=self.flow.number))
+            self.message.setText(message or self.tr(
+                "男方、女方{cert}均已确认。请当事人核对后签收。").format(cert=self.cert))
             for widget in (self.print_button, self.confirm_button, self.reason,
                            self.spoil_button):
                 widget.hide()
             self.home.setFocus()
             return
-        who = HOLDER_ZH[booklet.holder]
-        self.title.setText(f"打印{who}结婚证（字号 {self.flow.number}）")
+        who, cert = role_name(booklet.holder), self.cert
+        self.title.setText(self.tr("打印{who}{cert}（字号 {number}）").format(
+            who=who, cert=cert, number=self.flow.number))
         self.preview.show_page(*booklet.page)
         waiting = self.flow.awaiting_confirmation
         self.print_button.setVisible(not waiting)
-        self.print_button.setText(f"放入空白证后打印{who}结婚证（F9）")
+        self.print_button.setText(self.tr("放入空白证后打印{who}{cert}（F9）").format(
+            who=who, cert=cert))
         for widget in (self.confirm_button, self.reason, self.spoil_button):
             widget.setVisible(waiting)
         self.message.setText(message or (
-            f"请检查刚打印的{who}结婚证（印制号 {booklet.serial}）：内容、位置是否正确。" if waiting
-            else f"请在打印机中放入一本空白结婚证（{who}）。"))
+            self.tr("请检查刚打印的{who}{cert}（印制号 {serial}）：内容、位置是否正确。").format(
+                who=who, cert=cert, serial=booklet.serial) if waiting
+            else self.tr("请在打印机中放入一本空白{cert}（{who}）。").format(cert=cert, who=who)))
         (self.confirm_button if waiting else self.print_button).setFocus()
 
     def print_current(self) -> None:
@@ -106,12 +118,13 @@ class CertificatesPage(QWidget):
         if not self.flow.awaiting_confirmation:
             return
         booklet = self.flow.confirm()
-        self.refresh(f"{HOLDER_ZH[booklet.holder]}结婚证已确认（印制号 {booklet.serial}）。")
+        self.refresh(self.tr("{who}{cert}已确认（印制号 {serial}）。").format(
+            who=role_name(booklet.holder), cert=self.cert, serial=booklet.serial))
 
     def spoil(self) -> None:
         if not self.flow.awaiting_confirmation:
             return
         serial = self.flow.current.serial
-        self.flow.spoiled(self.reason.currentText())
-        self.refresh(f"空白证 {serial} 已作废（{self.reason.currentText()}）。"
-                     "请放入下一本空白证后重新打印。")
+        self.flow.spoiled(self.reason.currentData())
+        self.refresh(self.tr("空白证 {serial} 已作废（{reason}）。请放入下一本空白证后重新打印。")
+                     .format(serial=serial, reason=self.reason.currentText()))

@@ -15,6 +15,9 @@ from PySide6.QtPrintSupport import QPrinter
 
 from drivers.printer.base import PrinterError
 
+#: How error messages (Chinese, as every message_zh) name an unnamed printer.
+DEFAULT_PRINTER_ZH = "默认打印机"
+
 
 def _painter_module():
     import forms.painter
@@ -67,7 +70,7 @@ def print_forms(pages, *, printer_name: str = "", pdf_path: Path | None = None) 
     printer = QPrinter(QPrinter.PrinterMode.HighResolution)
     if printer_name:
         printer.setPrinterName(printer_name)
-    print_pages(printer, printer_name or "默认打印机", pages)
+    print_pages(printer, printer_name or DEFAULT_PRINTER_ZH, pages)
 
 
 def print_pages(printer: QPrinter, name: str, pages, correction: dict | None = None, *,
