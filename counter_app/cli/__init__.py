@@ -18,7 +18,9 @@ import importlib
 import logging
 import os
 import sys
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 
 from counter_app import __version__, config, logs
@@ -44,6 +46,8 @@ class Context:
 
     config: config.Config
     demo: bool
+    #: The counter's date for business rules (tests and training put a fake calendar here).
+    today: Callable[[], date] = field(default=date.today)
 
     @property
     def data_dir(self) -> Path:

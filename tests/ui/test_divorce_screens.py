@@ -1,0 +1,134 @@
+"""Ensure the divorce screens take an application from two cards to a receipt, list it with its
+deadlines, and end it as the law does: withdrawn by either party (confirmation printed) or,
+on a fake calendar, deemed withdrawn after its window (notice printed)."""
+
+from __future__ import annotations
+
+import subprocess
+from datetime import date, timedelta
+
+import pytest
+from PySide6.QtCore import Qt
+
+from counter_app.app import BackgroundSync, build_main_window, open_journal
+from counter_app.cli import build_parser, make_context
+from counter_app.ui.application import create_application
+from drivers.idcard import simulator
+
+try:
+    from tests.ui.test_marriage_intake import answer_all, read_and_confirm
+except ImportError:  # tests/ is not a package when run from another directory
+    from test_marriage_intake import answer_all, read_and_confirm
+
+RECEIPT = date(2026, 3, 2)   # a Monday; the periods are on the holiday calendar
+
+
+@pytest.fixture
+def window(qtbot, tmp_path):
+    create_application([])
+    ctx = make_context(build_parser().parse_args(["--demo", "--data-dir", str(tmp_path)]))
+    ctx.config.values["ui.idle_lock_s"] = 0
+    calendar = [RECEIPT]
+    ctx.today = lambda: calendar[0]
+    journal = open_journal(ctx)
+    background = BackgroundSync(ctx, journal).start()
+    win = build_main_window(ctx, journal, background)
+    qtbot.addWidget(win)
+    win.show()
+    win.calendar = calendar
+    login(qtbot, win)
+    yield win
+    win.back_home()
+    background.stop()
+    journal.close()
+    simulator.unregister("demo")
+
+
+def login(qtbot, win):
+    page = win.login_page
+    page.password.clear()
+    if not page.operator_id.isReadOnly():   # a locked screen keeps the operator
+        page.operator_id.clear()
+        qtbot.keyClicks(page.operator_id, "demo")
+    qtbot.keyClicks(page.password, "demo")
+    qtbot.keyClick(page.password, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: win.stack.currentWidget() is not win.login_page, timeout=5000)
+
+
+def apply_for_divorce(qtbot, window) -> str:
+    qtbot.keyClick(window, Qt.Key.Key_F3)
+    read_and_confirm(qtbot, window, "resident", "王䶮")
+    read_and_confirm(qtbot, window, "long_term", "赵㛃")
+    answer_all(qtbot, window)
+    result = window.intake_page.result
+    qtbot.waitUntil(lambda: window.intake_page.steps.currentWidget() is result, timeout=5000)
+    assert result.headline.text() == "已受理，进入离婚冷静期", result.body.text()
+    assert "逾期视为撤回" in result.body.text()
+    qtbot.keyClick(result.receipt, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: result.receipt.text().startswith("已打印受理回执"), timeout=10_000)
+    case_id = window.intake_page.case_id
+    qtbot.keyClick(result.done, Qt.Key.Key_Escape)
+    return case_id
+
+
+def open_from_deadlines(qtbot, window, case_id, note):
+    home = window.home_page
+    items = [home.deadlines.item(i) for i in range(home.deadlines.count())]
+    item = next(i for i in items if note in i.text())
+    home.deadlines.setCurrentItem(item)
+    qtbot.keyClick(home.deadlines, Qt.Key.Key_Return)
+    assert window.case_page.case_id == case_id
+
+
+def pdf_text(path) -> str:
+    out = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True).stdout
+    return "".join(out.split())
+
+
+def test_an_application_is_receipted_then_withdrawn_with_a_confirmation(qtbot, window, tmp_path):
+    case_id = apply_for_divorce(qtbot, window)
+    kinds = [e.kind for e in window.journal.entries(case_id=case_id)]
+    assert "receipt.printed" in kinds
+    window.calendar[0] = RECEIPT + timedelta(days=10)
+    window.home_page.refresh()
+    open_from_deadlines(qtbot, window, case_id, "冷静期")
+    page = window.case_page
+    assert page.withdraw_buttons["woman"].isVisible()
+    page.withdraw_buttons["woman"].click()
+    assert "女方已撤回离婚登记申请" in page.message.text()
+    assert page.notice_button.isVisible() and not page.withdraw_buttons["man"].isVisible()
+    assert page.notice_button.text() == "打印《撤回离婚登记申请确认单》（回车）"
+    window.back_home()
+    assert any("已撤回：请打印" in window.home_page.deadlines.item(i).text()
+               for i in range(window.home_page.deadlines.count()))
+    open_from_deadlines(qtbot, window, case_id, "已撤回")
+    page = window.case_page
+    qtbot.keyClick(page.notice_button, Qt.Key.Key_Return)
+    assert page.message.text().startswith("已打印")
+    text = pdf_text(next((tmp_path / "prints").glob("notice-divorce_withdrawal_confirmation-*")))
+    assert "撤回离婚登记申请确认单" in text and "赵㛃" in text and "2026年03月12日" in text
+    transition = [e for e in window.journal.entries(case_id=case_id)
+                  if e.kind == "case.transition"][-1].payload
+    assert transition["to"] == "withdrawn" and transition["data"]["withdrawn_by"] == "woman"
+    window.back_home()
+    texts = [window.home_page.deadlines.item(i).text()
+             for i in range(window.home_page.deadlines.count())]
+    assert not any(case_id[:8] in t for t in texts)      # nothing left to do for it
+
+
+def test_a_window_that_ends_unused_is_deemed_withdrawn_at_login(qtbot, window, tmp_path):
+    case_id = apply_for_divorce(qtbot, window)
+    window.calendar[0] = RECEIPT + timedelta(days=75)    # past the 30 + 30 days (and holidays)
+    window.lock()
+    login(qtbot, window)                                 # expiry runs at each login
+    state = window.journal.query("SELECT state FROM case_state WHERE case_id = ?", [case_id])
+    assert state[0]["state"] == "deemed_withdrawn"
+    open_from_deadlines(qtbot, window, case_id, "已视为撤回")
+    page = window.case_page
+    assert not page.action.isVisible()
+    qtbot.keyClick(page.notice_button, Qt.Key.Key_Return)
+    text = pdf_text(next((tmp_path / "prints").glob("notice-divorce_deemed_withdrawn-*")))
+    assert "视为撤回" in text and "王䶮" in text and "2026年03月02日" in text
+    printed = [e.payload for e in window.journal.entries(case_id=case_id)
+               if e.kind == "notice.printed"]
+    assert printed[0]["form"] == "divorce_deemed_withdrawn"
