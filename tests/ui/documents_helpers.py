@@ -8,10 +8,11 @@ SUMMARY = {"children": "女儿随女方生活，男方每月支付抚养费1500�
            "property": "住房归女方，存款各半", "debts": "无共同债务"}
 
 
-def scan_documents(qtbot, window, case_id, *, wait_for_auto: bool = False):
+def scan_documents(qtbot, window, case_id, *, wait_for_auto: bool = False, shot=None):
     """F11 on the case page; each paper captured (Enter, or the auto-capture when
     ``wait_for_auto``), PgDn to the next; a divorce's agreement summary written; back to the
-    case page. Returns the document page's journal pages per document."""
+    case page. Returns the document page's journal pages per document. ``shot(name)``, if
+    given, is called after the first capture (scripts/screenshots.py)."""
     qtbot.keyClick(window.case_page, Qt.Key.Key_F11)
     page = window.case_page
     assert page.__class__.__name__ == "DocumentPage"
@@ -22,6 +23,10 @@ def scan_documents(qtbot, window, case_id, *, wait_for_auto: bool = False):
             qtbot.keyClick(page.capture_button, Qt.Key.Key_Return)
         qtbot.waitUntil(lambda d=document: bool(page.scanning.pages(case_id).get(d.key)),
                         timeout=20_000)
+        if shot is not None and index == 0:
+            qtbot.waitUntil(lambda: page.video.pixmap() is not None
+                            and not page.video.pixmap().isNull(), timeout=10_000)
+            shot("07c-documents")
         qtbot.keyClick(page, Qt.Key.Key_PageDown)
     if page.summary_box.isVisible():
         for key, text in SUMMARY.items():
@@ -38,11 +43,13 @@ def scan_documents(qtbot, window, case_id, *, wait_for_auto: bool = False):
     return pages
 
 
-def review_and_examine(qtbot, window, case_id):
+def review_and_examine(qtbot, window, case_id, shot=None):
     """F8 on the case page opens the review page; F8 there examines; back on the case page."""
     qtbot.keyClick(window.case_page, Qt.Key.Key_F8)
     review = window.case_page
     assert review.__class__.__name__ == "ReviewPage"
+    if shot is not None:
+        shot("07d-review")
     assert review.examine_button.isVisible(), review.message.text()
     qtbot.keyClick(review, Qt.Key.Key_F8)
     qtbot.waitUntil(lambda: window.case_page.__class__.__name__ == "RegistrationPage",
