@@ -219,42 +219,51 @@ class ArchiveIndex:
         return [_record(row) for row in rows]
 
     def search(self, query: str, limit: int = MAX_RESULTS) -> SearchResult:
-        """Records matching every part of ``query`` (see the module docstring)."""
+        """Records matching every part of ``query`` (see the module docstring), newest first.
+
+        One statement: each part's key range (at most MAX_CANDIDATES entries) intersected,
+        joined to the records, ordered and limited in SQLite, so a common surname costs an
+        index range scan, not thousands of Python objects."""
         parts, years = parse_query(query)
         result = SearchResult(kinds=[kind for kind, _ in parts] + ["year"] * bool(years))
         if not parts:
             raise ArchiveSearchError("请输入身份证号、姓名或拼音（可加登记年份，如“王䶮 1998”）。")
+        scan = "SELECT rid FROM (SELECT rid FROM keys WHERE key >= ? AND key < ? LIMIT ?)"
+        sql = " INTERSECT ".join([scan] * len(parts))
+        params: list[Any] = [v for _, (low, high) in parts for v in (low, high, MAX_CANDIDATES)]
+        year_sql = ""
+        if years:
+            year_sql = f" WHERE r.year IN ({','.join('?' * len(years))})"
+            params += sorted(years)
         with self.lock:
-            candidates: dict[int, int] | None = None
-            for kind, (low, high) in parts:
-                rows = self.db.execute(
-                    "SELECT rid, role FROM keys WHERE key >= ? AND key < ? LIMIT ?",
-                    [low, high, MAX_CANDIDATES]).fetchall()
-                result.truncated |= len(rows) >= MAX_CANDIDATES
-                found: dict[int, int] = {}
-                for rid, role in rows:
-                    found.setdefault(rid, role)
-                candidates = found if candidates is None else \
-                    {rid: role for rid, role in candidates.items() if rid in found}
-            result.hits = self._fetch(candidates or {}, years, limit, result)
+            rows = self.db.execute(
+                f"SELECT r.* FROM ({sql}) c JOIN records r ON r.rid = c.rid{year_sql} "
+                f"ORDER BY r.registration_date DESC, r.rid LIMIT ?", params + [limit + 1]
+            ).fetchall()
+            for _, (low, high) in parts:
+                counted = self.db.execute(
+                    "SELECT count(*) FROM (SELECT 1 FROM keys WHERE key >= ? AND key < ? "
+                    "LIMIT ?)", [low, high, MAX_CANDIDATES]).fetchone()[0]
+                result.truncated |= counted >= MAX_CANDIDATES
+        result.truncated |= len(rows) > limit
+        first = parts[0]
+        result.hits = [Hit(record, _matched(record, first)) for record in
+                       (_record(row) for row in rows[:limit])]
         return result
 
-    def _fetch(self, candidates: dict[int, int], years: set[int], limit: int,
-               result: SearchResult) -> list[Hit]:
-        rids = list(candidates)
-        hits: list[Hit] = []
-        for start in range(0, len(rids), 500):
-            chunk = rids[start:start + 500]
-            marks = ",".join("?" * len(chunk))
-            year_sql = f" AND year IN ({','.join('?' * len(years))})" if years else ""
-            rows = self.db.execute(f"SELECT * FROM records WHERE rid IN ({marks}){year_sql}",
-                                   chunk + sorted(years)).fetchall()
-            for row in rows:
-                hits.append(Hit(_record(row), ("man", "woman")[candidates[row[0]]]))
-        hits.sort(key=lambda h: h.record.registration_date, reverse=True)
-        if len(hits) > limit:
-            result.truncated = True
-        return hits[:limit]
+
+def _matched(record: ArchiveRecord, part: tuple[str, tuple[str, str]]) -> str | None:
+    """Which party the query's first part found (for the screen's highlight)."""
+    kind, (low, _) = part
+    text = low[1:]
+    for party in record.parties:
+        if kind in ("id", "id_prefix") and party.id_number.startswith(text):
+            return party.role
+        if kind == "name" and party.name.startswith(text):
+            return party.role
+        if kind == "pinyin" and any(k.startswith(text) for k in pinyin_keys(party.name)):
+            return party.role
+    return None
 
 
 def parse_query(query: str) -> tuple[list[tuple[str, tuple[str, str]]], set[int]]:

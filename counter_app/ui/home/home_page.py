@@ -6,7 +6,7 @@ from datetime import date, datetime
 from typing import Callable
 
 from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtGui import QColor
+from PySide6.QtGui import QColor, QKeySequence, QShortcut
 from PySide6.QtWidgets import (QGridLayout, QGroupBox, QHBoxLayout, QLabel, QListWidget,
                                QListWidgetItem, QPushButton, QVBoxLayout, QWidget)
 
@@ -23,6 +23,7 @@ class HomePage(QWidget):
 
     start_marriage = Signal()
     start_divorce = Signal()
+    start_reissue = Signal()
     open_case = Signal(str)
 
     def __init__(self, journal: Journal, *, sync_status: Callable[[], dict],
@@ -38,6 +39,11 @@ class HomePage(QWidget):
         self.divorce_button = QPushButton("新办离婚登记申请（F3）", self)
         self.divorce_button.setStyleSheet("font-size: 18pt; padding: 8px 24px;")
         self.divorce_button.clicked.connect(self.start_divorce)
+        self.reissue_button = QPushButton("补领婚姻登记证（F4）", self)
+        self.reissue_button.setStyleSheet("font-size: 18pt; padding: 8px 24px;")
+        self.reissue_button.clicked.connect(self.start_reissue)
+        # On the home page only, so F4 stays free for the pages (manual entry, spoil ...).
+        QShortcut(QKeySequence("F4"), self, activated=self.start_reissue.emit)
         self.notice = QLabel(self)
         self.notice.setStyleSheet("color: #b00020; font-size: 16pt;")
         self.awaiting = self._list("待审查与联网核对")
@@ -81,6 +87,7 @@ class HomePage(QWidget):
         actions = QHBoxLayout()
         actions.addWidget(self.marriage_button)
         actions.addWidget(self.divorce_button)
+        actions.addWidget(self.reissue_button)
         actions.addWidget(self.notice, 1)
         layout.addLayout(actions)
         layout.addLayout(grid, 1)
