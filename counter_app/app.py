@@ -305,7 +305,8 @@ def review_page_factory(ctx, journal: Journal):
                  if case and s.applies_to(case.case_type)]
         reviewer = CaseReviewer(journal, office, operator.operator_id, steps=steps,
                                 declarations=declarations_flow(journal, operator))
-        return ReviewPage(reviewer, kind(journal, office, operator.operator_id), case_id)
+        return ReviewPage(reviewer, kind(journal, office, operator.operator_id,
+                                         today=ctx.today), case_id)
 
     return make
 

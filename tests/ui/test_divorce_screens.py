@@ -132,3 +132,43 @@ def test_a_window_that_ends_unused_is_deemed_withdrawn_at_login(qtbot, window, t
     printed = [e.payload for e in window.journal.entries(case_id=case_id)
                if e.kind == "notice.printed"]
     assert printed[0]["form"] == "divorce_deemed_withdrawn"
+
+
+def test_a_divorce_is_completed_in_its_window_and_both_certificates_printed(
+        qtbot, window, tmp_path):
+    try:
+        from tests.ui.documents_helpers import review_and_examine, scan_documents
+    except ImportError:
+        from documents_helpers import review_and_examine, scan_documents
+
+    case_id = apply_for_divorce(qtbot, window)
+    window.calendar[0] = RECEIPT + timedelta(days=35)    # inside 2026-04-02 .. 2026-05-06
+    window.home_page.refresh()
+    open_from_deadlines(qtbot, window, case_id, "可办理离婚登记")
+    scan_documents(qtbot, window, case_id)              # the agreement and its summary
+    page = review_and_examine(qtbot, window, case_id)
+    assert page.action.text() == "联网核对婚姻状况（F6）"
+    qtbot.waitUntil(lambda: window.journal.query(
+        "SELECT count(*) AS n FROM entries WHERE kind = 'stock.range_received'")[0]["n"] > 0,
+        timeout=20_000)
+    qtbot.keyClick(page, Qt.Key.Key_F6)
+    qtbot.waitUntil(lambda: "联网核对通过" in page.message.text(), timeout=20_000)
+    qtbot.keyClick(page, Qt.Key.Key_F9)
+    assert "登记完成" in page.message.text() and "L110105-2026-" in page.message.text()
+    registered = [e.payload for e in window.journal.entries(case_id=case_id)
+                  if e.kind == "case.registered"]
+    assert registered[0]["item"] == "divorce"
+    assert registered[0]["registration_date"] == "2026-04-06"
+    qtbot.keyClick(page.print_button, Qt.Key.Key_Return)
+    printing = window.case_page
+    assert printing.title.text().startswith("打印男方离婚证")
+    for _ in ("man", "woman"):
+        qtbot.keyClick(printing, Qt.Key.Key_F9)
+        qtbot.keyClick(printing.confirm_button, Qt.Key.Key_Return)
+    assert printing.title.text().startswith("离婚证已全部打印")
+    blanks = window.journal.query("SELECT status, holder FROM stock_blanks WHERE case_id = ? "
+                                  "ORDER BY serial", [case_id])
+    assert [(b["status"], b["holder"]) for b in blanks] == [("issued", "man"),
+                                                           ("issued", "woman")]
+    text = pdf_text(sorted((tmp_path / "prints").glob("*.pdf"))[-1])
+    assert "赵㛃" in text and "王䶮" in text and "2026年04" in text   # data on the pre-printed 离婚证
