@@ -4,12 +4,15 @@ happens there, and a divorce's agreement is scanned with its summary in the cool
 
 from __future__ import annotations
 
+import pytest
+import test_divorce_screens
 import test_marriage_intake
 from documents_helpers import SUMMARY, review_and_examine, scan_documents
 from PySide6.QtCore import Qt
 from test_marriage_intake import accept_a_couple, answer_all, photograph_both, read_and_confirm
 
 window = test_marriage_intake.window  # the demo window fixture, logged in
+RECEIPT = test_divorce_screens.RECEIPT
 
 
 def prepare(qtbot, window, case_id):
@@ -128,9 +131,9 @@ def test_after_both_certificates_the_archive_file_is_built_in_order(qtbot, windo
     import json
 
     from pypdf import PdfReader
+    from test_marriage_intake import register_a_couple
 
     from counter_app.archive.order import categories
-    from test_marriage_intake import register_a_couple
 
     case_id = register_a_couple(qtbot, window)
     window.case_page.print_button.click()
@@ -166,3 +169,67 @@ def test_after_both_certificates_the_archive_file_is_built_in_order(qtbot, windo
     assert len(scans) >= 2
     qtbot.keyClick(page.home, Qt.Key.Key_Return)  # 办结
     assert window.stack.currentWidget() is window.home_page
+
+
+@pytest.fixture
+def divorce_window(qtbot, tmp_path):
+    """The demo window on a calendar the test moves (as tests/ui/test_divorce_screens.py)."""
+    from counter_app.app import BackgroundSync, build_main_window, open_journal
+    from counter_app.cli import build_parser, make_context
+    from counter_app.ui.application import create_application
+    from drivers.idcard import simulator
+
+    create_application([])
+    ctx = make_context(build_parser().parse_args(["--demo", "--data-dir", str(tmp_path)]))
+    ctx.config.values["ui.idle_lock_s"] = 0
+    calendar = [RECEIPT]
+    ctx.today = lambda: calendar[0]
+    journal = open_journal(ctx)
+    background = BackgroundSync(ctx, journal).start()
+    win = build_main_window(ctx, journal, background)
+    qtbot.addWidget(win)
+    win.show()
+    win.calendar = calendar
+    test_divorce_screens.login(qtbot, win)
+    yield win
+    win.back_home()
+    background.stop()
+    journal.close()
+    simulator.unregister("demo")
+
+
+def test_a_completed_divorce_is_archived_in_the_order_of_article_7(qtbot, divorce_window):
+    import json
+    from datetime import timedelta
+
+    window = divorce_window
+    case_id = test_divorce_screens.apply_for_divorce(qtbot, window)
+    window.calendar[0] = RECEIPT + timedelta(days=35)
+    window.home_page.refresh()
+    test_divorce_screens.open_from_deadlines(qtbot, window, case_id, "可办理离婚登记")
+    scan_documents(qtbot, window, case_id)
+    page = review_and_examine(qtbot, window, case_id)
+    qtbot.waitUntil(lambda: window.journal.query(
+        "SELECT count(*) AS n FROM entries WHERE kind = 'stock.range_received'")[0]["n"] > 0,
+        timeout=20_000)
+    qtbot.keyClick(page, Qt.Key.Key_F6)
+    qtbot.waitUntil(lambda: "联网核对通过" in page.message.text(), timeout=20_000)
+    qtbot.keyClick(page, Qt.Key.Key_F9)
+    qtbot.keyClick(page.print_button, Qt.Key.Key_Return)
+    printing = window.case_page
+    for _ in ("man", "woman"):
+        qtbot.keyClick(printing, Qt.Key.Key_F9)
+        qtbot.keyClick(printing.confirm_button, Qt.Key.Key_Return)
+    qtbot.keyClick(printing.home, Qt.Key.Key_Return)
+    page = window.case_page
+    assert page.action.text() == "生成电子档案（F12）"
+    qtbot.keyClick(page, Qt.Key.Key_F12)
+    assert "电子档案已生成" in page.message.text(), page.message.text()
+    built = next(e for e in window.journal.entries(case_id=case_id) if e.kind == "archive.built")
+    manifest = json.loads(window.journal.get_attachment(built.payload["manifest_sha256"]))
+    categories = list(dict.fromkeys(m["category"] for m in manifest["materials"]))
+    assert categories == ["divorce_review", "divorce_application",
+                          "marriage_certificate_copies", "divorce_agreement", "id_copies",
+                          "other"]
+    summary = next(m for m in manifest["materials"] if m["form_id"] == "divorce_agreement")
+    assert summary["title"] == "离婚协议书摘要" and manifest["item"] == "divorce_completion"
