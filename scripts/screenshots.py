@@ -104,7 +104,10 @@ class _Bot:
     def keyClick(widget, key) -> None:
         from PySide6.QtTest import QTest
 
-        widget.window().activateWindow()  # page shortcuts need the active window
+        window = widget.window()
+        if not window.isActiveWindow():  # page shortcuts work in the active window only
+            window.activateWindow()
+            QTest.qWaitForWindowActive(window, 2000)
         QTest.keyClick(widget, key)
 
 

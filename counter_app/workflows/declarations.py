@@ -261,6 +261,9 @@ class Declarations:
         flow = MarriageIntake(self.journal, details["office"], "")
         raw = flow.case_input(intake, date.fromisoformat(details["on"]))
         for party in raw["parties"]:
+            # A card's ethnicity is {"code", "name"}; forms print the code's name (汉族).
+            if isinstance(party.get("ethnicity"), dict):
+                party["ethnicity"] = party["ethnicity"].get("code") or ""
             if party["role"] == role:
                 party.update({k: details.get(k, "") for k in
                               ("marital_status", "occupation", "education")})

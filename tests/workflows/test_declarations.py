@@ -200,3 +200,17 @@ def test_signature_invalidated_is_caught_when_printing_a_stale_page(journal, cas
     from forms.signing import check_signatures
     with pytest.raises(SignatureInvalidated):
         check_signatures(form, data, [party.signature])
+
+
+def test_a_card_read_ethnicity_is_printed_by_name(journal):
+    intake = MarriageIntake(journal, OFFICE, operator="reg01")
+    case_id = intake.open()
+    intake.record_party(case_id, {**MAN, "ethnicity": {"code": "01", "name": "汉"},
+                                  "address": "北京市西城区某胡同1号"}, source="card")
+    intake.record_party(case_id, WOMAN, source="manual")
+    for role in ("man", "woman"):
+        intake.record_answers(case_id, role, voluntary=True, kinship_declared_none=True)
+    intake.check(case_id, DAY)
+    values = flow_for(journal).page(case_id, "man", {"marital_status": "unmarried"})[1].values
+    assert values["party.ethnicity"] == "汉族"
+    assert values["party.address"] == "北京市西城区某胡同1号"
