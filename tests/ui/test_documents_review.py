@@ -233,3 +233,82 @@ def test_a_completed_divorce_is_archived_in_the_order_of_article_7(qtbot, divorc
                           "other"]
     summary = next(m for m in manifest["materials"] if m["form_id"] == "divorce_agreement")
     assert summary["title"] == "离婚协议书摘要" and manifest["item"] == "divorce_completion"
+
+
+@pytest.fixture
+def document_page(qtbot, journal):
+    """A document page on its own for an accepted marriage (no window), closed afterwards."""
+    from datetime import date
+
+    from counter_app.domain.idnumber import check_digit
+    from counter_app.ui.application import create_application
+    from counter_app.ui.marriage.document_page import DocumentPage
+    from counter_app.workflows.documents import DocumentScanning
+    from counter_app.workflows.intake import MarriageIntake
+
+    create_application([])
+    office = {"code": "110105-HY", "level": "county", "region_code": "110105",
+              "foreign_designated": True, "popup": False}
+    intake = MarriageIntake(journal, office, "reg01")
+    case_id = intake.open()
+    for name, sex, birth, first17 in (("王䶮", "male", "1990-03-07", "11010219900307123"),
+                                      ("李梅", "female", "1996-02-29", "11010519960229002")):
+        intake.record_party(case_id, {"name": name, "sex": sex, "birth_date": birth,
+                                      "id_type": "resident",
+                                      "id_number": first17 + check_digit(first17),
+                                      "id_valid_until": "long-term", "nationality": "CHN",
+                                      "hukou_region_code": first17[:6]}, source="card")
+        intake.record_answers(case_id, "man" if sex == "male" else "woman", voluntary=True,
+                              kinship_declared_none=True)
+    intake.check(case_id, date(2026, 5, 20))
+    pages = []
+
+    def make(open_camera):
+        page = DocumentPage(DocumentScanning(journal, "reg01"), case_id, open_camera)
+        qtbot.addWidget(page)
+        page.show()
+        page.begin()
+        pages.append(page)
+        return page
+
+    yield make
+    for page in pages:
+        page.leave()
+
+
+def test_a_camera_that_will_not_open_says_what_to_do(qtbot, document_page):
+    from counter_app.errors import CounterAppError
+
+    def broken():
+        raise CounterAppError("高拍仪无法打开：设备被其他程序占用")
+
+    page = document_page(broken)
+    assert "设备被其他程序占用" in page.status.text()
+    assert "camera.document_source" in page.status.text() and "F11" in page.status.text()
+    with qtbot.waitSignal(page.finished, timeout=2000) as left:
+        qtbot.keyClick(page.back_button, Qt.Key.Key_Return)
+    assert left.args == [page.case_id]
+
+
+def test_an_unplugged_camera_is_reported_and_a_retake_supersedes(qtbot, document_page):
+    from counter_app.workflows.documents import demo_document_frames
+    from drivers.camera.simulator import SimulatedCamera
+
+    camera = SimulatedCamera(demo_document_frames(320, 180), fps=30, name="document")
+    page = document_page(lambda: camera)
+    qtbot.waitUntil(lambda: bool(page.scanning.pages(page.case_id)), timeout=15_000)  # auto
+    page._scanner.auto_enabled = False  # the demo loop would put the page down again
+    kept = page.scanning.pages(page.case_id)["id_document:man"]
+    first = kept[-1]
+    qtbot.keyClick(page.retake_button, Qt.Key.Key_Return)
+    assert f"第 {first.page} 页已作废" in page.status.text()
+    assert len(page.scanning.pages(page.case_id).get("id_document:man", [])) == len(kept) - 1
+    kinds = [e.kind for e in page.scanning.journal.entries(case_id=page.case_id)]
+    assert kinds.count("document.superseded") == 1
+    superseded = next(e.payload for e in page.scanning.journal.entries(case_id=page.case_id)
+                      if e.kind == "document.superseded")
+    assert superseded["supersedes"] == first.entry_id
+    page._watchdog.setInterval(1000)
+    camera.unplug()
+    qtbot.waitUntil(lambda: "高拍仪没有画面" in page.status.text(), timeout=5000)
+    assert "已拍的材料不会丢失" in page.status.text()
