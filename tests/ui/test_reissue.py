@@ -151,3 +151,31 @@ def test_a_reissue_left_at_the_photo_resumes_from_home(qtbot, window):
     window.open_case(case_id)
     page = window.intake_page
     assert page.case_id == case_id and page.steps.currentWidget() is page.capture_page
+
+
+def test_a_dissolved_marriage_is_refused_on_screen_with_manual_entry(qtbot, window):
+    qtbot.keyClick(window.home_page, Qt.Key.Key_F4)
+    page = window.intake_page
+    search(qtbot, page, "单志刚 1988")
+    qtbot.keyClick(page.search.results, Qt.Key.Key_Return)
+    party = page.party
+    qtbot.keyClick(party, Qt.Key.Key_F4)  # no card: typed in from the card
+    party.m_name.setText("单志刚")
+    qtbot.keyClicks(party.m_birth, "1962-07-05")
+    qtbot.keyClicks(party.m_number, "11010219620705151X")
+    party.m_valid.setText("长期")
+    qtbot.keyClicks(party.hukou, "110102")
+    qtbot.keyClick(party.m_valid, Qt.Key.Key_Return)
+    assert page.steps.currentWidget() is page.declare
+    page.declare.unchanged.setChecked(True)
+    qtbot.keyClick(page.declare.button, Qt.Key.Key_Return)
+    assert "不予受理" in page.declare.result.text()
+    assert "2012-03-15 离婚" in page.declare.result.text()
+    case_id = page.case_id
+    state = window.journal.query("SELECT state FROM case_state WHERE case_id = ?", [case_id])
+    assert state[0]["state"] == "refused"
+    window.back_home()
+    window.open_case(case_id)  # reopened: says why, and a new search may start
+    page = window.intake_page
+    assert "已不予受理" in page.message.text() and page.case_id is None
+    assert page.steps.currentWidget() is page.search

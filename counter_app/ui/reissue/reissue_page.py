@@ -189,7 +189,9 @@ class ReissuePage(QWidget):
         else:
             self.say("该补领业务已办结。" if step == "done" else
                      "该补领业务已不予受理：" + self._refusal(), error=step == "refused")
+            self.case_id = None  # a new search may start another case
             self.steps.setCurrentWidget(self.search)
+            self.search.reset()
 
     @staticmethod
     def _applicant_text(state) -> str:
