@@ -79,8 +79,11 @@ def make_page(qtbot, journal, case):
         return page
 
     yield make
+    import shiboken6
+
     for page in pages:
-        page.leave()
+        if shiboken6.isValid(page):  # not deleted by the test
+            page.leave()
 
 
 def sign_current(qtbot, page):
@@ -119,11 +122,13 @@ def test_pad_failures_say_what_to_do_and_are_retried(qtbot, journal, case, make_
 def test_an_empty_signature_is_refused(qtbot, journal, case, make_page):
     page = make_page(SimulatorPad())
     qtbot.keyClick(page.confirm, Qt.Key.Key_Return)
-    assert "没有采集到签名" in page.status.text()
+    assert "没有采集到签名" in page.status.text() and "用鼠标在签名区签名" in page.status.text()
     assert page.confirm.isVisible() and "signature.captured" not in kinds(journal, case)
 
 
 def test_esc_keeps_what_was_done_and_the_page_resumes_there(qtbot, journal, case, make_page):
+    from counter_app.ui.marriage.declaration_page import page_signing
+
     page = make_page(SimulatorPad())
     sign_current(qtbot, page)
     qtbot.keyClick(page.press, Qt.Key.Key_Return)
@@ -142,5 +147,30 @@ def test_esc_keeps_what_was_done_and_the_page_resumes_there(qtbot, journal, case
     qtbot.waitUntil(lambda: again.witness.isVisible(), timeout=5000)
     with qtbot.waitSignal(again.finished):
         qtbot.keyClick(again.witness, Qt.Key.Key_Return)
-    assert Declarations(journal, "demo", __import__("forms.signing").signing).done(case)
+    assert Declarations(journal, "demo", page_signing()).done(case)
     assert kinds(journal, case).count("signature.captured") == 3
+
+
+def test_a_page_dropped_without_esc_releases_the_pad(qtbot, journal, case):
+    from PySide6.QtWidgets import QStackedWidget
+
+    from counter_app.ui.marriage.declaration_page import DeclarationPage, page_signing
+
+    stack = QStackedWidget()  # as the main window holds its pages
+    qtbot.addWidget(stack)
+    pad = SimulatorPad()
+    flow = Declarations(journal, "demo", page_signing(), OFFICE, "朝阳区婚姻登记处")
+    page = DeclarationPage(flow, case, lambda: pad, demo=True, replay_speed=0)
+    stack.addWidget(page)
+    stack.show()
+    page.begin()
+    page.replay_demo()
+    qtbot.waitUntil(lambda: bool(page.signing.pad.strokes()) and not page._busy(), timeout=5000)
+    page.sign()
+    page.capture()
+    qtbot.waitUntil(lambda: page.witness.isVisible(), timeout=5000)
+    assert pad.opened
+    session = page._session
+    stack.removeWidget(page)
+    page.deleteLater()  # the window locked or another case was opened, without Esc
+    qtbot.waitUntil(lambda: session.released and not pad.opened, timeout=5000)

@@ -45,6 +45,51 @@ CAPTURE_TIMEOUT_S = 10.0
 DEMO_RECORDINGS = {"man": "party_a", "woman": "party_b"}
 
 
+class PadSession:
+    """The fingerprint pad and the one thread all its calls run on (pads are not thread-safe).
+    The pad is opened at the first capture and again after it was unplugged."""
+
+    def __init__(self, open_pad: Callable[[], object]) -> None:
+        self.open_pad = open_pad
+        self.device = DeviceThread("fingerprint")
+        self.pad = None
+        self.released = False
+
+    def capture(self, timeout_s: float):
+        """Called from a worker thread: waits for the pad's own thread to capture."""
+        return self.device.call(self._capture, timeout_s)
+
+    def _capture(self, timeout_s: float):
+        if self.pad is None:
+            pad = self.open_pad()
+            pad.open()
+            self.pad = pad
+        return self.pad.capture(timeout_s)
+
+    def reset(self) -> None:
+        """Close the pad (it is opened again at the next capture)."""
+        if not self.released:
+            self.device.submit(self._close)
+
+    def _close(self) -> None:
+        pad, self.pad = self.pad, None
+        if pad is not None:
+            pad.close()
+
+    def release(self) -> None:
+        """Close the pad and end its thread; a capture still waiting for a finger ends on its
+        own, off the GUI thread."""
+        if self.released:
+            return
+        self.released = True
+        threading.Thread(target=self._close_and_stop, name="fingerprint-close",
+                         daemon=True).start()
+
+    def _close_and_stop(self) -> None:
+        self.device.call(self._close)  # after any capture still running, then nothing more
+        self.device.shutdown()
+
+
 def page_signing():
     """forms.signing, for the composition root (workflows may not import the painter)."""
     import forms.signing
@@ -65,8 +110,7 @@ class DeclarationPage(QWidget):
         self.demo, self.replay_speed = demo, replay_speed
         self.role = ROLES[0]
         self.action = "sign"
-        self._pad = None
-        self._device: DeviceThread | None = None
+        self._session: PadSession | None = None
         self._op: Op | None = None
         self._left = False
         self.setStyleSheet("QPushButton, QLabel, QComboBox, QLineEdit { font-size: 16pt; }")
@@ -130,7 +174,9 @@ class DeclarationPage(QWidget):
     # --- moving through the parties -------------------------------------------------------
     def begin(self) -> None:
         """Resume at the first party and step not yet done; start the pad's thread."""
-        self._device = DeviceThread("fingerprint")
+        session = self._session = PadSession(self.open_pad)
+        # Released even when the window drops the page without Esc (locking, a new case).
+        self.destroyed.connect(lambda *_: session.release())
         self._resume()
 
     def _resume(self) -> None:
@@ -237,7 +283,9 @@ class DeclarationPage(QWidget):
         except CounterAppError as err:
             self.signing.pad.begin()  # nothing kept: sign again
             self.signing.update()
-            self.say(err.message_zh, error=True)
+            hint = "签名板没有反应时，请检查签名板的 USB 线，或用鼠标在签名区签名。" \
+                if err.code == "signature.invalid" else ""
+            self.say(err.message_zh + hint, error=True)
             return
         self._resume()
 
@@ -252,20 +300,13 @@ class DeclarationPage(QWidget):
     # --- fingerprint ----------------------------------------------------------------------
     def capture(self) -> None:
         """Wait for a finger on the pad (off the GUI thread) and keep it."""
-        if self.action != "fingerprint" or self._busy() or self._device is None:
+        if self.action != "fingerprint" or self._busy() or self._session is None:
             return
         self.say("请按住指纹仪……")
         self.quality.clear()
-        device = self._device
-        self._op = Op(self, lambda: device.call(self._capture_on_device)) \
+        session = self._session
+        self._op = Op(self, lambda: session.capture(CAPTURE_TIMEOUT_S)) \
             .success(self._captured).failure(self._capture_failed).run_in_background()
-
-    def _capture_on_device(self):
-        if self._pad is None:
-            pad = self.open_pad()
-            pad.open()
-            self._pad = pad
-        return self._pad.capture(CAPTURE_TIMEOUT_S)
 
     def _captured(self, sample) -> None:
         if self._left:
@@ -289,16 +330,11 @@ class DeclarationPage(QWidget):
         if self._left:
             return
         if isinstance(exc, PadUnplugged) or not isinstance(exc, CounterAppError):
-            self._close_pad()  # opened again at the next press
+            self._session.reset()  # opened again at the next press
         message = exc.message_zh if isinstance(exc, CounterAppError) else \
             "指纹仪出错，请重新插拔指纹仪后再按一次；仍不行请联系技术人员。"
         self.say(message + "（按回车重试，Esc 返回业务）", error=True)
         self.press.setFocus()
-
-    def _close_pad(self) -> None:
-        pad, self._pad = self._pad, None
-        if pad is not None and self._device is not None:
-            self._device.submit(pad.close)
 
     # --- witness and leaving --------------------------------------------------------------
     def confirm_witness(self) -> None:
@@ -318,10 +354,6 @@ class DeclarationPage(QWidget):
             return
         self._left = True
         self._refresh_timer.stop()
-        self._close_pad()
-        device, self._device = self._device, None
-        if device is not None:
-            # A capture may still be waiting for a finger: let it end off the GUI thread.
-            threading.Thread(target=device.shutdown, name="fingerprint-close",
-                             daemon=True).start()
+        if self._session is not None:
+            self._session.release()
         self.finished.emit(self.case_id)
