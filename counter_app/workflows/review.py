@@ -20,7 +20,14 @@ from counter_app.journal import Journal
 from counter_app.workflows.capture import PartyCapture
 from counter_app.workflows.divorce import DivorceApplication
 from counter_app.workflows.documents import SUMMARY_FIELDS, DocumentScanning
-from counter_app.workflows.intake import FIELD_ZH, ROLE_ZH, ROLES, IntakeError, MarriageIntake
+from counter_app.workflows.intake import (
+    FIELD_ZH,
+    ROLE_ZH,
+    ROLES,
+    SETTLED_LATER,
+    IntakeError,
+    MarriageIntake,
+)
 
 ANSWER_ZH = {"voluntary": "本人自愿结婚", "kinship_declared_none": "声明双方无禁止结婚的亲属关系",
              "agreement_signed": "已签署离婚协议书", "full_capacity": "具有完全民事行为能力",
@@ -36,6 +43,8 @@ CORRECTABLE = ("name", "birth_date", "id_number", "id_valid_until", "hukou_regio
                "address")
 LABEL_ZH = {**FIELD_ZH, "address": "住址"}
 SEX_ZH = {"male": "男", "female": "女"}
+#: Findings settled after the examination (the intake page hides them after acceptance too).
+LATER = SETTLED_LATER | {"offline.needs_online_check"}
 #: Sections whose step may not be run by every counter (see CaseReviewer.steps).
 STEP_SECTIONS = ("capture", "declare")
 #: States after which the case's materials are final.
@@ -152,10 +161,16 @@ class CaseReviewer:
         if decision is None:
             section.problems.append("没有受理审查记录")
             return section
-        section.lines.append(f"结论：{DECISION_ZH.get(decision['decision'], decision['decision'])}"
-                             f"（{state.checked_on}）")
+        accepted = state.case_state not in (state.open_state, "refused")
+        outcome = "予以受理" if accepted else \
+            DECISION_ZH.get(decision["decision"], decision["decision"])
+        section.lines.append(f"结论：{outcome}（{state.checked_on}）")
         for reason in decision.get("reasons", []):
+            if accepted and reason["code"] in LATER:
+                continue  # the 联网核对 comes after the examination, before registration
             section.lines.append(f"· {reason['message_zh']}（依据：{reason['basis']}）")
+        if accepted:
+            section.lines.append("联网核对婚姻状况在审查后、登记前进行；登记时按最新信息重新审查。")
         if decision.get("required_documents"):
             section.lines.append("应收材料：" + "、".join(decision["required_documents"]))
         return section

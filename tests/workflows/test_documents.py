@@ -134,3 +134,35 @@ def test_a_blank_image_is_refused_with_a_reason(journal):
     with pytest.raises(DocumentError, match="太小"):
         scanning.store(case_id, scanning.required(case_id)[0],
                        ScanResult(np.zeros((10, 10, 3), np.uint8), None, 0.0))
+
+
+def test_the_review_lists_every_section_and_what_is_missing(journal, page_scan):
+    from counter_app.workflows.review import CaseReviewer, ReviewError
+
+    case_id = accepted(journal)
+    reviewer = CaseReviewer(journal, OFFICE, "reg01", steps=["capture", "documents"])
+    review = reviewer.review(case_id)
+    assert [s.key for s in review.sections] == ["parties", "answers", "rules", "photos",
+                                                "documents"]
+    assert review.section("rules").lines[0] == "结论：予以受理（2026-05-20）"
+    assert "男方照片或人证核验未完成" in review.problems
+    assert "居民身份证（女方）未拍摄" in review.problems
+    scanning = DocumentScanning(journal, "reg01")
+    for doc in scanning.required(case_id):
+        scanning.store(case_id, doc, page_scan)
+    review = reviewer.review(case_id)
+    assert review.section("documents").lines == ["居民身份证（男方）：1 页",
+                                                 "居民身份证（女方）：1 页"]
+    assert len(review.section("documents").images) == 2
+    # A counter without the photo step: the section is shown but holds nothing back.
+    assert not CaseReviewer(journal, OFFICE, "reg01", steps=["documents"]).review(
+        case_id).problems
+    reviewer.correct_party(case_id, "woman", {"name": "李玫"})
+    assert "姓名：李玫" in reviewer.review(case_id).section("parties").lines[1]
+    with pytest.raises(ReviewError, match="不能在审查时更正"):
+        reviewer.correct_party(case_id, "woman", {"sex": "male"})
+    from counter_app.cases.service import CaseService
+
+    CaseService(journal).transition(case_id, "examined", operator="reg01")
+    with pytest.raises(ReviewError, match="已经审查完毕"):
+        reviewer.correct_party(case_id, "woman", {"name": "李梅"})

@@ -66,6 +66,7 @@ class ReviewPage(QWidget):
         self.message.setStyleSheet("font-size: 16pt;")
         self.scroll = QScrollArea(self)
         self.scroll.setWidgetResizable(True)
+        self.scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.examine_button = QPushButton("审查完毕，材料齐全（F8）", self)
         self.examine_button.setStyleSheet("font-size: 18pt; padding: 8px;")
         self.back_button = QPushButton("返回业务（Esc）", self)
