@@ -157,8 +157,8 @@ def marriage_intake(window, wait_for, shot) -> None:
     from tests.ui.documents_helpers import review_and_examine, scan_documents
 
     case_id = window.case_page.case_id
-    scan_documents(_Bot(wait_for), window, case_id, shot=shot)  # F11: papers on the 高拍仪
-    page = review_and_examine(_Bot(wait_for), window, case_id, shot)  # F8: review, examined
+    scan_documents(_Bot(wait_for), window, case_id, shot=shot, keys=False)  # F11: 高拍仪
+    page = review_and_examine(_Bot(wait_for), window, case_id, shot, keys=False)  # F8: 审查
     wait_for(lambda: window.journal.query("SELECT count(*) AS n FROM entries WHERE kind = "
                                           "'numbering.block_received'")[0]["n"] > 0, 30_000)
     page.run_action()  # 联网核对
