@@ -169,6 +169,113 @@
     </message>
 </context>
 <context>
+    <name>DeclarationPage</name>
+    <message>
+        <source>未婚</source>
+        <translation>Never married</translation>
+    </message>
+    <message>
+        <source>离婚</source>
+        <translation>Divorced</translation>
+    </message>
+    <message>
+        <source>丧偶</source>
+        <translation>Widowed</translation>
+    </message>
+    <message>
+        <source>签名板模拟器签名（F6）</source>
+        <translation>Sign with the tablet simulator (F6)</translation>
+    </message>
+    <message>
+        <source>确认签名（回车）</source>
+        <translation>Confirm signature (Enter)</translation>
+    </message>
+    <message>
+        <source>按指纹（回车）</source>
+        <translation>Take fingerprint (Enter)</translation>
+    </message>
+    <message>
+        <source>登记员见证确认（回车）</source>
+        <translation>Registrar confirms as witness (Enter)</translation>
+    </message>
+    <message>
+        <source>清除重签（F4）</source>
+        <translation>Clear and sign again (F4)</translation>
+    </message>
+    <message>
+        <source>返回业务（Esc），已完成的会保存</source>
+        <translation>Back to the case (Esc); what is done is saved</translation>
+    </message>
+    <message>
+        <source>婚姻状况：</source>
+        <translation>Marital status:</translation>
+    </message>
+    <message>
+        <source>职业：</source>
+        <translation>Occupation:</translation>
+    </message>
+    <message>
+        <source>文化程度：</source>
+        <translation>Education:</translation>
+    </message>
+    <message>
+        <source>请当事人在下方签名区签名：</source>
+        <translation>The party signs in the area below:</translation>
+    </message>
+    <message>
+        <source>{who}：申请结婚登记声明书</source>
+        <translation>{who}: declaration for marriage registration</translation>
+    </message>
+    <message>
+        <source>请{who}阅读左侧声明书，核对无误后在签名区签名，然后按回车确认。</source>
+        <translation>{who} reads the declaration on the left, checks it, signs in the signing area, then press Enter to confirm.</translation>
+    </message>
+    <message>
+        <source>请{who}将右手食指平放在指纹仪上，然后按回车采集指纹。</source>
+        <translation>{who} places the right index finger flat on the fingerprint pad; then press Enter to take the fingerprint.</translation>
+    </message>
+    <message>
+        <source>{who}已签名并按指纹。登记员确认当事人本人当面签署后，按回车见证确认。</source>
+        <translation>{who} has signed and given a fingerprint. Once you have seen the party sign in person, press Enter to confirm as witness.</translation>
+    </message>
+    <message>
+        <source>签名后声明书内容有改动，原签名已失效，请重新签名。</source>
+        <translation>The declaration changed after it was signed; the signature is no longer valid. Please sign again. </translation>
+    </message>
+    <message>
+        <source>签名板模拟器没有可回放的签名。请用鼠标或手写笔在签名区签名。</source>
+        <translation>The tablet simulator has no signature to replay. Sign in the signing area with the mouse or a pen.</translation>
+    </message>
+    <message>
+        <source>签名板没有反应时，请检查签名板的 USB 线，或用鼠标在签名区签名。</source>
+        <translation> If the tablet does not respond, check its USB cable, or sign in the signing area with the mouse.</translation>
+    </message>
+    <message>
+        <source>请按住指纹仪……</source>
+        <translation>Keep the finger on the pad…</translation>
+    </message>
+    <message>
+        <source>合格</source>
+        <translation>good</translation>
+    </message>
+    <message>
+        <source>不清晰</source>
+        <translation>unclear</translation>
+    </message>
+    <message>
+        <source>指纹质量 {quality}（{verdict}）</source>
+        <translation>Fingerprint quality {quality} ({verdict})</translation>
+    </message>
+    <message>
+        <source>指纹仪出错，请重新插拔指纹仪后再按一次；仍不行请联系技术人员。</source>
+        <translation>The fingerprint pad failed. Unplug it, plug it in again and press once more; if it still fails, call a technician.</translation>
+    </message>
+    <message>
+        <source>（按回车重试，Esc 返回业务）</source>
+        <translation> (Enter to retry, Esc back to the case)</translation>
+    </message>
+</context>
+<context>
     <name>DeviceStatusWidget</name>
     <message>
         <source>正在检查设备……</source>

@@ -174,3 +174,18 @@ def test_a_page_dropped_without_esc_releases_the_pad(qtbot, journal, case):
     stack.removeWidget(page)
     page.deleteLater()  # the window locked or another case was opened, without Esc
     qtbot.waitUntil(lambda: session.released and not pad.opened, timeout=5000)
+
+
+def test_the_page_speaks_english_when_asked(qtbot, journal, case, make_page):
+    from counter_app.ui.application import create_application
+    from counter_app.ui.i18n import install_translation
+
+    app = create_application([])
+    translator = install_translation(app, "en")
+    try:
+        page = make_page(SimulatorPad())
+        assert page.confirm.text() == "Confirm signature (Enter)"
+        assert page.title.text().endswith(": declaration for marriage registration")
+        assert page.marital.currentText() == "Never married"
+    finally:
+        app.removeTranslator(translator)

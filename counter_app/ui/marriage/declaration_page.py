@@ -27,21 +27,21 @@ from PySide6.QtWidgets import (
 )
 
 from counter_app.errors import CounterAppError
+from counter_app.ui.i18n import role_name
 from counter_app.ui.ops import Op
 from counter_app.ui.widgets.form_preview import FormPreviewWidget
 from counter_app.ui.widgets.signature_pad_widget import SignaturePadWidget
 from counter_app.workflows.declarations import (
-    MARITAL_STATUSES,
     MIN_FINGERPRINT_QUALITY,
     Declarations,
 )
-from counter_app.workflows.intake import ROLE_ZH, ROLES
+from counter_app.workflows.intake import ROLES
 from drivers.base import DeviceThread
 from drivers.signature.qt_pad import QtTabletPad
 
-#: How long one press of 按指纹 waits for a finger on the pad.
+# How long one press of 按指纹 waits for a finger on the pad.
 CAPTURE_TIMEOUT_S = 10.0
-#: The signature-tablet simulator's recording for each party (drivers/signature/recordings).
+# The signature-tablet simulator's recording for each party (drivers/signature/recordings).
 DEMO_RECORDINGS = {"man": "party_a", "woman": "party_b"}
 
 
@@ -121,29 +121,31 @@ class DeclarationPage(QWidget):
         self.status.setWordWrap(True)
         self.quality = QLabel(self)
         self.marital = QComboBox(self)
-        for code, text in MARITAL_STATUSES.items():
+        for code, text in (("unmarried", self.tr("未婚")), ("divorced", self.tr("离婚")),
+                           ("widowed", self.tr("丧偶"))):
             self.marital.addItem(text, code)
         self.occupation, self.education = QLineEdit(self), QLineEdit(self)
         self.signing = SignaturePadWidget(self)
-        self.replay = QPushButton("签名板模拟器签名（F6）", self)
-        self.confirm = QPushButton("确认签名（回车）", self)
-        self.press = QPushButton("按指纹（回车）", self)
-        self.witness = QPushButton("登记员见证确认（回车）", self)
-        self.clear = QPushButton("清除重签（F4）", self)
-        self.back = QPushButton("返回业务（Esc），已完成的会保存", self)
+        self.replay = QPushButton(self.tr("签名板模拟器签名（F6）"), self)
+        self.confirm = QPushButton(self.tr("确认签名（回车）"), self)
+        self.press = QPushButton(self.tr("按指纹（回车）"), self)
+        self.witness = QPushButton(self.tr("登记员见证确认（回车）"), self)
+        self.clear = QPushButton(self.tr("清除重签（F4）"), self)
+        self.back = QPushButton(self.tr("返回业务（Esc），已完成的会保存"), self)
         self._build_layout()
         self._connect()
         self._refresh_timer = QTimer(self, interval=40, timeout=self.signing.update)
 
     def _build_layout(self) -> None:
         form = QFormLayout()
-        for label, widget in (("婚姻状况：", self.marital), ("职业：", self.occupation),
-                              ("文化程度：", self.education)):
+        for label, widget in ((self.tr("婚姻状况："), self.marital),
+                              (self.tr("职业："), self.occupation),
+                              (self.tr("文化程度："), self.education)):
             form.addRow(QLabel(label, self), widget)
         side = QVBoxLayout()
         side.addWidget(self.title)
         side.addLayout(form)
-        side.addWidget(QLabel("请当事人在下方签名区签名：", self))
+        side.addWidget(QLabel(self.tr("请当事人在下方签名区签名："), self))
         side.addWidget(self.signing)
         for widget in (self.status, self.quality, self.replay, self.confirm, self.press,
                        self.witness, self.clear, self.back):
@@ -204,8 +206,8 @@ class DeclarationPage(QWidget):
         self._show_step(party.invalidated)
 
     def _show_step(self, invalidated: bool = False) -> None:
-        who = ROLE_ZH[self.role]
-        self.title.setText(f"{who}：申请结婚登记声明书")
+        who = role_name(self.role)
+        self.title.setText(self.tr("{who}：申请结婚登记声明书").format(who=who))
         signing = self.action == "sign"
         for widget in (self.marital, self.occupation, self.education):
             widget.setEnabled(signing)
@@ -216,11 +218,12 @@ class DeclarationPage(QWidget):
         self.witness.setVisible(self.action == "witness")
         self.clear.setVisible(not signing)
         self.quality.clear()
-        text = {"sign": f"请{who}阅读左侧声明书，核对无误后在签名区签名，然后按回车确认。",
-                "fingerprint": f"请{who}将右手食指平放在指纹仪上，然后按回车采集指纹。",
-                "witness": f"{who}已签名并按指纹。登记员确认当事人本人当面签署后，按回车见证确认。"}
-        self.say(("签名后声明书内容有改动，原签名已失效，请重新签名。" if invalidated else "")
-                 + text[self.action], error=invalidated)
+        text = {"sign": self.tr("请{who}阅读左侧声明书，核对无误后在签名区签名，然后按回车确认。"),
+                "fingerprint": self.tr("请{who}将右手食指平放在指纹仪上，然后按回车采集指纹。"),
+                "witness": self.tr("{who}已签名并按指纹。登记员确认当事人本人当面签署后，"
+                                   "按回车见证确认。")}[self.action].format(who=who)
+        self.say((self.tr("签名后声明书内容有改动，原签名已失效，请重新签名。") if invalidated
+                  else "") + text, error=invalidated)
         if signing:
             self.signing.clear()
             self.signing.pad = QtTabletPad(self.signing.width(), self.signing.height())
@@ -257,7 +260,8 @@ class DeclarationPage(QWidget):
         try:
             pad = SimulatorPad(recording(DEMO_RECORDINGS[self.role]), speed=self.replay_speed)
         except (OSError, CounterAppError):
-            self.say("签名板模拟器没有可回放的签名。请用鼠标或手写笔在签名区签名。", error=True)
+            self.say(self.tr("签名板模拟器没有可回放的签名。请用鼠标或手写笔在签名区签名。"),
+                     error=True)
             return
         pad.begin()
         self.signing.pad = pad
@@ -283,7 +287,7 @@ class DeclarationPage(QWidget):
         except CounterAppError as err:
             self.signing.pad.begin()  # nothing kept: sign again
             self.signing.update()
-            hint = "签名板没有反应时，请检查签名板的 USB 线，或用鼠标在签名区签名。" \
+            hint = self.tr("签名板没有反应时，请检查签名板的 USB 线，或用鼠标在签名区签名。") \
                 if err.code == "signature.invalid" else ""
             self.say(err.message_zh + hint, error=True)
             return
@@ -302,7 +306,7 @@ class DeclarationPage(QWidget):
         """Wait for a finger on the pad (off the GUI thread) and keep it."""
         if self.action != "fingerprint" or self._busy() or self._session is None:
             return
-        self.say("请按住指纹仪……")
+        self.say(self.tr("请按住指纹仪……"))
         self.quality.clear()
         session = self._session
         self._op = Op(self, lambda: session.capture(CAPTURE_TIMEOUT_S)) \
@@ -313,7 +317,9 @@ class DeclarationPage(QWidget):
             return  # the registrar went back before the finger was read: nothing kept
         ok = sample.quality >= MIN_FINGERPRINT_QUALITY
         self.quality.setStyleSheet(f"font-size: 16pt; color: {'#1b7f3b' if ok else '#b26a00'};")
-        self.quality.setText(f"指纹质量 {sample.quality}（{'合格' if ok else '不清晰'}）")
+        verdict = self.tr("合格") if ok else self.tr("不清晰")
+        self.quality.setText(self.tr("指纹质量 {quality}（{verdict}）").format(
+            quality=sample.quality, verdict=verdict))
         try:
             self.declarations.add_fingerprint(self.case_id, self.role, sample)
         except CounterAppError as err:
@@ -332,8 +338,8 @@ class DeclarationPage(QWidget):
         if isinstance(exc, PadUnplugged) or not isinstance(exc, CounterAppError):
             self._session.reset()  # opened again at the next press
         message = exc.message_zh if isinstance(exc, CounterAppError) else \
-            "指纹仪出错，请重新插拔指纹仪后再按一次；仍不行请联系技术人员。"
-        self.say(message + "（按回车重试，Esc 返回业务）", error=True)
+            self.tr("指纹仪出错，请重新插拔指纹仪后再按一次；仍不行请联系技术人员。")
+        self.say(message + self.tr("（按回车重试，Esc 返回业务）"), error=True)
         self.press.setFocus()
 
     # --- witness and leaving --------------------------------------------------------------
