@@ -14,6 +14,7 @@ from __future__ import annotations
 import io
 import json
 from collections.abc import Callable
+from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
@@ -129,8 +130,12 @@ class ArchiveFile:
             except CounterAppError:
                 signed = []  # not signed on this counter: the unsigned forms are filed
             if signed:
+                # Material carries images, not pen strokes: the signature goes in as a picture.
                 return [Material(category, f"{title}（{ROLE_ZH[role]}，已签名）", form_id,
-                                 data.values, data.images) for role, (_, data) in signed]
+                                 data.values, {**data.images, **{
+                                     key: strokes_png(strokes)
+                                     for key, strokes in data.strokes.items()}})
+                        for role, (_, data) in signed]
         return self._form(DECLARATION_FORM[item], raw)
 
     def _scans(self, case_id: str, scanning: DocumentScanning) -> list[Material]:
@@ -190,6 +195,24 @@ def check_answer_image(payload: dict[str, Any]) -> bytes:
     draw = ImageDraw.Draw(image)
     for i, line in enumerate(lines):
         draw.text((30, 20 + 30 * i), line[:90], fill=0, font=font)
+    buf = io.BytesIO()
+    image.save(buf, "PNG")
+    return buf.getvalue()
+
+
+def strokes_png(signature, width: int = 600) -> bytes:
+    """Pen strokes ``(pad width, pad height, strokes of (x, y, pressure))`` drawn as a PNG
+    (transparent background, line width from the pressure), for an image slot."""
+    from PIL import Image, ImageDraw
+
+    pad_w, pad_h, strokes = signature
+    scale = width / pad_w
+    image = Image.new("LA", (width, max(1, round(pad_h * scale))), (255, 0))
+    draw = ImageDraw.Draw(image)
+    for stroke in strokes:
+        points = [(x * scale, y * scale, p) for x, y, p in stroke]
+        for (x0, y0, p0), (x1, y1, _) in pairwise(points):
+            draw.line((x0, y0, x1, y1), fill=(0, 255), width=max(1, round(1 + 4 * p0)))
     buf = io.BytesIO()
     image.save(buf, "PNG")
     return buf.getvalue()

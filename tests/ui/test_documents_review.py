@@ -159,6 +159,7 @@ def test_after_both_certificates_the_archive_file_is_built_in_order(qtbot, windo
     titles = [m["title"] for m in manifest["materials"]]
     assert titles[0] == "结婚登记审查处理表" and "联网核对结果" in titles
     assert any(t.startswith("居民身份证（男方）") for t in titles)
+    assert "申请结婚登记声明书（男方，已签名）" in titles  # the declarations step's signed pages
     reader = PdfReader(io.BytesIO(pdf))
     assert len(reader.pages) == len(manifest["materials"])
     scans = [e.payload["sha256"] for e in window.journal.entries(case_id=case_id)

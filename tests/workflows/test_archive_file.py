@@ -39,3 +39,13 @@ def test_the_online_check_answer_becomes_a_page_image():
     # Header, outcome, one line per party, then the recorded JSON: the page grows with it.
     assert image.height > 40 + 30 * 4
     assert png == check_answer_image(payload)  # deterministic: the manifest hash is stable
+
+
+def test_signature_strokes_become_a_picture_for_the_archive_page():
+    from counter_app.workflows.archive_file import strokes_png
+
+    png = strokes_png((1000.0, 500.0, [[(100, 100, 0.2), (900, 400, 0.9)], [(100, 400, 0.5)]]))
+    image = Image.open(io.BytesIO(png))
+    assert image.size == (600, 300)
+    alpha = image.getchannel("A")
+    assert alpha.getpixel((60, 60)) == 255 and alpha.getpixel((590, 10)) == 0  # ink / blank
