@@ -168,7 +168,7 @@ def test_after_both_certificates_the_archive_file_is_built_in_order(qtbot, windo
     text = "".join(reader.pages[scan_material["page"] - 1].extract_text().split())
     assert f"{scan_material['position']}.当事人身份证件复印件：居民身份证（男方）第1页" in text
     assert len(scans) >= 2
-    qtbot.keyClick(page.home, Qt.Key.Key_Return)  # 办结
+    qtbot.keyClick(page, Qt.Key.Key_Escape)  # 办结 (Esc, as Enter on the focused button)
     assert window.stack.currentWidget() is window.home_page
 
 

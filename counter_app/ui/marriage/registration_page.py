@@ -80,7 +80,7 @@ class RegistrationPage(QWidget):
         layout.addStretch(1)
         self.action.clicked.connect(self.run_action)
         self.home.clicked.connect(self.finished)
-        QShortcut(QKeySequence("Escape"), self, activated=self.finished)
+        QShortcut(QKeySequence("Escape"), self, activated=self.finished.emit)
         for key in {k for _, k in ACTIONS.values()} | {s.shortcut for s in self.steps}:
             QShortcut(QKeySequence(key), self, activated=lambda k=key: self._on_key(k))
         self.refresh()
