@@ -153,7 +153,7 @@ def marriage_intake(window, wait_for, shot) -> None:
     wait_for(lambda: getattr(window.case_page, "flow", None) is not None, 10_000)
     from tests.ui.steps_helpers import sign_both
 
-    sign_both(_Bot(wait_for), window, window.case_page.case_id, shot)  # F10: declarations
+    sign_both(_Bot(wait_for), window, window.case_page.case_id, shot, keys=False)  # F10
     from tests.ui.documents_helpers import review_and_examine, scan_documents
 
     case_id = window.case_page.case_id
