@@ -8,7 +8,8 @@ as public wrappers declare it). Acquisition does not block: it returns ZKFP_ERR_
 while no finger is on the window, so :meth:`ZkfpPad.capture` polls until its timeout.
 
 This module imports everywhere; without the library ``is_usable()`` is False and says why.
-On Windows the SDK uses the stdcall convention (``WinDLL``), on Linux cdecl (``CDLL``).
+On Windows the SDK uses the stdcall convention (``WinDLL``), on Linux cdecl (``CDLL``) — [M]:
+libzkfp.h's APICALL as public wrappers use it; not checked against a Windows pad here.
 """
 
 from __future__ import annotations
