@@ -216,7 +216,8 @@ def registration_page_factory(ctx, journal: Journal, background: "BackgroundSync
             MarriageRegistration
         flow = kind(journal, office_profile(ctx), operator.operator_id,
                     checker=background.marital_check if background else None,
-                    low_water=ctx.config["numbering.low_water"], today=ctx.today)
+                    low_water=ctx.config["numbering.low_water"], today=ctx.today,
+                    steps=case_steps(journal, operator))
         archive = archive_file_flow(ctx, journal, operator) \
             if case and case.state == "registered" else None
         return RegistrationPage(flow, case_id, steps=case_steps(journal, operator),

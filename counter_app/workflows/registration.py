@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from collections.abc import Sequence
 from typing import Any, Callable
 
 from counter_app.cases.service import CaseService
@@ -23,6 +24,7 @@ from counter_app.rules.caseinput import parse_case
 from counter_app.rules.evaluator import evaluate
 from counter_app.workflows.divorce import DivorceApplication
 from counter_app.workflows.intake import ROLES, MarriageIntake
+from counter_app.workflows.steps import CaseStep, next_step
 
 #: How the sync protocol names the parties and the resident ID (docs/sync-protocol.md).
 PROTOCOL_ROLE = {"man": "male", "woman": "female"}
@@ -55,11 +57,13 @@ class MarriageRegistration:
 
     def __init__(self, journal: Journal, office: dict[str, Any], operator: str, *,
                  checker: Checker | None = None, low_water: int = 50,
-                 today: Callable[[], date] = date.today) -> None:
+                 today: Callable[[], date] = date.today,
+                 steps: Sequence[CaseStep] = ()) -> None:
         self.journal, self.office, self.operator = journal, office, operator
         self.cases = CaseService(journal)
         self.intake = self.INTAKE(journal, office, operator)
         self._checker, self.low_water, self._today = checker, low_water, today
+        self.steps = list(steps)   # preparation steps that must (still) be done to register
 
     def examine(self, case_id: str) -> None:
         """The registrar has examined the materials (审查): -> examined."""
@@ -95,6 +99,10 @@ class MarriageRegistration:
         if case is None or case.state != "examined":
             raise RegistrationError("只有审查完毕的业务才能登记。",
                                     detail=f"state {case.state if case else None}")
+        undone = next_step(self.steps, self.ITEM, case_id)
+        if undone is not None:
+            raise RegistrationError(f"还有一步没有完成：{undone.label}。完成后才能登记。",
+                                    code="registration.step_undone", detail=undone.key)
         statuses = self._check_statuses(case_id)
         decision = self._judge(case_id, on, statuses)
         allocation = allocate_number(self.journal, case_id=case_id, prefix=self.PREFIX,

@@ -53,6 +53,7 @@ def overview(journal: Journal, on: date) -> Overview:
                          "'accepted', 'cooling_off') "
                          "ORDER BY updated_seq")
     result.ready_to_issue.extend(_unprinted(journal))
+    result.ready_to_issue.extend(_unarchived(journal))
     result.divorce_deadlines.extend(_notices_due(journal))
     for row in rows:
         if (row["state"], row["case_type"]) == ("applied", "divorce"):
@@ -96,6 +97,20 @@ def _unprinted(journal: Journal) -> list[CaseLine]:
                      f"已登记：请打印{'离婚证' if r['case_type'] == 'divorce' else '结婚证'}"
                      f"（已确认 {r['issued']}/2 本）", urgent=True)
             for r in rows if r["issued"] < 2]
+
+
+def _unarchived(journal: Journal) -> list[CaseLine]:
+    """Registered cases with both booklets confirmed and no electronic archive file yet."""
+    rows = journal.query(
+        """SELECT c.case_id, c.case_type, c.state FROM case_state c
+           WHERE c.state = 'registered'
+             AND (SELECT count(*) FROM stock_blanks b WHERE b.case_id = c.case_id
+                  AND b.status = 'issued') >= 2
+             AND NOT EXISTS (SELECT 1 FROM entries e WHERE e.case_id = c.case_id
+                             AND e.kind = 'archive.built')
+           ORDER BY c.updated_seq""")
+    return [CaseLine(r["case_id"], r["case_type"], r["state"],
+                     "已发证：请生成电子档案（F12）") for r in rows]
 
 
 #: Ended divorce applications whose notice the parties are owed, by state.

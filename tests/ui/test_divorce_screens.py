@@ -172,3 +172,31 @@ def test_a_divorce_is_completed_in_its_window_and_both_certificates_printed(
                                                            ("issued", "woman")]
     text = pdf_text(sorted((tmp_path / "prints").glob("*.pdf"))[-1])
     assert "赵㛃" in text and "王䶮" in text and "2026年04" in text   # data on the pre-printed 离婚证
+    window.back_home()
+    ready = window.home_page.ready
+    item = next(ready.item(i) for i in range(ready.count())
+                if "请生成电子档案" in ready.item(i).text())
+    ready.setCurrentItem(item)
+    qtbot.keyClick(ready, Qt.Key.Key_Return)
+    page = window.case_page
+    assert page.action.text().startswith("生成电子档案")
+    qtbot.keyClick(page, Qt.Key.Key_F12)
+    qtbot.waitUntil(lambda: any(e.kind == "archive.built"
+                                for e in window.journal.entries(case_id=case_id)),
+                    timeout=20_000)
+    window.back_home()
+    assert not any(case_id[:8] in ready.item(i).text() for i in range(ready.count()))
+
+
+def test_after_the_receipt_the_agreement_is_photographed_right_away(qtbot, window):
+    qtbot.keyClick(window, Qt.Key.Key_F3)
+    read_and_confirm(qtbot, window, "resident", "王䶮")
+    read_and_confirm(qtbot, window, "long_term", "赵㛃")
+    answer_all(qtbot, window)
+    result = window.intake_page.result
+    qtbot.waitUntil(lambda: window.intake_page.steps.currentWidget() is result, timeout=5000)
+    assert result.proceed.isVisible() and "离婚协议书" in result.proceed.text()
+    case_id = window.intake_page.case_id
+    qtbot.keyClick(result.proceed, Qt.Key.Key_Return)
+    assert window.case_page.case_id == case_id
+    assert window.case_page.action.text() == "高拍仪拍摄证件材料（F11）"

@@ -162,3 +162,22 @@ def test_an_unregistered_case_has_no_certificate(journal):
     case_id = accepted_case(journal)
     with pytest.raises(CounterAppError, match="尚未登记"):
         certificate_pages(journal, case_id, OFFICE, "x")
+
+
+def test_a_step_undone_after_the_examination_stops_registration(journal, province):
+    """A correction on the review page after 审查 invalidates a signed declaration: the
+    registration waits until the step is done again, and nothing is numbered meanwhile."""
+    from counter_app.workflows.steps import CaseStep
+
+    case_id, flow = examined(journal, province())
+    flow.online_check(case_id)
+    signed = {"now": False}
+    flow.steps = [CaseStep("declare", "当事人签署声明书（F10）", "F10", ("marriage",),
+                           lambda _case: signed["now"])]
+    with pytest.raises(RegistrationError, match="当事人签署声明书") as refused:
+        flow.register(case_id, DAY)
+    assert refused.value.code == "registration.step_undone"
+    assert flow.cases.state(case_id).state == "examined"
+    assert not journal.query("SELECT 1 FROM entries WHERE kind = 'numbering.allocated'")
+    signed["now"] = True
+    assert flow.register(case_id, DAY).certificate_number == "J110105-2026-000001"

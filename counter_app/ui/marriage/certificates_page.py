@@ -56,7 +56,7 @@ class CertificatesPage(QWidget):
         self.home.clicked.connect(self.finished)
         QShortcut(QKeySequence("F9"), self, activated=self.print_current)
         QShortcut(QKeySequence("F4"), self, activated=self.spoil)
-        QShortcut(QKeySequence("Escape"), self, activated=self.finished)
+        QShortcut(QKeySequence("Escape"), self, activated=self.finished.emit)
         self.refresh()
 
     def _layout(self) -> None:

@@ -117,7 +117,10 @@ class ResultStep(QWidget):
         if case_state == "refused":
             lines.append("请向当事人出具《不予受理告知书》（载明理由和法律依据）。")
         self.body.setText("\n".join(lines))
-        self.proceed.setVisible(case_state == "accepted")
+        # A divorce goes on right away too: its agreement and papers are photographed now.
+        self.proceed.setVisible(case_state in ("accepted", "cooling_off"))
+        if case_state == "cooling_off":
+            self.proceed.setText(self.tr("继续：拍摄离婚协议书等材料"))
         self.notice.setVisible(case_state == "refused")
         self.receipt.setVisible(case_state == "cooling_off")
         focus = {"accepted": self.proceed, "refused": self.notice,

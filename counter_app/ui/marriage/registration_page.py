@@ -93,6 +93,11 @@ class RegistrationPage(QWidget):
             step = next_step(self.steps, self.flow.ITEM, self.case_id)
             return step.key if step else "examine"
         if state == "examined":
+            # Defence in depth: whatever undid a step after 审查 (a retake, a re-signing), the
+            # registration waits for it (MarriageRegistration.register refuses it too).
+            step = next_step(self.steps, self.flow.ITEM, self.case_id)
+            if step is not None:
+                return step.key
             answer = self.flow.latest_check(self.case_id)
             return "register" if answer and answer.get("outcome") == "clear" else "check"
         if state == "registered" and self.archive is not None and self.archive.ready(self.case_id):
