@@ -18,7 +18,6 @@ from counter_app.reissue.certificate import certificate_pages
 from counter_app.resources import resource_path
 from counter_app.vision.quality import QualityReport
 from forms.pdf import render_pdf
-from forms.render import ensure_gui_application
 
 OFFICE = {"code": "110105-HY", "level": "county", "region_code": "110105",
           "foreign_designated": True, "popup": False}
@@ -57,7 +56,7 @@ def photograph(flow, case_id, role, decision="manual"):
     return flow.after_capture(case_id)
 
 
-def test_a_party_gets_a_reissued_marriage_certificate(flow, journal, tmp_path):
+def test_a_party_gets_a_reissued_marriage_certificate(flow, journal, tmp_path, qapp):
     case_id = open_case(flow, "刘秀英")
     assert flow.state(case_id).next_step == "verify"
     assert flow.verify(case_id, LIU, "card") == "woman"
@@ -85,7 +84,8 @@ def test_a_party_gets_a_reissued_marriage_certificate(flow, journal, tmp_path):
     assert values["certificate.registration_date"] == "1986-05-20"
     assert values["certificate.remark"] == "结婚证遗失，补发此证。2026年05月20日"
     assert values["man.name"] == "张建国" and values["man.id_number"] == "110105195803140310"
-    ensure_gui_application()  # the forms painter needs a QGuiApplication
+    # The painter needs a Q(Gui)Application: pytest-qt's ``qapp``, a QApplication, because a
+    # bare QGuiApplication would break the widget tests that run after this one.
     pdf = tmp_path / "reissued.pdf"
     pdf.write_bytes(render_pdf([page for _, page in pages], "补发结婚证"))
     text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True,
