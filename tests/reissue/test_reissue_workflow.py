@@ -167,3 +167,19 @@ def test_steps_out_of_order_are_refused(flow):
         flow.verify(case_id, LIU, "card")  # accepted: the applicant is settled
     with pytest.raises(IllegalTransitionError):
         CaseService(flow.journal).transition(case_id, "issued", operator="reg01")
+
+
+def test_issuing_waits_for_a_trusted_clock_and_keeps_the_number(flow, journal, clock):
+    from counter_app.journal import ClockUntrustedError
+
+    case_id = open_case(flow, "刘秀英")
+    flow.verify(case_id, LIU, "card")
+    flow.declare(case_id, cause="lost", status_unchanged=True)
+    photograph(flow, case_id, "woman")
+    clock.advance(minutes=-10)  # the PC's clock was set back: no legal act on it
+    with pytest.raises(ClockUntrustedError):
+        flow.issue(case_id, DAY)
+    assert flow.state(case_id).case_state == "examined"
+    assert not [e for e in journal.entries(case_id=case_id) if e.kind == "case.reissued"]
+    clock.advance(minutes=11)
+    assert flow.issue(case_id, DAY).certificate_number == "BJ110105-2026-000001"
