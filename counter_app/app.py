@@ -432,14 +432,24 @@ def capture_page_factory(ctx, journal: Journal):
 
 def reissue_page_factory(ctx, journal: Journal):
     """A function making the reissue (补领) page for the logged-in operator. The archive index
-    is opened with the window; demo mode imports the demo archive into it then (once)."""
+    is opened with the window; demo mode imports the demo archive into it then (once). An
+    archive that will not open never stops the counter: the reissue button says why."""
+    from counter_app.errors import CounterAppError
     from counter_app.reissue import Archive, ArchiveIndex
 
-    index = ArchiveIndex.for_journal(journal)
-    if ctx.demo:
-        import_demo_archive(Archive(journal, index, "demo"))
+    index, problem = None, None
+    try:
+        index = ArchiveIndex.for_journal(journal)
+        if ctx.demo:
+            import_demo_archive(Archive(journal, index, "demo"))
+    except CounterAppError as err:
+        log.warning("archive index unavailable: %s %s", err.code, err.detail)
+        problem = err
 
     def make(operator):
+        if index is None:
+            raise CounterAppError(f"补领档案库无法打开（{problem.message_zh}），请联系技术人员。",
+                                  code="archive.unavailable")
         from datetime import date
 
         from counter_app.printing.booklets import BookletPrinting

@@ -179,3 +179,18 @@ def test_a_dissolved_marriage_is_refused_on_screen_with_manual_entry(qtbot, wind
     page = window.intake_page
     assert "已不予受理" in page.message.text() and page.case_id is None
     assert page.steps.currentWidget() is page.search
+
+
+def test_an_archive_that_will_not_open_does_not_stop_the_counter(tmp_path):
+    from counter_app.app import reissue_page_factory
+    from counter_app.errors import CounterAppError
+
+    ctx = make_context(build_parser().parse_args(["--demo", "--data-dir", str(tmp_path)]))
+    journal = open_journal(ctx)
+    (tmp_path / "archive.db").write_bytes(b"not an archive" * 100)  # damaged, or another key
+    try:
+        make = reissue_page_factory(ctx, journal)  # the window still starts
+        with pytest.raises(CounterAppError, match="补领档案库无法打开"):
+            make(object())  # the home page shows this when F4 is pressed
+    finally:
+        journal.close()
