@@ -52,12 +52,6 @@ class ReissueCertificatesPage(CertificatesPage):
     def __init__(self, flow, kind_zh: str, parent: QWidget | None = None) -> None:
         self.kind_zh = kind_zh
         super().__init__(flow, parent)
-        # CertificatesPage builds its Esc shortcut with ``activated=self.finished`` (a signal,
-        # which PySide6 cannot call): emit it instead (reported to the page's owner).
-        for shortcut in self.findChildren(QShortcut):
-            if shortcut.key() == QKeySequence("Escape"):
-                shortcut.activated.disconnect()
-                shortcut.activated.connect(self.finished.emit)
 
     def refresh(self, message: str = "", *, error: bool = False) -> None:
         super().refresh(message, error=error)
