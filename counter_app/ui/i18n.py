@@ -59,3 +59,14 @@ def role_name(role: str) -> str:
 def certificate_name(kind: str) -> str:
     """结婚证 / 离婚证 in the screen's language."""
     return translate("Names", CERTIFICATE_NAMES[kind])
+
+
+#: The case steps' button labels (counter_app.app.case_steps), for the catalogue.
+STEP_LABELS = (QT_TRANSLATE_NOOP("CaseSteps", "现场拍照与人证核验（F7）"),
+               QT_TRANSLATE_NOOP("CaseSteps", "当事人签署声明书（F10）"),
+               QT_TRANSLATE_NOOP("CaseSteps", "高拍仪拍摄证件材料（F11）"))
+
+
+def step_label(label: str) -> str:
+    """A case step's button label in the screen's language."""
+    return translate("CaseSteps", label)

@@ -2,6 +2,26 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="en" sourcelanguage="zh_CN">
 <context>
+    <name>AnswersStep</name>
+    <message>
+        <source>询问当事人（请逐项当面确认）</source>
+        <extracomment>Findings not shown after acceptance: they are dealt with before registration.</extracomment>
+        <translation>Ask the parties (confirm each point in person)</translation>
+    </message>
+    <message>
+        <source>提交审查（回车）</source>
+        <translation>Submit for review (Enter)</translation>
+    </message>
+    <message>
+        <source>未勾选表示当事人不同意或未作声明，系统将按规定不予受理。</source>
+        <translation>An unticked box means the party did not agree or declare; the application will be refused as the rules require.</translation>
+    </message>
+    <message>
+        <source>{who}：{name}</source>
+        <translation>{who}: {name}</translation>
+    </message>
+</context>
+<context>
     <name>Application</name>
     <message>
         <source>婚姻登记窗口客户端</source>
@@ -98,6 +118,22 @@
     <message>
         <source>{who}与证件不一致：不能继续办理。请报负责人。</source>
         <translation>{who} does not match the document: the case cannot go on. Tell the supervisor.</translation>
+    </message>
+</context>
+<context>
+    <name>CaseSteps</name>
+    <message>
+        <source>现场拍照与人证核验（F7）</source>
+        <extracomment>The case steps&apos; button labels (counter_app.app.case_steps), for the catalogue.</extracomment>
+        <translation>Photos and identity checks (F7)</translation>
+    </message>
+    <message>
+        <source>当事人签署声明书（F10）</source>
+        <translation>Parties sign their declarations (F10)</translation>
+    </message>
+    <message>
+        <source>高拍仪拍摄证件材料（F11）</source>
+        <translation>Photograph the documents on the document camera (F11)</translation>
     </message>
 </context>
 <context>
@@ -311,6 +347,243 @@ Check the cable and the power, then click &quot;Retry&quot;. If it still fails, 
     </message>
 </context>
 <context>
+    <name>DocumentPage</name>
+    <message>
+        <source>高拍仪拍摄证件材料</source>
+        <extracomment>Seconds without a frame after which the page says the document camera is not delivering.</extracomment>
+        <translation>Photograph the documents</translation>
+    </message>
+    <message>
+        <source>正在打开高拍仪……</source>
+        <translation>Opening the document camera…</translation>
+    </message>
+    <message>
+        <source>拍摄这一页（回车）</source>
+        <translation>Capture this page (Enter)</translation>
+    </message>
+    <message>
+        <source>重拍上一页（F4）</source>
+        <translation>Retake the last page (F4)</translation>
+    </message>
+    <message>
+        <source>下一份材料（PgDn）</source>
+        <translation>Next document (PgDn)</translation>
+    </message>
+    <message>
+        <source>返回业务（Esc），已拍的材料已保存</source>
+        <translation>Back to the case (Esc); pages taken are saved</translation>
+    </message>
+    <message>
+        <source>离婚协议书摘要（如实简要填写，协议未约定的写“无”）</source>
+        <translation>Summary of the divorce agreement (brief and faithful; write &quot;无&quot; (none) for what it does not settle)</translation>
+    </message>
+    <message>
+        <source>子女抚养（谁抚养哪个子女、抚养费）</source>
+        <translation>Children (who raises which child, support payments)</translation>
+    </message>
+    <message>
+        <source>财产分割</source>
+        <translation>Division of property</translation>
+    </message>
+    <message>
+        <source>债务处理</source>
+        <translation>Debts</translation>
+    </message>
+    <message>
+        <source>协议书有双方签名</source>
+        <translation>The agreement is signed by both</translation>
+    </message>
+    <message>
+        <source>保存协议摘要</source>
+        <translation>Save the summary</translation>
+    </message>
+    <message>
+        <source>需要拍摄的材料：</source>
+        <translation>Documents to photograph:</translation>
+    </message>
+    <message>
+        <source>本业务没有需要高拍仪拍摄的材料。请按 Esc 返回。</source>
+        <translation>This case has no documents to photograph. Press Esc to go back.</translation>
+    </message>
+    <message>
+        <source>高拍仪无法打开</source>
+        <translation>The document camera cannot be opened</translation>
+    </message>
+    <message>
+        <source>{what}。请检查高拍仪的USB线和电源（设置项 camera.document_source），然后按 Esc 返回，再按 F11 重新进入；已拍的材料不会丢失。</source>
+        <translation>{what}. Check the document camera&apos;s USB cable and power (setting camera.document_source), then press Esc and F11 to come back; pages taken are not lost.</translation>
+    </message>
+    <message>
+        <source>高拍仪没有画面</source>
+        <translation>No picture from the document camera</translation>
+    </message>
+    <message>
+        <source>已拍</source>
+        <translation>Captured</translation>
+    </message>
+    <message>
+        <source>已找到纸张边缘，放稳后自动拍摄；也可按回车拍摄。</source>
+        <translation>Page found: it is captured when it lies still, or press Enter.</translation>
+    </message>
+    <message>
+        <source>请把材料平放在高拍仪下方（深色背景），整页放入画面。</source>
+        <translation>Lay the paper flat under the document camera (dark background), the whole page in the picture.</translation>
+    </message>
+    <message>
+        <source>已拍{title}第 {page} 页（{dpi} dpi）。有下一页请直接放上；这份材料拍完请按 PgDn 换下一份材料。</source>
+        <translation>Captured {title}, page {page} ({dpi} dpi). Put the next page down, or press PgDn for the next document.</translation>
+    </message>
+    <message>
+        <source>{title}还没有拍摄，无需重拍。</source>
+        <translation>{title} has not been captured yet: nothing to retake.</translation>
+    </message>
+    <message>
+        <source>{title}第 {page} 页已作废，请重新放好这一页。</source>
+        <translation>{title}, page {page} set aside: put the page down again.</translation>
+    </message>
+    <message>
+        <source>高拍仪拍摄：{title}</source>
+        <translation>Document camera: {title}</translation>
+    </message>
+    <message>
+        <source>请放上{title}</source>
+        <translation>Put down the {title}</translation>
+    </message>
+    <message>
+        <source>（每一页都要拍）</source>
+        <translation> (every page)</translation>
+    </message>
+    <message>
+        <source>，放稳后自动拍摄。</source>
+        <translation>; it is captured when it lies still.</translation>
+    </message>
+    <message>
+        <source>还没有拍：</source>
+        <translation>Not captured yet: </translation>
+    </message>
+    <message>
+        <source>、</source>
+        <translation>, </translation>
+    </message>
+    <message>
+        <source>。请按 PgUp 回到该材料。</source>
+        <translation>. Press PgUp to go back to it.</translation>
+    </message>
+    <message>
+        <source>材料已拍齐。请填写离婚协议书摘要并保存。</source>
+        <translation>All documents captured. Fill in and save the summary of the divorce agreement.</translation>
+    </message>
+    <message>
+        <source>证件材料已拍齐</source>
+        <translation>All documents captured</translation>
+    </message>
+    <message>
+        <source>全部材料已拍齐。按回车返回业务。</source>
+        <translation>All documents captured. Press Enter to go back to the case.</translation>
+    </message>
+    <message>
+        <source>✓ 已拍 {count} 页</source>
+        <translation>✓ {count} page(s)</translation>
+    </message>
+    <message>
+        <source>未拍</source>
+        <translation>not captured</translation>
+    </message>
+    <message>
+        <source>{title}：{mark}</source>
+        <translation>{title}: {mark}</translation>
+    </message>
+    <message>
+        <source>离婚协议书摘要已保存。</source>
+        <translation>Summary of the divorce agreement saved.</translation>
+    </message>
+</context>
+<context>
+    <name>IntakePage</name>
+    <message>
+        <source>已受理</source>
+        <extracomment>What the registrar sees, by the case&apos;s state after the check.</extracomment>
+        <translation>Accepted</translation>
+    </message>
+    <message>
+        <source>需要负责人审核</source>
+        <translation>Needs the supervisor&apos;s review</translation>
+    </message>
+    <message>
+        <source>不予受理</source>
+        <translation>Refused</translation>
+    </message>
+    <message>
+        <source>已受理，进入离婚冷静期</source>
+        <translation>Accepted: the cooling-off period starts</translation>
+    </message>
+    <message>
+        <source>本人自愿结婚</source>
+        <extracomment>The registrar&apos;s questions per party, by business item.</extracomment>
+        <translation>Marries of own free will</translation>
+    </message>
+    <message>
+        <source>声明双方无直系血亲和三代以内旁系血亲关系</source>
+        <translation>Declares no lineal kinship or collateral kinship within three generations</translation>
+    </message>
+    <message>
+        <source>已签署离婚协议书</source>
+        <translation>Has signed the divorce agreement</translation>
+    </message>
+    <message>
+        <source>具有完全民事行为能力</source>
+        <translation>Has full civil capacity</translation>
+    </message>
+    <message>
+        <source>持内地婚姻登记机关颁发的结婚证</source>
+        <translation>Holds a marriage certificate issued in mainland China</translation>
+    </message>
+    <message>
+        <source>（演示）选择放到读卡器上的证件……</source>
+        <translation>(Demo) choose a card to put on the reader…</translation>
+    </message>
+    <message>
+        <source>演示读卡器：</source>
+        <translation>Demo card reader:</translation>
+    </message>
+    <message>
+        <source>第 {number} 位当事人</source>
+        <translation>Party {number}</translation>
+    </message>
+    <message>
+        <source>已经读取了{who}，请换{other}的身份证。</source>
+        <translation>The {who} has been read already: put the {other}&apos;s card on the reader.</translation>
+    </message>
+    <message>
+        <source>出错：{error}（回车重试）</source>
+        <translation>Error: {error} (Enter to retry)</translation>
+    </message>
+    <message>
+        <source>打印失败：{error}</source>
+        <translation>Printing failed: {error}</translation>
+    </message>
+    <message>
+        <source>已打印《不予受理告知书》（{where}）。再次打印请按回车</source>
+        <translation>Refusal notice printed ({where}). Press Enter to print it again</translation>
+    </message>
+    <message>
+        <source>正在打印受理回执……</source>
+        <translation>Printing the receipt…</translation>
+    </message>
+    <message>
+        <source>已打印受理回执（{where}）。再次打印请按回车</source>
+        <translation>Receipt printed ({where}). Press Enter to print it again</translation>
+    </message>
+    <message>
+        <source>内部错误</source>
+        <translation>internal error</translation>
+    </message>
+    <message>
+        <source>回执打印失败：{error}。排除故障后按回车重打（回执没有丢失）</source>
+        <translation>The receipt did not print: {error}. Fix the fault and press Enter to print it again (the receipt is not lost)</translation>
+    </message>
+</context>
+<context>
     <name>LoginPage</name>
     <message>
         <source>请登录</source>
@@ -367,6 +640,243 @@ Check the cable and the power, then click &quot;Retry&quot;. If it still fails, 
     <message>
         <source>离婚证</source>
         <translation>divorce certificate</translation>
+    </message>
+</context>
+<context>
+    <name>RegistrationPage</name>
+    <message>
+        <source>结婚登记</source>
+        <translation>Marriage registration</translation>
+    </message>
+    <message>
+        <source>离婚登记</source>
+        <translation>Divorce registration</translation>
+    </message>
+    <message>
+        <source>撤回离婚登记申请确认单</source>
+        <extracomment>The notice an ended divorce application gets, by case state.</extracomment>
+        <translation>confirmation of withdrawal of the divorce application</translation>
+    </message>
+    <message>
+        <source>离婚登记申请视为撤回告知书</source>
+        <translation>notice that the divorce application is deemed withdrawn</translation>
+    </message>
+    <message>
+        <source>审查完毕，材料齐全（F8）</source>
+        <translation>Examined, documents complete (F8)</translation>
+    </message>
+    <message>
+        <source>联网核对婚姻状况（F6）</source>
+        <translation>Online marital-status check (F6)</translation>
+    </message>
+    <message>
+        <source>登记（F9）</source>
+        <translation>Register (F9)</translation>
+    </message>
+    <message>
+        <source>生成电子档案（F12）</source>
+        <translation>Build the electronic archive file (F12)</translation>
+    </message>
+    <message>
+        <source>打印{cert}（回车）</source>
+        <extracomment>(step key, case id): open that step&apos;s page (MainWindow.open_step). counter_app.workflows.archive_file.ArchiveFile: the file after both booklets.</extracomment>
+        <translation>Print the {cert}s (Enter)</translation>
+    </message>
+    <message>
+        <source>{who}申请撤回离婚登记申请</source>
+        <translation>The {who} withdraws the divorce application</translation>
+    </message>
+    <message>
+        <source>返回首页（Esc），业务已保存</source>
+        <translation>Back to home (Esc); the case is saved</translation>
+    </message>
+    <message>
+        <source>{item}&#x3000;{number}</source>
+        <translation>{item}  {number}</translation>
+    </message>
+    <message>
+        <source>&#x3000;</source>
+        <translation> | </translation>
+    </message>
+    <message>
+        <source>{who}：{name}（{number}）</source>
+        <translation>{who}: {name} ({number})</translation>
+    </message>
+    <message>
+        <source>打印《{notice}》（回车）</source>
+        <translation>Print the {notice} (Enter)</translation>
+    </message>
+    <message>
+        <source>{who}已撤回离婚登记申请，本案终结。请打印撤回确认单交当事人。</source>
+        <translation>The {who} has withdrawn the divorce application; the case is closed. Print the withdrawal confirmation for the parties.</translation>
+    </message>
+    <message>
+        <source>{error}。请检查打印机后再按回车重新打印。</source>
+        <translation>{error}. Check the printer, then press Enter to print again.</translation>
+    </message>
+    <message>
+        <source>已打印，输出到：{where}</source>
+        <translation>Printed to: {where}</translation>
+    </message>
+    <message>
+        <source>正在联网核对……</source>
+        <translation>Checking online…</translation>
+    </message>
+    <message>
+        <source>正在生成电子档案……</source>
+        <translation>Building the electronic archive file…</translation>
+    </message>
+    <message>
+        <source>电子档案已生成：{count} 件材料，按档案规定顺序排列。本业务已办结，按回车返回首页。</source>
+        <translation>Electronic archive file built: {count} materials in the order the archive rules give. The case is finished; press Enter to go home.</translation>
+    </message>
+    <message>
+        <source>办结，返回首页（回车）</source>
+        <translation>Finished: back to home (Enter)</translation>
+    </message>
+    <message>
+        <source>登记完成。{cert}字号：{number}。下一步：打印{cert}（男方、女方各一本）。</source>
+        <translation>Registered. {cert} number: {number}. Next: print the {cert}s (one for the man, one for the woman).</translation>
+    </message>
+    <message>
+        <source>联网核对通过：双方均可登记。下一步：登记。</source>
+        <translation>Online check passed: both may register. Next: register.</translation>
+    </message>
+    <message>
+        <source>；</source>
+        <translation>; </translation>
+    </message>
+    <message>
+        <source>联网核对未通过：{reasons}。不能登记，请核实后出具不予登记告知书。</source>
+        <translation>Online check failed: {reasons}. The case cannot be registered; verify and issue the refusal notice.</translation>
+    </message>
+    <message>
+        <source>网络不通，联网核对暂时无法进行。业务已保存在首页“等待联网核对”中，网络恢复后点选该业务即可继续。</source>
+        <translation>No network: the online check cannot be done now. The case is saved on the home page under &quot;awaiting online check&quot;; pick it there when the link is back.</translation>
+    </message>
+    <message>
+        <source>联网核对时出现内部错误，请重试；如果反复出现，请联系技术人员。</source>
+        <translation>An internal error occurred during the online check. Try again; if it keeps happening, call a technician.</translation>
+    </message>
+</context>
+<context>
+    <name>ResultStep</name>
+    <message>
+        <source>继续：审查与登记（回车）</source>
+        <translation>Continue: examination and registration (Enter)</translation>
+    </message>
+    <message>
+        <source>打印《不予受理告知书》（回车）</source>
+        <translation>Print the refusal notice (Enter)</translation>
+    </message>
+    <message>
+        <source>打印《离婚登记申请受理回执》（回车）</source>
+        <translation>Print the acceptance receipt (Enter)</translation>
+    </message>
+    <message>
+        <source>返回首页（Esc）</source>
+        <translation>Back to home (Esc)</translation>
+    </message>
+    <message>
+        <source>• {message}
+&#x3000;依据：{basis}</source>
+        <translation>• {message}
+   Legal basis: {basis}</translation>
+    </message>
+    <message>
+        <source>联网核对将在登记前进行；网络中断时，业务会在首页“等待联网核对”中等候。</source>
+        <translation>The online check is done before registration; without a network the case waits on the home page under &quot;awaiting online check&quot;.</translation>
+    </message>
+    <message>
+        <source>应收材料：</source>
+        <translation>Documents to collect: </translation>
+    </message>
+    <message>
+        <source>、</source>
+        <translation>, </translation>
+    </message>
+    <message>
+        <source>请向当事人出具《不予受理告知书》（载明理由和法律依据）。</source>
+        <translation>Give the parties the refusal notice (it states the reasons and the legal basis).</translation>
+    </message>
+    <message>
+        <source>继续：拍摄离婚协议书等材料</source>
+        <translation>Continue: photograph the divorce agreement and documents</translation>
+    </message>
+</context>
+<context>
+    <name>ReviewPage</name>
+    <message>
+        <source>审查完毕，材料齐全（F8）</source>
+        <translation>Examined, documents complete (F8)</translation>
+    </message>
+    <message>
+        <source>返回业务（Esc）</source>
+        <translation>Back to the case (Esc)</translation>
+    </message>
+    <message>
+        <source>离婚登记</source>
+        <translation>Divorce registration</translation>
+    </message>
+    <message>
+        <source>结婚登记</source>
+        <translation>Marriage registration</translation>
+    </message>
+    <message>
+        <source>{item}&#x3000;{number}：审查全部材料</source>
+        <translation>{item}  {number}: examine all materials</translation>
+    </message>
+    <message>
+        <source>（已登记，只读）</source>
+        <translation> (registered: read only)</translation>
+    </message>
+    <message>
+        <source>尚缺：</source>
+        <translation>Missing: </translation>
+    </message>
+    <message>
+        <source>；</source>
+        <translation>; </translation>
+    </message>
+    <message>
+        <source>请逐项核对以上材料，无误后按 F8 审查完毕。</source>
+        <translation>Check every item above; when all is right press F8 to finish the examination.</translation>
+    </message>
+    <message>
+        <source>修改{title}</source>
+        <translation>Change: {title}</translation>
+    </message>
+    <message>
+        <source>（图像无法读取）</source>
+        <translation>(image cannot be read)</translation>
+    </message>
+    <message>
+        <source>更正当事人信息（回车保存，Esc 取消）</source>
+        <translation>Correct a party&apos;s details (Enter saves, Esc cancels)</translation>
+    </message>
+    <message>
+        <source>当事人</source>
+        <translation>Party</translation>
+    </message>
+    <message>
+        <source>保存更正</source>
+        <translation>Save the correction</translation>
+    </message>
+    <message>
+        <source>长期</source>
+        <translation>long-term</translation>
+    </message>
+    <message>
+        <source>没有改动。</source>
+        <translation>Nothing changed.</translation>
+    </message>
+    <message>
+        <source>{who}信息已更正（{fields}）。登记时将按更正后的信息重新审查。</source>
+        <translation>The {who}&apos;s details corrected ({fields}). The rules are checked again with them at registration.</translation>
+    </message>
+    <message>
+        <source>、</source>
+        <translation>, </translation>
     </message>
 </context>
 </TS>

@@ -54,7 +54,7 @@ class DocumentPage(QWidget):
         self.current = 0
         self._camera = self._scanner = None
         self._frames = 0
-        self.title = QLabel("高拍仪拍摄证件材料", self)
+        self.title = QLabel(self.tr("高拍仪拍摄证件材料"), self)
         self.title.setStyleSheet("font-size: 22pt; font-weight: bold;")
         self.video = QLabel(self)
         self.video.setMinimumSize(480, 320)
@@ -62,13 +62,13 @@ class DocumentPage(QWidget):
         self.checklist = QListWidget(self)
         self.checklist.setStyleSheet("font-size: 16pt;")
         self.checklist.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-        self.status = QLabel("正在打开高拍仪……", self)
+        self.status = QLabel(self.tr("正在打开高拍仪……"), self)
         self.status.setWordWrap(True)
         self.status.setStyleSheet("font-size: 16pt;")
-        self.capture_button = QPushButton("拍摄这一页（回车）", self)
-        self.retake_button = QPushButton("重拍上一页（F4）", self)
-        self.next_button = QPushButton("下一份材料（PgDn）", self)
-        self.back_button = QPushButton("返回业务（Esc），已拍的材料已保存", self)
+        self.capture_button = QPushButton(self.tr("拍摄这一页（回车）"), self)
+        self.retake_button = QPushButton(self.tr("重拍上一页（F4）"), self)
+        self.next_button = QPushButton(self.tr("下一份材料（PgDn）"), self)
+        self.back_button = QPushButton(self.tr("返回业务（Esc），已拍的材料已保存"), self)
         for button in (self.capture_button, self.retake_button, self.next_button,
                        self.back_button):
             button.setAutoDefault(True)
@@ -89,15 +89,15 @@ class DocumentPage(QWidget):
         self.select(self._first_missing())
 
     def _summary_box(self) -> QGroupBox:
-        box = QGroupBox("离婚协议书摘要（如实简要填写，协议未约定的写“无”）", self)
+        box = QGroupBox(self.tr("离婚协议书摘要（如实简要填写，协议未约定的写“无”）"), self)
         form = QFormLayout(box)
         self.summary_fields = {key: QLineEdit(box) for key in ("children", "property", "debts")}
-        for key, label in (("children", "子女抚养（谁抚养哪个子女、抚养费）"),
-                           ("property", "财产分割"), ("debts", "债务处理")):
+        for key, label in (("children", self.tr("子女抚养（谁抚养哪个子女、抚养费）")),
+                           ("property", self.tr("财产分割")), ("debts", self.tr("债务处理"))):
             form.addRow(label, self.summary_fields[key])
             self.summary_fields[key].returnPressed.connect(self.save_summary)
-        self.both_signed = QCheckBox("协议书有双方签名", box)
-        self.save_summary_button = QPushButton("保存协议摘要", box)
+        self.both_signed = QCheckBox(self.tr("协议书有双方签名"), box)
+        self.save_summary_button = QPushButton(self.tr("保存协议摘要"), box)
         self.save_summary_button.clicked.connect(self.save_summary)
         form.addRow(self.both_signed, self.save_summary_button)
         saved = self.scanning.summary(self.case_id)
@@ -110,7 +110,7 @@ class DocumentPage(QWidget):
 
     def _layout(self) -> None:
         side = QVBoxLayout()
-        side.addWidget(QLabel("需要拍摄的材料：", self))
+        side.addWidget(QLabel(self.tr("需要拍摄的材料："), self))
         side.addWidget(self.checklist, 1)
         side.addWidget(self.summary_box)
         row = QHBoxLayout()
@@ -130,7 +130,7 @@ class DocumentPage(QWidget):
     def begin(self) -> None:
         """Open the document camera and start the scanner thread."""
         if not self.documents:
-            self.status.setText("本业务没有需要高拍仪拍摄的材料。请按 Esc 返回。")
+            self.status.setText(self.tr("本业务没有需要高拍仪拍摄的材料。请按 Esc 返回。"))
             return
         try:
             self._camera = self._open_camera()
@@ -139,7 +139,7 @@ class DocumentPage(QWidget):
             self._camera_failed(err.message_zh)
             return
         except Exception:  # noqa: BLE001 - a driver fault must become a message, not a crash
-            self._camera_failed("高拍仪无法打开")
+            self._camera_failed(self.tr("高拍仪无法打开"))
             return
         self._scanner = DocumentScanner(self._camera, self.frame_ready.emit)
         self._scanner.start()
@@ -147,11 +147,12 @@ class DocumentPage(QWidget):
 
     def _camera_failed(self, what: str) -> None:
         self.status.setStyleSheet("font-size: 16pt; color: #b00020;")
-        self.status.setText(f"{what}。请检查高拍仪的USB线和电源（设置项 camera.document_source），"
-                            "然后按 Esc 返回，再按 F11 重新进入；已拍的材料不会丢失。")
+        self.status.setText(self.tr("{what}。请检查高拍仪的USB线和电源（设置项 camera.document_source），"
+                                    "然后按 Esc 返回，再按 F11 重新进入；已拍的材料不会丢失。")
+                            .format(what=what))
 
     def _no_frames(self) -> None:
-        self._camera_failed("高拍仪没有画面")
+        self._camera_failed(self.tr("高拍仪没有画面"))
 
     def leave(self) -> None:
         """Stop the camera and go back to the case (what was scanned is kept)."""
@@ -183,11 +184,11 @@ class DocumentPage(QWidget):
         self.video.setPixmap(QPixmap.fromImage(picture).scaled(
             self.video.size(), Qt.AspectRatioMode.KeepAspectRatio))
         if frame.captured is None and self.current < len(self.documents) and \
-                not self.status.text().startswith("已拍"):
+                not self.status.text().startswith(self.tr("已拍")):
             self.status.setStyleSheet("font-size: 16pt;")
-            self.status.setText("已找到纸张边缘，放稳后自动拍摄；也可按回车拍摄。"
+            self.status.setText(self.tr("已找到纸张边缘，放稳后自动拍摄；也可按回车拍摄。")
                                 if frame.corners is not None else
-                                "请把材料平放在高拍仪下方（深色背景），整页放入画面。")
+                                self.tr("请把材料平放在高拍仪下方（深色背景），整页放入画面。"))
 
     # --- scanning ------------------------------------------------------------------------
     def capture(self) -> None:
@@ -205,8 +206,9 @@ class DocumentPage(QWidget):
             self.status.setText(err.message_zh)
             return
         self.status.setStyleSheet("font-size: 16pt; color: #1b7f3b;")
-        self.status.setText(f"已拍{document.title}第 {page.page} 页（{page.dpi} dpi）。有下一页请直接"
-                            "放上；这份材料拍完请按 PgDn 换下一份材料。")
+        self.status.setText(self.tr("已拍{title}第 {page} 页（{dpi} dpi）。有下一页请直接"
+                                    "放上；这份材料拍完请按 PgDn 换下一份材料。").format(
+                                        title=document.title, page=page.page, dpi=page.dpi))
         self._refresh_list()
 
     def retake(self) -> None:
@@ -216,7 +218,7 @@ class DocumentPage(QWidget):
         document = self.documents[self.current]
         pages = self.scanning.pages(self.case_id).get(document.key, [])
         if not pages:
-            self.status.setText(f"{document.title}还没有拍摄，无需重拍。")
+            self.status.setText(self.tr("{title}还没有拍摄，无需重拍。").format(title=document.title))
             return
         try:
             self.scanning.retake(self.case_id, pages[-1])
@@ -224,7 +226,8 @@ class DocumentPage(QWidget):
             self.status.setText(err.message_zh)
             return
         self.status.setStyleSheet("font-size: 16pt;")
-        self.status.setText(f"{document.title}第 {pages[-1].page} 页已作废，请重新放好这一页。")
+        self.status.setText(self.tr("{title}第 {page} 页已作废，请重新放好这一页。").format(
+            title=document.title, page=pages[-1].page))
         self._refresh_list()
 
     def select(self, index: int) -> None:
@@ -236,25 +239,25 @@ class DocumentPage(QWidget):
         self._refresh_list()
         if index < len(self.documents):
             document = self.documents[index]
-            self.title.setText(f"高拍仪拍摄：{document.title}")
+            self.title.setText(self.tr("高拍仪拍摄：{title}").format(title=document.title))
             self.status.setStyleSheet("font-size: 16pt;")
-            self.status.setText(f"请放上{document.title}" +
-                                ("（每一页都要拍）" if document.kind == "divorce_agreement" else "")
-                                + "，放稳后自动拍摄。")
+            self.status.setText(self.tr("请放上{title}").format(title=document.title) +
+                                (self.tr("（每一页都要拍）") if document.kind == "divorce_agreement" else "")
+                                + self.tr("，放稳后自动拍摄。"))
             self.capture_button.setEnabled(True)
             self.capture_button.setFocus()
             return
         self.capture_button.setEnabled(False)
         missing = self.scanning.missing(self.case_id)
         if missing:
-            self.status.setText("还没有拍：" + "、".join(d.title for d in missing) +
-                                "。请按 PgUp 回到该材料。")
+            self.status.setText(self.tr("还没有拍：") + self.tr("、").join(d.title for d in missing) +
+                                self.tr("。请按 PgUp 回到该材料。"))
         elif not self.scanning.done(self.case_id):
-            self.status.setText("材料已拍齐。请填写离婚协议书摘要并保存。")
+            self.status.setText(self.tr("材料已拍齐。请填写离婚协议书摘要并保存。"))
             self.summary_fields["children"].setFocus()
         else:
-            self.title.setText("证件材料已拍齐")
-            self.status.setText("全部材料已拍齐。按回车返回业务。")
+            self.title.setText(self.tr("证件材料已拍齐"))
+            self.status.setText(self.tr("全部材料已拍齐。按回车返回业务。"))
             self.back_button.setFocus()
 
     def _refresh_list(self) -> None:
@@ -262,8 +265,9 @@ class DocumentPage(QWidget):
         self.checklist.clear()
         for i, document in enumerate(self.documents):
             count = len(pages.get(document.key, []))
-            mark = f"✓ 已拍 {count} 页" if count else "未拍"
-            self.checklist.addItem(f"{'▶ ' if i == self.current else '　'}{document.title}：{mark}")
+            mark = self.tr("✓ 已拍 {count} 页").format(count=count) if count else self.tr("未拍")
+            self.checklist.addItem(("▶ " if i == self.current else "  ") + self.tr(
+                "{title}：{mark}").format(title=document.title, mark=mark))
         if self.current < len(self.documents):
             self.checklist.setCurrentRow(self.current)
 
@@ -278,7 +282,7 @@ class DocumentPage(QWidget):
             self.status.setText(err.message_zh)
             return
         self.status.setStyleSheet("font-size: 16pt; color: #1b7f3b;")
-        self.status.setText("离婚协议书摘要已保存。")
+        self.status.setText(self.tr("离婚协议书摘要已保存。"))
         if self.current >= len(self.documents):
             self.select(len(self.documents))
 

@@ -10,27 +10,32 @@ from __future__ import annotations
 from datetime import date
 from typing import Any, Callable
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import QT_TRANSLATE_NOOP, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (QCheckBox, QComboBox, QGridLayout, QHBoxLayout, QLabel,
                                QPushButton, QStackedWidget, QVBoxLayout, QWidget)
 
 from counter_app.errors import CounterAppError
 from counter_app.ui.ops import Op
-from counter_app.workflows.intake import ROLE_ZH, ROLES, MarriageIntake
+from counter_app.ui.i18n import role_name, translate
+from counter_app.workflows.intake import ROLES, MarriageIntake
 from counter_app.ui.marriage.card_bridge import CardReaderBridge
 from counter_app.ui.marriage.party_step import PartyStep
 
 #: What the registrar sees, by the case's state after the check.
-OUTCOME_ZH = {"accepted": ("已受理", "#1b7f3b"), "initial_review": ("需要负责人审核", "#b26a00"),
-              "refused": ("不予受理", "#b00020"), "applied": ("需要负责人审核", "#b26a00"),
-              "cooling_off": ("已受理，进入离婚冷静期", "#1b7f3b")}
+OUTCOMES = {"accepted": (QT_TRANSLATE_NOOP("IntakePage", "已受理"), "#1b7f3b"),
+            "initial_review": (QT_TRANSLATE_NOOP("IntakePage", "需要负责人审核"), "#b26a00"),
+            "refused": (QT_TRANSLATE_NOOP("IntakePage", "不予受理"), "#b00020"),
+            "applied": (QT_TRANSLATE_NOOP("IntakePage", "需要负责人审核"), "#b26a00"),
+            "cooling_off": (QT_TRANSLATE_NOOP("IntakePage", "已受理，进入离婚冷静期"), "#1b7f3b")}
 #: The registrar's questions per party, by business item.
-MARRIAGE_QUESTIONS = (("voluntary", "本人自愿结婚"),
-                      ("kinship_declared_none", "声明双方无直系血亲和三代以内旁系血亲关系"))
-DIVORCE_QUESTIONS = (("agreement_signed", "已签署离婚协议书"),
-                     ("full_capacity", "具有完全民事行为能力"),
-                     ("certificate_from_mainland", "持内地婚姻登记机关颁发的结婚证"))
+MARRIAGE_QUESTIONS = (("voluntary", QT_TRANSLATE_NOOP("IntakePage", "本人自愿结婚")),
+                      ("kinship_declared_none", QT_TRANSLATE_NOOP(
+                          "IntakePage", "声明双方无直系血亲和三代以内旁系血亲关系")))
+DIVORCE_QUESTIONS = (("agreement_signed", QT_TRANSLATE_NOOP("IntakePage", "已签署离婚协议书")),
+                     ("full_capacity", QT_TRANSLATE_NOOP("IntakePage", "具有完全民事行为能力")),
+                     ("certificate_from_mainland", QT_TRANSLATE_NOOP(
+                         "IntakePage", "持内地婚姻登记机关颁发的结婚证")))
 #: Findings not shown after acceptance: they are dealt with before registration.
 LATER = {"check.marital_status_unchecked", "offline.needs_online_check"}
 
@@ -43,30 +48,32 @@ class AnswersStep(QWidget):
     def __init__(self, questions=MARRIAGE_QUESTIONS, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.questions = questions
-        title = QLabel("询问当事人（请逐项当面确认）", self)
+        title = QLabel(self.tr("询问当事人（请逐项当面确认）"), self)
         title.setStyleSheet("font-size: 22pt; font-weight: bold;")
         self.boxes: dict[str, tuple[QCheckBox, ...]] = {}
         self.names: dict[str, QLabel] = {}
         grid = QGridLayout()
         for row, role in enumerate(ROLES):
             self.names[role] = QLabel(self)
-            self.boxes[role] = tuple(QCheckBox(label, self) for _, label in questions)
+            self.boxes[role] = tuple(QCheckBox(translate("IntakePage", label), self)
+                                     for _, label in questions)
             grid.addWidget(self.names[role], row, 0)
             for column, box in enumerate(self.boxes[role], start=1):
                 grid.addWidget(box, row, column)
-        self.button = QPushButton("提交审查（回车）", self)
+        self.button = QPushButton(self.tr("提交审查（回车）"), self)
         self.button.clicked.connect(self.submit)
         QShortcut(QKeySequence("Return"), self, activated=self.submit)
         layout = QVBoxLayout(self)
         layout.addWidget(title)
         layout.addLayout(grid)
-        layout.addWidget(QLabel("未勾选表示当事人不同意或未作声明，系统将按规定不予受理。", self))
+        layout.addWidget(QLabel(self.tr("未勾选表示当事人不同意或未作声明，系统将按规定不予受理。"), self))
         layout.addWidget(self.button)
         layout.addStretch(1)
 
     def reset(self, parties: dict[str, dict[str, Any]]) -> None:
         for role in ROLES:
-            self.names[role].setText(f"{ROLE_ZH[role]}：{parties[role]['name']}")
+            self.names[role].setText(self.tr("{who}：{name}").format(
+                who=role_name(role), name=parties[role]["name"]))
             for box in self.boxes[role]:
                 box.setChecked(False)
         self.boxes[ROLES[0]][0].setFocus()
@@ -85,10 +92,10 @@ class ResultStep(QWidget):
         self.headline = QLabel(self)
         self.body = QLabel(self)
         self.body.setWordWrap(True)
-        self.proceed = QPushButton("继续：审查与登记（回车）", self)
-        self.notice = QPushButton("打印《不予受理告知书》（回车）", self)
-        self.receipt = QPushButton("打印《离婚登记申请受理回执》（回车）", self)
-        self.done = QPushButton("返回首页（Esc）", self)
+        self.proceed = QPushButton(self.tr("继续：审查与登记（回车）"), self)
+        self.notice = QPushButton(self.tr("打印《不予受理告知书》（回车）"), self)
+        self.receipt = QPushButton(self.tr("打印《离婚登记申请受理回执》（回车）"), self)
+        self.done = QPushButton(self.tr("返回首页（Esc）"), self)
         layout = QVBoxLayout(self)
         layout.addWidget(self.headline)
         layout.addWidget(self.body)
@@ -102,20 +109,22 @@ class ResultStep(QWidget):
 
     def show_decision(self, decision: dict[str, Any], case_state: str,
                       extra: str = "") -> None:
-        text, colour = OUTCOME_ZH[case_state]
-        self.headline.setText(text)
+        text, colour = OUTCOMES[case_state]
+        self.headline.setText(translate("IntakePage", text))
         self.headline.setStyleSheet(f"font-size: 26pt; font-weight: bold; color: {colour};")
         reasons = [r for r in decision["reasons"]
                    if case_state != "accepted" or r["code"] not in LATER]
-        lines = [f"• {r['message_zh']}\n　依据：{r['basis']}" for r in reasons]
+        lines = [self.tr("• {message}\n　依据：{basis}").format(message=r["message_zh"],
+                                                               basis=r["basis"])
+                 for r in reasons]
         if case_state == "accepted":
-            lines.append("联网核对将在登记前进行；网络中断时，业务会在首页“等待联网核对”中等候。")
+            lines.append(self.tr("联网核对将在登记前进行；网络中断时，业务会在首页“等待联网核对”中等候。"))
         if extra:
             lines.append(extra)
         if case_state != "refused" and decision["required_documents"]:
-            lines.append("应收材料：" + "、".join(decision["required_documents"]))
+            lines.append(self.tr("应收材料：") + self.tr("、").join(decision["required_documents"]))
         if case_state == "refused":
-            lines.append("请向当事人出具《不予受理告知书》（载明理由和法律依据）。")
+            lines.append(self.tr("请向当事人出具《不予受理告知书》（载明理由和法律依据）。"))
         self.body.setText("\n".join(lines))
         # A divorce goes on right away too: its agreement and papers are photographed now.
         self.proceed.setVisible(case_state in ("accepted", "cooling_off"))
@@ -174,12 +183,12 @@ class IntakePage(QWidget):
     def _demo_tray(self, cards: dict[str, str], insert: Callable[[str], None]) -> QHBoxLayout:
         tray = QComboBox(self)
         tray.setObjectName("demo-card-tray")
-        tray.addItem("（演示）选择放到读卡器上的证件……", "")
+        tray.addItem(self.tr("（演示）选择放到读卡器上的证件……"), "")
         for key, label in cards.items():
             tray.addItem(label, key)
         tray.activated.connect(lambda i: tray.itemData(i) and insert(tray.itemData(i)))
         row = QHBoxLayout()
-        row.addWidget(QLabel("演示读卡器：", self))
+        row.addWidget(QLabel(self.tr("演示读卡器："), self))
         row.addWidget(tray, 1)
         return row
 
@@ -198,7 +207,7 @@ class IntakePage(QWidget):
         state = self.intake.state(self.case_id)
         if state.next_step.startswith("party_"):
             number = len(state.parties) + 1
-            self.party.reset(f"第 {number} 位当事人")
+            self.party.reset(self.tr("第 {number} 位当事人").format(number=number))
             self.steps.setCurrentWidget(self.party)
         elif state.next_step == "answers":
             self.reader.stop()
@@ -213,8 +222,9 @@ class IntakePage(QWidget):
         state = self.intake.state(self.case_id)
         role = {"male": "man", "female": "woman"}.get(party.get("sex"))
         if role in state.parties and len(state.parties) == 1:
-            other = ROLE_ZH["woman" if role == "man" else "man"]
-            self.party.say(f"已经读取了{ROLE_ZH[role]}，请换{other}的身份证。", error=True)
+            other = role_name("woman" if role == "man" else "man")
+            self.party.say(self.tr("已经读取了{who}，请换{other}的身份证。").format(
+                who=role_name(role), other=other), error=True)
             return
         try:
             self.intake.record_party(self.case_id, party, source)
@@ -229,7 +239,8 @@ class IntakePage(QWidget):
                 self.intake.record_answers(self.case_id, role, **given)
             decision = self.intake.check(self.case_id, self._today())
         except CounterAppError as err:
-            self.answers.button.setText(f"出错：{err.message_zh}（回车重试）")
+            self.answers.button.setText(self.tr("出错：{error}（回车重试）").format(
+                error=err.message_zh))
             return
         state = self.intake.state(self.case_id).case_state
         extra = self._describe(self.case_id) if self._describe and state == "cooling_off" else ""
@@ -242,24 +253,27 @@ class IntakePage(QWidget):
         try:
             where = self._print_notice(self.case_id)
         except CounterAppError as err:
-            self.result.body.setText(self.result.body.text() + f"\n打印失败：{err.message_zh}")
+            self.result.body.setText(self.result.body.text() + "\n" + self.tr(
+                "打印失败：{error}").format(error=err.message_zh))
             return
-        self.result.notice.setText(f"已打印《不予受理告知书》（{where}）。再次打印请按回车")
+        self.result.notice.setText(self.tr("已打印《不予受理告知书》（{where}）。再次打印请按回车")
+                                   .format(where=where))
 
     def _receipt(self) -> None:
         if self._print_receipt is None or (self._receipt_op and self._receipt_op.busy):
             return
         case_id = self.case_id
-        self.result.receipt.setText("正在打印受理回执……")
+        self.result.receipt.setText(self.tr("正在打印受理回执……"))
         # The receipt printer may be a network device: never wait for it on the GUI thread.
         self._receipt_op = Op(self, lambda: self._print_receipt(case_id)) \
             .success(lambda where: self.result.receipt.setText(
-                f"已打印受理回执（{where}）。再次打印请按回车")) \
+                self.tr("已打印受理回执（{where}）。再次打印请按回车").format(where=where))) \
             .failure(self._receipt_failed).run_in_background()
 
     def _receipt_failed(self, exc: BaseException) -> None:
-        message = exc.message_zh if isinstance(exc, CounterAppError) else "内部错误"
-        self.result.receipt.setText(f"回执打印失败：{message}。排除故障后按回车重打（回执没有丢失）")
+        message = exc.message_zh if isinstance(exc, CounterAppError) else self.tr("内部错误")
+        self.result.receipt.setText(self.tr(
+            "回执打印失败：{error}。排除故障后按回车重打（回执没有丢失）").format(error=message))
 
     def _proceed(self) -> None:
         self.reader.stop()

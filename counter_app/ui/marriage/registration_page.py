@@ -11,24 +11,26 @@ from datetime import date
 from collections.abc import Sequence
 from typing import Callable
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import QT_TRANSLATE_NOOP, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QLabel, QPushButton, QVBoxLayout, QWidget
 
 from counter_app.errors import CounterAppError
 from counter_app.ui.ops import Op
-from counter_app.workflows.intake import ROLE_ZH, ROLES
+from counter_app.ui.i18n import certificate_name, role_name, step_label
+from counter_app.workflows.intake import ROLES
 from counter_app.workflows.registration import MarriageRegistration
 from counter_app.workflows.steps import CaseStep, next_step
 
-ITEM_ZH = {"marriage": "结婚登记", "divorce": "离婚登记"}
+ITEMS = {"marriage": QT_TRANSLATE_NOOP("RegistrationPage", "结婚登记"),
+         "divorce": QT_TRANSLATE_NOOP("RegistrationPage", "离婚登记")}
 #: The notice an ended divorce application gets, by case state.
-NOTICES = {"withdrawn": "撤回离婚登记申请确认单", "deemed_withdrawn": "离婚登记申请视为撤回告知书"}
-CERT_ZH = {"marriage": "结婚证", "divorce": "离婚证"}
-ACTIONS = {"examine": ("审查完毕，材料齐全（F8）", "F8"),
-           "check": ("联网核对婚姻状况（F6）", "F6"),
-           "register": ("登记（F9）", "F9"),
-           "archive": ("生成电子档案（F12）", "F12")}
+NOTICES = {"withdrawn": QT_TRANSLATE_NOOP("RegistrationPage", "撤回离婚登记申请确认单"),
+           "deemed_withdrawn": QT_TRANSLATE_NOOP("RegistrationPage", "离婚登记申请视为撤回告知书")}
+ACTIONS = {"examine": (QT_TRANSLATE_NOOP("RegistrationPage", "审查完毕，材料齐全（F8）"), "F8"),
+           "check": (QT_TRANSLATE_NOOP("RegistrationPage", "联网核对婚姻状况（F6）"), "F6"),
+           "register": (QT_TRANSLATE_NOOP("RegistrationPage", "登记（F9）"), "F9"),
+           "archive": (QT_TRANSLATE_NOOP("RegistrationPage", "生成电子档案（F12）"), "F12")}
 
 
 class RegistrationPage(QWidget):
@@ -60,17 +62,19 @@ class RegistrationPage(QWidget):
         self.message.setStyleSheet("font-size: 16pt;")
         self.action = QPushButton(self)
         self.action.setStyleSheet("font-size: 18pt; padding: 8px;")
-        self.print_button = QPushButton(f"打印{CERT_ZH[flow.ITEM]}（回车）", self)
+        self.print_button = QPushButton(self.tr("打印{cert}（回车）").format(
+            cert=certificate_name(flow.ITEM)), self)
         # A divorce in its cooling-off period may be withdrawn by either party.
-        self.withdraw_buttons = {role: QPushButton(f"{ROLE_ZH[role]}申请撤回离婚登记申请", self)
-                                 for role in ROLES}
+        self.withdraw_buttons = {
+            role: QPushButton(self.tr("{who}申请撤回离婚登记申请").format(who=role_name(role)),
+                              self) for role in ROLES}
         for role, button in self.withdraw_buttons.items():
             button.clicked.connect(lambda _=False, r=role: self.withdraw(r))
         self.print_button.clicked.connect(lambda: self.print_certificates.emit(self.case_id))
         # A withdrawn or deemed-withdrawn divorce ends with its notice (确认单 / 告知书).
         self.notice_button = QPushButton(self)
         self.notice_button.clicked.connect(self.print_notice)
-        self.home = QPushButton("返回首页（Esc），业务已保存", self)
+        self.home = QPushButton(self.tr("返回首页（Esc），业务已保存"), self)
         for button in (self.action, self.print_button, self.notice_button, self.home):
             button.setAutoDefault(True)  # Enter presses the focused button
         layout = QVBoxLayout(self)
@@ -106,9 +110,12 @@ class RegistrationPage(QWidget):
 
     def refresh(self, message: str = "", *, error: bool = False) -> None:
         parties = self.flow.intake.state(self.case_id).parties
-        self.title.setText(f"{ITEM_ZH[self.flow.ITEM]}　{self.case_id[:8]}")
-        self.parties.setText("　".join(f"{ROLE_ZH[r]}：{parties[r]['name']}（{parties[r]['id_number']}）"
-                                      for r in ROLES if r in parties))
+        self.title.setText(self.tr("{item}　{number}").format(item=self.tr(ITEMS[self.flow.ITEM]),
+                                                             number=self.case_id[:8]))
+        self.parties.setText(self.tr("　").join(
+            self.tr("{who}：{name}（{number}）").format(
+                who=role_name(r), name=parties[r]["name"], number=parties[r]["id_number"])
+            for r in ROLES if r in parties))
         self.message.setStyleSheet(f"font-size: 16pt; color: {'#b00020' if error else '#000'};")
         self.message.setText(message)
         action = self.next_action()
@@ -121,7 +128,8 @@ class RegistrationPage(QWidget):
         notice = NOTICES.get(case_state) if self._print_notice is not None else None
         self.notice_button.setVisible(notice is not None)
         if notice is not None:
-            self.notice_button.setText(f"打印《{notice}》（回车）")
+            self.notice_button.setText(self.tr("打印《{notice}》（回车）").format(
+                notice=self.tr(notice)))
             self.notice_button.setFocus()
         if action:
             self.action.setText(self._action_text(action)[0])
@@ -136,7 +144,8 @@ class RegistrationPage(QWidget):
         except CounterAppError as err:
             self.refresh(err.message_zh, error=True)
             return
-        self.refresh(f"{ROLE_ZH[role]}已撤回离婚登记申请，本案终结。请打印撤回确认单交当事人。")
+        self.refresh(self.tr("{who}已撤回离婚登记申请，本案终结。请打印撤回确认单交当事人。")
+                     .format(who=role_name(role)))
 
     def print_notice(self) -> None:
         """Print the case's notice; a printer problem is said and can be retried."""
@@ -145,13 +154,16 @@ class RegistrationPage(QWidget):
         try:
             where = self._print_notice(self.case_id)
         except CounterAppError as err:
-            self.refresh(f"{err.message_zh}。请检查打印机后再按回车重新打印。", error=True)
+            self.refresh(self.tr("{error}。请检查打印机后再按回车重新打印。").format(
+                error=err.message_zh), error=True)
             return
-        self.refresh(f"已打印，输出到：{where}")
+        self.refresh(self.tr("已打印，输出到：{where}").format(where=where))
 
     def _action_text(self, action: str) -> tuple[str, str]:
         step = next((s for s in self.steps if s.key == action), None)
-        return (step.label, step.shortcut) if step else ACTIONS[action]
+        if step is not None:
+            return step_label(step.label), step.shortcut
+        return self.tr(ACTIONS[action][0]), ACTIONS[action][1]
 
     def _on_key(self, key: str) -> None:
         action = self.next_action()
@@ -168,7 +180,7 @@ class RegistrationPage(QWidget):
             # Everything on one screen first; the review page performs the examination.
             self.step_requested.emit("review", self.case_id)
         elif action == "check":
-            self.refresh("正在联网核对……")
+            self.refresh(self.tr("正在联网核对……"))
             self._op = Op(self, lambda: self.flow.online_check(self.case_id)) \
                 .success(self._checked).failure(self._failed).run_in_background()
         elif action == "register":
@@ -178,16 +190,17 @@ class RegistrationPage(QWidget):
 
     def _build_archive(self) -> None:
         # On the GUI thread: forms paint the PDF with QPainter (0.3 s for a 10-page marriage file).
-        self.message.setText("正在生成电子档案……")
+        self.message.setText(self.tr("正在生成电子档案……"))
         self.message.repaint()
         try:
             entry = self.archive.build(self.case_id)
         except CounterAppError as err:
             self.refresh(err.message_zh, error=True)
             return
-        self.refresh(f"电子档案已生成：{entry.payload['materials']} 件材料，按档案规定顺序排列。"
-                     "本业务已办结，按回车返回首页。")
-        self.home.setText("办结，返回首页（回车）")
+        self.refresh(self.tr("电子档案已生成：{count} 件材料，按档案规定顺序排列。"
+                             "本业务已办结，按回车返回首页。").format(
+                                 count=entry.payload["materials"]))
+        self.home.setText(self.tr("办结，返回首页（回车）"))
         self.home.setFocus()
 
     def _do(self, fn: Callable[[], object], done_message: str | None) -> None:
@@ -197,26 +210,27 @@ class RegistrationPage(QWidget):
             self.refresh(err.message_zh, error=True)
             return
         if done_message is None:
-            cert = CERT_ZH[self.flow.ITEM]
-            self.refresh(f"登记完成。{cert}字号：{result.certificate_number}。下一步：打印{cert}（男方、女方各一本）。"
+            self.refresh(self.tr("登记完成。{cert}字号：{number}。下一步：打印{cert}（男方、女方各一本）。")
+                         .format(cert=certificate_name(self.flow.ITEM),
+                                 number=result.certificate_number)
                          + (f"\n{result.low_numbers_warning}" if result.low_numbers_warning else ""))
         else:
             self.refresh(done_message)
 
     def _checked(self, answer: dict) -> None:
         if answer.get("outcome") == "clear":
-            self.refresh("联网核对通过：双方均可登记。下一步：登记。")
+            self.refresh(self.tr("联网核对通过：双方均可登记。下一步：登记。"))
         else:
-            reasons = "；".join(p.get("reason") or "" for p in answer.get("parties", [])
+            reasons = self.tr("；").join(p.get("reason") or "" for p in answer.get("parties", [])
                                if not p.get("can_register", True))
-            self.refresh(f"联网核对未通过：{reasons}。不能登记，请核实后出具不予登记告知书。",
-                         error=True)
+            self.refresh(self.tr("联网核对未通过：{reasons}。不能登记，请核实后出具不予登记告知书。")
+                         .format(reasons=reasons), error=True)
 
     def _failed(self, exc: BaseException) -> None:
         if getattr(exc, "retryable", False):
-            self.refresh("网络不通，联网核对暂时无法进行。业务已保存在首页“等待联网核对”中，"
-                         "网络恢复后点选该业务即可继续。", error=True)
+            self.refresh(self.tr("网络不通，联网核对暂时无法进行。业务已保存在首页“等待联网核对”中，"
+                                 "网络恢复后点选该业务即可继续。"), error=True)
         elif isinstance(exc, CounterAppError):
             self.refresh(exc.message_zh, error=True)
         else:
-            self.refresh("联网核对时出现内部错误，请重试；如果反复出现，请联系技术人员。", error=True)
+            self.refresh(self.tr("联网核对时出现内部错误，请重试；如果反复出现，请联系技术人员。"), error=True)

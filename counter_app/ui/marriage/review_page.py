@@ -24,7 +24,8 @@ from PySide6.QtWidgets import (
 )
 
 from counter_app.errors import CounterAppError
-from counter_app.workflows.intake import ROLE_ZH, ROLES
+from counter_app.ui.i18n import role_name
+from counter_app.workflows.intake import ROLES
 from counter_app.workflows.registration import MarriageRegistration
 from counter_app.workflows.review import CORRECTABLE, LABEL_ZH, CaseReview, CaseReviewer
 
@@ -67,9 +68,9 @@ class ReviewPage(QWidget):
         self.scroll = QScrollArea(self)
         self.scroll.setWidgetResizable(True)
         self.scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        self.examine_button = QPushButton("审查完毕，材料齐全（F8）", self)
+        self.examine_button = QPushButton(self.tr("审查完毕，材料齐全（F8）"), self)
         self.examine_button.setStyleSheet("font-size: 18pt; padding: 8px;")
-        self.back_button = QPushButton("返回业务（Esc）", self)
+        self.back_button = QPushButton(self.tr("返回业务（Esc）"), self)
         for button in (self.examine_button, self.back_button):
             button.setAutoDefault(True)
         self.correction = self._correction_box()
@@ -90,9 +91,10 @@ class ReviewPage(QWidget):
     # --- building ------------------------------------------------------------------------
     def refresh(self, message: str = "", *, error: bool = False) -> None:
         self.review = self.reviewer.review(self.case_id)
-        kind = "离婚登记" if self.review.case_type == "divorce" else "结婚登记"
-        self.title.setText(f"{kind}　{self.case_id[:8]}：审查全部材料" +
-                           ("" if self.review.editable else "（已登记，只读）"))
+        kind = self.tr("离婚登记") if self.review.case_type == "divorce" else self.tr("结婚登记")
+        self.title.setText(self.tr("{item}　{number}：审查全部材料").format(
+            item=kind, number=self.case_id[:8]) +
+                           ("" if self.review.editable else self.tr("（已登记，只读）")))
         body = QWidget()
         column = QVBoxLayout(body)
         self.edit_buttons = {}
@@ -105,8 +107,8 @@ class ReviewPage(QWidget):
         problems = self.review.problems
         self.message.setStyleSheet(
             f"font-size: 16pt; color: {'#b00020' if error or problems else '#000'};")
-        self.message.setText(message or ("尚缺：" + "；".join(problems) if problems else
-                                         "请逐项核对以上材料，无误后按 F8 审查完毕。"
+        self.message.setText(message or (self.tr("尚缺：") + self.tr("；").join(problems) if problems else
+                                         self.tr("请逐项核对以上材料，无误后按 F8 审查完毕。")
                                          if examinable else ""))
         (self.examine_button if examinable else self.back_button).setFocus()
 
@@ -123,7 +125,7 @@ class ReviewPage(QWidget):
         if section.images:
             layout.addLayout(self._thumbnails(section.images, box))
         if section.edit is not None:
-            button = QPushButton(f"修改{section.title}", box)
+            button = QPushButton(self.tr("修改{title}").format(title=section.title), box)
             button.setStyleSheet("font-size: 14pt;")
             button.clicked.connect(lambda _=False, key=section.edit: self.edit(key))
             layout.addWidget(button)
@@ -140,7 +142,7 @@ class ReviewPage(QWidget):
                 picture = QPixmap()
             thumb = QLabel(parent)
             if picture.isNull():
-                thumb.setText("（图像无法读取）")
+                thumb.setText(self.tr("（图像无法读取）"))
             else:
                 thumb.setPixmap(picture.scaled(THUMB_PX, THUMB_PX,
                                                Qt.AspectRatioMode.KeepAspectRatio))
@@ -153,19 +155,19 @@ class ReviewPage(QWidget):
         return grid
 
     def _correction_box(self) -> QGroupBox:
-        box = QGroupBox("更正当事人信息（回车保存，Esc 取消）", self)
+        box = QGroupBox(self.tr("更正当事人信息（回车保存，Esc 取消）"), self)
         form = QFormLayout(box)
         self.correct_role = QComboBox(box)
         for role in ROLES:
-            self.correct_role.addItem(ROLE_ZH[role], role)
+            self.correct_role.addItem(role_name(role), role)
         self.correct_role.currentIndexChanged.connect(self._fill_correction)
-        form.addRow("当事人", self.correct_role)
+        form.addRow(self.tr("当事人"), self.correct_role)
         self.correct_fields = {key: QLineEdit(box) for key in CORRECTABLE}
         for key, field in self.correct_fields.items():
             form.addRow(LABEL_ZH[key], field)
             field.returnPressed.connect(self.save_correction)
         buttons = QHBoxLayout()
-        self.save_correction_button = QPushButton("保存更正", box)
+        self.save_correction_button = QPushButton(self.tr("保存更正"), box)
         self.save_correction_button.clicked.connect(self.save_correction)
         buttons.addWidget(self.save_correction_button)
         form.addRow(buttons)
@@ -189,17 +191,17 @@ class ReviewPage(QWidget):
         party = self.flow.intake.state(self.case_id).parties.get(role, {})
         for key, field in self.correct_fields.items():
             value = party.get(key) or ""
-            field.setText("长期" if value == "long-term" else str(value))
+            field.setText(self.tr("长期") if value == "long-term" else str(value))
 
     def save_correction(self) -> None:
         role = self.correct_role.currentData()
         party = self.flow.intake.state(self.case_id).parties.get(role, {})
         changes = {k: f.text() for k, f in self.correct_fields.items()
                    if f.text().strip() != str(party.get(k) or "") and
-                   not (f.text() == "长期" and party.get(k) == "long-term")}
+                   not (f.text() == self.tr("长期") and party.get(k) == "long-term")}
         if not changes:
             self.correction.hide()
-            self.refresh("没有改动。")
+            self.refresh(self.tr("没有改动。"))
             return
         try:
             self.reviewer.correct_party(self.case_id, role, changes)
@@ -208,8 +210,8 @@ class ReviewPage(QWidget):
             self.message.setText(err.message_zh)
             return
         self.correction.hide()
-        self.refresh(f"{ROLE_ZH[role]}信息已更正（" + "、".join(LABEL_ZH[k] for k in changes) +
-                     "）。登记时将按更正后的信息重新审查。")
+        self.refresh(self.tr("{who}信息已更正（{fields}）。登记时将按更正后的信息重新审查。").format(
+            who=role_name(role), fields=self.tr("、").join(LABEL_ZH[k] for k in changes)))
 
     def _escape(self) -> None:
         if self.correction.isVisible():
