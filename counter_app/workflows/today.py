@@ -54,11 +54,15 @@ def overview(journal: Journal, on: date) -> Overview:
                          "ORDER BY updated_seq")
     result.ready_to_issue.extend(_unprinted(journal))
     result.ready_to_issue.extend(_unarchived(journal))
+    result.ready_to_issue.extend(_reissued_unprinted(journal))
     result.divorce_deadlines.extend(_notices_due(journal))
     for row in rows:
         if (row["state"], row["case_type"]) == ("applied", "divorce"):
             result.awaiting_check.append(CaseLine(row["case_id"], row["case_type"], row["state"],
                                                   "离婚申请未受理完：请继续录入"))
+        elif row["case_type"] == "reissue" and row["state"] in ("initial_review", "accepted"):
+            result.awaiting_check.append(CaseLine(row["case_id"], row["case_type"], row["state"],
+                                                  "补领未办完：请继续（核验、拍照、发证）"))
         elif row["state"] == "initial_review" and row["case_type"] in MARRIAGE_TYPES:
             result.awaiting_check.append(CaseLine(row["case_id"], row["case_type"], row["state"],
                                                   "初审未完成：请继续录入"))
@@ -97,6 +101,18 @@ def _unprinted(journal: Journal) -> list[CaseLine]:
                      f"已登记：请打印{'离婚证' if r['case_type'] == 'divorce' else '结婚证'}"
                      f"（已确认 {r['issued']}/2 本）", urgent=True)
             for r in rows if r["issued"] < 2]
+
+
+def _reissued_unprinted(journal: Journal) -> list[CaseLine]:
+    """Reissues whose one booklet is not confirmed yet."""
+    rows = journal.query(
+        """SELECT c.case_id, c.case_type, c.state FROM case_state c
+           WHERE c.case_type = 'reissue' AND c.state = 'issued'
+             AND NOT EXISTS (SELECT 1 FROM stock_blanks b WHERE b.case_id = c.case_id
+                             AND b.status = 'issued')
+           ORDER BY c.updated_seq""")
+    return [CaseLine(r["case_id"], r["case_type"], r["state"], "已补发：请打印补发的证书",
+                     urgent=True) for r in rows]
 
 
 def _unarchived(journal: Journal) -> list[CaseLine]:

@@ -134,9 +134,6 @@ def notice_text(journal, case_id, tmp_path) -> str:
 
     from counter_app.workflows.certificates import notice_pages
     from forms.pdf import render_pdf
-    from forms.render import ensure_gui_application
-
-    ensure_gui_application()
     pages = notice_pages(journal, case_id, OFFICE, "北京市朝阳区婚姻登记处")
     pdf = tmp_path / "notice.pdf"
     pdf.write_bytes(render_pdf(pages, pages[0][0].title))
@@ -144,7 +141,7 @@ def notice_text(journal, case_id, tmp_path) -> str:
     return "".join(out.split())
 
 
-def test_a_withdrawal_confirmation_names_who_withdrew_and_when(journal, tmp_path):
+def test_a_withdrawal_confirmation_names_who_withdrew_and_when(qapp, journal, tmp_path):
     from counter_app.workflows.certificates import notice_for
 
     flow, case_id, _ = apply(journal)
@@ -157,7 +154,7 @@ def test_a_withdrawal_confirmation_names_who_withdrew_and_when(journal, tmp_path
     assert "2026年03月02日" in text            # the application it withdraws
 
 
-def test_a_deemed_withdrawn_notice_states_the_window_that_ended(journal, tmp_path):
+def test_a_deemed_withdrawn_notice_states_the_window_that_ended(qapp, journal, tmp_path):
     flow, case_id, _ = apply(journal)
     assert flow.expire(date(2026, 5, 20)) == [case_id]
     text = notice_text(journal, case_id, tmp_path)

@@ -56,3 +56,22 @@ def test_divorce_lines_follow_the_calendar(journal):
 def test_an_empty_journal_has_nothing_to_do(journal):
     today = overview(journal, date(2026, 5, 20))
     assert (today.awaiting_check, today.divorce_deadlines, today.ready_to_issue) == ([], [], [])
+
+
+def test_reissues_show_until_their_booklet_is_confirmed(journal):
+    from counter_app.numbering import issue_blank, receive_range
+
+    cases = CaseService(journal)
+    open_one = cases.open("reissue", operator="reg01").case_id
+    issued = examined(cases, "reissue")
+    cases.transition(issued, "issued", operator="reg01")
+    today = overview(journal, date(2026, 5, 6))
+    assert [(line.case_id, line.note) for line in today.awaiting_check] == [
+        (open_one, "补领未办完：请继续（核验、拍照、发证）")]
+    assert [(line.case_id, line.note) for line in today.ready_to_issue] == [
+        (issued, "已补发：请打印补发的证书")]
+    receive_range(journal, range_id="r1", certificate="marriage", first="A0000001",
+                  last="A0000002", operator="admin")
+    issue_blank(journal, certificate="marriage", serial="A0000001", case_id=issued,
+                certificate_number="BJ110105-2026-000001", operator="reg01", holder="man")
+    assert overview(journal, date(2026, 5, 6)).ready_to_issue == []
