@@ -35,7 +35,7 @@ class MainWindow(QMainWindow):
         super().__init__()
         self.journal, self.operators = journal, operators
         self.operator: Operator | None = None
-        title = "婚姻登记窗口客户端" + ("（演示模式）" if demo else "")
+        title = self.tr("婚姻登记窗口客户端") + (self.tr("（演示模式）") if demo else "")
         self.setWindowTitle(title)
         self.resize(1280, 800)
         self.stack = QStackedWidget(self)
@@ -60,7 +60,7 @@ class MainWindow(QMainWindow):
         self.home_page.start_reissue.connect(self.start_reissue)
         self.home_page.open_case.connect(self.open_case)
         if demo:
-            self.statusBar().showMessage("演示模式：模拟设备，演示账号 demo / demo")
+            self.statusBar().showMessage(self.tr("演示模式：模拟设备，演示账号 demo / demo"))
         self.login_page.logged_in.connect(self.on_logged_in)
         self.idle = IdleWatcher(idle_lock_s, self)
         self.idle.idle.connect(self.lock)
@@ -98,7 +98,7 @@ class MainWindow(QMainWindow):
         if self.operator is None or self.stack.currentWidget() is not self.home_page:
             return
         if factory is None:
-            self.home_page.notice.setText("本机暂不能办理该业务。")
+            self.home_page.notice.setText(self.tr("本机暂不能办理该业务。"))
             return
         try:
             page = factory(self.operator)
@@ -139,7 +139,7 @@ class MainWindow(QMainWindow):
         factory = self.step_pages.get(key)
         if factory is None:
             self.back_home()
-            self.home_page.notice.setText("本机暂不能办理这一步，请联系技术人员。")
+            self.home_page.notice.setText(self.tr("本机暂不能办理这一步，请联系技术人员。"))
             return
         self._open(factory, case_id)
         if self.case_page is None:
@@ -205,5 +205,5 @@ class MainWindow(QMainWindow):
         self.idle.stop()
         if self.stack.currentWidget() is not self.login_page:
             self._before_lock = self.stack.currentWidget()
-        self.login_page.reset(self.operator.operator_id, "屏幕已锁定，请输入密码解锁")
+        self.login_page.reset(self.operator.operator_id, self.tr("屏幕已锁定，请输入密码解锁"))
         self.stack.setCurrentWidget(self.login_page)

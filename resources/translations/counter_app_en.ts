@@ -212,7 +212,7 @@
     </message>
     <message>
         <source>离婚</source>
-        <translation>Divorced</translation>
+        <translation>Divorce</translation>
     </message>
     <message>
         <source>丧偶</source>
@@ -309,6 +309,25 @@
     <message>
         <source>（按回车重试，Esc 返回业务）</source>
         <translation> (Enter to retry, Esc back to the case)</translation>
+    </message>
+</context>
+<context>
+    <name>DeclareStep</name>
+    <message>
+        <source>申请人声明（请当面询问）</source>
+        <translation>The applicant&apos;s declaration (ask in person)</translation>
+    </message>
+    <message>
+        <source>当事人声明：登记后婚姻状况没有改变（未离婚、未丧偶、未复婚）</source>
+        <translation>The party declares the marital status has not changed since registration (no divorce, no death of the spouse, no remarriage)</translation>
+    </message>
+    <message>
+        <source>提交审查（回车）</source>
+        <translation>Submit for review (Enter)</translation>
+    </message>
+    <message>
+        <source>原证件：</source>
+        <translation>Original certificate:</translation>
     </message>
 </context>
 <context>
@@ -499,6 +518,81 @@ Check the cable and the power, then click &quot;Retry&quot;. If it still fails, 
     </message>
 </context>
 <context>
+    <name>HomePage</name>
+    <message>
+        <source>新办结婚登记（F2）</source>
+        <translation>New marriage registration (F2)</translation>
+    </message>
+    <message>
+        <source>新办离婚登记申请（F3）</source>
+        <translation>New divorce application (F3)</translation>
+    </message>
+    <message>
+        <source>补领婚姻登记证（F4）</source>
+        <translation>Reissue a certificate (F4)</translation>
+    </message>
+    <message>
+        <source>待审查与联网核对</source>
+        <translation>To examine and check online</translation>
+    </message>
+    <message>
+        <source>离婚冷静期与期限</source>
+        <translation>Divorce cooling-off and deadlines</translation>
+    </message>
+    <message>
+        <source>可以登记发证</source>
+        <translation>Ready to register and issue</translation>
+    </message>
+    <message>
+        <source>上传省级系统</source>
+        <translation>Upload to the provincial system</translation>
+    </message>
+    <message>
+        <source>{name}，您好&#x3000;&#x3000;F5 刷新&#x3000;Ctrl+L 锁定屏幕</source>
+        <translation>Hello, {name}    F5 refresh   Ctrl+L lock the screen</translation>
+    </message>
+    <message>
+        <source>没有等待核对的业务</source>
+        <translation>Nothing awaits examination or the online check</translation>
+    </message>
+    <message>
+        <source>没有需要处理的期限</source>
+        <translation>No deadlines to deal with</translation>
+    </message>
+    <message>
+        <source>没有待发证的业务</source>
+        <translation>Nothing ready to issue</translation>
+    </message>
+    <message>
+        <source>本机日志：{count} 条记录，已加密保存</source>
+        <translation>This counter&apos;s journal: {count} entries, encrypted</translation>
+    </message>
+    <message>
+        <source>本机尚未在省级系统登记（由技术人员执行 counter-app enroll）；所有业务已安全保存在本机。</source>
+        <translation>This machine is not enrolled with the provincial system yet (a technician runs counter-app enroll); every case is kept safely on this machine.</translation>
+    </message>
+    <message>
+        <source>全部已上传。</source>
+        <translation>Everything is uploaded.</translation>
+    </message>
+    <message>
+        <source>待上传：{entries} 条记录、{files} 个附件（{mb:.1f} MB）。</source>
+        <translation>To upload: {entries} entries, {files} attachments ({mb:.1f} MB).</translation>
+    </message>
+    <message>
+        <source>从未</source>
+        <translation>never</translation>
+    </message>
+    <message>
+        <source> 上次成功：{when}。</source>
+        <translation> Last success: {when}.</translation>
+    </message>
+    <message>
+        <source> 上次错误（{at}）：{message}</source>
+        <translation> Last error ({at}): {message}</translation>
+    </message>
+</context>
+<context>
     <name>IntakePage</name>
     <message>
         <source>已受理</source>
@@ -584,6 +678,17 @@ Check the cable and the power, then click &quot;Retry&quot;. If it still fails, 
     </message>
 </context>
 <context>
+    <name>IssueStep</name>
+    <message>
+        <source>发证：补发婚姻登记证</source>
+        <translation>Issue: reissue the certificate</translation>
+    </message>
+    <message>
+        <source>确认发证，分配补发字号（F9）</source>
+        <translation>Confirm and allocate the reissue number (F9)</translation>
+    </message>
+</context>
+<context>
     <name>LoginPage</name>
     <message>
         <source>请登录</source>
@@ -620,6 +725,33 @@ Check the cable and the power, then click &quot;Retry&quot;. If it still fails, 
     <message>
         <source>登录时出现内部错误，请重试；如果反复出现，请联系技术人员。</source>
         <translation>An internal error occurred while logging in. Try again; if it keeps happening, call a technician.</translation>
+    </message>
+</context>
+<context>
+    <name>MainWindow</name>
+    <message>
+        <source>婚姻登记窗口客户端</source>
+        <translation>Marriage Registration Counter</translation>
+    </message>
+    <message>
+        <source>（演示模式）</source>
+        <translation> (demo mode)</translation>
+    </message>
+    <message>
+        <source>演示模式：模拟设备，演示账号 demo / demo</source>
+        <translation>Demo mode: simulated devices, demo account demo / demo</translation>
+    </message>
+    <message>
+        <source>本机暂不能办理该业务。</source>
+        <translation>This counter cannot handle this business yet.</translation>
+    </message>
+    <message>
+        <source>本机暂不能办理这一步，请联系技术人员。</source>
+        <translation>This counter cannot do this step yet; call a technician.</translation>
+    </message>
+    <message>
+        <source>屏幕已锁定，请输入密码解锁</source>
+        <translation>Screen locked: enter your password to unlock</translation>
     </message>
 </context>
 <context>
@@ -760,6 +892,133 @@ Check the cable and the power, then click &quot;Retry&quot;. If it still fails, 
     </message>
 </context>
 <context>
+    <name>ReissueCertificatesPage</name>
+    <message>
+        <source>补发的{cert}已打印（字号 {number}）</source>
+        <translation>Reissued {cert} printed (number {number})</translation>
+    </message>
+    <message>
+        <source>补发的证书已确认。请当事人核对后签收；《申请补领婚姻登记证声明书》由当事人签名并按指纹。按 Esc 返回首页。</source>
+        <translation>The reissued certificate is confirmed. Let the party check it and sign for it; the party signs and fingerprints the reissue declaration. Press Esc to go home.</translation>
+    </message>
+    <message>
+        <source>结婚证</source>
+        <translation>marriage certificate</translation>
+    </message>
+</context>
+<context>
+    <name>ReissuePage</name>
+    <message>
+        <source>（演示）选择放到读卡器上的证件……</source>
+        <translation>(Demo) choose a card to put on the reader…</translation>
+    </message>
+    <message>
+        <source>演示读卡器：</source>
+        <translation>Demo card reader:</translation>
+    </message>
+    <message>
+        <source>核验申请人身份：请申请人将本人身份证放在读卡器上</source>
+        <translation>Verify the applicant: the applicant puts their own ID card on the reader</translation>
+    </message>
+    <message>
+        <source>该补领业务已办结。</source>
+        <translation>This reissue is finished.</translation>
+    </message>
+    <message>
+        <source>该补领业务已不予受理：</source>
+        <translation>This reissue was refused: </translation>
+    </message>
+    <message>
+        <source>申请人：{who} {name}（身份证号与档案一致）</source>
+        <translation>Applicant: {who} {name} (ID number matches the archive)</translation>
+    </message>
+    <message>
+        <source>注意：{what}。请核对（改名的，请当事人提供户籍证明）。</source>
+        <translation>Note: {what}. Check it (after a change of name, ask for the household-register proof).</translation>
+    </message>
+    <message>
+        <source>申请人：{who} {name}&#x3000;原{cert}{cause}
+补发的{cert}登记日期为原登记日期 {date}，备注栏注明补发。确认后分配补发字号（不需要联网核对）。</source>
+        <translation>Applicant: {who} {name}   original {cert}: {cause}
+The reissued {cert} carries the original registration date {date} and a reissue remark. Confirming allocates the reissue number (no online check needed).</translation>
+    </message>
+    <message>
+        <source>正在查询……</source>
+        <translation>Searching…</translation>
+    </message>
+    <message>
+        <source>查询出错，请重试。</source>
+        <translation>The search failed; try again.</translation>
+    </message>
+    <message>
+        <source>
+
+档案：</source>
+        <translation>
+
+Archive: </translation>
+    </message>
+    <message>
+        <source>出错：{error}</source>
+        <translation>Error: {error}</translation>
+    </message>
+    <message>
+        <source>• {message}
+&#x3000;依据：{basis}</source>
+        <translation>• {message}
+   Legal basis: {basis}</translation>
+    </message>
+    <message>
+        <source>不予受理：</source>
+        <translation>Refused: </translation>
+    </message>
+    <message>
+        <source>需要负责人审核：</source>
+        <translation>Needs the supervisor&apos;s review: </translation>
+    </message>
+    <message>
+        <source>按 Esc 返回首页。</source>
+        <translation>Press Esc to go home.</translation>
+    </message>
+    <message>
+        <source>申请人（{who}）：现场拍照与人证核验</source>
+        <translation>Applicant ({who}): photo and identity check</translation>
+    </message>
+    <message>
+        <source>不能发证：{error}</source>
+        <translation>Cannot issue: {error}</translation>
+    </message>
+    <message>
+        <source>已发证，补发字号 {number}。</source>
+        <translation>Issued: reissue number {number}. </translation>
+    </message>
+</context>
+<context>
+    <name>ReissueSteps</name>
+    <message>
+        <source>结婚</source>
+        <translation>Marriage</translation>
+    </message>
+    <message>
+        <source>离婚</source>
+        <translation>Divorce</translation>
+    </message>
+    <message>
+        <source>档案无身份证号</source>
+        <translation>no ID number in the archive</translation>
+    </message>
+    <message>
+        <source>{name}（{number}）</source>
+        <translation>{name} ({number})</translation>
+    </message>
+    <message>
+        <source>{date} {kind}登记&#x3000;字号 {number}&#x3000;{office}
+男方 {man}&#x3000;女方 {woman}</source>
+        <translation>{date} {kind} registration   number {number}   {office}
+Man {man}   Woman {woman}</translation>
+    </message>
+</context>
+<context>
     <name>ResultStep</name>
     <message>
         <source>继续：审查与登记（回车）</source>
@@ -877,6 +1136,33 @@ Check the cable and the power, then click &quot;Retry&quot;. If it still fails, 
     <message>
         <source>、</source>
         <translation>, </translation>
+    </message>
+</context>
+<context>
+    <name>SearchStep</name>
+    <message>
+        <source>补领婚姻登记证：查询档案</source>
+        <translation>Reissue a certificate: search the archive</translation>
+    </message>
+    <message>
+        <source>身份证号、姓名或拼音（如 lxy），可加配偶姓名或登记年份，按回车查询</source>
+        <translation>ID number, name or pinyin (e.g. lxy), optionally the spouse&apos;s name or the year; Enter searches</translation>
+    </message>
+    <message>
+        <source>可按身份证号（18 位或 15 位）、姓名、拼音全拼或首字母、配偶姓名、登记年份查询。</source>
+        <translation>Search by ID number (18 or 15 digits), name, full pinyin or initials, spouse&apos;s name, year of registration.</translation>
+    </message>
+    <message>
+        <source>没有找到相符的档案记录。请核对后换一种方式查询（如只输入姓名或身份证号）；确实查不到的，按档案遗失程序报负责人。</source>
+        <translation>No matching archive record. Check and search another way (only the name, or only the ID number); if it really is not there, follow the lost-archive procedure with the supervisor.</translation>
+    </message>
+    <message>
+        <source>（结果较多，只显示前 50 条：请加上配偶姓名或登记年份）</source>
+        <translation> (many results, only the first 50 shown: add the spouse&apos;s name or the year)</translation>
+    </message>
+    <message>
+        <source>找到 {count} 条记录{more}。按 ↓ 选择，回车办理。</source>
+        <translation>{count} record(s) found{more}. Press ↓ to choose, Enter to proceed.</translation>
     </message>
 </context>
 </TS>

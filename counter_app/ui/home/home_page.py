@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Callable
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import QCoreApplication, Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QKeySequence, QShortcut
 from PySide6.QtWidgets import (QGridLayout, QGroupBox, QHBoxLayout, QLabel, QListWidget,
                                QListWidgetItem, QPushButton, QVBoxLayout, QWidget)
@@ -33,22 +33,22 @@ class HomePage(QWidget):
         self.journal, self._sync_status, self._today = journal, sync_status, today
         self.greeting = QLabel(self)
         self.greeting.setStyleSheet("font-size: 24pt; font-weight: bold;")
-        self.marriage_button = QPushButton("新办结婚登记（F2）", self)
+        self.marriage_button = QPushButton(self.tr("新办结婚登记（F2）"), self)
         self.marriage_button.setStyleSheet("font-size: 18pt; padding: 8px 24px;")
         self.marriage_button.clicked.connect(self.start_marriage)
-        self.divorce_button = QPushButton("新办离婚登记申请（F3）", self)
+        self.divorce_button = QPushButton(self.tr("新办离婚登记申请（F3）"), self)
         self.divorce_button.setStyleSheet("font-size: 18pt; padding: 8px 24px;")
         self.divorce_button.clicked.connect(self.start_divorce)
-        self.reissue_button = QPushButton("补领婚姻登记证（F4）", self)
+        self.reissue_button = QPushButton(self.tr("补领婚姻登记证（F4）"), self)
         self.reissue_button.setStyleSheet("font-size: 18pt; padding: 8px 24px;")
         self.reissue_button.clicked.connect(self.start_reissue)
         # On the home page only, so F4 stays free for the pages (manual entry, spoil ...).
         QShortcut(QKeySequence("F4"), self, activated=self.start_reissue.emit)
         self.notice = QLabel(self)
         self.notice.setStyleSheet("color: #b00020; font-size: 16pt;")
-        self.awaiting = self._list("待审查与联网核对")
-        self.deadlines = self._list("离婚冷静期与期限")
-        self.ready = self._list("可以登记发证")
+        self.awaiting = self._list(self.tr("待审查与联网核对"))
+        self.deadlines = self._list(self.tr("离婚冷静期与期限"))
+        self.ready = self._list(self.tr("可以登记发证"))
         self.outbox = QLabel(self)
         self.outbox.setWordWrap(True)
         self.status_label = QLabel(self)
@@ -73,14 +73,14 @@ class HomePage(QWidget):
 
     def _layout(self) -> None:
         grid = QGridLayout()
-        for column, (widget, title) in enumerate(((self.awaiting, "待审查与联网核对"),
-                                                   (self.deadlines, "离婚冷静期与期限"),
-                                                   (self.ready, "可以登记发证"))):
+        for column, (widget, title) in enumerate(((self.awaiting, self.tr("待审查与联网核对")),
+                                                   (self.deadlines, self.tr("离婚冷静期与期限")),
+                                                   (self.ready, self.tr("可以登记发证")))):
             box = QGroupBox(title, self)
             inner = QVBoxLayout(box)
             inner.addWidget(widget)
             grid.addWidget(box, 0, column)
-        outbox_box = QGroupBox("上传省级系统", self)
+        outbox_box = QGroupBox(self.tr("上传省级系统"), self)
         QVBoxLayout(outbox_box).addWidget(self.outbox)
         layout = QVBoxLayout(self)
         layout.addWidget(self.greeting)
@@ -96,21 +96,22 @@ class HomePage(QWidget):
         layout.addWidget(self.devices)
 
     def show_operator(self, operator: Operator) -> None:
-        self.greeting.setText(f"{operator.name}，您好　　F5 刷新　Ctrl+L 锁定屏幕")
+        self.greeting.setText(self.tr("{name}，您好　　F5 刷新　Ctrl+L 锁定屏幕").format(
+            name=operator.name))
         self.refresh()
         self.devices.refresh()
         self._timer.start()
 
     def refresh(self) -> None:
         today = overview(self.journal, self._today())
-        for widget, lines, empty in ((self.awaiting, today.awaiting_check, "没有等待核对的业务"),
-                                     (self.deadlines, today.divorce_deadlines, "没有需要处理的期限"),
-                                     (self.ready, today.ready_to_issue, "没有待发证的业务")):
+        for widget, lines, empty in ((self.awaiting, today.awaiting_check, self.tr("没有等待核对的业务")),
+                                     (self.deadlines, today.divorce_deadlines, self.tr("没有需要处理的期限")),
+                                     (self.ready, today.ready_to_issue, self.tr("没有待发证的业务"))):
             self._fill(widget, lines, empty)
         self.awaiting.setFocus()
         self.outbox.setText(describe_outbox(self._sync_status()))
         seq, _ = self.journal.head()
-        self.status_label.setText(f"本机日志：{seq} 条记录，已加密保存")
+        self.status_label.setText(self.tr("本机日志：{count} 条记录，已加密保存").format(count=seq))
 
     @staticmethod
     def _fill(widget: QListWidget, lines: list[CaseLine], empty: str) -> None:
@@ -130,15 +131,22 @@ class HomePage(QWidget):
 
 def describe_outbox(report: dict) -> str:
     """The outbox in one or two plain sentences."""
+    translate = QCoreApplication.translate
     if not report.get("enrolled"):
-        return "本机尚未在省级系统登记（由技术人员执行 counter-app enroll）；所有业务已安全保存在本机。"
+        return translate("HomePage", "本机尚未在省级系统登记（由技术人员执行 counter-app enroll）；"
+                                     "所有业务已安全保存在本机。")
     pending, files = report.get("pending_entries", 0), report.get("pending_attachments", 0)
-    text = ("全部已上传。" if not pending and not files
-            else f"待上传：{pending} 条记录、{files} 个附件（{report.get('pending_attachment_bytes', 0) / 1e6:.1f} MB）。")
-    text += f" 上次成功：{_local(report.get('last_success')) or '从未'}。"
+    if not pending and not files:
+        text = translate("HomePage", "全部已上传。")
+    else:
+        text = translate("HomePage", "待上传：{entries} 条记录、{files} 个附件（{mb:.1f} MB）。").format(
+            entries=pending, files=files, mb=report.get("pending_attachment_bytes", 0) / 1e6)
+    last = _local(report.get("last_success")) or translate("HomePage", "从未")
+    text += translate("HomePage", " 上次成功：{when}。").format(when=last)
     error = report.get("last_error")
     if error:
-        text += f" 上次错误（{error.get('at', '')}）：{error.get('message', '')}"
+        text += translate("HomePage", " 上次错误（{at}）：{message}").format(
+            at=error.get("at", ""), message=error.get("message", ""))
     return text
 
 

@@ -18,14 +18,14 @@ from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QStackedWidget, QV
 
 from counter_app.errors import CounterAppError
 from counter_app.reissue import ReissueFlow
-from counter_app.reissue.workflow import CAUSES, KIND_ZH
+from counter_app.reissue.workflow import CAUSES
 from counter_app.ui.marriage.capture_page import CapturePage
 from counter_app.ui.marriage.card_bridge import CardReaderBridge
 from counter_app.ui.marriage.certificates_page import CertificatesPage
 from counter_app.ui.marriage.party_step import PartyStep
 from counter_app.ui.ops import Op
 from counter_app.ui.reissue.steps import DeclareStep, IssueStep, SearchStep, describe
-from counter_app.workflows.intake import ROLE_ZH
+from counter_app.ui.i18n import certificate_name, role_name
 
 
 class ApplicantCapturePage(CapturePage):
@@ -56,11 +56,12 @@ class ReissueCertificatesPage(CertificatesPage):
     def refresh(self, message: str = "", *, error: bool = False) -> None:
         super().refresh(message, error=error)
         if self.flow.current is None:
-            self.title.setText(f"补发的{self.kind_zh}已打印（字号 {self.flow.number}）")
-            self.message.setText("补发的证书已确认。请当事人核对后签收；《申请补领婚姻登记证声明书》"
-                                 "由当事人签名并按指纹。按 Esc 返回首页。")
+            self.title.setText(self.tr("补发的{cert}已打印（字号 {number}）").format(
+                cert=self.kind_zh, number=self.flow.number))
+            self.message.setText(self.tr("补发的证书已确认。请当事人核对后签收；《申请补领婚姻登记证声明书》"
+                                         "由当事人签名并按指纹。按 Esc 返回首页。"))
         for label in (self.title, self.message, self.print_button):
-            label.setText(label.text().replace("结婚证", self.kind_zh))
+            label.setText(label.text().replace(self.tr("结婚证"), self.kind_zh))
 
 
 class _Devices(CardReaderBridge):
@@ -127,12 +128,12 @@ class ReissuePage(QWidget):
     def _demo_tray(self, cards: dict[str, str], insert: Callable[[str], None]) -> QHBoxLayout:
         tray = QComboBox(self)
         tray.setObjectName("demo-card-tray")
-        tray.addItem("（演示）选择放到读卡器上的证件……", "")
+        tray.addItem(self.tr("（演示）选择放到读卡器上的证件……"), "")
         for key, label in cards.items():
             tray.addItem(label, key)
         tray.activated.connect(lambda i: tray.itemData(i) and insert(tray.itemData(i)))
         row = QHBoxLayout()
-        row.addWidget(QLabel("演示读卡器：", self))
+        row.addWidget(QLabel(self.tr("演示读卡器："), self))
         row.addWidget(tray, 1)
         return row
 
@@ -165,7 +166,7 @@ class ReissuePage(QWidget):
         step = state.next_step
         record = describe(state.record)
         if step == "verify":
-            self.party.reset("核验申请人身份：请申请人将本人身份证放在读卡器上")
+            self.party.reset(self.tr("核验申请人身份：请申请人将本人身份证放在读卡器上"))
             self.party.details.setText(record)
             self.steps.setCurrentWidget(self.party)
             self.reader.start()
@@ -181,25 +182,28 @@ class ReissuePage(QWidget):
         elif step == "print":
             self._show_printing(state)
         else:
-            self.say("该补领业务已办结。" if step == "done" else
-                     "该补领业务已不予受理：" + self._refusal(), error=step == "refused")
+            self.say(self.tr("该补领业务已办结。") if step == "done" else
+                     self.tr("该补领业务已不予受理：") + self._refusal(), error=step == "refused")
             self.case_id = None  # a new search may start another case
             self.steps.setCurrentWidget(self.search)
             self.search.reset()
 
-    @staticmethod
-    def _applicant_text(state) -> str:
-        text = f"申请人：{ROLE_ZH[state.role]} {state.party['name']}（身份证号与档案一致）"
+    def _applicant_text(self, state) -> str:
+        text = self.tr("申请人：{who} {name}（身份证号与档案一致）").format(
+            who=role_name(state.role), name=state.party["name"])
         if state.name_differs:
-            text += f"\n注意：{state.name_differs}。请核对（改名的，请当事人提供户籍证明）。"
+            text += "\n" + self.tr("注意：{what}。请核对（改名的，请当事人提供户籍证明）。").format(
+                what=state.name_differs)
         return text
 
     def _issue_text(self, state) -> str:
         cause = CAUSES.get((state.declaration or {}).get("cause"), "")
-        return (f"{describe(state.record)}\n申请人：{ROLE_ZH[state.role]} {state.party['name']}"
-                f"　原{KIND_ZH[state.record.item]}{cause}\n补发的{KIND_ZH[state.record.item]}"
-                f"登记日期为原登记日期 {state.record.registration_date}，备注栏注明补发。"
-                "确认后分配补发字号（不需要联网核对）。")
+        cert = certificate_name(state.record.item)
+        return describe(state.record) + "\n" + self.tr(
+            "申请人：{who} {name}　原{cert}{cause}\n补发的{cert}登记日期为原登记日期 {date}，"
+            "备注栏注明补发。确认后分配补发字号（不需要联网核对）。").format(
+                who=role_name(state.role), name=state.party["name"], cert=cert, cause=cause,
+                date=state.record.registration_date)
 
     def _refusal(self) -> str:
         rows = self.flow.journal.query(
@@ -214,13 +218,13 @@ class ReissuePage(QWidget):
     def run_search(self, query: str) -> None:
         if self._search_op is not None and self._search_op.busy:
             return
-        self.search.say("正在查询……")
+        self.search.say(self.tr("正在查询……"))
         self._search_op = Op(self, lambda: self.flow.archive.search(query)) \
             .success(lambda result: self.search.show_hits(result.hits, result.truncated)) \
             .failure(self._search_failed).run_in_background()
 
     def _search_failed(self, exc: BaseException) -> None:
-        text = exc.message_zh if isinstance(exc, CounterAppError) else "查询出错，请重试。"
+        text = exc.message_zh if isinstance(exc, CounterAppError) else self.tr("查询出错，请重试。")
         self.search.say(text, error=True)
 
     def pick(self, ref: str) -> None:
@@ -238,7 +242,7 @@ class ReissuePage(QWidget):
     def _on_card(self, card: dict) -> None:
         if self.steps.currentWidget() is self.party:
             self.party.on_card(card)
-            self.party.details.setText(self.party.details.text() + "\n\n档案：" +
+            self.party.details.setText(self.party.details.text() + self.tr("\n\n档案：") +
                                        describe(self.flow.state(self.case_id).record))
 
     def _on_party(self, party: dict, source: str) -> None:
@@ -255,18 +259,19 @@ class ReissuePage(QWidget):
             decision = self.flow.declare(self.case_id, cause=cause, status_unchanged=unchanged,
                                          on=self._today())
         except CounterAppError as err:
-            self.declare.result.setText(f"出错：{err.message_zh}")
+            self.declare.result.setText(self.tr("出错：{error}").format(error=err.message_zh))
             self.declare.button.setEnabled(True)
             return
         state = self.flow.state(self.case_id)
         if state.case_state == "accepted":
             self.show_next()
             return
-        reasons = [f"• {r['message_zh']}\n　依据：{r['basis']}"
+        reasons = [self.tr("• {message}\n　依据：{basis}").format(message=r["message_zh"],
+                                                                 basis=r["basis"])
                    for r in decision["refusals"] + decision["referrals"]]
-        head = "不予受理：" if state.case_state == "refused" else "需要负责人审核："
+        head = self.tr("不予受理：") if state.case_state == "refused" else self.tr("需要负责人审核：")
         self.declare.result.setStyleSheet("font-size: 16pt; color: #b00020;")
-        self.declare.result.setText("\n".join([head, *reasons, "按 Esc 返回首页。"]))
+        self.declare.result.setText("\n".join([head, *reasons, self.tr("按 Esc 返回首页。")]))
 
     # --- photo ---------------------------------------------------------------------------
 
@@ -274,7 +279,7 @@ class ReissuePage(QWidget):
         self._stop_camera()
         page = ApplicantCapturePage(self.flow.capture, self.case_id, self._open_camera,
                                     role=role, parent=self.steps)
-        page.title.setText(f"申请人（{ROLE_ZH[role]}）：现场拍照与人证核验")
+        page.title.setText(self.tr("申请人（{who}）：现场拍照与人证核验").format(who=role_name(role)))
         self.capture_page = page
         self.steps.addWidget(page)
         self.steps.setCurrentWidget(page)
@@ -311,10 +316,11 @@ class ReissuePage(QWidget):
         try:
             issued = self.flow.issue(self.case_id, self._today())
         except CounterAppError as err:
-            self.issue.say(f"不能发证：{err.message_zh}", error=True)
+            self.issue.say(self.tr("不能发证：{error}").format(error=err.message_zh), error=True)
             self.issue.button.setEnabled(True)
             return
-        self.say(f"已发证，补发字号 {issued.certificate_number}。{issued.low_numbers_warning}")
+        self.say(self.tr("已发证，补发字号 {number}。").format(number=issued.certificate_number)
+                 + issued.low_numbers_warning)
         self.show_next()
 
     def _show_printing(self, state) -> None:
@@ -323,7 +329,7 @@ class ReissuePage(QWidget):
         except CounterAppError as err:
             self.say(err.message_zh, error=True)
             return
-        page = ReissueCertificatesPage(flow, KIND_ZH[state.record.item], self.steps)
+        page = ReissueCertificatesPage(flow, certificate_name(state.record.item), self.steps)
         page.finished.connect(self.leave)
         self.certificates = page
         self.steps.addWidget(page)

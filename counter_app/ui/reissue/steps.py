@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (QCheckBox, QComboBox, QFormLayout, QLabel, QLineEdit,
                                QListWidget, QListWidgetItem, QPushButton, QVBoxLayout, QWidget)
@@ -10,19 +10,28 @@ from PySide6.QtWidgets import (QCheckBox, QComboBox, QFormLayout, QLabel, QLineE
 from counter_app.reissue import ArchiveRecord, Hit
 from counter_app.reissue.workflow import CAUSES
 
-KIND_ZH = {"marriage": "结婚", "divorce": "离婚"}
+KINDS = {"marriage": QT_TRANSLATE_NOOP("ReissueSteps", "结婚"),
+         "divorce": QT_TRANSLATE_NOOP("ReissueSteps", "离婚")}
 TITLE = "font-size: 22pt; font-weight: bold;"
 BODY = "font-size: 16pt;"
 
 
 def describe(record: ArchiveRecord) -> str:
     """A record in two lines, as the registrar reads it to the applicant."""
-    def who(party) -> str:
-        return f"{party.name}（{party.id_number or '档案无身份证号'}）"
+    translate = QCoreApplication.translate
 
-    return (f"{record.registration_date} {KIND_ZH[record.item]}登记　字号 {record.certificate_number}"
-            f"　{record.office_name or record.office_code}\n"
-            f"男方 {who(record.man)}　女方 {who(record.woman)}")
+    def who(party) -> str:
+        number = party.id_number or translate("ReissueSteps", "档案无身份证号")
+        return translate("ReissueSteps", "{name}（{number}）").format(name=party.name,
+                                                                    number=number)
+
+    text = translate("ReissueSteps", "{date} {kind}登记　字号 {number}　{office}\n"
+                                     "男方 {man}　女方 {woman}")
+    return text.format(date=record.registration_date,
+                       kind=translate("ReissueSteps", KINDS[record.item]),
+                       number=record.certificate_number,
+                       office=record.office_name or record.office_code,
+                       man=who(record.man), woman=who(record.woman))
 
 
 class SearchStep(QWidget):
@@ -33,12 +42,12 @@ class SearchStep(QWidget):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        title = QLabel("补领婚姻登记证：查询档案", self)
+        title = QLabel(self.tr("补领婚姻登记证：查询档案"), self)
         title.setStyleSheet(TITLE)
         self.query = QLineEdit(self)
         self.query.setStyleSheet(BODY)
-        self.query.setPlaceholderText("身份证号、姓名或拼音（如 lxy），可加配偶姓名或登记年份，按回车查询")
-        self.status = QLabel("可按身份证号（18 位或 15 位）、姓名、拼音全拼或首字母、配偶姓名、登记年份查询。",
+        self.query.setPlaceholderText(self.tr("身份证号、姓名或拼音（如 lxy），可加配偶姓名或登记年份，按回车查询"))
+        self.status = QLabel(self.tr("可按身份证号（18 位或 15 位）、姓名、拼音全拼或首字母、配偶姓名、登记年份查询。"),
                              self)
         self.status.setWordWrap(True)
         self.status.setStyleSheet(BODY)
@@ -69,11 +78,12 @@ class SearchStep(QWidget):
             item.setData(Qt.ItemDataRole.UserRole, hit.record.ref)
             self.results.addItem(item)
         if not hits:
-            self.say("没有找到相符的档案记录。请核对后换一种方式查询（如只输入姓名或身份证号）；"
-                     "确实查不到的，按档案遗失程序报负责人。", error=True)
+            self.say(self.tr("没有找到相符的档案记录。请核对后换一种方式查询（如只输入姓名或身份证号）；"
+                             "确实查不到的，按档案遗失程序报负责人。"), error=True)
             return
-        more = "（结果较多，只显示前 50 条：请加上配偶姓名或登记年份）" if truncated else ""
-        self.say(f"找到 {len(hits)} 条记录{more}。按 ↓ 选择，回车办理。")
+        more = self.tr("（结果较多，只显示前 50 条：请加上配偶姓名或登记年份）") if truncated else ""
+        self.say(self.tr("找到 {count} 条记录{more}。按 ↓ 选择，回车办理。").format(
+            count=len(hits), more=more))
         self.results.setCurrentRow(0)
         if len(hits) == 1:
             self.results.setFocus()
@@ -96,7 +106,7 @@ class DeclareStep(QWidget):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        title = QLabel("申请人声明（请当面询问）", self)
+        title = QLabel(self.tr("申请人声明（请当面询问）"), self)
         title.setStyleSheet(TITLE)
         self.record = QLabel(self)
         self.record.setStyleSheet(BODY)
@@ -106,14 +116,14 @@ class DeclareStep(QWidget):
         self.cause = QComboBox(self)
         for key, label in CAUSES.items():
             self.cause.addItem(label, key)
-        self.unchanged = QCheckBox("当事人声明：登记后婚姻状况没有改变（未离婚、未丧偶、未复婚）", self)
-        self.button = QPushButton("提交审查（回车）", self)
+        self.unchanged = QCheckBox(self.tr("当事人声明：登记后婚姻状况没有改变（未离婚、未丧偶、未复婚）"), self)
+        self.button = QPushButton(self.tr("提交审查（回车）"), self)
         self.button.setAutoDefault(True)
         self.result = QLabel(self)
         self.result.setWordWrap(True)
         self.result.setStyleSheet(BODY)
         form = QFormLayout()
-        form.addRow("原证件：", self.cause)
+        form.addRow(self.tr("原证件："), self.cause)
         layout = QVBoxLayout(self)
         for widget in (title, self.record, self.applicant):
             layout.addWidget(widget)
@@ -144,12 +154,12 @@ class IssueStep(QWidget):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.title = QLabel("发证：补发婚姻登记证", self)
+        self.title = QLabel(self.tr("发证：补发婚姻登记证"), self)
         self.title.setStyleSheet(TITLE)
         self.body = QLabel(self)
         self.body.setWordWrap(True)
         self.body.setStyleSheet(BODY)
-        self.button = QPushButton("确认发证，分配补发字号（F9）", self)
+        self.button = QPushButton(self.tr("确认发证，分配补发字号（F9）"), self)
         self.button.setAutoDefault(True)
         layout = QVBoxLayout(self)
         for widget in (self.title, self.body, self.button):
