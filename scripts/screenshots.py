@@ -37,6 +37,7 @@ def main() -> int:
 def take_all(data_dir: Path, out: Path) -> int:
     from PySide6.QtCore import Qt
     from PySide6.QtTest import QTest
+    from PySide6.QtWidgets import QLabel
 
     from counter_app.app import BackgroundSync, build_main_window, open_journal
     from counter_app.cli import build_parser, make_context
@@ -57,7 +58,9 @@ def take_all(data_dir: Path, out: Path) -> int:
                 if condition():
                     return
                 QTest.qWait(20)
-            raise RuntimeError("screen did not appear in time")
+            page = window.stack.currentWidget()
+            said = [w.text() for w in page.findChildren(QLabel) if w.isVisible() and w.text()]
+            raise RuntimeError(f"screen did not appear in time on {type(page).__name__}: {said}")
 
         def shot(name: str) -> None:
             for _ in range(20):
@@ -144,7 +147,7 @@ def marriage_intake(window, wait_for, shot) -> None:
     window.case_page.run_action()  # F7: photos and identity checks
     capture = window.case_page
     for role in ("man", "woman"):
-        wait_for(lambda: capture.shoot.isEnabled(), 30_000)
+        wait_for(lambda: capture.shoot.isEnabled(), 60_000)
         if role == "man":
             shot("07-capture")
         capture.take()

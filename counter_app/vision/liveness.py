@@ -70,7 +70,9 @@ class LivenessSession:
         self.timeout_s, self.turn_degrees = timeout_s, turn_degrees
         self.closed_level, self.open_level = closed_level, open_level
         self.limits, self.clock = limits, clock
-        self.started = clock()
+        # The time limit runs from the first analysed frame, not from creation: loading the
+        # face models on a busy counter PC can take seconds the person cannot use.
+        self.started: float | None = None
         self.done: list[Challenge] = []
         self._progress = _Progress()
         self.best_frame: np.ndarray | None = None
@@ -82,6 +84,8 @@ class LivenessSession:
         """Take one analysed frame; returns the new state (terminal states stay put)."""
         if self.state.status is not Status.RUNNING:
             return self.state
+        if self.started is None:
+            self.started = self.clock()
         if self.clock() - self.started > self.timeout_s:
             return self._finish(Status.FAILED, "活体检测超时，请重新开始，并按屏幕提示动作")
         if len(analysis.faces) > 1:

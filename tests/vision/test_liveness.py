@@ -85,3 +85,12 @@ def test_no_face_asks_to_face_the_camera(base):
     state = session.feed(img, dataclasses.replace(analysis, faces=[], pose=None))
     assert state.status is Status.RUNNING and "正对镜头" in state.prompt
     assert session.best_frame is None
+
+
+def test_the_time_limit_runs_from_the_first_frame(base):
+    clock = Clock()
+    session = LivenessSession((Challenge.BLINK,), timeout_s=10, clock=clock)
+    clock.now += 60                             # the models took long to load
+    assert session.feed(*frame(base)).status is Status.RUNNING
+    state = run(session, [frame(base, blink=0.9), frame(base)])
+    assert state.status is Status.PASSED
