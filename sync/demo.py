@@ -12,6 +12,7 @@ from pathlib import Path
 from sync import enrolment
 from sync.engine import EngineSettings, SyncEngine
 from sync.errors import NotEnrolledError
+from sync.simulator.faults import Faults
 from sync.simulator.server import SimulatorServer
 from sync.transport import Transport
 
@@ -28,9 +29,12 @@ class DemoSync:
         self.server.stop()
 
 
-def start(journal, data_dir: Path, settings: EngineSettings | None = None) -> DemoSync:
-    """Start the simulator, enrol if needed, and return it with an engine pointed at it."""
-    server = SimulatorServer(Path(data_dir) / "provincial-sim").start()
+def start(journal, data_dir: Path, settings: EngineSettings | None = None,
+          married: tuple[str, ...] = ()) -> DemoSync:
+    """Start the simulator, enrol if needed, and return it with an engine pointed at it.
+    ``married``: ID numbers the simulator answers as married (the demo's scripted people)."""
+    server = SimulatorServer(Path(data_dir) / "provincial-sim",
+                             faults=Faults(married=tuple(married))).start()
     try:
         enrolment.load(data_dir, journal)
     except NotEnrolledError:

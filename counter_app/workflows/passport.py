@@ -13,9 +13,11 @@ from __future__ import annotations
 
 import re
 import threading
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any, Callable, Protocol
+from typing import Any, ClassVar, Protocol
 
 from counter_app.domain.idnumber import mrz_check_digit
 from counter_app.errors import CounterAppError
@@ -270,23 +272,32 @@ def td3_mrz(*, surname: str, given_names: str, document_number: str, nationality
 
 
 class OnDemandMatcher:
-    """The 1:1 face matcher, opened at the first comparison — on the worker thread that
-    compares, never while a page is built on the GUI thread (loading the models takes a
-    second) — and then kept for the process. Stands in for a ``FaceMatcher``."""
+    """The 1:1 face matcher, opened at the first comparison (loading the models takes a second:
+    never while a page is built on the GUI thread) and kept for the process. The models live
+    on one thread of their own, which opens them and runs every comparison: dlib and mediapipe
+    objects were seen to hang when a later comparison came from another worker thread (Qt's
+    pool hands each background task to any of its threads). Stands in for a ``FaceMatcher``."""
 
-    _shared: dict[tuple, Any] = {}
+    _threads: ClassVar[dict[tuple, ThreadPoolExecutor]] = {}
+    _matchers: ClassVar[dict[tuple, Any]] = {}
     _lock = threading.Lock()
 
     def __init__(self, backend: str = "dlib", models_dir: str | None = None) -> None:
         self.key = (backend, models_dir or None)
 
     def compare(self, live_bgr, reference_bgr):
-        """``FaceMatcher.compare`` of the configured backend."""
+        """``FaceMatcher.compare`` of the configured backend (waits for the matcher thread)."""
+        with OnDemandMatcher._lock:
+            worker = OnDemandMatcher._threads.get(self.key)
+            if worker is None:
+                worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="face-matcher")
+                OnDemandMatcher._threads[self.key] = worker
+        return worker.submit(self._compare, live_bgr, reference_bgr).result()
+
+    def _compare(self, live_bgr, reference_bgr):
         from counter_app.vision.matcher import open_matcher
 
-        with OnDemandMatcher._lock:
-            matcher = OnDemandMatcher._shared.get(self.key)
-            if matcher is None:
-                matcher = open_matcher(self.key[0], self.key[1])
-                OnDemandMatcher._shared[self.key] = matcher
+        matcher = OnDemandMatcher._matchers.get(self.key)
+        if matcher is None:  # only ever on the matcher thread: no lock needed
+            matcher = OnDemandMatcher._matchers[self.key] = open_matcher(*self.key)
         return matcher.compare(live_bgr, reference_bgr)

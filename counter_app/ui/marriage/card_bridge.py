@@ -1,15 +1,22 @@
-"""The ID-card poller's events as Qt signals, delivered on the GUI thread."""
+"""The ID-card poller's events as Qt signals, delivered on the GUI thread.
+
+A card that fails to read again and again (a worn chip) gets the way out added to the
+message: manual entry (F4)."""
 
 from __future__ import annotations
 
 import logging
-from typing import Callable
+from collections.abc import Callable
 
 from PySide6.QtCore import QObject, Signal
 
 from drivers.idcard.poller import CardInserted, CardLeft, CardPoller, ReaderProblem
+from drivers.idcard.status import CardReadFailed
 
 log = logging.getLogger(__name__)
+#: Consecutive read failures after which the registrar is told to type the party in.
+FAILURES_BEFORE_MANUAL = 2
+MANUAL_HINT = "这张证件多次读取失败，可能已损坏：请按 F4 手工录入（与证件逐项核对）。"
 
 
 class CardReaderBridge(QObject):
@@ -23,6 +30,7 @@ class CardReaderBridge(QObject):
         super().__init__(parent)
         self._open_reader = open_reader
         self._poller: CardPoller | None = None
+        self._failures = 0  # touched on the poller's thread only
 
     def start(self) -> None:
         if self._poller is None:
@@ -36,8 +44,13 @@ class CardReaderBridge(QObject):
     def _on_event(self, event) -> None:
         # Called on the reader's thread: emitting a signal queues it to the GUI thread.
         if isinstance(event, CardInserted):
+            self._failures = 0
             self.card_read.emit(event.read.record.as_dict())
         elif isinstance(event, CardLeft):
+            self._failures = 0
             self.card_left.emit()
         elif isinstance(event, ReaderProblem):
-            self.problem.emit(event.error.message_zh)
+            self._failures += 1
+            hint = MANUAL_HINT if isinstance(event.error, CardReadFailed) and \
+                self._failures >= FAILURES_BEFORE_MANUAL else ""
+            self.problem.emit(event.error.message_zh + hint)
