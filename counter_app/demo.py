@@ -16,14 +16,14 @@ secure messaging, no pcscd needed). Stories (docs/demo.md walks through them):
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
-from typing import Callable
 
 from drivers.base import DeviceError
 from drivers.idcard import protocol, samples, simulator
-from drivers.idcard.samples import SAMPLES, DEMO_SAMPLES, SampleCard
+from drivers.idcard.samples import DEMO_SAMPLES, SAMPLES, SampleCard
 from drivers.pcsc.emulated_chip import EmulatedIcaoChip
 
 #: ID numbers the demo's provincial simulator answers as married (联网核对 blocks them).

@@ -6,13 +6,13 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+from people import MAN, OFFICE
 
 from counter_app import demo
 from counter_app.workflows import passport as pp
 from counter_app.workflows.intake import IntakeError, MarriageIntake
 from drivers.base import DeviceError, DeviceNotFound, DriverUnavailable
 from drivers.pcsc.bac import BacError
-from people import MAN, OFFICE
 
 TODAY = date(2026, 11, 22)
 MRZ = pp.td3_mrz(**demo.PASSPORT)
@@ -206,7 +206,7 @@ def test_the_pcsc_port_says_what_is_missing(monkeypatch):
         pp.PcscChipPort().connect()
     assert "无法使用电子证件读卡器" in err.value.message_zh
     monkeypatch.setattr(monitor, "unusable_reason", lambda: "")
-    monkeypatch.setattr(monitor, "reader_names", lambda: [])
+    monkeypatch.setattr(monitor, "reader_names", list)
     with pytest.raises(DeviceNotFound) as err:
         pp.PcscChipPort().connect()
     assert "没有发现电子证件读卡器" in err.value.message_zh
