@@ -132,6 +132,34 @@ def notice_printer(ctx, journal: Journal):
     return print_notice
 
 
+def check_refusal_printer(ctx, journal: Journal, flow):
+    """A function refusing a case blocked at 联网核对 (不予登记, with the rules' ground) if it is
+    not refused yet, then printing its 不予办理告知书 (to PDF in demo mode); it returns where
+    the notice went. Every print is journaled."""
+
+    def refuse_and_print(case_id: str) -> str:
+        from counter_app.rules.offices import find_office
+        from counter_app.ui.widgets.certificate_printer import print_forms
+        from counter_app.workflows import check_refusal
+
+        if check_refusal.refusal_state(flow, case_id) == "can_refuse":
+            check_refusal.refuse_after_check(flow, case_id, ctx.today())
+        pages = check_refusal.notice_pages(flow, case_id,
+                                           find_office(office_profile(ctx)["code"]).name)
+        if ctx.demo:
+            path = ctx.data_dir / "prints" / f"notice-{check_refusal.NOTICE_FORM}-{case_id[:8]}.pdf"
+            print_forms(pages, pdf_path=path)
+            where = str(path)
+        else:
+            print_forms(pages, printer_name=ctx.config["printing.forms_printer"])
+            where = ctx.config["printing.forms_printer"] or "默认打印机"
+        journal.append("notice.printed", {"form": check_refusal.NOTICE_FORM, "printer": where},
+                       operator="counter", case_id=case_id)
+        return where
+
+    return refuse_and_print
+
+
 def divorce_receipt_printer(ctx, journal: Journal):
     """A function printing a divorce application's 受理回执 on the receipt printer (journaled
     first, so a failed print can be repeated); returns the printer's description."""
@@ -221,6 +249,7 @@ def registration_page_factory(ctx, journal: Journal, background: "BackgroundSync
         archive = archive_file_flow(ctx, journal, operator) \
             if case and case.state == "registered" else None
         return RegistrationPage(flow, case_id, steps=case_steps(journal, operator),
+                                refuse_blocked=check_refusal_printer(ctx, journal, flow),
                                 today=ctx.today, print_notice=notice_printer(ctx, journal),
                                 archive=archive)
 

@@ -73,3 +73,21 @@ def notice_pages(flow: MarriageRegistration, case_id: str, office_name: str) -> 
         "number": case_id[:8], "reason": "；".join(r["message_zh"] for r in state.refusals),
         "basis": "；".join(dict.fromkeys(r["basis"] for r in state.refusals))}}
     return pages_for(load_form(NOTICE_FORM), raw, parse_case(raw), Path("."))
+
+
+def refusal_state(flow: MarriageRegistration, case_id: str) -> str | None:
+    """What the case page may offer: ``"can_refuse"`` (examined, 联网核对 blocked),
+    ``"refused"`` (refused after its check: the notice may be printed again) or None."""
+    if flow.ITEM != "marriage":
+        return None
+    case = flow.cases.state(case_id)
+    if case is None:
+        return None
+    if case.state == "examined":
+        return "can_refuse" if blocked_answer(flow, case_id) else None
+    if case.state == "refused":
+        checks = [e for e in flow.journal.entries(case_id=case_id)
+                  if e.kind == "intake.rules_checked"]
+        if checks and checks[-1].payload.get("stage") == "online_check":
+            return "refused"
+    return None

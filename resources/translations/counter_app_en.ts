@@ -121,6 +121,13 @@
     </message>
 </context>
 <context>
+    <name>CardReaderBridge</name>
+    <message>
+        <source>这张证件多次读取失败，可能已损坏：请按 F4 手工录入（与证件逐项核对）。</source>
+        <translation>This card failed to read several times and may be damaged: press F4 to type it in (check each field against the card).</translation>
+    </message>
+</context>
+<context>
     <name>CaseSteps</name>
     <message>
         <source>现场拍照与人证核验（F7）</source>
@@ -775,6 +782,162 @@ Check the cable and the power, then click &quot;Retry&quot;. If it still fails, 
     </message>
 </context>
 <context>
+    <name>PartyStep</name>
+    <message>
+        <source>确认，下一步（回车）</source>
+        <translation>Confirm, next (Enter)</translation>
+    </message>
+    <message>
+        <source>证件读不出？手工录入（F4）</source>
+        <translation>Card will not read? Type it in (F4)</translation>
+    </message>
+    <message>
+        <source>外国人持护照？读取护照芯片（F12）</source>
+        <translation>Foreign party with a passport? Read its chip (F12)</translation>
+    </message>
+    <message>
+        <source>户籍地区划代码（6 位，请核对）：</source>
+        <translation>Hukou region code (6 digits, please check):</translation>
+    </message>
+    <message>
+        <source>手工录入（请与证件逐项核对）</source>
+        <translation>Manual entry (check each field against the document)</translation>
+    </message>
+    <message>
+        <source>男</source>
+        <translation>Male</translation>
+    </message>
+    <message>
+        <source>女</source>
+        <translation>Female</translation>
+    </message>
+    <message>
+        <source>例如 1990-03-07</source>
+        <translation>e.g. 1990-03-07</translation>
+    </message>
+    <message>
+        <source>例如 2036-05-01，或 长期</source>
+        <translation>e.g. 2036-05-01, or 长期 (long-term)</translation>
+    </message>
+    <message>
+        <source>姓名：</source>
+        <translation>Name:</translation>
+    </message>
+    <message>
+        <source>性别：</source>
+        <translation>Sex:</translation>
+    </message>
+    <message>
+        <source>出生日期：</source>
+        <translation>Date of birth:</translation>
+    </message>
+    <message>
+        <source>公民身份号码：</source>
+        <translation>Citizen ID number:</translation>
+    </message>
+    <message>
+        <source>证件有效期至：</source>
+        <translation>Valid until:</translation>
+    </message>
+    <message>
+        <source>请将当事人的身份证放在读卡器上……</source>
+        <translation>Put the party&apos;s ID card on the reader…</translation>
+    </message>
+    <message>
+        <source>已读取：{name}（{sex}）</source>
+        <translation>Read: {name} ({sex})</translation>
+    </message>
+    <message>
+        <source>出生 {birth}&#x3000;号码 {number}
+住址 {address}
+有效期至 {valid}</source>
+        <translation>Born {birth}  Number {number}
+Address {address}
+Valid until {valid}</translation>
+    </message>
+    <message>
+        <source>长期</source>
+        <translation>long-term</translation>
+    </message>
+    <message>
+        <source>
+提示：{warnings}</source>
+        <translation>
+Note: {warnings}</translation>
+    </message>
+    <message>
+        <source>请按证件手工录入，然后按回车。</source>
+        <translation>Type the details from the document, then press Enter.</translation>
+    </message>
+    <message>
+        <source>请把护照资料页放在电子证件读卡器上，扫描机读区（或输入护照号码、出生日期、有效期），然后按回车读取芯片。</source>
+        <translation>Put the passport&apos;s data page on the chip reader, scan the MRZ (or type the passport number, date of birth and expiry), then press Enter to read the chip.</translation>
+    </message>
+    <message>
+        <source>已读取护照芯片：{name}</source>
+        <translation>Passport chip read: {name}</translation>
+    </message>
+    <message>
+        <source>还没有读到身份证。请放好身份证，或按 F4 手工录入。</source>
+        <translation>No ID card read yet. Put the card on the reader, or press F4 to type it in.</translation>
+    </message>
+</context>
+<context>
+    <name>PassportWidget</name>
+    <message>
+        <source>外国人护照（电子芯片）：扫描或输入机读区，读取芯片</source>
+        <translation>Foreign passport (chip): scan or type the MRZ, read the chip</translation>
+    </message>
+    <message>
+        <source>用机读区扫描器扫描护照底部两行，或在下面三栏输入</source>
+        <translation>Scan the passport&apos;s two MRZ lines with the MRZ scanner, or fill in the three fields below</translation>
+    </message>
+    <message>
+        <source>例如 1986-08-12</source>
+        <translation>e.g. 1986-08-12</translation>
+    </message>
+    <message>
+        <source>例如 2031-04-15</source>
+        <translation>e.g. 2031-04-15</translation>
+    </message>
+    <message>
+        <source>读取护照芯片（回车）</source>
+        <translation>Read the passport chip (Enter)</translation>
+    </message>
+    <message>
+        <source>机读区（两行）：</source>
+        <translation>MRZ (two lines):</translation>
+    </message>
+    <message>
+        <source>护照号码：</source>
+        <translation>Passport number:</translation>
+    </message>
+    <message>
+        <source>出生日期：</source>
+        <translation>Date of birth:</translation>
+    </message>
+    <message>
+        <source>有效期至：</source>
+        <translation>Date of expiry:</translation>
+    </message>
+    <message>
+        <source>正在读取护照芯片，请不要移动护照……</source>
+        <translation>Reading the passport chip, do not move the passport…</translation>
+    </message>
+    <message>
+        <source>（照片无法显示）</source>
+        <translation>(photo cannot be shown)</translation>
+    </message>
+    <message>
+        <source>（芯片中无照片）</source>
+        <translation>(no photo on the chip)</translation>
+    </message>
+    <message>
+        <source>读取护照芯片时出现内部错误，请重新放置护照后再试；如果反复出现，请联系技术人员。</source>
+        <translation>An internal error occurred while reading the passport chip. Put the passport back and try again; if it keeps happening, call a technician.</translation>
+    </message>
+</context>
+<context>
     <name>RegistrationPage</name>
     <message>
         <source>结婚登记</source>
@@ -837,6 +1000,18 @@ Check the cable and the power, then click &quot;Retry&quot;. If it still fails, 
     <message>
         <source>打印《{notice}》（回车）</source>
         <translation>Print the {notice} (Enter)</translation>
+    </message>
+    <message>
+        <source>不予登记，打印《不予办理告知书》（F4）</source>
+        <translation>Refuse registration, print the refusal notice (F4)</translation>
+    </message>
+    <message>
+        <source>再次打印《不予办理告知书》（F4）</source>
+        <translation>Print the refusal notice again (F4)</translation>
+    </message>
+    <message>
+        <source>已不予登记，《不予办理告知书》已打印：{where}。请交当事人。</source>
+        <translation>Registration refused; the refusal notice was printed: {where}. Give it to the parties.</translation>
     </message>
     <message>
         <source>{who}已撤回离婚登记申请，本案终结。请打印撤回确认单交当事人。</source>

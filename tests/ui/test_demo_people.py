@@ -5,6 +5,7 @@ capture screen compares with the live face. Each test stops where its story is p
 
 from __future__ import annotations
 
+import subprocess
 from datetime import date
 from pathlib import Path
 
@@ -146,6 +147,23 @@ def test_the_married_woman_is_blocked_at_the_online_check(qtbot, window):
     woman = next(p for p in answer["parties"] if p["id_number"] == "110101199204050041")
     assert woman["marital_status"] == "married" and not woman["can_register"]
     assert "case.registered" not in kinds(window, case_id)
+    # The case page offers the refusal and its notice (F4): 不予登记, the ground and basis.
+    page.close()
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow, timeout=5000)
+    window.open_case(case_id)
+    case_page = window.case_page
+    assert case_page.refuse_button.isVisible()
+    qtbot.keyClick(case_page, Qt.Key.Key_F4)
+    assert "已不予登记" in case_page.message.text()
+    assert window.journal.query("SELECT state FROM case_state WHERE case_id = ?",
+                                [case_id])[0]["state"] == "refused"
+    assert kinds(window, case_id)[-1] == "notice.printed"
+    pdf = next((window.journal.path.parent / "prints").glob("notice-refusal_processing-*.pdf"))
+    text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True,
+                          text=True).stdout.replace(" ", "")
+    assert "不予办理告知书" in text and "现有配偶" in text and "第一千零四十二条" in text
+    assert case_page.refuse_button.text().startswith("再次打印")
 
 
 def test_the_worn_card_offers_manual_entry_which_completes(qtbot, window):

@@ -14,9 +14,8 @@ from drivers.idcard.poller import CardInserted, CardLeft, CardPoller, ReaderProb
 from drivers.idcard.status import CardReadFailed
 
 log = logging.getLogger(__name__)
-#: Consecutive read failures after which the registrar is told to type the party in.
+# Consecutive read failures after which the registrar is told to type the party in.
 FAILURES_BEFORE_MANUAL = 2
-MANUAL_HINT = "这张证件多次读取失败，可能已损坏：请按 F4 手工录入（与证件逐项核对）。"
 
 
 class CardReaderBridge(QObject):
@@ -51,6 +50,7 @@ class CardReaderBridge(QObject):
             self.card_left.emit()
         elif isinstance(event, ReaderProblem):
             self._failures += 1
-            hint = MANUAL_HINT if isinstance(event.error, CardReadFailed) and \
+            hint = self.tr("这张证件多次读取失败，可能已损坏：请按 F4 手工录入（与证件逐项核对）。") \
+                if isinstance(event.error, CardReadFailed) and \
                 self._failures >= FAILURES_BEFORE_MANUAL else ""
             self.problem.emit(event.error.message_zh + hint)

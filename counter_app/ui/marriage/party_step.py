@@ -25,6 +25,8 @@ from counter_app.workflows.intake import IntakeError, party_from_card
 from counter_app.workflows.passport import CHIP_SOURCE, PassportDesk, PassportRead, describe
 
 SEX_ZH = {"male": "男", "female": "女", "unknown": "未知"}
+LIST_SEP_ZH = "；"
+LONG_TERM_ZH = "长期"  # what a long-term card says, typed as printed
 
 
 class PartyStep(QWidget):
@@ -49,16 +51,16 @@ class PartyStep(QWidget):
         self.manual.hide()
         self.passport = PassportWidget(self)
         self.passport.hide()
-        self.confirm = QPushButton("确认，下一步（回车）", self)
+        self.confirm = QPushButton(self.tr("确认，下一步（回车）"), self)
         self.confirm.setAutoDefault(True)  # Enter presses it when it has the focus
-        self.manual_button = QPushButton("证件读不出？手工录入（F4）", self)
-        self.passport_button = QPushButton("外国人持护照？读取护照芯片（F12）", self)
+        self.manual_button = QPushButton(self.tr("证件读不出？手工录入（F4）"), self)
+        self.passport_button = QPushButton(self.tr("外国人持护照？读取护照芯片（F12）"), self)
         self.passport_button.hide()
         layout = QVBoxLayout(self)
         for widget in (self.title, self.status, self.details):
             layout.addWidget(widget)
         form = QFormLayout()
-        form.addRow("户籍地区划代码（6 位，请核对）：", self.hukou)
+        form.addRow(self.tr("户籍地区划代码（6 位，请核对）："), self.hukou)
         layout.addLayout(form)
         layout.addWidget(self.manual)
         layout.addWidget(self.passport)
@@ -83,19 +85,20 @@ class PartyStep(QWidget):
         self.passport_button.show()
 
     def _manual_form(self) -> QGroupBox:
-        box = QGroupBox("手工录入（请与证件逐项核对）", self)
+        box = QGroupBox(self.tr("手工录入（请与证件逐项核对）"), self)
         self.m_name, self.m_birth = QLineEdit(box), QLineEdit(box)
         self.m_number, self.m_valid = QLineEdit(box), QLineEdit(box)
         self.m_sex = QComboBox(box)
-        self.m_sex.addItem("男", "male")
-        self.m_sex.addItem("女", "female")
-        self.m_birth.setPlaceholderText("例如 1990-03-07")
-        self.m_valid.setPlaceholderText("例如 2036-05-01，或 长期")
+        self.m_sex.addItem(self.tr("男"), "male")
+        self.m_sex.addItem(self.tr("女"), "female")
+        self.m_birth.setPlaceholderText(self.tr("例如 1990-03-07"))
+        self.m_valid.setPlaceholderText(self.tr("例如 2036-05-01，或 长期"))
         form = QFormLayout(box)
-        for label, widget in (("姓名", self.m_name), ("性别", self.m_sex),
-                              ("出生日期", self.m_birth), ("公民身份号码", self.m_number),
-                              ("证件有效期至", self.m_valid)):
-            form.addRow(label + "：", widget)
+        for label, widget in ((self.tr("姓名："), self.m_name), (self.tr("性别："), self.m_sex),
+                              (self.tr("出生日期："), self.m_birth),
+                              (self.tr("公民身份号码："), self.m_number),
+                              (self.tr("证件有效期至："), self.m_valid)):
+            form.addRow(label, widget)
         for widget in (self.m_name, self.m_birth, self.m_number, self.m_valid):
             widget.returnPressed.connect(self.submit)
         return box
@@ -105,7 +108,7 @@ class PartyStep(QWidget):
         self._party = self._chip = None
         self.title.setText(title)
         self.status.setStyleSheet("font-size: 16pt;")
-        self.status.setText("请将当事人的身份证放在读卡器上……")
+        self.status.setText(self.tr("请将当事人的身份证放在读卡器上……"))
         self.details.clear()
         self.hukou.clear()
         self.hukou.setEnabled(True)
@@ -127,12 +130,16 @@ class PartyStep(QWidget):
         self.manual.hide()
         self.passport.hide()
         self.status.setStyleSheet("font-size: 16pt; color: #1b7f3b;")
-        self.status.setText(f"已读取：{card['name']}（{SEX_ZH.get(card['sex'], '')}）")
+        self.status.setText(self.tr("已读取：{name}（{sex}）").format(
+            name=card["name"], sex=SEX_ZH.get(card["sex"], "")))
         valid = card.get("valid_until")
         self.details.setText(
-            f"出生 {card.get('birth_date')}　号码 {card.get('id_number')}\n"
-            f"住址 {card.get('address') or ''}\n有效期至 {'长期' if valid == 'long-term' else valid}"
-            + (f"\n提示：{'；'.join(card['warnings'])}" if card.get("warnings") else ""))
+            self.tr("出生 {birth}　号码 {number}\n住址 {address}\n有效期至 {valid}").format(
+                birth=card.get("birth_date"), number=card.get("id_number"),
+                address=card.get("address") or "",
+                valid=self.tr("长期") if valid == "long-term" else valid)
+            + (self.tr("\n提示：{warnings}").format(warnings=LIST_SEP_ZH.join(card["warnings"]))
+               if card.get("warnings") else ""))
         self.hukou.setText(self._party["hukou_region_code"] or "")
         self.hukou.setFocus()
 
@@ -147,7 +154,7 @@ class PartyStep(QWidget):
         self.hukou.setEnabled(True)
         self.passport.hide()
         self.manual.show()
-        self.say("请按证件手工录入，然后按回车。")
+        self.say(self.tr("请按证件手工录入，然后按回车。"))
         self.m_name.setFocus()
 
     def show_passport(self) -> None:
@@ -160,14 +167,14 @@ class PartyStep(QWidget):
         self.hukou.clear()
         self.hukou.setEnabled(False)  # a foreign party has no hukou
         self.passport.start()
-        self.say("请把护照资料页放在电子证件读卡器上，扫描机读区（或输入护照号码、出生日期、"
-                 "有效期），然后按回车读取芯片。")
+        self.say(self.tr("请把护照资料页放在电子证件读卡器上，扫描机读区（或输入护照号码、出生日期、"
+                         "有效期），然后按回车读取芯片。"))
 
     def on_passport(self, read: PassportRead) -> None:
         """The chip was read: show what it holds; Enter confirms."""
         self._party, self._chip = read.party, read
         self.status.setStyleSheet("font-size: 16pt; color: #1b7f3b;")
-        self.status.setText(f"已读取护照芯片：{read.party['name']}")
+        self.status.setText(self.tr("已读取护照芯片：{name}").format(name=read.party["name"]))
         self.details.setText(describe(read))
         self.confirm.setFocus()
 
@@ -177,7 +184,7 @@ class PartyStep(QWidget):
             return
         party = self._manual_party() if self.manual.isVisible() else self._party
         if party is None:
-            self.say("还没有读到身份证。请放好身份证，或按 F4 手工录入。", error=True)
+            self.say(self.tr("还没有读到身份证。请放好身份证，或按 F4 手工录入。"), error=True)
             return
         source = "manual" if self.manual.isVisible() else "card"
         self.confirmed.emit(dict(party, hukou_region_code=self.hukou.text().strip() or None),
@@ -202,5 +209,5 @@ class PartyStep(QWidget):
         return {"name": self.m_name.text().strip(), "sex": self.m_sex.currentData(),
                 "birth_date": self.m_birth.text().strip(), "id_type": "resident",
                 "id_number": self.m_number.text().strip().upper(),
-                "id_valid_until": "long-term" if valid == "长期" else valid,
+                "id_valid_until": "long-term" if valid in (LONG_TERM_ZH, self.tr("长期")) else valid,
                 "nationality": "CHN", "residence_permit_region_code": None}

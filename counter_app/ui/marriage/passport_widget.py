@@ -27,7 +27,7 @@ from counter_app.workflows.passport import (
     bac_entry_from_mrz,
 )
 
-#: Lengths of an MRZ's first line(s): a scanner has typed part of it and Enter; wait for more.
+# Lengths of an MRZ's first line(s): a scanner has typed part of it and Enter; wait for more.
 _PARTIAL = {44: 88, 30: 90, 60: 90, 36: 72}
 
 
@@ -41,22 +41,25 @@ class PassportWidget(QGroupBox):
     progress = Signal(str)
 
     def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__("外国人护照（电子芯片）：扫描或输入机读区，读取芯片", parent)
+        super().__init__(parent)
+        self.setTitle(self.tr("外国人护照（电子芯片）：扫描或输入机读区，读取芯片"))
         self.desk: PassportDesk | None = None
         self._op: Op | None = None
         self.mrz = QLineEdit(self)
-        self.mrz.setPlaceholderText("用机读区扫描器扫描护照底部两行，或在下面三栏输入")
+        self.mrz.setPlaceholderText(self.tr("用机读区扫描器扫描护照底部两行，或在下面三栏输入"))
         self.number, self.birth, self.expiry = QLineEdit(self), QLineEdit(self), QLineEdit(self)
-        self.birth.setPlaceholderText("例如 1986-08-12")
-        self.expiry.setPlaceholderText("例如 2031-04-15")
-        self.read_button = QPushButton("读取护照芯片（回车）", self)
+        self.birth.setPlaceholderText(self.tr("例如 1986-08-12"))
+        self.expiry.setPlaceholderText(self.tr("例如 2031-04-15"))
+        self.read_button = QPushButton(self.tr("读取护照芯片（回车）"), self)
         self.photo = QLabel(self)
         self.photo.setFixedSize(156, 200)
         self.photo.setAlignment(Qt.AlignmentFlag.AlignCenter)
         form = QFormLayout()
-        for label, widget in (("机读区（两行）", self.mrz), ("护照号码", self.number),
-                              ("出生日期", self.birth), ("有效期至", self.expiry)):
-            form.addRow(label + "：", widget)
+        for label, widget in ((self.tr("机读区（两行）："), self.mrz),
+                              (self.tr("护照号码："), self.number),
+                              (self.tr("出生日期："), self.birth),
+                              (self.tr("有效期至："), self.expiry)):
+            form.addRow(label, widget)
         left = QVBoxLayout()
         left.addLayout(form)
         left.addWidget(self.read_button)
@@ -106,7 +109,7 @@ class PassportWidget(QGroupBox):
         except CounterAppError as err:
             self.problem.emit(err.message_zh)
             return
-        self.progress.emit("正在读取护照芯片，请不要移动护照……")
+        self.progress.emit(self.tr("正在读取护照芯片，请不要移动护照……"))
         desk = self.desk
         # BAC and secure messaging take dozens of APDUs: never on the GUI thread.
         self._op = Op(self, lambda: desk.read(entry)).success(self._read) \
@@ -118,10 +121,10 @@ class PassportWidget(QGroupBox):
             self.photo.setPixmap(pixmap.scaled(self.photo.size(),
                                                Qt.AspectRatioMode.KeepAspectRatio))
         else:
-            self.photo.setText("（照片无法显示）" if read.face else "（芯片中无照片）")
+            self.photo.setText(self.tr("（照片无法显示）") if read.face else self.tr("（芯片中无照片）"))
         self.read_done.emit(read)
 
     def _failed(self, exc: BaseException) -> None:
         message = exc.message_zh if isinstance(exc, CounterAppError) else \
-            "读取护照芯片时出现内部错误，请重新放置护照后再试；如果反复出现，请联系技术人员。"
+            self.tr("读取护照芯片时出现内部错误，请重新放置护照后再试；如果反复出现，请联系技术人员。")
         self.problem.emit(message)

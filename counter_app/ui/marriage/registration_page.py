@@ -19,6 +19,7 @@ from counter_app.errors import CounterAppError
 from counter_app.ui.ops import Op
 from counter_app.ui.i18n import certificate_name, role_name, step_label
 from counter_app.workflows.intake import ROLES
+from counter_app.workflows.check_refusal import refusal_state
 from counter_app.workflows.registration import MarriageRegistration
 from counter_app.workflows.steps import CaseStep, next_step
 
@@ -46,6 +47,7 @@ class RegistrationPage(QWidget):
                  steps: Sequence[CaseStep] = (),
                  print_notice: Callable[[str], str] | None = None,
                  archive=None,
+                 refuse_blocked: Callable[[str], str] | None = None,
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.flow, self.case_id, self._today = flow, case_id, today
@@ -53,6 +55,13 @@ class RegistrationPage(QWidget):
         self._print_notice = print_notice
         #: counter_app.workflows.archive_file.ArchiveFile: the file after both booklets.
         self.archive = archive
+        # Refuses a case blocked at 联网核对 (if not yet) and prints its 不予办理告知书;
+        # returns where it was printed.
+        self._refuse_blocked = refuse_blocked
+        self.refuse_button = QPushButton(self)
+        self.refuse_button.setAutoDefault(True)
+        self.refuse_button.clicked.connect(self.refuse)
+        QShortcut(QKeySequence("F4"), self, activated=self.refuse)
         self._op: Op | None = None
         self.title = QLabel(self)
         self.title.setStyleSheet("font-size: 22pt; font-weight: bold;")
@@ -79,7 +88,8 @@ class RegistrationPage(QWidget):
             button.setAutoDefault(True)  # Enter presses the focused button
         layout = QVBoxLayout(self)
         for widget in (self.title, self.parties, self.message, self.action, self.print_button,
-                       *self.withdraw_buttons.values(), self.notice_button, self.home):
+                       *self.withdraw_buttons.values(), self.notice_button, self.refuse_button,
+                       self.home):
             layout.addWidget(widget)
         layout.addStretch(1)
         self.action.clicked.connect(self.run_action)
@@ -131,11 +141,29 @@ class RegistrationPage(QWidget):
             self.notice_button.setText(self.tr("打印《{notice}》（回车）").format(
                 notice=self.tr(notice)))
             self.notice_button.setFocus()
+        refusal = refusal_state(self.flow, self.case_id) if self._refuse_blocked else None
+        self.refuse_button.setVisible(refusal is not None)
+        if refusal is not None:
+            self.refuse_button.setText(self.tr("不予登记，打印《不予办理告知书》（F4）")
+                                       if refusal == "can_refuse" else
+                                       self.tr("再次打印《不予办理告知书》（F4）"))
         if action:
             self.action.setText(self._action_text(action)[0])
             self.action.setFocus()
         elif registered:
             self.print_button.setFocus()
+
+    def refuse(self) -> None:
+        """不予登记 after a blocked 联网核对, and its notice (printed again when refused)."""
+        if not self.refuse_button.isVisible() or self._op is not None and self._op.busy:
+            return
+        try:
+            where = self._refuse_blocked(self.case_id)
+        except CounterAppError as err:
+            self.refresh(err.message_zh, error=True)
+            return
+        self.refresh(self.tr("已不予登记，《不予办理告知书》已打印：{where}。请交当事人。")
+                     .format(where=where))
 
     def withdraw(self, role: str) -> None:
         """Either party withdraws the divorce application (within 30 days, at this office)."""
