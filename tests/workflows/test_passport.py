@@ -210,3 +210,38 @@ def test_the_pcsc_port_says_what_is_missing(monkeypatch):
     with pytest.raises(DeviceNotFound) as err:
         pp.PcscChipPort().connect()
     assert "没有发现电子证件读卡器" in err.value.message_zh
+
+
+# The real reader path, where pcscd and vsmartcard's vpcd are installed: the demo passport's
+# emulated chip is put into pcscd's virtual reader and read through pyscard.
+from pcsc.conftest import pcscd  # noqa: E402,F401 - the session's pcscd (skips with the reason)
+
+VPCD_READER = "Virtual PCD 00 00"
+
+
+@pytest.mark.integration
+def test_the_pcsc_reader_path_through_pcscd(pcscd, journal):  # noqa: F811
+    import time
+
+    from drivers.pcsc.emulated_chip import VpcdCard
+
+    desk = pp.PassportDesk(journal, "reg01", pp.PcscChipPort(VPCD_READER), today=lambda: TODAY)
+    with pytest.raises(DeviceError) as err:
+        desk.read(pp.bac_entry_from_mrz(MRZ))
+    assert "读卡器上没有护照" in err.value.message_zh
+    card = VpcdCard(demo.passport_chip()).insert()
+    try:
+        deadline = time.monotonic() + 10
+        while True:  # pcscd notices the inserted card within a poll or two
+            try:
+                read = desk.read(pp.bac_entry_from_mrz(MRZ))
+                break
+            except DeviceError as exc:
+                if "没有护照" not in exc.message_zh or time.monotonic() > deadline:
+                    raise
+                time.sleep(0.1)
+        assert read.party["id_number"] == "L898902C3" and read.face == demo.passport_face()
+        with pytest.raises(BacError):
+            desk.read(pp.bac_entry("L898902C3", "1986-08-12", "2031-04-16"))
+    finally:
+        card.remove()
