@@ -98,6 +98,8 @@ class DemoSamSimulator(simulator.SamSimulator):
     SAM's card authentication (SW3 32) every time, as a worn card does on a real reader."""
 
     def _respond(self, command: tuple[int, int], data: bytes) -> bytes:
+        # The simulator scripts faults per command, for the next N answers; a worn chip is a
+        # property of the card, so the demo reader answers that card's select itself.
         if command == protocol.SELECT_CARD and self.card is not None and \
                 self.card.key in DAMAGED_CARDS:
             self._state = "idle"

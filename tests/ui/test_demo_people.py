@@ -294,3 +294,18 @@ def test_a_wrong_mrz_entry_is_explained_and_can_be_corrected(qtbot, window):
     party.passport.birth.setText("1986-08-12")
     qtbot.keyClick(party.passport.birth, Qt.Key.Key_Return)
     qtbot.waitUntil(lambda: "已读取护照芯片" in party.status.text(), timeout=10_000)
+
+
+@pytest.mark.parametrize("today", [date(2026, 11, 22), date(2028, 2, 29), date(2031, 1, 1)])
+def test_the_demo_cards_are_valid_and_the_under_age_man_stays_under_age(today):
+    from counter_app.domain.idnumber import validate
+    from drivers.idcard.samples import DEMO_SAMPLES, underage_sample
+    from drivers.idcard.textblock import parse_text_block
+
+    for card in [*DEMO_SAMPLES.values(), underage_sample(today)]:
+        record = parse_text_block(card.files.text)
+        result = validate(record.id_number, "resident")
+        assert result.ok and result.birth_date == record.birth_date, card.key
+        assert result.sex == record.sex, card.key
+    under = parse_text_block(underage_sample(today).files.text)
+    assert 18 * 365 < (today - under.birth_date).days < 22 * 365
