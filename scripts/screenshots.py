@@ -15,6 +15,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+from datetime import date
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -46,6 +47,8 @@ def take_all(data_dir: Path, out: Path) -> int:
     app = create_application([])
     ctx = make_context(build_parser().parse_args(["--demo", "--data-dir", str(data_dir)]))
     ctx.config.values["ui.idle_lock_s"] = 0
+    calendar = [date.today()]
+    ctx.today = lambda: calendar[0]  # the divorce shots move the counter's calendar on
     with open_journal(ctx) as journal:
         background = BackgroundSync(ctx, journal).start()
         window = build_main_window(ctx, journal, background)
@@ -91,6 +94,11 @@ def take_all(data_dir: Path, out: Path) -> int:
         QTest.keyClick(page.password, Qt.Key.Key_Return)
         wait_for(lambda: window.stack.currentWidget() is window.home_page)
         marriage_intake(window, wait_for, shot)
+        finish_marriage(window, wait_for, shot)
+        divorce(window, calendar, wait_for, shot)
+        reissue(window, wait_for, shot)
+        foreign_couple(window, wait_for, shot)
+        english(app, window, shot)
         window.back_home()
         window.close()
         background.stop()
@@ -173,6 +181,162 @@ def marriage_intake(window, wait_for, shot) -> None:
     printing = window.case_page
     printing.print_current()
     shot("10-certificate-check")
+
+
+def finish_marriage(window, wait_for, shot) -> None:
+    """The two booklets confirmed, then the archive file (F12)."""
+    printing = window.case_page
+    printing.confirm()
+    printing.print_current()
+    printing.confirm()
+    case_id = printing.flow.case_id
+    window.back_home()
+    window.open_case(case_id)
+    page = window.case_page
+    page.run_action()  # F12: the electronic archive file
+    wait_for(lambda: "电子档案已生成" in page.message.text(), 30_000)
+    shot("11-archive-built")
+    window.back_home()
+
+
+def divorce(window, calendar, wait_for, shot) -> None:
+    """A divorce application to its receipt; the cooling-off list; a withdrawal."""
+    from datetime import timedelta
+
+    from PySide6.QtWidgets import QComboBox
+
+    window.start_divorce()
+    intake = window.intake_page
+    tray = intake.findChild(QComboBox, "demo-card-tray")
+    for key, name in (("resident", "王䶮"), ("long_term", "赵㛃")):
+        tray.setCurrentIndex(tray.findData(key))
+        tray.activated.emit(tray.currentIndex())
+        wait_for(lambda n=name: n in intake.party.status.text())
+        intake.party.hukou.returnPressed.emit()
+    wait_for(lambda: intake.steps.currentWidget() is intake.answers)
+    for boxes in intake.answers.boxes.values():
+        for box in boxes:
+            box.setChecked(True)
+    intake.answers.button.click()
+    wait_for(lambda: intake.steps.currentWidget() is intake.result)
+    intake.result.receipt.click()
+    wait_for(lambda: intake.result.receipt.text().startswith("已打印受理回执"))
+    shot("12-divorce-receipt")
+    case_id = intake.case_id
+    window.back_home()
+    today = calendar[0]
+    calendar[0] = today + timedelta(days=12)  # twelve days into the cooling-off period
+    window.home_page.refresh()
+    shot("13-home-cooling-off")
+    window.open_case(case_id)
+    page = window.case_page
+    page.withdraw("woman")
+    shot("14-divorce-withdrawn")
+    calendar[0] = today
+    window.back_home()
+
+
+def reissue(window, wait_for, shot) -> None:
+    """补领: search the demo archive, the applicant's card, the issue step."""
+    from PySide6.QtWidgets import QComboBox
+
+    window.start_reissue()
+    page = window.intake_page
+    page.search.query.setText("刘秀英")
+    page.search.query.returnPressed.emit()
+    wait_for(lambda: "找到" in page.search.status.text())
+    shot("15-reissue-search")
+    page.search.results.setCurrentRow(0)
+    page.search.results.itemActivated.emit(page.search.results.item(0))
+    wait_for(lambda: page.steps.currentWidget() is page.party)
+    tray = page.findChild(QComboBox, "demo-card-tray")
+    tray.setCurrentIndex(tray.findData("reissue"))
+    tray.activated.emit(tray.currentIndex())
+    wait_for(lambda: "刘秀英" in page.party.status.text())
+    page.party.hukou.returnPressed.emit()
+    wait_for(lambda: page.steps.currentWidget() is page.declare)
+    page.declare.unchanged.setChecked(True)
+    page.declare.button.click()
+    capture = page.capture_page
+    wait_for(lambda: capture.shoot.isEnabled(), 60_000)
+    capture.take()
+    wait_for(lambda: capture.confirm.isVisible(), 10_000)
+    capture.decide("confirmed")
+    wait_for(lambda: page.steps.currentWidget() is page.issue, 10_000)
+    shot("16-reissue-issue")
+    window.back_home()
+
+
+def foreign_couple(window, wait_for, shot) -> None:
+    """A foreign bride's chip passport (F12, MRZ), then her live photo against the chip's."""
+    from PySide6.QtWidgets import QComboBox
+
+    from counter_app import demo
+    from counter_app.workflows.passport import td3_mrz
+
+    window.start_marriage()
+    intake = window.intake_page
+    tray = intake.findChild(QComboBox, "demo-card-tray")
+
+    def put(key: str) -> None:
+        tray.setCurrentIndex(tray.findData(key))
+        tray.activated.emit(tray.currentIndex())
+
+    put("sun_zhiqiang")
+    wait_for(lambda: "孙志强" in intake.party.status.text())
+    intake.party.hukou.returnPressed.emit()
+    wait_for(lambda: intake.party.title.text() == "第 2 位当事人")
+    put(demo.PASSPORT_KEY)
+    intake.party.show_passport()
+    intake.party.passport.mrz.setText(td3_mrz(**demo.PASSPORT).replace("\n", ""))
+    intake.party.passport.mrz.returnPressed.emit()
+    wait_for(lambda: "已读取护照芯片" in intake.party.status.text())
+    shot("18-passport-read")
+    intake.party.confirm.click()
+    wait_for(lambda: intake.steps.currentWidget() is intake.answers)
+    for boxes in intake.answers.boxes.values():
+        for box in boxes:
+            box.setChecked(True)
+    intake.answers.button.click()
+    wait_for(lambda: intake.steps.currentWidget() is intake.result)
+    intake.result.proceed.click()
+    window.case_page.run_action()  # F7
+    capture = window.case_page
+    for role in ("man", "woman"):
+        wait_for(lambda: capture.shoot.isVisible() and capture.shoot.isEnabled(), 60_000)
+        capture.take()
+        wait_for(lambda: capture.confirm.isVisible(), 30_000)
+        if role == "woman":
+            shot("19-capture-chip-match")
+        capture.decide("confirmed")
+    window.back_home()
+
+
+def english(app, window, shot) -> None:
+    """The home page with the English catalogue (ui.language = en), for maintainers."""
+    from counter_app.ui.i18n import install_translation
+    from counter_app.ui.home.home_page import HomePage
+
+    translator = install_translation(app, "en")
+    try:
+        home = HomePage(window.journal, sync_status=window.home_page._sync_status,
+                        detect_devices=window.home_page.devices._detect,
+                        today=window.home_page._today)
+        index = window.stack.addWidget(home)
+        home.show_operator(window.operator)
+        window.stack.setCurrentIndex(index)
+        from PySide6.QtTest import QTest
+
+        for _ in range(100):  # the device check runs off the GUI thread
+            if home.devices.statuses:
+                break
+            QTest.qWait(50)
+        shot("17-home-english")
+        window.stack.setCurrentWidget(window.home_page)
+        window.stack.removeWidget(home)
+        home.deleteLater()
+    finally:
+        app.removeTranslator(translator)
 
 
 if __name__ == "__main__":

@@ -14,6 +14,7 @@ log = logging.getLogger(__name__)
 
 FONT_FILE = ("fonts", "NotoSansSC-Regular.otf")
 BASE_POINT_SIZE = 14
+BUTTON_STYLE = "QPushButton { font-size: 16pt; padding: 6px 14px; }"
 
 
 def load_bundled_font() -> str:
@@ -42,6 +43,8 @@ def create_application(argv: list[str], language: str = "zh_CN") -> QApplication
         font.setFamilies([family])
     font.setPointSize(BASE_POINT_SIZE)
     app.setFont(font)
+    # Buttons are what a registrar under time pressure aims at: large type, room to click.
+    app.setStyleSheet(BUTTON_STYLE)
     return app
 
 
