@@ -86,11 +86,14 @@ class MarriageRegistration:
         return self._checker(case_id, self.ITEM, request, operator=self.operator)
 
     def latest_check(self, case_id: str) -> dict[str, Any] | None:
-        """The last 联网核对 answer recorded for the case, or None."""
+        """The last 联网核对 answer recorded for the case, or None; None too when a party's
+        details were corrected after it (the province was asked about someone else)."""
         answer = None
         for entry in self.journal.entries(case_id=case_id):
             if entry.kind == "sync.marital_check":
                 answer = entry.payload["answer"]
+            elif entry.kind == "intake.party":
+                answer = None
         return answer
 
     def register(self, case_id: str, on: date) -> Registered:

@@ -223,15 +223,16 @@ class CaseReviewer:
         return section
 
     def correct_party(self, case_id: str, role: str, changes: dict[str, str]) -> None:
-        """Append a corrected party record (only before the examination: the 联网核对 that
-        follows must ask about the corrected person)."""
+        """Append a corrected party record, until registration. After the examination a
+        correction voids the 联网核对 answer (it asked about the old details: see
+        MarriageRegistration.latest_check) and any declaration signed on the old page."""
         case = self.cases.state(case_id)
         if case is None or role not in ROLES:
             raise ReviewError("找不到要更正的当事人。")
         flow = _Correcting.of(case.case_type)(self.journal, self.office, self.operator)
-        if case.state != flow.CORRECTABLE_STATE:
-            raise ReviewError("已经审查完毕的业务不能再更正当事人信息（联网核对依据的是原信息）。"
-                              "如确有错误，请报负责人。", detail=f"state {case.state}")
+        if case.state not in (flow.CORRECTABLE_STATE, "examined"):
+            raise ReviewError("该业务已经登记或已终结，不能再更正当事人信息。如确有错误，请报负责人。",
+                              detail=f"state {case.state}")
         party = dict(flow.state(case_id).parties[role])
         unknown = set(changes) - set(CORRECTABLE)
         if unknown:
@@ -261,7 +262,7 @@ class _Correcting:
 
             def _require_open(self, case_id: str) -> None:
                 state = self.cases.state(case_id)
-                if state is None or state.state != correctable:
+                if state is None or state.state not in (correctable, "examined"):
                     raise IntakeError("该业务当前不能更正当事人信息。")
 
             cls._made[case_type] = type(f"Correcting{base.__name__}", (base,), {

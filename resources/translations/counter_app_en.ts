@@ -982,6 +982,10 @@ Note: {warnings}</translation>
         <translation>The {who} withdraws the divorce application</translation>
     </message>
     <message>
+        <source>查看或更正材料（F8）</source>
+        <translation>Review or correct the materials (F8)</translation>
+    </message>
+    <message>
         <source>返回首页（Esc），业务已保存</source>
         <translation>Back to home (Esc); the case is saved</translation>
     </message>
@@ -1275,6 +1279,10 @@ Man {man}   Woman {woman}</translation>
     <message>
         <source>请逐项核对以上材料，无误后按 F8 审查完毕。</source>
         <translation>Check every item above; when all is right press F8 to finish the examination.</translation>
+    </message>
+    <message>
+        <source>已审查。更正当事人信息后须重新联网核对。</source>
+        <translation>Examined. After correcting a party&apos;s details, the online check must be done again.</translation>
     </message>
     <message>
         <source>修改{title}</source>

@@ -313,3 +313,56 @@ def test_an_unplugged_camera_is_reported_and_a_retake_supersedes(qtbot, document
     camera.unplug()
     qtbot.waitUntil(lambda: "高拍仪没有画面" in page.status.text(), timeout=5000)
     assert "已拍的材料不会丢失" in page.status.text()
+
+
+def test_a_correction_after_the_check_asks_for_signatures_and_the_check_again(qtbot, window):
+    """Editable until registration: F8 on an examined case reopens the review page; a party
+    corrected there voids the 联网核对 answer and the declaration signed on the old details."""
+    result = accept_a_couple(qtbot, window)
+    case_id = window.intake_page.case_id
+    result.proceed.click()
+    prepare(qtbot, window, case_id)
+    scan_documents(qtbot, window, case_id)
+    page = review_and_examine(qtbot, window, case_id)
+    qtbot.waitUntil(lambda: window.journal.query(
+        "SELECT count(*) AS n FROM entries WHERE kind = 'numbering.block_received'")[0]["n"] > 0,
+        timeout=20_000)
+    qtbot.keyClick(page, Qt.Key.Key_F6)
+    qtbot.waitUntil(lambda: page.action.text() == "登记（F9）", timeout=20_000)
+    assert page.review_button.isVisible()
+    qtbot.keyClick(page, Qt.Key.Key_F8)
+    review = window.case_page
+    assert review.__class__.__name__ == "ReviewPage" and not review.examine_button.isVisible()
+    review.edit_buttons["parties"].click()
+    review.correct_fields["address"].setText("北京市朝阳区建国路1号")
+    qtbot.keyClick(review.correct_fields["address"], Qt.Key.Key_Return)
+    assert "男方信息已更正（住址）" in review.message.text()
+    qtbot.keyClick(review, Qt.Key.Key_Escape)
+    qtbot.waitUntil(lambda: window.case_page.__class__.__name__ == "RegistrationPage",
+                    timeout=10_000)
+    page = window.case_page
+    assert page.action.text() == "当事人签署声明书（F10）"   # the man's page changed
+    qtbot.keyClick(page, Qt.Key.Key_F10)
+    declaration = window.case_page
+    declaration.replay_speed = 0
+    assert declaration.role == "man"                        # the woman's still stands
+    qtbot.waitUntil(lambda: declaration.confirm.isVisible(), timeout=10_000)
+    qtbot.keyClick(declaration, Qt.Key.Key_F6)
+    qtbot.waitUntil(lambda: bool(declaration.signing.pad.strokes())
+                    and not declaration._busy(), timeout=10_000)
+    qtbot.keyClick(declaration.confirm, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: declaration.press.isVisible(), timeout=10_000)
+    qtbot.keyClick(declaration.press, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: declaration.witness.isVisible(), timeout=20_000)
+    qtbot.keyClick(declaration.witness, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: window.case_page.__class__.__name__ == "RegistrationPage",
+                    timeout=10_000)
+    page = window.case_page
+    assert page.action.text() == "联网核对婚姻状况（F6）"   # asked about the old details
+    page.run_action()
+    qtbot.waitUntil(lambda: page.action.text() == "登记（F9）", timeout=20_000)
+    qtbot.keyClick(page, Qt.Key.Key_F9)
+    assert "登记完成" in page.message.text()
+    checks = [e for e in window.journal.entries(case_id=case_id)
+              if e.kind == "sync.marital_check"]
+    assert len(checks) == 2

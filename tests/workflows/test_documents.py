@@ -164,5 +164,8 @@ def test_the_review_lists_every_section_and_what_is_missing(journal, page_scan):
     from counter_app.cases.service import CaseService
 
     CaseService(journal).transition(case_id, "examined", operator="reg01")
-    with pytest.raises(ReviewError, match="已经审查完毕"):
-        reviewer.correct_party(case_id, "woman", {"name": "李梅"})
+    reviewer.correct_party(case_id, "woman", {"name": "李梅"})   # editable until registration
+    assert "姓名：李梅" in reviewer.review(case_id).section("parties").lines[1]
+    CaseService(journal).transition(case_id, "registered", operator="reg01")
+    with pytest.raises(ReviewError, match="已经登记或已终结"):
+        reviewer.correct_party(case_id, "woman", {"name": "李玫"})

@@ -181,3 +181,20 @@ def test_a_step_undone_after_the_examination_stops_registration(journal, provinc
     assert not journal.query("SELECT 1 FROM entries WHERE kind = 'numbering.allocated'")
     signed["now"] = True
     assert flow.register(case_id, DAY).certificate_number == "J110105-2026-000001"
+
+
+def test_a_correction_after_the_check_needs_a_new_check(journal, province):
+    """Editable until registration: a party corrected after 审查 was not what the province
+    was asked about, so the answer no longer counts and the check is asked again."""
+    from counter_app.workflows.review import CaseReviewer
+
+    case_id, flow = examined(journal, province())
+    assert flow.online_check(case_id)["outcome"] == "clear"
+    CaseReviewer(journal, OFFICE, "demo").correct_party(case_id, "woman", {"address": "新地址"})
+    assert flow.latest_check(case_id) is None
+    with pytest.raises(RegistrationError, match="尚未完成联网核对"):
+        flow.register(case_id, DAY)
+    flow.online_check(case_id)
+    assert flow.register(case_id, DAY).certificate_number == "J110105-2026-000001"
+    registered = [e for e in journal.entries(case_id=case_id) if e.kind == "case.registered"]
+    assert registered[0].payload["parties"][1]["name"] == WOMAN["name"]

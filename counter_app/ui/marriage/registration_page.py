@@ -83,13 +83,17 @@ class RegistrationPage(QWidget):
         # A withdrawn or deemed-withdrawn divorce ends with its notice (确认单 / 告知书).
         self.notice_button = QPushButton(self)
         self.notice_button.clicked.connect(self.print_notice)
+        # Until registration everything stays open to correction on the review page.
+        self.review_button = QPushButton(self.tr("查看或更正材料（F8）"), self)
+        self.review_button.clicked.connect(self.open_review)
         self.home = QPushButton(self.tr("返回首页（Esc），业务已保存"), self)
-        for button in (self.action, self.print_button, self.notice_button, self.home):
+        for button in (self.action, self.print_button, self.notice_button, self.review_button,
+                       self.home):
             button.setAutoDefault(True)  # Enter presses the focused button
         layout = QVBoxLayout(self)
         for widget in (self.title, self.parties, self.message, self.action, self.print_button,
                        *self.withdraw_buttons.values(), self.notice_button, self.refuse_button,
-                       self.home):
+                       self.review_button, self.home):
             layout.addWidget(widget)
         layout.addStretch(1)
         self.action.clicked.connect(self.run_action)
@@ -135,6 +139,7 @@ class RegistrationPage(QWidget):
         self.print_button.setVisible(registered)
         for button in self.withdraw_buttons.values():
             button.setVisible(self.flow.ITEM == "divorce" and case_state == "cooling_off")
+        self.review_button.setVisible(case_state == "examined")
         notice = NOTICES.get(case_state) if self._print_notice is not None else None
         self.notice_button.setVisible(notice is not None)
         if notice is not None:
@@ -193,10 +198,17 @@ class RegistrationPage(QWidget):
             return step_label(step.label), step.shortcut
         return self.tr(ACTIONS[action][0]), ACTIONS[action][1]
 
+    def open_review(self) -> None:
+        """The review page of an examined case (to check or correct before registering)."""
+        if self.flow.cases.state(self.case_id).state == "examined":
+            self.step_requested.emit("review", self.case_id)
+
     def _on_key(self, key: str) -> None:
         action = self.next_action()
         if action and self._action_text(action)[1] == key:
             self.run_action()
+        elif key == "F8":
+            self.open_review()
 
     def run_action(self) -> None:
         if self._op is not None and self._op.busy:

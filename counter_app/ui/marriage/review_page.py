@@ -109,7 +109,9 @@ class ReviewPage(QWidget):
             f"font-size: 16pt; color: {'#b00020' if error or problems else '#000'};")
         self.message.setText(message or (self.tr("尚缺：") + self.tr("；").join(problems) if problems else
                                          self.tr("请逐项核对以上材料，无误后按 F8 审查完毕。")
-                                         if examinable else ""))
+                                         if examinable else
+                                         self.tr("已审查。更正当事人信息后须重新联网核对。")
+                                         if self.review.editable else ""))
         (self.examine_button if examinable else self.back_button).setFocus()
 
     def _section_box(self, section) -> QGroupBox:
