@@ -532,6 +532,7 @@ def build_main_window(ctx, journal: Journal, background: "BackgroundSync | None"
     check says the counter is not connected.
     """
     from counter_app.ui.main_window import MainWindow
+    from counter_app.workflows.resume import OpenCase
 
     operators = operator_service(ctx, journal)
     if ctx.demo:
@@ -544,7 +545,8 @@ def build_main_window(ctx, journal: Journal, background: "BackgroundSync | None"
                       new_certificates_page=certificates_page_factory(ctx, journal),
                       new_divorce_page=divorce_page_factory(ctx, journal),
                       new_reissue_page=reissue_page_factory(ctx, journal),
-                      step_pages=step_pages(ctx, journal), today=ctx.today)
+                      step_pages=step_pages(ctx, journal), today=ctx.today,
+                      open_case_marker=OpenCase(ctx.data_dir))
 
     def on_login(operator) -> None:
         if expire_divorces(ctx, journal, operator):

@@ -15,6 +15,7 @@ from counter_app.operators import Operator, OperatorService
 from counter_app.ui.home.home_page import HomePage
 from counter_app.ui.idle import IdleWatcher
 from counter_app.ui.login import LoginPage
+from counter_app.workflows.resume import OpenCase
 
 log = logging.getLogger(__name__)
 
@@ -31,7 +32,8 @@ class MainWindow(QMainWindow):
                  new_divorce_page: Callable[[Operator], object] | None = None,
                  new_reissue_page: Callable[[Operator], object] | None = None,
                  step_pages: dict[str, Callable[[Operator, str], object]] | None = None,
-                 today: Callable[[], date] = date.today) -> None:
+                 today: Callable[[], date] = date.today,
+                 open_case_marker: OpenCase | None = None) -> None:
         super().__init__()
         self.journal, self.operators = journal, operators
         self.operator: Operator | None = None
@@ -52,6 +54,8 @@ class MainWindow(QMainWindow):
         self._new_reissue_page = new_reissue_page
         # Pages of a case's preparation steps by key (capture, declarations, documents ...).
         self.step_pages = dict(step_pages or {})
+        # Which case is on screen, so that after a crash the next login reopens it.
+        self.open_case_marker = open_case_marker
         self.intake_page = None
         self.case_page = None
         self._before_lock = None
@@ -81,6 +85,16 @@ class MainWindow(QMainWindow):
         target = self._before_lock if returning and self._before_lock else self.home_page
         self.stack.setCurrentWidget(target)
         self.idle.start()
+        if not returning:
+            self._reopen_after_crash(operator)
+
+    def _reopen_after_crash(self, operator: Operator) -> None:
+        pending = self.open_case_marker.pending(operator.operator_id) \
+            if self.open_case_marker is not None else None
+        if pending and self.journal.query("SELECT 1 FROM case_state WHERE case_id = ?",
+                                          [pending]):
+            log.info("reopening the case left open when the program stopped")
+            self.open_case(pending)
 
     def start_marriage(self, case_id: str | None = None) -> None:
         """Open the marriage intake screens for a new case, or to go on with ``case_id``."""
@@ -110,6 +124,7 @@ class MainWindow(QMainWindow):
         self._show_page(page)
         page.continue_case.connect(self.open_case)
         page.begin(case_id)
+        self._remember(getattr(page, "case_id", None))
 
     def open_case(self, case_id: str) -> None:
         """Continue an accepted marriage case: examination, online check, registration."""
@@ -177,6 +192,11 @@ class MainWindow(QMainWindow):
         self._close_pages()
         self.case_page = page
         self._show_page(page)
+        self._remember(case_id)
+
+    def _remember(self, case_id: str | None) -> None:
+        if self.open_case_marker is not None and case_id and self.operator is not None:
+            self.open_case_marker.opened(case_id, self.operator.operator_id)
 
     def _show_page(self, page) -> None:
         self.stack.addWidget(page)
@@ -186,7 +206,15 @@ class MainWindow(QMainWindow):
     def back_home(self) -> None:
         self.stack.setCurrentWidget(self.home_page)
         self._close_pages()
+        if self.open_case_marker is not None:
+            self.open_case_marker.closed()
         self.home_page.refresh()
+
+    def closeEvent(self, event) -> None:  # noqa: N802 - Qt's name
+        """A normal close leaves nothing to reopen (the cases wait on the home page)."""
+        if self.open_case_marker is not None:
+            self.open_case_marker.closed()
+        super().closeEvent(event)
 
     def _close_pages(self) -> None:
         for name in ("intake_page", "case_page"):
