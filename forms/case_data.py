@@ -126,6 +126,8 @@ def _zh_date(text: str) -> str:
 def _party_values(applicant, raw: dict[str, Any]) -> dict[str, Any]:
     party = applicant.party
     ethnicity = party.ethnicity or raw.get("ethnicity") or ""
+    if isinstance(ethnicity, dict):  # as an ID card record carries it: {"code": "01", ...}
+        ethnicity = ethnicity.get("code") or ethnicity.get("name") or ""
     if ethnicity and str(ethnicity).isdigit():
         ethnicity = lookup_ethnicity(str(ethnicity)).display_name
     role = applicant.role

@@ -187,3 +187,17 @@ def test_refusal_notice_takes_reasons_and_basis_from_the_rules_check(tmp_path):
 def test_refusal_notice_without_any_reason_is_refused():
     with pytest.raises(CaseFileError, match="没有不予受理"):
         render_case_pdf("refusal_acceptance", DATA / "marriage.json")
+
+
+def test_a_card_records_ethnicity_prints_as_its_name():
+    """Intake keeps the card's ethnicity as {"code", "name"}; forms print 汉族, not the dict."""
+    import json
+
+    from forms.case_data import case_values
+    from counter_app.rules.caseinput import parse_case
+
+    raw = json.loads((DATA / "marriage.json").read_text(encoding="utf-8"))
+    raw["parties"][0]["ethnicity"] = {"code": "01", "name": "汉"}
+    raw["parties"][0].pop("ethnicity_code", None)
+    values = case_values(raw, parse_case(raw))
+    assert values["man.ethnicity"] == "汉族"
