@@ -15,11 +15,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QComboBox
 
 from counter_app import demo
-from counter_app.app import BackgroundSync, build_main_window, open_journal
-from counter_app.cli import build_parser, make_context
-from counter_app.ui.application import create_application
 from counter_app.workflows.passport import td3_mrz
-from drivers.idcard import simulator
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "images"
 DEMO_OFFICE = {"code": "110105-HY", "level": "county", "region_code": "110105",
@@ -27,27 +23,9 @@ DEMO_OFFICE = {"code": "110105-HY", "level": "county", "region_code": "110105",
 
 
 @pytest.fixture
-def window(qtbot, tmp_path):
-    create_application([])
-    ctx = make_context(build_parser().parse_args(["--demo", "--data-dir", str(tmp_path)]))
-    ctx.config.values["ui.idle_lock_s"] = 0
-    ctx.config.values["vision.liveness"] = ""  # liveness is not what these stories show
-    journal = open_journal(ctx)
-    background = BackgroundSync(ctx, journal).start()  # the built-in provincial simulator
-    win = build_main_window(ctx, journal, background)
-    qtbot.addWidget(win)
-    win.show()
-    page = win.login_page
-    qtbot.keyClicks(page.operator_id, "demo")
-    qtbot.keyClicks(page.password, "demo")
-    qtbot.keyClick(page.password, Qt.Key.Key_Return)
-    qtbot.waitUntil(lambda: win.stack.currentWidget() is win.home_page, timeout=5000)
-    win.background = background
-    yield win
-    win.back_home()
-    background.stop()
-    journal.close()
-    simulator.unregister("demo")
+def window(demo_window):
+    # Liveness is not what these stories show.
+    yield demo_window(settings={"vision.liveness": ""})
     demo.devices().chips.remove()
 
 

@@ -10,10 +10,6 @@ from datetime import date, timedelta
 import pytest
 from PySide6.QtCore import Qt
 
-from counter_app.app import BackgroundSync, build_main_window, open_journal
-from counter_app.cli import build_parser, make_context
-from counter_app.ui.application import create_application
-from drivers.idcard import simulator
 
 try:
     from tests.ui.test_marriage_intake import answer_all, read_and_confirm
@@ -24,24 +20,11 @@ RECEIPT = date(2026, 3, 2)   # a Monday; the periods are on the holiday calendar
 
 
 @pytest.fixture
-def window(qtbot, tmp_path):
-    create_application([])
-    ctx = make_context(build_parser().parse_args(["--demo", "--data-dir", str(tmp_path)]))
-    ctx.config.values["ui.idle_lock_s"] = 0
+def window(demo_window):
     calendar = [RECEIPT]
-    ctx.today = lambda: calendar[0]
-    journal = open_journal(ctx)
-    background = BackgroundSync(ctx, journal).start()
-    win = build_main_window(ctx, journal, background)
-    qtbot.addWidget(win)
-    win.show()
+    win = demo_window(today=lambda: calendar[0])
     win.calendar = calendar
-    login(qtbot, win)
-    yield win
-    win.back_home()
-    background.stop()
-    journal.close()
-    simulator.unregister("demo")
+    return win
 
 
 def login(qtbot, win):

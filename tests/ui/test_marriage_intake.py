@@ -11,33 +11,11 @@ from PySide6.QtWidgets import QComboBox
 from documents_helpers import review_and_examine, scan_documents
 from steps_helpers import sign_both
 
-from counter_app.app import BackgroundSync, build_main_window, open_journal
-from counter_app.cli import build_parser, make_context
-from counter_app.ui.application import create_application
-from drivers.idcard import simulator
 
 
 @pytest.fixture
-def window(qtbot, tmp_path):
-    create_application([])
-    ctx = make_context(build_parser().parse_args(["--demo", "--data-dir", str(tmp_path)]))
-    ctx.config.values["ui.idle_lock_s"] = 0
-    journal = open_journal(ctx)
-    background = BackgroundSync(ctx, journal).start()  # the built-in provincial simulator
-    win = build_main_window(ctx, journal, background)
-    qtbot.addWidget(win)
-    win.show()
-    page = win.login_page
-    qtbot.keyClicks(page.operator_id, "demo")
-    qtbot.keyClicks(page.password, "demo")
-    qtbot.keyClick(page.password, Qt.Key.Key_Return)
-    qtbot.waitUntil(lambda: win.stack.currentWidget() is win.home_page, timeout=5000)
-    win.background = background
-    yield win
-    win.back_home()
-    background.stop()
-    journal.close()
-    simulator.unregister("demo")
+def window(demo_window):
+    return demo_window()
 
 
 def put_card(win, key):

@@ -11,32 +11,13 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QComboBox
 
-from counter_app.app import BackgroundSync, build_main_window, open_journal
+from counter_app.app import open_journal
 from counter_app.cli import build_parser, make_context
-from counter_app.ui.application import create_application
-from drivers.idcard import simulator
 
 
 @pytest.fixture
-def window(qtbot, tmp_path):
-    create_application([])
-    ctx = make_context(build_parser().parse_args(["--demo", "--data-dir", str(tmp_path)]))
-    ctx.config.values["ui.idle_lock_s"] = 0
-    journal = open_journal(ctx)
-    background = BackgroundSync(ctx, journal).start()  # pulls the BJ/BL number blocks
-    win = build_main_window(ctx, journal, background)
-    qtbot.addWidget(win)
-    win.show()
-    page = win.login_page
-    qtbot.keyClicks(page.operator_id, "demo")
-    qtbot.keyClicks(page.password, "demo")
-    qtbot.keyClick(page.password, Qt.Key.Key_Return)
-    qtbot.waitUntil(lambda: win.stack.currentWidget() is win.home_page, timeout=5000)
-    yield win
-    win.back_home()
-    background.stop()
-    journal.close()
-    simulator.unregister("demo")
+def window(demo_window):
+    return demo_window()  # its sync thread pulls the BJ/BL number blocks
 
 
 def search(qtbot, page, text):
