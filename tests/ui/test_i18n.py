@@ -124,3 +124,28 @@ def test_no_chinese_text_on_screen_escapes_translation():
              for line in untranslated_literals(path)]
     assert not found, "wrap these in self.tr() (or name the constant *_ZH):\n" + \
         "\n".join(found)
+
+
+def test_the_counter_speaks_english_from_home_to_a_case(english, qtbot, demo_window):
+    """A maintainer's English session: home, a marriage intake, the case page."""
+    from PySide6.QtCore import Qt
+
+    try:
+        from tests.ui.test_marriage_intake import answer_all, read_and_confirm
+    except ImportError:
+        from test_marriage_intake import answer_all, read_and_confirm
+
+    window = demo_window()
+    home = window.home_page
+    buttons = [b.text() for b in home.findChildren(type(window.login_page.button))]
+    assert "New marriage registration (F2)" in buttons
+    qtbot.keyClick(window, Qt.Key.Key_F2)
+    assert window.intake_page.party.title.text() == "Party 1"
+    read_and_confirm(qtbot, window, "resident", "王䶮")
+    read_and_confirm(qtbot, window, "long_term", "赵㛃")
+    answer_all(qtbot, window)
+    result = window.intake_page.result
+    qtbot.waitUntil(lambda: window.intake_page.steps.currentWidget() is result, timeout=5000)
+    assert result.headline.text() == "Accepted"
+    qtbot.keyClick(result.proceed, Qt.Key.Key_Return)
+    assert window.case_page.action.text() == "Photos and identity checks (F7)"
