@@ -12,11 +12,12 @@ from typing import Any, Callable
 
 from PySide6.QtCore import QT_TRANSLATE_NOOP, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
-from PySide6.QtWidgets import (QCheckBox, QComboBox, QGridLayout, QHBoxLayout, QLabel,
+from PySide6.QtWidgets import (QCheckBox, QGridLayout, QLabel,
                                QPushButton, QStackedWidget, QVBoxLayout, QWidget)
 
 from counter_app.errors import CounterAppError
 from counter_app.ui.ops import Op
+from counter_app.ui.widgets.demo_tray import demo_card_tray
 from counter_app.ui.i18n import role_name, translate
 from counter_app.workflows.intake import ROLES, MarriageIntake
 from counter_app.ui.marriage.card_bridge import CardReaderBridge
@@ -168,7 +169,7 @@ class IntakePage(QWidget):
             self.steps.addWidget(step)
         layout = QVBoxLayout(self)
         if demo_cards and insert_demo_card:
-            layout.addLayout(self._demo_tray(demo_cards, insert_demo_card))
+            layout.addLayout(demo_card_tray(self, demo_cards, insert_demo_card))
         layout.addWidget(self.steps)
         self.reader.card_read.connect(self._on_card)
         self.reader.problem.connect(lambda message: self.party.say(message, error=True))
@@ -179,18 +180,6 @@ class IntakePage(QWidget):
         self.result.notice.clicked.connect(self._notice)
         self.result.receipt.clicked.connect(self._receipt)
         QShortcut(QKeySequence("Escape"), self, activated=self.leave)
-
-    def _demo_tray(self, cards: dict[str, str], insert: Callable[[str], None]) -> QHBoxLayout:
-        tray = QComboBox(self)
-        tray.setObjectName("demo-card-tray")
-        tray.addItem(self.tr("（演示）选择放到读卡器上的证件……"), "")
-        for key, label in cards.items():
-            tray.addItem(label, key)
-        tray.activated.connect(lambda i: tray.itemData(i) and insert(tray.itemData(i)))
-        row = QHBoxLayout()
-        row.addWidget(QLabel(self.tr("演示读卡器："), self))
-        row.addWidget(tray, 1)
-        return row
 
     def begin(self, case_id: str | None = None) -> None:
         """Open a new marriage case (or go on with ``case_id``) at its next step."""

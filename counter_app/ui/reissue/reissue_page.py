@@ -14,7 +14,7 @@ from typing import Callable
 
 from PySide6.QtCore import Signal
 from PySide6.QtGui import QKeySequence, QShortcut
-from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QStackedWidget, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QLabel, QStackedWidget, QVBoxLayout, QWidget
 
 from counter_app.errors import CounterAppError
 from counter_app.reissue import ReissueFlow
@@ -24,6 +24,7 @@ from counter_app.ui.marriage.card_bridge import CardReaderBridge
 from counter_app.ui.marriage.certificates_page import CertificatesPage
 from counter_app.ui.marriage.party_step import PartyStep
 from counter_app.ui.ops import Op
+from counter_app.ui.widgets.demo_tray import demo_card_tray
 from counter_app.ui.reissue.steps import DeclareStep, IssueStep, SearchStep, describe
 from counter_app.ui.i18n import certificate_name, role_name
 
@@ -110,7 +111,7 @@ class ReissuePage(QWidget):
             self.steps.addWidget(step)
         layout = QVBoxLayout(self)
         if demo_cards and insert_demo_card:
-            layout.addLayout(self._demo_tray(demo_cards, insert_demo_card))
+            layout.addLayout(demo_card_tray(self, demo_cards, insert_demo_card))
         layout.addWidget(self.steps, 1)
         layout.addWidget(self.message)
         self.search.search_requested.connect(self.run_search)
@@ -124,18 +125,6 @@ class ReissuePage(QWidget):
             # On the steps, not the page: the camera and printing pages have their own Esc,
             # and two active shortcuts for one key would make Qt fire neither.
             QShortcut(QKeySequence("Escape"), step, activated=self.leave)
-
-    def _demo_tray(self, cards: dict[str, str], insert: Callable[[str], None]) -> QHBoxLayout:
-        tray = QComboBox(self)
-        tray.setObjectName("demo-card-tray")
-        tray.addItem(self.tr("（演示）选择放到读卡器上的证件……"), "")
-        for key, label in cards.items():
-            tray.addItem(label, key)
-        tray.activated.connect(lambda i: tray.itemData(i) and insert(tray.itemData(i)))
-        row = QHBoxLayout()
-        row.addWidget(QLabel(self.tr("演示读卡器："), self))
-        row.addWidget(tray, 1)
-        return row
 
     # --- navigation ----------------------------------------------------------------------
 
