@@ -19,7 +19,8 @@ class Backoff:
 
     def next_delay(self, retry_after_s: float | None = None) -> float:
         """The wait before the next attempt; never shorter than the server's Retry-After."""
-        ceiling = min(self.cap_s, self.base_s * (2 ** self.failures))
+        # The exponent is bounded: after days offline 2**failures would overflow a float.
+        ceiling = min(self.cap_s, self.base_s * 2.0 ** min(self.failures, 32))
         self.failures += 1
         delay = self.rng.uniform(0, ceiling)
         if retry_after_s is not None:

@@ -49,6 +49,12 @@ class Action:
     detail: dict = field(default_factory=dict)
 
 
+def send_order(attachment: PendingAttachment) -> tuple:
+    """The order attachments are sent in: smallest first, then oldest (then by hash, so the
+    order is total)."""
+    return attachment.size, attachment.first_seq, attachment.sha256
+
+
 def decide(snap: Snapshot) -> Action:
     """The next action. Small things go first: entries (a registration's metadata) before any
     attachment, and the smallest attachment first, so a case never waits behind big scans."""
@@ -65,7 +71,7 @@ def decide(snap: Snapshot) -> Action:
     if snap.attachments:
         # attachments of acknowledged entries, smallest first, then oldest; sync's own
         # bookkeeping entries (server verdicts) wait, so each verdict costs no extra round trip
-        nxt = min(snap.attachments, key=lambda a: (a.size, a.first_seq, a.sha256))
+        nxt = min(snap.attachments, key=send_order)
         return Action(ATTACHMENTS, sha256=nxt.sha256, offset=nxt.received)
     if snap.acked_seq < snap.head_seq:
         # only bookkeeping entries are left: send them now

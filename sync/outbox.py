@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from counter_app.journal.entry import Entry
-from sync.decide import PendingAttachment
+from sync.decide import PendingAttachment, send_order
 from sync.state import SyncState
 
 
@@ -69,7 +69,8 @@ def status(journal, state: SyncState) -> dict[str, Any]:
         "last_error": state.get("last_error"),
         "stage": state.get("stage"),
         "cases": by_case,
-        "attachments": _attachment_items(journal, state, attachments[:ITEM_LIMIT]),
+        "attachments": _attachment_items(
+            journal, state, sorted(attachments, key=send_order)[:ITEM_LIMIT]),
     }
 
 
@@ -88,7 +89,7 @@ def _attachment_items(journal, state: SyncState, items: list[PendingAttachment])
     return [{"sha256": a.sha256, "case_id": cases.get(a.sha256), "size": a.size,
              "received": a.received, "attempts": progress.get(a.sha256, {}).get("attempts", 0),
              "last_error": progress.get(a.sha256, {}).get("last_error")}
-            for a in sorted(items, key=lambda a: (a.size, a.first_seq))]
+            for a in items]
 
 
 def _cases(journal, acked: int, attachments: list[PendingAttachment]) -> list[dict]:
