@@ -103,7 +103,13 @@ class BookletPrinting:
         self.journal, self.case_id, self.operator = journal, case_id, operator
         self.certificate, self.number, self.printer = certificate, number, printer
         self.stock = stock or NumberingStock(journal)
-        self.booklets = [Booklet(holder, page) for holder, page in pages]
+        # A booklet confirmed earlier (the page was left, the program restarted) stays issued:
+        # the journal says so, and printing it again would spend another blank.
+        issued = {r["holder"]: r["serial"] for r in journal.query(
+            "SELECT holder, serial FROM stock_blanks WHERE case_id = ? AND certificate = ? "
+            "AND status = 'issued'", [case_id, certificate])}
+        self.booklets = [Booklet(holder, page, issued.get(holder), 0, holder in issued)
+                         for holder, page in pages]
         self.awaiting_confirmation = False
         self.describe = describe
         self.calibration = load_profile(journal, printer.name)

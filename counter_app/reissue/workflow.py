@@ -261,6 +261,10 @@ class ReissueFlow:
         Issuing again returns the same number."""
         state = self.state(case_id)
         if state.issued is not None:
+            if state.case_state == "examined":
+                # Issued, but the step to 'issued' was lost (a crash between the two writes):
+                # finish it, or the case could never reach printing.
+                self.cases.transition(case_id, "issued", operator=self.operator)
             return Issued(state.issued["certificate_number"], "")
         if state.case_state != "examined":
             raise ReissueError("只有审查完毕（已拍照并核验本人）的补领业务才能发证。",

@@ -183,3 +183,26 @@ def test_issuing_waits_for_a_trusted_clock_and_keeps_the_number(flow, journal, c
     assert not [e for e in journal.entries(case_id=case_id) if e.kind == "case.reissued"]
     clock.advance(minutes=11)
     assert flow.issue(case_id, DAY).certificate_number == "BJ110105-2026-000001"
+
+
+def test_an_issue_cut_off_before_its_last_step_finishes_on_the_retry(flow, monkeypatch):
+    """A crash between the legal-act entry and the step to 'issued' must not strand the
+    case at 'issue' for ever: issuing again finishes it, with the same number."""
+    case_id = open_case(flow, "刘秀英")
+    flow.verify(case_id, LIU, "card")
+    flow.declare(case_id, cause="lost", status_unchanged=True)
+    photograph(flow, case_id, "woman")
+    real = flow.cases.transition
+
+    def power_cut(case, to, **kwargs):
+        if to == "issued":
+            raise OSError("the machine went off")
+        return real(case, to, **kwargs)
+
+    monkeypatch.setattr(flow.cases, "transition", power_cut)
+    with pytest.raises(OSError):
+        flow.issue(case_id, DAY)
+    monkeypatch.setattr(flow.cases, "transition", real)
+    assert flow.state(case_id).case_state == "examined"
+    assert flow.issue(case_id, DAY).certificate_number == "BJ110105-2026-000001"
+    assert flow.state(case_id).next_step == "print"
