@@ -26,7 +26,7 @@ from counter_app.domain.cases import (
     machine,
 )
 from counter_app.journal import Journal
-from counter_app.journal.errors import JournalWriteError
+from counter_app.journal.errors import EntryIdConflictError
 from counter_app.rules.calendar import DivorcePeriods, divorce_periods
 
 
@@ -113,7 +113,7 @@ class CaseService:
             self.journal.append("case.transition", payload, operator=operator, case_id=case_id,
                                 legal_act=to in LEGAL_ACT_STATES,
                                 entry_id=f"case.transition:{case_id}:{step}")
-        except JournalWriteError:
+        except EntryIdConflictError:
             raise IllegalTransitionError(
                 f"{CASE_TYPE_ZH[case_type]}业务刚被另一窗口更改，请刷新后重试。",
                 detail=f"concurrent step {step} on {case_id}") from None

@@ -41,6 +41,13 @@ class JournalWriteError(JournalError):
     code = "journal.write_failed"
 
 
+class EntryIdConflictError(JournalWriteError):
+    """An entry id is already taken by an entry with other content: another window (or a
+    racing step) wrote that step first. Nothing was written."""
+
+    code = "journal.entry_id_conflict"
+
+
 class ClockUntrustedError(JournalError):
     """A legal act was asked for while the device clock cannot be trusted."""
 

@@ -26,7 +26,7 @@ from counter_app.journal.clock import (Clock, ClockReading, ServerOffset, System
                                        read_clock)
 from counter_app.journal.entry import Entry
 from counter_app.journal.errors import (AttachmentError, ClockUntrustedError, JournalError,
-                                        JournalOpenError, JournalWriteError)
+                                        EntryIdConflictError, JournalOpenError)
 from counter_app.journal.keys import MachineKey, load_or_create
 
 log = logging.getLogger(__name__)
@@ -229,7 +229,7 @@ class Journal:
             return None
         entry = Entry.from_row(row)
         if (entry.kind, entry.payload, entry.case_id) != (kind, payload, case_id):
-            raise JournalWriteError("内部错误：同一个记录编号对应了不同的内容。",
+            raise EntryIdConflictError("内部错误：同一个记录编号对应了不同的内容。",
                                     detail=f"entry_id {entry_id} reused with other content")
         return entry
 

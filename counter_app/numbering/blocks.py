@@ -17,7 +17,7 @@ import threading
 from dataclasses import dataclass
 
 from counter_app.journal import Journal
-from counter_app.journal.errors import JournalWriteError
+from counter_app.journal.errors import EntryIdConflictError
 from counter_app.numbering.certno import PREFIX_ZH, PREFIXES, format_certno, parse_certno
 from counter_app.numbering.errors import NumbersExhaustedError, NumberStateError
 
@@ -130,7 +130,7 @@ def _allocate(journal: Journal, case_id: str, prefix: str, division_code: str, y
         try:
             journal.append("numbering.allocated", payload, operator=operator, case_id=case_id,
                            entry_id=f"numbering.allocated:{number}:{generation}")
-        except JournalWriteError:
+        except EntryIdConflictError:
             log.info("number %s taken concurrently; retrying", number)
             continue
         return _result(journal, number, block_id, low_water, reused=False)

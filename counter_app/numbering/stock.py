@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 from counter_app.journal import Journal
-from counter_app.journal.errors import JournalWriteError
+from counter_app.journal.errors import EntryIdConflictError
 from counter_app.numbering.certno import CERTIFICATES, PrintNo, parse_printno, printno_range
 from counter_app.numbering.errors import BlankStateError
 
@@ -116,7 +116,7 @@ def _record(journal: Journal, kind: str, certificate: str, serial: str, operator
     try:
         return journal.append(kind, payload, operator=operator, case_id=case_id,
                               entry_id=f"stock.blank:{certificate}:{serial_no}")
-    except JournalWriteError:
+    except EntryIdConflictError:
         raise BlankStateError(f"{CERT_ZH[certificate]}空白证 {serial_no} 刚被另一操作使用或作废。",
                               detail=f"race on {certificate} {serial_no}") from None
 

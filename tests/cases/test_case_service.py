@@ -117,3 +117,18 @@ def test_overdue_divorces_are_deemed_withdrawn_once(svc):
     assert svc.expire_overdue(on=D("2021-11-09"), operator="system") == ["d1"]
     assert svc.state("d1").state == "deemed_withdrawn"
     assert svc.expire_overdue(on=D("2021-12-01"), operator="system") == []
+
+
+def test_a_failed_save_is_not_reported_as_another_windows_change(svc, journal, monkeypatch):
+    """Only an entry-id conflict means 'another window changed it'; a disk or database
+    failure keeps its own message (保存失败…), which tells the registrar what happened."""
+    from counter_app.journal.errors import JournalWriteError
+
+    case = svc.open("marriage", operator="reg01")
+
+    def disk_full(*args, **kwargs):
+        raise JournalWriteError("保存失败：磁盘已满。")
+
+    monkeypatch.setattr(journal, "append", disk_full)
+    with pytest.raises(JournalWriteError, match="磁盘已满"):
+        svc.transition(case.case_id, "accepted", operator="reg01")
