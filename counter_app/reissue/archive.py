@@ -73,9 +73,10 @@ class Archive:
 
     def import_bytes(self, data: bytes, name: str, fmt: str) -> ImportReport:
         report = ImportReport(file=name, sha256=file_sha256(data), format=fmt)
-        if self.index.imported(report.sha256):
+        if self.index.imported(report.sha256) is not None:
             report.already_imported = True
             report.rows = report.imported = 0
+            self._journal_import(report.sha256, name, fmt)  # in case that write was lost
             return report
         good, bad = parse_file(data, fmt)
         report.rows = len(good) + len(bad)
@@ -89,14 +90,23 @@ class Archive:
         sha8 = report.sha256[:12]
         records = [replace(r, source=f"import:{sha8}", ref=f"imp:{sha8}:{row}")
                    for row, r in good]
-        report.imported = self.index.add(records)
-        self.index.mark_imported(report.sha256, report.rows)
-        self.journal.append("archive.imported", {
-            "file": name, "sha256": report.sha256, "format": fmt, "rows": report.rows,
-            "imported": report.imported, "records_total": self.index.count()},
-            operator=self.operator, entry_id=f"archive.imported:{report.sha256}")
+        report.imported = self.index.add(records, imported=(report.sha256, report.rows))
+        self._journal_import(report.sha256, name, fmt, imported=report.imported)
         log.info("archive import: %d rows", report.imported)
         return report
+
+    def _journal_import(self, sha256: str, name: str, fmt: str,
+                        imported: int | None = None) -> None:
+        """The ``archive.imported`` entry of a file in the index (once: it has a fixed id).
+        A retry after a crash between the index and the journal writes it then."""
+        entry_id = f"archive.imported:{sha256}"
+        if self.journal.query("SELECT 1 FROM entries WHERE entry_id = ?", [entry_id]):
+            return
+        rows = self.index.imported(sha256)
+        self.journal.append("archive.imported", {
+            "file": name, "sha256": sha256, "format": fmt, "rows": rows,
+            "imported": rows if imported is None else imported,
+            "records_total": self.index.count()}, operator=self.operator, entry_id=entry_id)
 
     def _duplicates(self, good: list[tuple[int, ArchiveRecord]]) -> list[BadRow]:
         """Rows whose 字号 is already in the index or earlier in the same file."""

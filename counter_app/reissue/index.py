@@ -143,12 +143,17 @@ class ArchiveIndex:
 
     # --- writing -------------------------------------------------------------------------
 
-    def add(self, records: Iterable[ArchiveRecord]) -> int:
-        """Add records in one transaction (all or nothing); returns how many were new."""
+    def add(self, records: Iterable[ArchiveRecord],
+            imported: tuple[str, int] | None = None) -> int:
+        """Add records in one transaction (all or nothing); returns how many were new.
+        ``imported`` (file SHA-256, rows) marks their file imported in the same transaction,
+        so a crash cannot leave the records in without the mark (or the mark without them)."""
         added = 0
         with self.lock, self.db.atomic():
             for record in records:
                 added += self._insert(record)
+            if imported is not None:
+                self.db.execute("INSERT OR REPLACE INTO imports VALUES (?, ?)", list(imported))
         return added
 
     def _insert(self, record: ArchiveRecord) -> int:
@@ -179,14 +184,12 @@ class ArchiveIndex:
                     found.add(number)
         return found
 
-    def imported(self, sha256: str) -> bool:
+    def imported(self, sha256: str) -> int | None:
+        """The rows of the file with ``sha256`` if it was imported, else None."""
         with self.lock:
-            return self.db.execute("SELECT 1 FROM imports WHERE sha256 = ?",
-                                   [sha256]).fetchone() is not None
-
-    def mark_imported(self, sha256: str, rows: int) -> None:
-        with self.lock:
-            self.db.execute("INSERT OR REPLACE INTO imports VALUES (?, ?)", [sha256, rows])
+            row = self.db.execute("SELECT rows FROM imports WHERE sha256 = ?",
+                                  [sha256]).fetchone()
+        return None if row is None else row[0]
 
     def meta(self, name: str, default: str = "") -> str:
         with self.lock:

@@ -225,7 +225,8 @@ def _party(role: str, row: dict[str, str]) -> tuple[PartyRecord, bool]:
                                f"与{who}不符")
     if birth is not None and birth != result.birth_date:
         raise ArchiveFileError(f"{who}出生日期 {birth} 与身份证号中的 {result.birth_date} 不一致")
-    was_15 = len(re.sub(r"\s", "", raw_id)) == 15
+    # The validator says when it upgraded a 15-digit number (whatever separators were typed).
+    was_15 = any(p.code == "idnumber.upgraded_15" for p in result.problems)
     return PartyRecord(role, name, result.normalized, result.birth_date.isoformat()), was_15
 
 
