@@ -75,13 +75,13 @@ def office_profile(ctx) -> dict:
             "foreign_designated": office.foreign_designated, "popup": office.popup}
 
 
-def demo_card_tray() -> tuple[dict[str, str], object]:
+def demo_card_tray(ctx) -> tuple[dict[str, str], object]:
     """Demo mode's readers (the SAM simulator at samsim://demo, an emulated passport chip) and
     the scripted people one can put on them, each labelled with what it demonstrates
-    (counter_app/demo.py, docs/demo.md)."""
+    (counter_app/demo.py, docs/demo.md); their ages follow the counter's calendar."""
     from counter_app import demo
 
-    return demo.card_tray()
+    return demo.card_tray(ctx.today)
 
 
 def passport_reading(ctx, journal: Journal, make_page):
@@ -105,57 +105,55 @@ def passport_reading(ctx, journal: Journal, make_page):
     return make
 
 
+def office_name(ctx) -> str:
+    """This counter's office as printed on forms (北京市朝阳区婚姻登记处 ...)."""
+    from counter_app.rules.offices import find_office
+
+    return find_office(office_profile(ctx)["code"]).name
+
+
+def print_notice_pages(ctx, journal: Journal, case_id: str, form_id: str, pages) -> str:
+    """Print a notice's pages on the forms printer (a PDF in demo mode), journal it as
+    ``notice.printed`` and return where it went, in words for the registrar."""
+    from counter_app.ui.widgets.certificate_printer import print_forms
+
+    if ctx.demo:
+        path = ctx.data_dir / "prints" / f"notice-{form_id}-{case_id[:8]}.pdf"
+        print_forms(pages, pdf_path=path)
+        where = str(path)
+    else:
+        print_forms(pages, printer_name=ctx.config["printing.forms_printer"])
+        where = ctx.config["printing.forms_printer"] or "默认打印机"
+    journal.append("notice.printed", {"form": form_id, "printer": where},
+                   operator="counter", case_id=case_id)
+    return where
+
+
 def notice_printer(ctx, journal: Journal):
     """A function printing the notice a case's state calls for (不予受理告知书, 撤回确认单,
-    视为撤回告知书; to PDF in demo mode); it returns where the notice went, in words for the
-    registrar. Every print is journaled."""
+    视为撤回告知书); it returns where the notice went."""
 
     def print_notice(case_id: str) -> str:
-        from counter_app.rules.offices import find_office
-        from counter_app.ui.widgets.certificate_printer import print_forms
         from counter_app.workflows.certificates import notice_for, notice_pages
 
-        office = office_profile(ctx)
         form_id = (notice_for(journal, case_id) or ("refusal_acceptance",))[0]
-        pages = notice_pages(journal, case_id, office, find_office(office["code"]).name)
-        if ctx.demo:
-            path = ctx.data_dir / "prints" / f"notice-{form_id}-{case_id[:8]}.pdf"
-            print_forms(pages, pdf_path=path)
-            where = str(path)
-        else:
-            print_forms(pages, printer_name=ctx.config["printing.forms_printer"])
-            where = ctx.config["printing.forms_printer"] or "默认打印机"
-        journal.append("notice.printed", {"form": form_id, "printer": where},
-                       operator="counter", case_id=case_id)
-        return where
+        pages = notice_pages(journal, case_id, office_profile(ctx), office_name(ctx))
+        return print_notice_pages(ctx, journal, case_id, form_id, pages)
 
     return print_notice
 
 
 def check_refusal_printer(ctx, journal: Journal, flow):
     """A function refusing a case blocked at 联网核对 (不予登记, with the rules' ground) if it is
-    not refused yet, then printing its 不予办理告知书 (to PDF in demo mode); it returns where
-    the notice went. Every print is journaled."""
+    not refused yet, then printing its 不予办理告知书; it returns where the notice went."""
 
     def refuse_and_print(case_id: str) -> str:
-        from counter_app.rules.offices import find_office
-        from counter_app.ui.widgets.certificate_printer import print_forms
         from counter_app.workflows import check_refusal
 
         if check_refusal.refusal_state(flow, case_id) == "can_refuse":
             check_refusal.refuse_after_check(flow, case_id, ctx.today())
-        pages = check_refusal.notice_pages(flow, case_id,
-                                           find_office(office_profile(ctx)["code"]).name)
-        if ctx.demo:
-            path = ctx.data_dir / "prints" / f"notice-{check_refusal.NOTICE_FORM}-{case_id[:8]}.pdf"
-            print_forms(pages, pdf_path=path)
-            where = str(path)
-        else:
-            print_forms(pages, printer_name=ctx.config["printing.forms_printer"])
-            where = ctx.config["printing.forms_printer"] or "默认打印机"
-        journal.append("notice.printed", {"form": check_refusal.NOTICE_FORM, "printer": where},
-                       operator="counter", case_id=case_id)
-        return where
+        pages = check_refusal.notice_pages(flow, case_id, office_name(ctx))
+        return print_notice_pages(ctx, journal, case_id, check_refusal.NOTICE_FORM, pages)
 
     return refuse_and_print
 
@@ -167,7 +165,6 @@ def divorce_receipt_printer(ctx, journal: Journal):
     def print_it(case_id: str) -> str:
         from counter_app.cases.service import CaseService
         from counter_app.printing.receipts import print_receipt
-        from counter_app.rules.offices import find_office
         from counter_app.workflows.divorce import DivorceApplication
         from drivers.printer.factory import open_receipt_printer
         from drivers.printer.receipts import divorce_receipt
@@ -175,7 +172,7 @@ def divorce_receipt_printer(ctx, journal: Journal):
         office = office_profile(ctx)
         parties = DivorceApplication(journal, office, "").state(case_id).parties
         case = CaseService(journal).state(case_id)
-        job = divorce_receipt(office_name=find_office(office["code"]).name,
+        job = divorce_receipt(office_name=office_name(ctx),
                               names=[parties[r]["name"] for r in ("man", "woman")],
                               receipt_date=case.receipt_date, receipt_number=case_id[:8],
                               chinese_font=ctx.config["printing.receipt_chinese_font"])
@@ -204,7 +201,7 @@ def divorce_page_factory(ctx, journal: Journal):
                     "逾期视为撤回。")
 
         port = ctx.config["drivers.idcard.port"]
-        cards, insert = demo_card_tray() if ctx.demo else ({}, None)
+        cards, insert = demo_card_tray(ctx) if ctx.demo else ({}, None)
         return IntakePage(flow, lambda: open_reader(port, ctx.demo), demo_cards=cards,
                                   insert_demo_card=insert, questions=DIVORCE_QUESTIONS,
                                   print_receipt=divorce_receipt_printer(ctx, journal),
@@ -223,7 +220,7 @@ def intake_page_factory(ctx, journal: Journal):
 
         intake = MarriageIntake(journal, office_profile(ctx), operator.operator_id)
         port = ctx.config["drivers.idcard.port"]
-        cards, insert = demo_card_tray() if ctx.demo else ({}, None)
+        cards, insert = demo_card_tray(ctx) if ctx.demo else ({}, None)
         return IntakePage(intake, lambda: open_reader(port, ctx.demo),
                                   demo_cards=cards, insert_demo_card=insert,
                                   print_notice=notice_printer(ctx, journal), today=ctx.today)
@@ -342,32 +339,27 @@ def review_page_factory(ctx, journal: Journal):
 
 
 def declarations_flow(journal: Journal, operator):
-    """The declarations flow for reading a case's declarations (None when this build has no
-    declarations step)."""
-    import importlib.util
-
-    if importlib.util.find_spec("counter_app.workflows.declarations") is None:
-        return None
-    from counter_app.ui.marriage.review_page import forms_signing
+    """The declarations flow for reading a case's declarations (the review page, the archive
+    file). forms.signing paints with QtGui, so it is handed over from the UI layer."""
+    from counter_app.ui.marriage.declaration_page import page_signing
     from counter_app.workflows.declarations import Declarations
 
-    return Declarations(journal, operator.operator_id, forms_signing())
+    return Declarations(journal, operator.operator_id, page_signing())
 
 
 def archive_file_flow(ctx, journal: Journal, operator):
     """The electronic archive file of registered cases (forms render the PDF)."""
-    from counter_app.rules.offices import find_office
-    from counter_app.ui.marriage.review_page import forms_signing, render_archive
+    from counter_app.ui.marriage.declaration_page import page_signing
+    from counter_app.ui.marriage.review_page import render_archive
     from counter_app.workflows.archive_file import ArchiveFile
+    from counter_app.workflows.declarations import signed_declaration_pages
 
     office = office_profile(ctx)
-    pages = None
-    if declarations_flow(journal, operator) is not None:
-        from counter_app.workflows.declarations import signed_declaration_pages
 
-        def pages(case_id):
-            return signed_declaration_pages(journal, case_id, forms_signing())
-    return ArchiveFile(journal, office, find_office(office["code"]).name,
+    def pages(case_id):
+        return signed_declaration_pages(journal, case_id, page_signing())
+
+    return ArchiveFile(journal, office, office_name(ctx),
                        operator.operator_id, renderer=render_archive,
                        declaration_pages=pages)
 
@@ -397,12 +389,11 @@ def certificates_page_factory(ctx, journal: Journal):
 
     def make(operator, case_id: str):
         from counter_app.printing.booklets import BookletPrinting
-        from counter_app.rules.offices import find_office
         from counter_app.ui.marriage.certificates_page import CertificatesPage
         from counter_app.workflows.certificates import certificate_pages, registration_of
 
         office = office_profile(ctx)
-        pages = certificate_pages(journal, case_id, office, find_office(office["code"]).name)
+        pages = certificate_pages(journal, case_id, office, office_name(ctx))
         flow = BookletPrinting(journal, case_id=case_id, operator=operator.operator_id,
                                certificate=registration_of(journal, case_id)["item"],
                                number=registration_of(journal, case_id)["certificate_number"],
@@ -418,14 +409,13 @@ def declaration_page_factory(ctx, journal: Journal):
     configured pad (drivers.fingerprint.device; the simulator in demo mode), witnessed."""
 
     def make(operator, case_id: str):
-        from counter_app.rules.offices import find_office
         from counter_app.ui.marriage.declaration_page import DeclarationPage, page_signing
         from counter_app.workflows.declarations import Declarations
         from drivers.fingerprint import open_pad
 
         office = office_profile(ctx)
         flow = Declarations(journal, operator.operator_id, page_signing(), office,
-                            find_office(office["code"]).name)
+                            office_name(ctx))
         return DeclarationPage(flow, case_id,
                                lambda: open_pad(ctx.config["drivers.fingerprint.device"],
                                                 ctx.demo), demo=ctx.demo)
@@ -479,39 +469,36 @@ def reissue_page_factory(ctx, journal: Journal):
         if index is None:
             raise CounterAppError(f"补领档案库无法打开（{problem.message_zh}），请联系技术人员。",
                                   code="archive.unavailable")
-        from datetime import date
 
         from counter_app.printing.booklets import BookletPrinting
         from counter_app.reissue import ReissueFlow
         from counter_app.reissue.certificate import certificate_pages
-        from counter_app.rules.offices import find_office
         from counter_app.ui.reissue.reissue_page import ReissuePage
         from drivers.camera import open_camera
         from drivers.idcard.factory import open_reader
 
         office = office_profile(ctx)
-        today = getattr(ctx, "today", date.today)
         flow = ReissueFlow(journal, Archive(journal, index, operator.operator_id),
                            office, operator.operator_id,
-                           low_water=ctx.config["numbering.low_water"], today=today)
+                           low_water=ctx.config["numbering.low_water"], today=ctx.today)
 
         def printing(case_id: str) -> BookletPrinting:
             state = flow.state(case_id)
-            pages = certificate_pages(journal, flow, case_id, find_office(office["code"]).name)
+            pages = certificate_pages(journal, flow, case_id, office_name(ctx))
             return BookletPrinting(journal, case_id=case_id, operator=operator.operator_id,
                                    certificate=state.issued["item"],
                                    number=state.issued["certificate_number"], pages=pages,
                                    printer=certificate_printer(ctx, journal))
 
         port = ctx.config["drivers.idcard.port"]
-        cards, insert = demo_card_tray() if ctx.demo else ({}, None)
+        cards, insert = demo_card_tray(ctx) if ctx.demo else ({}, None)
         if ctx.demo:  # first in the tray: the party of a record in the demo archive
             cards = {"reissue": "补领　刘秀英（女）：1986 年结婚登记，档案中是 15 位旧身份证号",
                      **cards}
         return ReissuePage(flow, lambda: open_reader(port, ctx.demo),
                            open_camera=lambda: open_camera(ctx.config["camera.portrait_source"],
                                                            ctx.config["camera.resolution"]),
-                           printing=printing, today=today, demo_cards=cards,
+                           printing=printing, today=ctx.today, demo_cards=cards,
                            insert_demo_card=insert)
 
     return make

@@ -69,7 +69,7 @@ class MainWindow(QMainWindow):
         self.idle = IdleWatcher(idle_lock_s, self)
         self.idle.idle.connect(self.lock)
         QShortcut(QKeySequence("Ctrl+L"), self, activated=self.lock)
-        QShortcut(QKeySequence("F5"), self, activated=self.home_page.refresh)
+        QShortcut(QKeySequence("F5"), self, activated=self.refresh_home)
         QShortcut(QKeySequence("F2"), self, activated=self.start_marriage)
         QShortcut(QKeySequence("F3"), self, activated=self.start_divorce)
         self.login_page.reset()
@@ -95,6 +95,12 @@ class MainWindow(QMainWindow):
                                           [pending]):
             log.info("reopening the case left open when the program stopped")
             self.open_case(pending)
+
+    def refresh_home(self) -> None:
+        """F5: the lists, the outbox and the device lights again (on the home page only)."""
+        if self.stack.currentWidget() is self.home_page:
+            self.home_page.refresh()
+            self.home_page.devices.refresh()
 
     def start_marriage(self, case_id: str | None = None) -> None:
         """Open the marriage intake screens for a new case, or to go on with ``case_id``."""

@@ -1,4 +1,5 @@
-<?xml version='1.0' encoding='utf-8'?>
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
 <TS version="2.1" language="en" sourcelanguage="zh_CN">
 <context>
     <name>AnswersStep</name>
@@ -104,7 +105,7 @@
     </message>
     <message>
         <source>没有可比对的芯片照片（居民身份证照片需厂商解码库），请当面核对本人与证件。</source>
-        <translation>No chip photo to compare with (a resident ID card photo needs the vendor's decoder): check the person against the document in person.</translation>
+        <translation>No chip photo to compare with (a resident ID card photo needs the vendor&apos;s decoder): check the person against the document in person.</translation>
     </message>
     <message>
         <source>比对出错</source>
@@ -130,7 +131,7 @@
     <name>CaseSteps</name>
     <message>
         <source>现场拍照与人证核验（F7）</source>
-        <extracomment>The case steps' button labels (counter_app.app.case_steps), for the catalogue.</extracomment>
+        <extracomment>The case steps&apos; button labels (counter_app.app.case_steps), for the catalogue.</extracomment>
         <translation>Photos and identity checks (F7)</translation>
     </message>
     <message>
@@ -146,7 +147,7 @@
     <name>CertificatesPage</name>
     <message>
         <source>卡纸</source>
-        <extracomment>Why a blank was voided; recorded in the journal in Chinese, shown in the screen's language.</extracomment>
+        <extracomment>Why a blank was voided; recorded in the journal in Chinese, shown in the screen&apos;s language.</extracomment>
         <translation>Paper jam</translation>
     </message>
     <message>
@@ -187,15 +188,15 @@
     </message>
     <message>
         <source>打印{who}{cert}（字号 {number}）</source>
-        <translation>Print the {who}'s {cert} (number {number})</translation>
+        <translation>Print the {who}&apos;s {cert} (number {number})</translation>
     </message>
     <message>
         <source>放入空白证后打印{who}{cert}（F9）</source>
-        <translation>Insert a blank booklet, then print the {who}'s {cert} (F9)</translation>
+        <translation>Insert a blank booklet, then print the {who}&apos;s {cert} (F9)</translation>
     </message>
     <message>
         <source>请检查刚打印的{who}{cert}（印制号 {serial}）：内容、位置是否正确。</source>
-        <translation>Check the {who}'s {cert} just printed (blank serial {serial}): are the contents and positions right?</translation>
+        <translation>Check the {who}&apos;s {cert} just printed (blank serial {serial}): are the contents and positions right?</translation>
     </message>
     <message>
         <source>请在打印机中放入一本空白{cert}（{who}）。</source>
@@ -203,7 +204,7 @@
     </message>
     <message>
         <source>{who}{cert}已确认（印制号 {serial}）。</source>
-        <translation>The {who}'s {cert} is confirmed (blank serial {serial}).</translation>
+        <translation>The {who}&apos;s {cert} is confirmed (blank serial {serial}).</translation>
     </message>
     <message>
         <source>空白证 {serial} 已作废（{reason}）。请放入下一本空白证后重新打印。</source>
@@ -321,7 +322,7 @@
     <name>DeclareStep</name>
     <message>
         <source>申请人声明（请当面询问）</source>
-        <translation>The applicant's declaration (ask in person)</translation>
+        <translation>The applicant&apos;s declaration (ask in person)</translation>
     </message>
     <message>
         <source>当事人声明：登记后婚姻状况没有改变（未离婚、未丧偶、未复婚）</source>
@@ -362,8 +363,8 @@
         <translation>Click for details and to retry</translation>
     </message>
     <message>
-        <source>设备检查失败，请点击重试</source>
-        <translation>Device check failed: click to retry</translation>
+        <source>设备检查失败，请按 F5 重新检查</source>
+        <translation>The device check failed: press F5 to check again</translation>
     </message>
     <message>
         <source>
@@ -371,7 +372,7 @@
 请检查连线和电源，然后点“重试”。仍不行请联系技术人员。</source>
         <translation>
 
-Check the cable and the power, then click "Retry". If it still fails, call a technician.</translation>
+Check the cable and the power, then click &quot;Retry&quot;. If it still fails, call a technician.</translation>
     </message>
     <message>
         <source>重试</source>
@@ -411,7 +412,7 @@ Check the cable and the power, then click "Retry". If it still fails, call a tec
     </message>
     <message>
         <source>离婚协议书摘要（如实简要填写，协议未约定的写“无”）</source>
-        <translation>Summary of the divorce agreement (brief and faithful; write "无" (none) for what it does not settle)</translation>
+        <translation>Summary of the divorce agreement (brief and faithful; write &quot;无&quot; (none) for what it does not settle)</translation>
     </message>
     <message>
         <source>子女抚养（谁抚养哪个子女、抚养费）</source>
@@ -447,7 +448,7 @@ Check the cable and the power, then click "Retry". If it still fails, call a tec
     </message>
     <message>
         <source>{what}。请检查高拍仪的USB线和电源（设置项 camera.document_source），然后按 Esc 返回，再按 F11 重新进入；已拍的材料不会丢失。</source>
-        <translation>{what}. Check the document camera's USB cable and power (setting camera.document_source), then press Esc and F11 to come back; pages taken are not lost.</translation>
+        <translation>{what}. Check the document camera&apos;s USB cable and power (setting camera.document_source), then press Esc and F11 to come back; pages taken are not lost.</translation>
     </message>
     <message>
         <source>高拍仪没有画面</source>
@@ -565,7 +566,7 @@ Check the cable and the power, then click "Retry". If it still fails, call a tec
         <translation>Upload to the provincial system</translation>
     </message>
     <message>
-        <source>{name}，您好　　F5 刷新　Ctrl+L 锁定屏幕</source>
+        <source>{name}，您好&#x3000;&#x3000;F5 刷新&#x3000;Ctrl+L 锁定屏幕</source>
         <translation>Hello, {name}    F5 refresh   Ctrl+L lock the screen</translation>
     </message>
     <message>
@@ -582,7 +583,7 @@ Check the cable and the power, then click "Retry". If it still fails, call a tec
     </message>
     <message>
         <source>本机日志：{count} 条记录，已加密保存</source>
-        <translation>This counter's journal: {count} entries, encrypted</translation>
+        <translation>This counter&apos;s journal: {count} entries, encrypted</translation>
     </message>
     <message>
         <source>本机尚未在省级系统登记（由技术人员执行 counter-app enroll）；所有业务已安全保存在本机。</source>
@@ -613,12 +614,12 @@ Check the cable and the power, then click "Retry". If it still fails, call a tec
     <name>IntakePage</name>
     <message>
         <source>已受理</source>
-        <extracomment>What the registrar sees, by the case's state after the check.</extracomment>
+        <extracomment>What the registrar sees, by the case&apos;s state after the check.</extracomment>
         <translation>Accepted</translation>
     </message>
     <message>
         <source>需要负责人审核</source>
-        <translation>Needs the supervisor's review</translation>
+        <translation>Needs the supervisor&apos;s review</translation>
     </message>
     <message>
         <source>不予受理</source>
@@ -630,7 +631,7 @@ Check the cable and the power, then click "Retry". If it still fails, call a tec
     </message>
     <message>
         <source>本人自愿结婚</source>
-        <extracomment>The registrar's questions per party, by business item.</extracomment>
+        <extracomment>The registrar&apos;s questions per party, by business item.</extracomment>
         <translation>Marries of own free will</translation>
     </message>
     <message>
@@ -655,7 +656,7 @@ Check the cable and the power, then click "Retry". If it still fails, call a tec
     </message>
     <message>
         <source>已经读取了{who}，请换{other}的身份证。</source>
-        <translation>The {who} has been read already: put the {other}'s card on the reader.</translation>
+        <translation>The {who} has been read already: put the {other}&apos;s card on the reader.</translation>
     </message>
     <message>
         <source>出错：{error}（回车重试）</source>
@@ -678,8 +679,8 @@ Check the cable and the power, then click "Retry". If it still fails, call a tec
         <translation>Receipt printed ({where}). Press Enter to print it again</translation>
     </message>
     <message>
-        <source>内部错误</source>
-        <translation>internal error</translation>
+        <source>打印回执时出现内部错误，请按回车重试；如果反复出现，请联系技术人员（回执没有丢失）。</source>
+        <translation>An internal error occurred while printing the receipt. Press Enter to try again; if it keeps happening, call a technician (the receipt is not lost).</translation>
     </message>
     <message>
         <source>回执打印失败：{error}。排除故障后按回车重打（回执没有丢失）</source>
@@ -843,14 +844,14 @@ Check the cable and the power, then click "Retry". If it still fails, call a tec
     </message>
     <message>
         <source>请将当事人的身份证放在读卡器上……</source>
-        <translation>Put the party's ID card on the reader…</translation>
+        <translation>Put the party&apos;s ID card on the reader…</translation>
     </message>
     <message>
         <source>已读取：{name}（{sex}）</source>
         <translation>Read: {name} ({sex})</translation>
     </message>
     <message>
-        <source>出生 {birth}　号码 {number}
+        <source>出生 {birth}&#x3000;号码 {number}
 住址 {address}
 有效期至 {valid}</source>
         <translation>Born {birth}  Number {number}
@@ -873,7 +874,7 @@ Note: {warnings}</translation>
     </message>
     <message>
         <source>请把护照资料页放在电子证件读卡器上，扫描机读区（或输入护照号码、出生日期、有效期），然后按回车读取芯片。</source>
-        <translation>Put the passport's data page on the chip reader, scan the MRZ (or type the passport number, date of birth and expiry), then press Enter to read the chip.</translation>
+        <translation>Put the passport&apos;s data page on the chip reader, scan the MRZ (or type the passport number, date of birth and expiry), then press Enter to read the chip.</translation>
     </message>
     <message>
         <source>已读取护照芯片：{name}</source>
@@ -892,7 +893,7 @@ Note: {warnings}</translation>
     </message>
     <message>
         <source>用机读区扫描器扫描护照底部两行，或在下面三栏输入</source>
-        <translation>Scan the passport's two MRZ lines with the MRZ scanner, or fill in the three fields below</translation>
+        <translation>Scan the passport&apos;s two MRZ lines with the MRZ scanner, or fill in the three fields below</translation>
     </message>
     <message>
         <source>例如 1986-08-12</source>
@@ -976,7 +977,7 @@ Note: {warnings}</translation>
     </message>
     <message>
         <source>打印{cert}（回车）</source>
-        <extracomment>(step key, case id): open that step's page (MainWindow.open_step). counter_app.workflows.archive_file.ArchiveFile: the file after both booklets.</extracomment>
+        <extracomment>(step key, case id): open that step&apos;s page (MainWindow.open_step). counter_app.workflows.archive_file.ArchiveFile: the file after both booklets.</extracomment>
         <translation>Print the {cert}s (Enter)</translation>
     </message>
     <message>
@@ -992,11 +993,11 @@ Note: {warnings}</translation>
         <translation>Back to home (Esc); the case is saved</translation>
     </message>
     <message>
-        <source>{item}　{number}</source>
+        <source>{item}&#x3000;{number}</source>
         <translation>{item}  {number}</translation>
     </message>
     <message>
-        <source>　</source>
+        <source>&#x3000;</source>
         <translation> | </translation>
     </message>
     <message>
@@ -1065,7 +1066,7 @@ Note: {warnings}</translation>
     </message>
     <message>
         <source>网络不通，联网核对暂时无法进行。业务已保存在首页“等待联网核对”中，网络恢复后点选该业务即可继续。</source>
-        <translation>No network: the online check cannot be done now. The case is saved on the home page under "awaiting online check"; pick it there when the link is back.</translation>
+        <translation>No network: the online check cannot be done now. The case is saved on the home page under &quot;awaiting online check&quot;; pick it there when the link is back.</translation>
     </message>
     <message>
         <source>联网核对时出现内部错误，请重试；如果反复出现，请联系技术人员。</source>
@@ -1081,10 +1082,6 @@ Note: {warnings}</translation>
     <message>
         <source>补发的证书已确认。请当事人核对后签收；《申请补领婚姻登记证声明书》由当事人签名并按指纹。按 Esc 返回首页。</source>
         <translation>The reissued certificate is confirmed. Let the party check it and sign for it; the party signs and fingerprints the reissue declaration. Press Esc to go home.</translation>
-    </message>
-    <message>
-        <source>结婚证</source>
-        <translation>marriage certificate</translation>
     </message>
 </context>
 <context>
@@ -1110,7 +1107,7 @@ Note: {warnings}</translation>
         <translation>Note: {what}. Check it (after a change of name, ask for the household-register proof).</translation>
     </message>
     <message>
-        <source>申请人：{who} {name}　原{cert}{cause}
+        <source>申请人：{who} {name}&#x3000;原{cert}{cause}
 补发的{cert}登记日期为原登记日期 {date}，备注栏注明补发。确认后分配补发字号（不需要联网核对）。</source>
         <translation>Applicant: {who} {name}   original {cert}: {cause}
 The reissued {cert} carries the original registration date {date} and a reissue remark. Confirming allocates the reissue number (no online check needed).</translation>
@@ -1137,7 +1134,7 @@ Archive: </translation>
     </message>
     <message>
         <source>• {message}
-　依据：{basis}</source>
+&#x3000;依据：{basis}</source>
         <translation>• {message}
    Legal basis: {basis}</translation>
     </message>
@@ -1147,7 +1144,7 @@ Archive: </translation>
     </message>
     <message>
         <source>需要负责人审核：</source>
-        <translation>Needs the supervisor's review: </translation>
+        <translation>Needs the supervisor&apos;s review: </translation>
     </message>
     <message>
         <source>按 Esc 返回首页。</source>
@@ -1185,8 +1182,8 @@ Archive: </translation>
         <translation>{name} ({number})</translation>
     </message>
     <message>
-        <source>{date} {kind}登记　字号 {number}　{office}
-男方 {man}　女方 {woman}</source>
+        <source>{date} {kind}登记&#x3000;字号 {number}&#x3000;{office}
+男方 {man}&#x3000;女方 {woman}</source>
         <translation>{date} {kind} registration   number {number}   {office}
 Man {man}   Woman {woman}</translation>
     </message>
@@ -1211,13 +1208,13 @@ Man {man}   Woman {woman}</translation>
     </message>
     <message>
         <source>• {message}
-　依据：{basis}</source>
+&#x3000;依据：{basis}</source>
         <translation>• {message}
    Legal basis: {basis}</translation>
     </message>
     <message>
         <source>联网核对将在登记前进行；网络中断时，业务会在首页“等待联网核对”中等候。</source>
-        <translation>The online check is done before registration; without a network the case waits on the home page under "awaiting online check".</translation>
+        <translation>The online check is done before registration; without a network the case waits on the home page under &quot;awaiting online check&quot;.</translation>
     </message>
     <message>
         <source>应收材料：</source>
@@ -1255,7 +1252,7 @@ Man {man}   Woman {woman}</translation>
         <translation>Marriage registration</translation>
     </message>
     <message>
-        <source>{item}　{number}：审查全部材料</source>
+        <source>{item}&#x3000;{number}：审查全部材料</source>
         <translation>{item}  {number}: examine all materials</translation>
     </message>
     <message>
@@ -1276,7 +1273,7 @@ Man {man}   Woman {woman}</translation>
     </message>
     <message>
         <source>已审查。更正当事人信息后须重新联网核对。</source>
-        <translation>Examined. After correcting a party's details, the online check must be done again.</translation>
+        <translation>Examined. After correcting a party&apos;s details, the online check must be done again.</translation>
     </message>
     <message>
         <source>修改{title}</source>
@@ -1288,7 +1285,7 @@ Man {man}   Woman {woman}</translation>
     </message>
     <message>
         <source>更正当事人信息（回车保存，Esc 取消）</source>
-        <translation>Correct a party's details (Enter saves, Esc cancels)</translation>
+        <translation>Correct a party&apos;s details (Enter saves, Esc cancels)</translation>
     </message>
     <message>
         <source>当事人</source>
@@ -1308,7 +1305,7 @@ Man {man}   Woman {woman}</translation>
     </message>
     <message>
         <source>{who}信息已更正（{fields}）。登记时将按更正后的信息重新审查。</source>
-        <translation>The {who}'s details corrected ({fields}). The rules are checked again with them at registration.</translation>
+        <translation>The {who}&apos;s details corrected ({fields}). The rules are checked again with them at registration.</translation>
     </message>
     <message>
         <source>、</source>
@@ -1323,11 +1320,11 @@ Man {man}   Woman {woman}</translation>
     </message>
     <message>
         <source>身份证号、姓名或拼音（如 lxy），可加配偶姓名或登记年份，按回车查询</source>
-        <translation>ID number, name or pinyin (e.g. lxy), optionally the spouse's name or the year; Enter searches</translation>
+        <translation>ID number, name or pinyin (e.g. lxy), optionally the spouse&apos;s name or the year; Enter searches</translation>
     </message>
     <message>
         <source>可按身份证号（18 位或 15 位）、姓名、拼音全拼或首字母、配偶姓名、登记年份查询。</source>
-        <translation>Search by ID number (18 or 15 digits), name, full pinyin or initials, spouse's name, year of registration.</translation>
+        <translation>Search by ID number (18 or 15 digits), name, full pinyin or initials, spouse&apos;s name, year of registration.</translation>
     </message>
     <message>
         <source>没有找到相符的档案记录。请核对后换一种方式查询（如只输入姓名或身份证号）；确实查不到的，按档案遗失程序报负责人。</source>
@@ -1335,7 +1332,7 @@ Man {man}   Woman {woman}</translation>
     </message>
     <message>
         <source>（结果较多，只显示前 50 条：请加上配偶姓名或登记年份）</source>
-        <translation> (many results, only the first 50 shown: add the spouse's name or the year)</translation>
+        <translation> (many results, only the first 50 shown: add the spouse&apos;s name or the year)</translation>
     </message>
     <message>
         <source>找到 {count} 条记录{more}。按 ↓ 选择，回车办理。</source>

@@ -183,3 +183,27 @@ def test_after_the_receipt_the_agreement_is_photographed_right_away(qtbot, windo
     qtbot.keyClick(result.proceed, Qt.Key.Key_Return)
     assert window.case_page.case_id == case_id
     assert window.case_page.action.text() == "高拍仪拍摄证件材料（F11）"
+
+
+def test_a_receipt_printer_that_fails_says_so_and_prints_on_the_retry(qtbot, window):
+    from drivers.printer.base import PrinterOffline
+
+    qtbot.keyClick(window, Qt.Key.Key_F3)
+    read_and_confirm(qtbot, window, "resident", "王䶮")
+    read_and_confirm(qtbot, window, "long_term", "赵㛃")
+    answer_all(qtbot, window)
+    page = window.intake_page
+    result = page.result
+    qtbot.waitUntil(lambda: page.steps.currentWidget() is result, timeout=5000)
+    working = page._print_receipt
+
+    def offline(case_id):
+        raise PrinterOffline("小票打印机未连接或未开机，请检查电源和连线。")
+
+    page._print_receipt = offline
+    qtbot.keyClick(result.receipt, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: result.receipt.text().startswith("回执打印失败"), timeout=10_000)
+    assert "小票打印机未连接" in result.receipt.text() and "回车重打" in result.receipt.text()
+    page._print_receipt = working
+    qtbot.keyClick(result.receipt, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: result.receipt.text().startswith("已打印受理回执"), timeout=10_000)

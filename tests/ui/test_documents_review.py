@@ -16,12 +16,12 @@ RECEIPT = test_divorce_screens.RECEIPT
 
 
 def prepare(qtbot, window, case_id):
-    """The preparation steps before the papers (photos; declarations when that step exists)."""
-    photograph_both(qtbot, window, case_id)
-    if "F10" in window.case_page.action.text():
-        from steps_helpers import sign_both
+    """The preparation steps before the papers: photos, then declarations."""
+    from steps_helpers import sign_both
 
-        sign_both(qtbot, window, case_id)
+    photograph_both(qtbot, window, case_id)
+    assert window.case_page.action.text() == "当事人签署声明书（F10）"
+    sign_both(qtbot, window, case_id)
 
 
 def test_papers_scanned_reviewed_corrected_and_examined(qtbot, window):
@@ -82,12 +82,12 @@ def test_a_party_correction_is_a_new_record_and_a_bad_one_changes_nothing(qtbot,
     assert corrected["source"] == "correction" and corrected["role"] == "man"
     assert corrected["party"]["address"] == "北京市朝阳区建国路1号"
     assert "北京市朝阳区建国路1号" in review.review.section("parties").lines[0]
-    if "declarations" in [s.key for s in review.review.sections]:
-        # The man's declaration page changed: it must be signed again before 审查.
-        assert any("须重新签署" in p for p in review.review.problems)
-        qtbot.keyClick(review, Qt.Key.Key_F8)
-        assert window.journal.query("SELECT state FROM case_state WHERE case_id = ?",
-                                    [case_id])[0]["state"] == "accepted"
+    # The man's declaration page changed: it must be signed again before 审查.
+    assert "declarations" in [s.key for s in review.review.sections]
+    assert any("须重新签署" in p for p in review.review.problems)
+    qtbot.keyClick(review, Qt.Key.Key_F8)
+    assert window.journal.query("SELECT state FROM case_state WHERE case_id = ?",
+                                [case_id])[0]["state"] == "accepted"
 
 
 def test_a_divorce_agreement_is_scanned_with_its_summary_in_cooling_off(qtbot, window):

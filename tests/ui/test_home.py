@@ -42,8 +42,18 @@ def test_cases_appear_in_their_lists(qtbot, page, journal):
 
 
 def test_device_lights_come_from_detection_off_the_gui_thread(qtbot, page):
+    import threading
+
+    threads = []
+
+    def detect():
+        threads.append(threading.current_thread())
+        return DEVICES
+
+    page.devices._detect = detect
     with qtbot.waitSignal(page.devices.refreshed, timeout=5000):
         page.devices.refresh()
+    assert threads and threads[-1] is not threading.main_thread()
     buttons = {b.objectName(): b for b in page.devices.findChildren(QPushButton)}
     assert buttons["device-card_reader"].text() == "读卡器：正常"
     assert buttons["device-printer"].text() == "打印机：不可用"
@@ -57,3 +67,13 @@ def test_outbox_sentences():
     text = describe_outbox({"enrolled": True, "pending_entries": 0, "pending_attachments": 0,
                             "last_success": "2026-05-20T02:00:00.000Z"})
     assert text.startswith("全部已上传。") and "2026-05-20" in text and "T02" not in text
+
+
+def test_a_device_check_that_fails_says_how_to_retry(qtbot, page):
+    def broken():
+        raise RuntimeError("USB subsystem gone")
+
+    page.devices._detect = broken
+    page.devices.refresh()
+    qtbot.waitUntil(lambda: "F5" in page.devices.checking.text(), timeout=5000)
+    assert page.devices.checking.text() == "设备检查失败，请按 F5 重新检查"

@@ -56,7 +56,7 @@ class DeviceStatusWidget(QWidget):
         self.refreshed.emit()
 
     def _failed(self, exc: BaseException) -> None:
-        self.checking.setText(self.tr("设备检查失败，请点击重试"))
+        self.checking.setText(self.tr("设备检查失败，请按 F5 重新检查"))
 
     def show_details(self, status: KindStatus) -> None:
         box = QMessageBox(self)

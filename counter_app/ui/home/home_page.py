@@ -56,7 +56,8 @@ class HomePage(QWidget):
         self._layout()
         self._timer = QTimer(self)
         self._timer.setInterval(REFRESH_MS)
-        self._timer.timeout.connect(self.refresh)
+        # Only while the page is seen: the queries would only slow a case page down.
+        self._timer.timeout.connect(lambda: self.isVisible() and self.refresh())
 
     def _list(self, title: str) -> QListWidget:
         widget = QListWidget(self)

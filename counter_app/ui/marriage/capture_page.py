@@ -252,7 +252,15 @@ class CapturePage(QWidget):
             return
         if decision == "confirmed" and self.match is None:
             decision = "manual"  # confirmed in person, without a chip photo to compare
-        self.capture.decide(self.case_id, self.role, decision, self.match)
+        try:
+            self.capture.decide(self.case_id, self.role, decision, self.match)
+        except CounterAppError as err:
+            self._say(err.message_zh, RED)
+            return
+        self._after_decision(decision)
+
+    def _after_decision(self, decision: str) -> None:
+        """Stop at a mismatch; else on to the next party, or back to the case."""
         if decision == "rejected":
             self._say(self.tr("{who}与证件不一致：不能继续办理。请报负责人。").format(
                 who=role_name(self.role)), RED)

@@ -260,9 +260,13 @@ class IntakePage(QWidget):
             .failure(self._receipt_failed).run_in_background()
 
     def _receipt_failed(self, exc: BaseException) -> None:
-        message = exc.message_zh if isinstance(exc, CounterAppError) else self.tr("内部错误")
+        if not isinstance(exc, CounterAppError):
+            self.result.receipt.setText(self.tr(
+                "打印回执时出现内部错误，请按回车重试；如果反复出现，请联系技术人员（回执没有丢失）。"))
+            return
         self.result.receipt.setText(self.tr(
-            "回执打印失败：{error}。排除故障后按回车重打（回执没有丢失）").format(error=message))
+            "回执打印失败：{error}。排除故障后按回车重打（回执没有丢失）").format(
+                error=exc.message_zh))
 
     def _proceed(self) -> None:
         self.reader.stop()

@@ -224,7 +224,7 @@ class RegistrationPage(QWidget):
             self._op = Op(self, lambda: self.flow.online_check(self.case_id)) \
                 .success(self._checked).failure(self._failed).run_in_background()
         elif action == "register":
-            self._do(lambda: self.flow.register(self.case_id, self._today()), None)
+            self.register()
         elif action == "archive":
             self._build_archive()
 
@@ -243,19 +243,17 @@ class RegistrationPage(QWidget):
         self.home.setText(self.tr("办结，返回首页（回车）"))
         self.home.setFocus()
 
-    def _do(self, fn: Callable[[], object], done_message: str | None) -> None:
+    def register(self) -> None:
+        """登记: the legal act; the 字号 is shown with the next step."""
         try:
-            result = fn()
+            result = self.flow.register(self.case_id, self._today())
         except CounterAppError as err:
             self.refresh(err.message_zh, error=True)
             return
-        if done_message is None:
-            self.refresh(self.tr("登记完成。{cert}字号：{number}。下一步：打印{cert}（男方、女方各一本）。")
-                         .format(cert=certificate_name(self.flow.ITEM),
-                                 number=result.certificate_number)
-                         + (f"\n{result.low_numbers_warning}" if result.low_numbers_warning else ""))
-        else:
-            self.refresh(done_message)
+        self.refresh(self.tr("登记完成。{cert}字号：{number}。下一步：打印{cert}（男方、女方各一本）。")
+                     .format(cert=certificate_name(self.flow.ITEM),
+                             number=result.certificate_number)
+                     + (f"\n{result.low_numbers_warning}" if result.low_numbers_warning else ""))
 
     def _checked(self, answer: dict) -> None:
         if answer.get("outcome") == "clear":

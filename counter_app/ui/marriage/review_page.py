@@ -34,13 +34,6 @@ THUMB_PX = 150
 
 # The composition root may not import forms' Qt modules (import-linter: Qt only under
 # counter_app.ui); it takes them from here.
-def forms_signing():
-    """The forms.signing module (the declarations flow is given it)."""
-    from forms import signing
-
-    return signing
-
-
 def render_archive(specs, title: str) -> bytes:
     """forms.render.render_spec_pages: the archive file's PDF (QPainter, GUI thread)."""
     from forms.render import render_spec_pages

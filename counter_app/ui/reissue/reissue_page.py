@@ -38,31 +38,20 @@ class ApplicantCapturePage(CapturePage):
         self.role = role
         self._show_role()
 
-    def decide(self, decision: str) -> None:
-        if not self.confirm.isVisible():
-            return
-        if decision == "confirmed" and self.match is None:
-            decision = "manual"  # confirmed in person, without a chip photo to compare
-        self.capture.decide(self.case_id, self.role, decision, self.match)
-        self.leave()
+    def _after_decision(self, decision: str) -> None:
+        self.leave()  # the reissue flow takes it from there (a mismatch refuses the case)
 
 
 class ReissueCertificatesPage(CertificatesPage):
     """CertificatesPage speaking of the one reissued booklet (结婚证 or 离婚证)."""
 
-    def __init__(self, flow, kind_zh: str, parent: QWidget | None = None) -> None:
-        self.kind_zh = kind_zh
-        super().__init__(flow, parent)
-
     def refresh(self, message: str = "", *, error: bool = False) -> None:
         super().refresh(message, error=error)
         if self.flow.current is None:
             self.title.setText(self.tr("补发的{cert}已打印（字号 {number}）").format(
-                cert=self.kind_zh, number=self.flow.number))
+                cert=self.cert, number=self.flow.number))
             self.message.setText(self.tr("补发的证书已确认。请当事人核对后签收；《申请补领婚姻登记证声明书》"
                                          "由当事人签名并按指纹。按 Esc 返回首页。"))
-        for label in (self.title, self.message, self.print_button):
-            label.setText(label.text().replace(self.tr("结婚证"), self.kind_zh))
 
 
 class _Devices(CardReaderBridge):
@@ -318,7 +307,7 @@ class ReissuePage(QWidget):
         except CounterAppError as err:
             self.say(err.message_zh, error=True)
             return
-        page = ReissueCertificatesPage(flow, certificate_name(state.record.item), self.steps)
+        page = ReissueCertificatesPage(flow, self.steps)
         page.finished.connect(self.leave)
         self.certificates = page
         self.steps.addWidget(page)
