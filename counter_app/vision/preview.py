@@ -40,9 +40,11 @@ class PreviewWorker:
     thread (mediapipe tasks are created and closed on the thread that uses them)."""
 
     def __init__(self, camera, on_result: Callable[[PreviewResult], None],
-                 pipeline_factory: Callable[[], FacePipeline] = FacePipeline) -> None:
+                 pipeline_factory: Callable[[], FacePipeline] = FacePipeline,
+                 on_error: Callable[[Exception], None] | None = None) -> None:
         self.camera, self.on_result = camera, on_result
         self.pipeline_factory = pipeline_factory
+        self.on_error = on_error  # called (on the worker thread) when analysis stops
         self.liveness: LivenessSession | None = None
         self.error: Exception | None = None
         self.processed = 0
@@ -77,7 +79,7 @@ class PreviewWorker:
             pipeline = self.pipeline_factory()
         except Exception as exc:  # noqa: BLE001 - reported to the UI through ``error``
             log.warning("preview pipeline could not start: %s", exc)
-            self.error = exc
+            self._failed(exc)
             self._ready.set()
             return
         self._ready.set()
@@ -86,8 +88,16 @@ class PreviewWorker:
                 frame = self.camera.take(timeout=0.2)
                 if frame is not None:
                     self._process(pipeline, frame)
+        except Exception as exc:  # noqa: BLE001 - a frozen preview must say why
+            log.exception("preview analysis stopped")
+            self._failed(exc)
         finally:
             pipeline.close()
+
+    def _failed(self, exc: Exception) -> None:
+        self.error = exc
+        if self.on_error is not None:
+            self.on_error(exc)
 
     def _process(self, pipeline: FacePipeline, frame) -> None:
         analysis = pipeline.analyse(frame.image)

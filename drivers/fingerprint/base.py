@@ -19,7 +19,8 @@ from typing import Self
 import cv2
 import numpy as np
 
-from drivers.base import DeviceError, DeviceInfo, DeviceNotFound, DeviceTimeout
+from drivers.base import (DeviceError, DeviceInfo, DeviceNotFound, DeviceTimeout,
+                          DriverUnavailable)
 
 
 class FingerprintError(DeviceError):
@@ -46,6 +47,12 @@ class PadTimeout(FingerprintError, DeviceTimeout):
     def __init__(self, detail: str = "") -> None:
         super().__init__("指纹仪没有响应。请拔下指纹仪的 USB 线再插上，等指示灯亮后再按一次；"
                          "仍不行请联系技术人员。", detail=detail)
+
+
+class PadDriverMissing(FingerprintError, DriverUnavailable):
+    """The pad's vendor library is not installed on this machine."""
+
+    code = "fingerprint.driver_unavailable"
 
 
 class PadUnplugged(FingerprintError, DeviceNotFound):

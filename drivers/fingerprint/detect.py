@@ -17,7 +17,8 @@ def detect(fingerprint_device: str = "") -> list[DeviceInfo]:
 
     if fingerprint_device == "simulator":
         return detect_simulator()
-    if fingerprint_device and not fingerprint_device.startswith("zkfp"):
+    if fingerprint_device and fingerprint_device != "zkfp" \
+            and not fingerprint_device.startswith("zkfp:"):
         return [DeviceInfo("fingerprint", "-", "指纹仪", fingerprint_device, "error",
                            f"设置 drivers.fingerprint.device 无法识别：{fingerprint_device}")]
     pad = ZkfpPad(fingerprint_device.partition(":")[2] or None)

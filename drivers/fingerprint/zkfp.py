@@ -26,6 +26,7 @@ from drivers.fingerprint.base import (
     FingerprintError,
     FingerprintPad,
     FingerprintSample,
+    PadDriverMissing,
     NoFinger,
     PadTimeout,
     PadUnplugged,
@@ -105,8 +106,8 @@ class ZkfpPad(FingerprintPad):
     def open(self) -> None:
         """Initialise the SDK and open the pad; PadUnplugged when none is connected."""
         if self._lib is None:
-            raise FingerprintError(self.unusable_reason() + "。请联系技术人员安装指纹仪驱动。",
-                                   detail=self._reason, code="fingerprint.driver_unavailable")
+            raise PadDriverMissing(self.unusable_reason() + "。请联系技术人员安装指纹仪驱动。",
+                                   detail=self._reason)
         if self._handle is not None:
             return
         code = self._lib.ZKFPM_Init()

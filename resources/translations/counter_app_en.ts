@@ -92,6 +92,14 @@
         <translation>The camera is back.</translation>
     </message>
     <message>
+        <source>人脸识别组件出错</source>
+        <translation>The face analysis failed</translation>
+    </message>
+    <message>
+        <source>{what}。无法拍照和核验，请按 Esc 返回，并联系技术人员。</source>
+        <translation>{what}. Photos and identity checks cannot be done: press Esc and call a technician.</translation>
+    </message>
+    <message>
         <source>照片合格，请按回车拍照。</source>
         <translation>The picture is good: press Enter to take the photo.</translation>
     </message>

@@ -88,6 +88,8 @@ def test_absent_vendor_library_reports_itself_unusable():
     with pytest.raises(FingerprintError, match="指纹仪驱动") as caught:
         pad.open()
     assert caught.value.code == "fingerprint.driver_unavailable"
+    from drivers.base import DriverUnavailable
+    assert isinstance(caught.value, DriverUnavailable)  # like every missing vendor library
     assert pad.info().status == "unusable"
     row = detect("")[0]  # nothing configured and no SDK on this machine
     assert row.kind == "fingerprint" and row.status in ("absent", "ok")
@@ -101,6 +103,10 @@ def test_registry_lists_the_pad_kind():
     assert [r.backend for r in rows] == ["simulator"]
     assert detect_simulator("simulator") == []  # listed once, by detect()
     assert detect("zkfp:/nonexistent/libzkfp.so")[0].status == "unusable"
+    # Only what open_pad accepts passes detection: the light never says ok for a bad setting.
+    assert detect("zkfp_old")[0].status == "error"
+    with pytest.raises(FingerprintError, match="无法识别"):
+        open_pad("zkfp_old")
 
 
 @pytest.fixture

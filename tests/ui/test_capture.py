@@ -79,3 +79,24 @@ def test_an_unplugged_camera_is_shown_and_its_return_too(qtbot, journal, make_pa
     camera.replug()
     qtbot.waitUntil(lambda: page.last is not None, timeout=30_000)   # frames flow again
     assert not page.status.text().startswith("摄像头连接中断")
+
+
+def test_a_face_analyser_that_cannot_start_is_explained(qtbot, journal):
+    from counter_app.ui.application import create_application
+    from counter_app.ui.marriage.capture_page import CapturePage
+    from counter_app.vision.errors import VisionError
+
+    create_application([])
+
+    def no_model():
+        raise VisionError("找不到人脸模型文件 face_landmarker.task")
+
+    camera = SimulatedCamera([resource_path("demo", "portrait.jpg")], name="portrait")
+    page = CapturePage(PartyCapture(journal, "demo"), "c1", lambda: camera,
+                       pipeline_factory=no_model)
+    qtbot.addWidget(page)
+    page.begin()
+    qtbot.waitUntil(lambda: "人脸模型" in page.status.text(), timeout=10_000)
+    assert "Esc" in page.status.text() and "技术人员" in page.status.text()
+    assert not page.shoot.isEnabled()
+    page.leave()

@@ -85,3 +85,30 @@ def test_open_camera_from_settings():
     assert isinstance(files, SimulatedCamera) and len(files.items) >= 6
     with pytest.raises(ValueError):
         parse_resolution("big")
+
+
+def test_an_analysis_that_fails_mid_stream_is_reported_not_swallowed():
+    class Broken:
+        def analyse(self, image):
+            raise RuntimeError("inference failed")
+
+        def close(self):
+            pass
+
+    camera = SimulatedCamera([FIXTURES / "astronaut.jpg"], fps=50)
+    reported = threading.Event()
+    errors = []
+
+    def on_error(exc):
+        errors.append(exc)
+        reported.set()
+
+    camera.start()
+    worker = PreviewWorker(camera, lambda r: None, pipeline_factory=Broken, on_error=on_error)
+    worker.start()
+    try:
+        assert reported.wait(10)
+    finally:
+        worker.stop()
+        camera.stop()
+    assert isinstance(errors[0], RuntimeError) and worker.error is errors[0]

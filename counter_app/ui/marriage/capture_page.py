@@ -38,15 +38,18 @@ class CapturePage(QWidget):
     finished = Signal(str)
     frame_ready = Signal(object)
     camera_status = Signal(object)
+    preview_failed = Signal(object)
 
     def __init__(self, capture: PartyCapture, case_id: str, open_camera: Callable[[], object],
                  chip_photos: dict[str, bytes | None] | None = None,
                  liveness: tuple[Challenge, ...] = (), liveness_timeout_s: float = 15.0,
+                 pipeline_factory: Callable[[], object] | None = None,
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.capture, self.case_id, self._open_camera = capture, case_id, open_camera
         self.chip_photos = chip_photos or {}
         self.challenges, self.liveness_timeout_s = tuple(liveness), liveness_timeout_s
+        self._pipeline_factory = pipeline_factory
         self.role = ROLES[0]
         self.match = None
         self.last: PreviewResult | None = None
@@ -59,6 +62,7 @@ class CapturePage(QWidget):
         self._build()
         self.frame_ready.connect(self.on_frame)
         self.camera_status.connect(self.on_camera_status)
+        self.preview_failed.connect(self.on_preview_failed)
         self._show_role()
 
     def _build(self) -> None:
@@ -103,7 +107,9 @@ class CapturePage(QWidget):
         except CounterAppError as err:
             self._say(self.tr("{error}。请检查摄像头后按 Esc 返回再试。").format(error=err.message_zh), RED)
             return
-        self._worker = PreviewWorker(self._camera, self.frame_ready.emit)
+        extra = {"pipeline_factory": self._pipeline_factory} if self._pipeline_factory else {}
+        self._worker = PreviewWorker(self._camera, self.frame_ready.emit,
+                                     on_error=self.preview_failed.emit, **extra)
         self._worker.start()
         self.start_liveness()
 
@@ -191,6 +197,13 @@ class CapturePage(QWidget):
                 status=status.message_zh), RED)
         elif status is CameraStatus.STREAMING and was_lost:
             self._say(self.tr("摄像头已恢复。"))
+
+    def on_preview_failed(self, exc: BaseException) -> None:
+        """The face analysis stopped (a model missing, the analyser failing): say so."""
+        self.shoot.setEnabled(False)
+        what = exc.message_zh if isinstance(exc, CounterAppError) else self.tr("人脸识别组件出错")
+        self._say(self.tr("{what}。无法拍照和核验，请按 Esc 返回，并联系技术人员。").format(what=what),
+                  RED)
 
     def on_frame(self, result: PreviewResult) -> None:
         self.last = result
