@@ -10,14 +10,13 @@ per party, ``party.*`` is the party the page is for.
 from __future__ import annotations
 
 import json
-from datetime import date
 from pathlib import Path
 from typing import Any
 
 from counter_app.domain.ethnicity import lookup as lookup_ethnicity
 from counter_app.rules.calendar import divorce_periods
 from counter_app.rules.caseinput import ITEM_ZH, CaseInput, parse_case
-from forms.model import FormData, FormDefinition, FormError
+from forms.model import FormData, FormDefinition, FormError, format_value
 
 SEX_ZH = {"male": "男", "female": "女"}
 ID_TYPE_ZH = {"resident": "居民身份证", "hmt_residence_permit": "港澳台居民居住证",
@@ -68,8 +67,8 @@ def case_values(raw: dict[str, Any], case: CaseInput) -> dict[str, Any]:
                        "divorce.withdrawal_deadline": periods.withdrawal_deadline.isoformat(),
                        "divorce.issuance_from": periods.issuance_from.isoformat(),
                        "divorce.issuance_until": periods.issuance_until.isoformat()})
-        values["divorce.issuance_window"] = (f"{_zh_date(values['divorce.issuance_from'])}至"
-                                             f"{_zh_date(values['divorce.issuance_until'])}")
+        values["divorce.issuance_window"] = (f"{format_value(values['divorce.issuance_from'], 'date')}至"
+                                             f"{format_value(values['divorce.issuance_until'], 'date')}")
     names = [values.get(f"{a.role}.name", "") for a in case.parties]
     values["case.addressees"] = "、".join(n for n in names if n)
     _withdrawal_values(values, forms.get("withdrawal", {}))
@@ -114,13 +113,8 @@ def reissue_remark(raw: dict[str, Any], cert: dict[str, Any]) -> str:
     """The 备注 of a reissued certificate: "结婚证遗失(损毁)，补发此证。2026年11月22日"."""
     kind = "离婚证" if cert.get("kind") == "divorce" else "结婚证"
     cause = {"lost": "遗失", "damaged": "损毁"}.get(cert.get("cause", ""), "遗失(损毁)")
-    when = _zh_date(cert.get("reissue_date") or raw["date"])
+    when = format_value(cert.get("reissue_date") or raw["date"], "date")
     return f"{kind}{cause}，补发此证。{when}"
-
-
-def _zh_date(text: str) -> str:
-    day = date.fromisoformat(text)
-    return f"{day.year}年{day.month:02d}月{day.day:02d}日"
 
 
 def _party_values(applicant, raw: dict[str, Any]) -> dict[str, Any]:

@@ -21,7 +21,7 @@ import struct
 import uuid
 from collections.abc import Sequence
 
-from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QMarginsF, QSizeF, QUuid
+from PySide6.QtCore import QBuffer, QIODevice, QMarginsF, QSizeF, QUuid
 from PySide6.QtGui import QImage, QPagedPaintDevice, QPageLayout, QPageSize, QPainter, QPdfWriter
 
 from forms import fonts
@@ -119,15 +119,6 @@ def _paint_image(form: FormDefinition, data: FormData, dpi: int,
     finally:
         painter.end()
     return image
-
-
-def image_png(image: QImage) -> bytes:
-    """PNG bytes of a QImage."""
-    array = QByteArray()
-    buf = QBuffer(array)
-    buf.open(QIODevice.OpenModeFlag.WriteOnly)
-    image.save(buf, "PNG")
-    return bytes(array)
 
 
 def _fix_dates(raw: bytes) -> bytes:

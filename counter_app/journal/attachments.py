@@ -37,10 +37,6 @@ class AttachmentRef:
     def as_record(self) -> dict:
         return {"sha256": self.sha256, "size": self.size, "media_type": self.media_type}
 
-    @classmethod
-    def from_record(cls, record: dict) -> "AttachmentRef":
-        return cls(record["sha256"], int(record["size"]), record["media_type"])
-
 
 class AttachmentStore:
     """Encrypted content-addressed files under one directory."""
@@ -100,12 +96,6 @@ class AttachmentStore:
             return True
         except AttachmentError:
             return False
-
-    def stored_names(self) -> set[str]:
-        """File names present on disk (for finding unreferenced attachments)."""
-        if not self.root.exists():
-            return set()
-        return {p.name for p in self.root.glob("??/*") if not p.name.endswith(".tmp")}
 
 
 def _write_durably(path: Path, blob: bytes) -> None:

@@ -121,14 +121,6 @@ class OperatorService:
         self.journal.append("operator.unlocked", {"operator_id": operator_id},
                             operator=by.operator_id)
 
-    def verify_password(self, operator: Operator, password: str) -> bool:
-        """Re-check the logged-in operator's password (unlocking the idle screen)."""
-        try:
-            self.authenticate(operator.operator_id, password)
-            return True
-        except LoginRefused:
-            return False
-
     def _locked(self, record: dict, now: datetime) -> bool:
         return (record["failed_count"] >= self.max_failures and record["last_failed_at"]
                 is not None and now - parse_iso(record["last_failed_at"]) < self.lockout)

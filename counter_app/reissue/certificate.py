@@ -12,6 +12,7 @@ A 补领结婚证 keeps the empty joint-photo slot: the applicant brings the cou
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -29,7 +30,7 @@ def certificate_case_file(flow: ReissueFlow, case_id: str, office_name: str) -> 
     if state.issued is None:
         raise ReissueError("该补领业务尚未发证，不能打印。", code="reissue.not_issued")
     issued = state.issued
-    raw = flow.case_file(state, _date(issued["reissue_date"]))
+    raw = flow.case_file(state, date.fromisoformat(issued["reissue_date"]))
     raw["status_unchanged"] = True  # it was, when the certificate was issued
     other = state.record.party("woman" if state.role == "man" else "man")
     raw["forms"] = {
@@ -58,8 +59,3 @@ def certificate_pages(journal: Journal, flow: ReissueFlow, case_id: str,
         page[1].images["party.photo"] = journal.get_attachment(photo)
     return [(state.role, page)]
 
-
-def _date(text: str):
-    from datetime import date
-
-    return date.fromisoformat(text)
