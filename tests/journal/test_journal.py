@@ -188,3 +188,32 @@ def test_writes_from_many_threads_are_serialised(journal):
         t.join()
     report = verify(journal)
     assert report.ok and report.entries == 80
+
+
+def test_a_projection_that_fails_takes_its_entry_back_with_it(journal, monkeypatch):
+    """The entry and every projection commit together: when one projection raises, nothing
+    of that entry remains, the head is unchanged and the next entry follows cleanly."""
+    import dataclasses
+
+    from counter_app.journal import projections
+
+    journal.append("case.opened", {}, operator="reg01", case_id="c1")
+    head = journal.head()
+    cases = projections._REGISTRY["cases"]
+
+    def failing(db, entry):
+        if entry.kind == "case.broken":
+            raise RuntimeError("a projection bug")
+        cases.apply(db, entry)
+
+    monkeypatch.setitem(projections._REGISTRY, "cases",
+                        dataclasses.replace(cases, apply=failing))
+    with pytest.raises(RuntimeError):
+        journal.append("case.broken", {}, operator="reg01", case_id="c2")
+    assert journal.head() == head
+    assert not journal.query("SELECT 1 FROM entries WHERE kind = 'case.broken'")
+    assert not journal.query("SELECT 1 FROM cases WHERE case_id = 'c2'")
+    after = journal.append("case.note", {}, operator="reg01", case_id="c1")
+    assert after.seq == head[0] + 1
+    monkeypatch.undo()
+    assert verify(journal).ok
