@@ -214,21 +214,12 @@ def _foreign_permanent(norm: str) -> IdNumberResult:
 
 
 def _foreign_2023(norm: str) -> IdNumberResult:
-    result = IdNumberResult(ok=False, normalized=norm)
-    birth = _parse_date(norm[6:14])
-    if birth is None or birth.year < 1880:
-        result.problems.append(Problem(
-            "idnumber.birth_date", f"永久居留身份证号码中的出生日期 {norm[6:14]} 无效。"))
-    expected = check_digit(norm[:17])
-    if norm[17] != expected:
-        result.problems.append(Problem(
-            "idnumber.check_digit",
-            f"永久居留身份证号码校验位错误：最后一位应为 {expected}，实际为 {norm[17]}。"))
+    # Laid out like a citizen's number (birth date, MOD 11-2, sex digit), with a '9' and the
+    # province of the receiving office in front.
+    result = _check_18(norm, "永久居留身份证号码")
     if norm[1:3] not in _PROVINCES:
         result.problems.append(Problem(
             "idnumber.region", f"永久居留身份证号码的受理地代码 {norm[1:3]} 不属于任何省份。"))
-    result.birth_date = birth
-    result.sex = "male" if int(norm[16]) % 2 else "female"
     result.region_code = norm[1:3] + "0000"
     return _finish(result)
 

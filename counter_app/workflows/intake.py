@@ -98,7 +98,7 @@ def _check_party(role: str, party: dict[str, Any]) -> None:
         raise IntakeError(f"{who}户籍地区划代码应为 6 位数字，请核对。")
     result = validate(party["id_number"], party["id_type"])
     if not result.ok:
-        problem = next(p for p in result.problems if p.severity == "error")
+        problem = result.errors[0]
         raise IntakeError(f"{who}证件号码有误：{problem.message_zh}",
                           detail=f"id number: {problem.code}")
     if result.birth_date and result.birth_date != birth:
