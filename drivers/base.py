@@ -41,6 +41,19 @@ class DeviceTimeout(DeviceError):
     code = "device.timeout"
 
 
+class Backend:
+    """The usability contract of every device backend (see the module docstring): a backend
+    whose library or facility is missing overrides ``unusable_reason`` to say why."""
+
+    def is_usable(self) -> bool:
+        """Whether this backend can work on this machine."""
+        return not self.unusable_reason()
+
+    def unusable_reason(self) -> str:
+        """Why it cannot, in Chinese ("" when it can)."""
+        return ""
+
+
 class DriverUnavailable(DeviceError):
     """The backend cannot work on this machine (vendor library or OS facility missing)."""
 

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from drivers.base import DeviceInfo
+from drivers.base import Backend, DeviceInfo
 
 log = logging.getLogger(__name__)
 
@@ -83,7 +83,7 @@ class FrameSlot:
             return self._frame
 
 
-class Camera(ABC):
+class Camera(Backend, ABC):
     """A camera delivering frames on its own thread. Use ``start()``, then ``take()`` from a
     worker (or ``on_frame`` for a cheap notification, e.g. emitting a Qt signal), ``stop()``.
     """
@@ -126,14 +126,6 @@ class Camera(ABC):
         """Device index, URL or file the camera reads."""
 
     # --- public API ------------------------------------------------------------------------
-    def is_usable(self) -> bool:
-        """True when the backend can work on this machine."""
-        return True
-
-    def unusable_reason(self) -> str:
-        """Why ``is_usable()`` is False (Chinese first); empty when usable."""
-        return ""
-
     def start(self) -> None:
         """Start the capture thread (returns at once; frames follow when the device opens)."""
         if self._thread is not None:

@@ -44,10 +44,6 @@ class OpenCVCamera(Camera):
         self.granted: dict[str, float] = {}
         self._cap = None
 
-    def is_usable(self) -> bool:
-        """False when OpenCV cannot be imported."""
-        return cv2 is not None
-
     def unusable_reason(self) -> str:
         """Why the backend cannot work here (Chinese, then the import error)."""
         return "" if cv2 is not None else f"未安装 OpenCV，无法使用摄像头 ({_IMPORT_ERROR})"

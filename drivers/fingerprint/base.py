@@ -19,7 +19,7 @@ from typing import Self
 import cv2
 import numpy as np
 
-from drivers.base import (DeviceError, DeviceInfo, DeviceNotFound, DeviceTimeout,
+from drivers.base import (Backend, DeviceError, DeviceInfo, DeviceNotFound, DeviceTimeout,
                           DriverUnavailable)
 
 
@@ -89,21 +89,11 @@ class FingerprintSample:
         return encoded.tobytes()
 
 
-class FingerprintPad(ABC):
+class FingerprintPad(Backend, ABC):
     """A fingerprint pad. Not thread-safe: call it from one thread (the page's DeviceThread)."""
 
     #: Backend name as listed by ``counter-app devices``.
     BACKEND = "abstract"
-
-    @classmethod
-    def is_usable(cls) -> bool:
-        """Whether this backend can work on this machine."""
-        return cls.unusable_reason() == ""
-
-    @classmethod
-    def unusable_reason(cls) -> str:
-        """Why it cannot ("" when it can), in Chinese."""
-        return ""
 
     @abstractmethod
     def open(self) -> None:

@@ -95,11 +95,7 @@ class ZkfpPad(FingerprintPad):
         self._handle = None
         self.width = self.height = 0
 
-    def is_usable(self) -> bool:  # type: ignore[override]
-        """True when libzkfp is loaded with every function this backend calls."""
-        return self._lib is not None
-
-    def unusable_reason(self) -> str:  # type: ignore[override]
+    def unusable_reason(self) -> str:
         """Why not (Chinese), empty when usable."""
         return "" if self._lib else f"没有找到 ZKTeco 指纹仪驱动库 libzkfp（{self._reason}）"
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import abc
 from dataclasses import dataclass
 
-from drivers.base import DeviceError, DeviceInfo
+from drivers.base import Backend, DeviceError, DeviceInfo
 from drivers.idcard.textblock import IdCardRecord
 
 
@@ -31,7 +31,7 @@ class CardRead:
     fingerprint: bytes = b""
 
 
-class IdCardReader(abc.ABC):
+class IdCardReader(Backend, abc.ABC):
     """Reads the resident ID card and the J/I/Y cards through a SAM."""
 
     #: The device kind, as ``counter-app devices`` lists it.
@@ -47,14 +47,6 @@ class IdCardReader(abc.ABC):
         timeout, unplugged), or ``textblock.CardDataError`` for card data it cannot parse
         (an unknown card type); each with a Chinese message.
         """
-
-    def is_usable(self) -> bool:
-        """Whether this backend can work on this machine (vendor backends override)."""
-        return True
-
-    def unusable_reason(self) -> str:
-        """Why not (Chinese); empty when usable."""
-        return ""
 
     @abc.abstractmethod
     def sam_id(self) -> str:

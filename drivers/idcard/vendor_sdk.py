@@ -70,10 +70,6 @@ class SdtApiReader(IdCardReader):
                                         _u32p, ctypes.c_int]
         lib.SDT_ReadBaseMsg.restype = ctypes.c_int
 
-    def is_usable(self) -> bool:
-        """True when the vendor library is loaded and exports the SDT_* functions."""
-        return self._lib is not None
-
     def unusable_reason(self) -> str:
         """Why not (Chinese), empty when usable."""
         return "" if self._lib else f"没有找到厂商读卡库 sdtapi（{self._reason}）"
@@ -156,10 +152,6 @@ class TermbReader(IdCardReader):
         self._open = False
         if self._lib is not None and not hasattr(self._lib, "CVR_InitComm"):
             self._lib, self._reason = None, "库中没有 CVR_InitComm"
-
-    def is_usable(self) -> bool:
-        """True when termb is loaded."""
-        return self._lib is not None
 
     def unusable_reason(self) -> str:
         """Why not (Chinese), empty when usable."""

@@ -11,7 +11,7 @@ import hashlib
 from abc import ABC, abstractmethod
 from dataclasses import dataclass
 
-from drivers.base import DeviceError
+from drivers.base import Backend, DeviceError
 
 
 class PrinterError(DeviceError):
@@ -46,21 +46,11 @@ class PrintJob:
         return hashlib.sha256(self.data).hexdigest()
 
 
-class ReceiptPrinter(ABC):
+class ReceiptPrinter(Backend, ABC):
     """An ESC/POS receipt printer. Call :meth:`print_job` from the driver thread only."""
 
     #: Backend name as listed by ``counter-app devices``.
     BACKEND = "abstract"
-
-    @classmethod
-    def is_usable(cls) -> bool:
-        """Whether this backend can work on this machine (its library is importable)."""
-        return cls.unusable_reason() == ""
-
-    @classmethod
-    def unusable_reason(cls) -> str:
-        """Why the backend cannot work here ("" when it can)."""
-        return ""
 
     @abstractmethod
     def print_job(self, job: PrintJob) -> None:

@@ -11,10 +11,11 @@ from __future__ import annotations
 import threading
 from abc import ABC
 
+from drivers.base import Backend
 from drivers.signature.model import Point, Signature, SignatureError
 
 
-class SignaturePad(ABC):
+class SignaturePad(Backend, ABC):
     """Collects strokes for one signature at a time. Thread-safe: samples may come from a
     device thread while the UI reads the strokes to draw them."""
 
@@ -28,16 +29,6 @@ class SignaturePad(ABC):
         self._current: list[Point] = []
         self._t0: float | None = None
         self._active = False
-
-    @classmethod
-    def is_usable(cls) -> bool:
-        """Whether this backend can work on this machine."""
-        return cls.unusable_reason() == ""
-
-    @classmethod
-    def unusable_reason(cls) -> str:
-        """Why it cannot ("" when it can)."""
-        return ""
 
     def begin(self) -> None:
         """Start a new signature (clears anything captured before)."""
