@@ -41,6 +41,31 @@ class DeviceTimeout(DeviceError):
     code = "device.timeout"
 
 
+def load_vendor_library(names: tuple[str, ...], explicit: str | None = None,
+                        required: tuple[str, ...] = ()):
+    """A vendor's C library through ctypes: ``explicit`` (a path from the settings) or the
+    first of ``names`` the system finds, and it must export every function in ``required``.
+    Returns (library, "") or (None, the reason in words for ``unusable_reason``)."""
+    import ctypes
+    import ctypes.util
+    import os
+
+    loader = ctypes.WinDLL if os.name == "nt" else ctypes.CDLL  # type: ignore[attr-defined]
+    candidates = [explicit] if explicit else [ctypes.util.find_library(n) or n for n in names]
+    errors = []
+    for candidate in candidates:
+        try:
+            lib = loader(candidate)
+        except OSError as exc:
+            errors.append(f"{candidate}: {exc}")
+            continue
+        missing = [f for f in required if not hasattr(lib, f)]
+        if missing:
+            return None, f"{candidate} 缺少函数 {', '.join(missing)}"
+        return lib, ""
+    return None, "；".join(errors)
+
+
 class Backend:
     """The usability contract of every device backend (see the module docstring): a backend
     whose library or facility is missing overrides ``unusable_reason`` to say why."""

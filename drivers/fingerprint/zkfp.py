@@ -16,12 +16,11 @@ from __future__ import annotations
 
 import ctypes
 import ctypes.util
-import os
 import time
 
 import numpy as np
 
-from drivers.base import DeviceInfo
+from drivers.base import DeviceInfo, load_vendor_library
 from drivers.fingerprint.base import (
     FingerprintError,
     FingerprintPad,
@@ -49,23 +48,11 @@ POLL_S = 0.1
 
 
 def load_library(explicit: str | None = None):
-    """(library, "") or (None, reason)."""
-    loader = ctypes.WinDLL if os.name == "nt" else ctypes.CDLL  # type: ignore[attr-defined]
-    candidates = [explicit] if explicit else [ctypes.util.find_library(n) or n
-                                              for n in LIB_NAMES]
-    errors = []
-    for candidate in candidates:
-        try:
-            lib = loader(candidate)
-        except OSError as exc:
-            errors.append(f"{candidate}: {exc}")
-            continue
-        missing = [f for f in FUNCTIONS if not hasattr(lib, f)]
-        if missing:
-            return None, f"{candidate} 缺少函数 {', '.join(missing)}"
+    """(libzkfp with its function signatures declared, "") or (None, reason)."""
+    lib, reason = load_vendor_library(LIB_NAMES, explicit, FUNCTIONS)
+    if lib is not None:
         _declare(lib)
-        return lib, ""
-    return None, "；".join(errors)
+    return lib, reason
 
 
 def _declare(lib) -> None:

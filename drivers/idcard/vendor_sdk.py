@@ -14,29 +14,15 @@ from __future__ import annotations
 
 import ctypes
 import ctypes.util
-import os
 import re
 
-from drivers.base import DeviceError, DeviceInfo, DriverUnavailable
+from drivers.base import DeviceError, DeviceInfo, DriverUnavailable, load_vendor_library
 from drivers.idcard import status
 from drivers.idcard.interface import CardRead, IdCardReader
 from drivers.idcard.samples import encode_text_block
 from drivers.idcard.textblock import parse_text_block
 
 _u32p = ctypes.POINTER(ctypes.c_uint)
-
-
-def _load(names: tuple[str, ...], explicit: str | None):
-    """(library, "") or (None, reason)."""
-    loader = ctypes.WinDLL if os.name == "nt" else ctypes.CDLL  # type: ignore[attr-defined]
-    candidates = [explicit] if explicit else [ctypes.util.find_library(n) or n for n in names]
-    errors = []
-    for cand in candidates:
-        try:
-            return loader(cand), ""
-        except OSError as exc:
-            errors.append(f"{cand}: {exc}")
-    return None, "；".join(errors)
 
 
 class SdtApiReader(IdCardReader):
@@ -47,17 +33,12 @@ class SdtApiReader(IdCardReader):
 
     def __init__(self, port: int = 1001, library: str | None = None) -> None:
         self.port = port
-        self._lib, self._reason = _load(self.LIB_NAMES, library)
+        self._lib, self._reason = load_vendor_library(
+            self.LIB_NAMES, library, ("SDT_OpenPort", "SDT_ClosePort", "SDT_StartFindIDCard",
+                                      "SDT_SelectIDCard", "SDT_ReadBaseMsg"))
         self._open = False
         if self._lib is not None:
-            missing = [f for f in ("SDT_OpenPort", "SDT_ClosePort", "SDT_StartFindIDCard",
-                                   "SDT_SelectIDCard", "SDT_ReadBaseMsg")
-                       if not hasattr(self._lib, f)]
-            if missing:
-                self._reason = f"厂商库缺少函数 {', '.join(missing)}"
-                self._lib = None
-            else:
-                self._declare()
+            self._declare()
 
     def _declare(self) -> None:
         lib = self._lib
@@ -148,10 +129,8 @@ class TermbReader(IdCardReader):
 
     def __init__(self, port: int = 1001, library: str | None = None) -> None:
         self.port = port
-        self._lib, self._reason = _load(self.LIB_NAMES, library)
+        self._lib, self._reason = load_vendor_library(self.LIB_NAMES, library, ("CVR_InitComm",))
         self._open = False
-        if self._lib is not None and not hasattr(self._lib, "CVR_InitComm"):
-            self._lib, self._reason = None, "库中没有 CVR_InitComm"
 
     def unusable_reason(self) -> str:
         """Why not (Chinese), empty when usable."""
