@@ -20,13 +20,13 @@ from PySide6.QtWidgets import QLabel, QPushButton, QVBoxLayout, QWidget
 from counter_app.errors import CounterAppError
 from counter_app.ui.i18n import role_name
 from counter_app.ui.ops import Op
+from counter_app.ui.style import AMBER, GREEN, RED, message_style
 from counter_app.vision.liveness import Challenge, LivenessSession, Status
 from counter_app.vision.preview import PreviewResult, PreviewWorker
 from counter_app.workflows.capture import PartyCapture, liveness_record
 from counter_app.workflows.intake import ROLES
 from drivers.camera import CameraStatus
 
-GREEN, AMBER, RED = "#1b7f3b", "#b26a00", "#b00020"
 #: Recorded in the journal (Chinese, whatever the screen language).
 WAIVE_REASON_ZH = "当事人无法按提示完成动作，登记员当面确认为本人"
 
@@ -125,7 +125,7 @@ class CapturePage(QWidget):
         self.finished.emit(self.case_id)
 
     def _say(self, text: str, colour: str = "#000") -> None:
-        self.status.setStyleSheet(f"font-size: 16pt; color: {colour};")
+        self.status.setStyleSheet(message_style(colour))
         self.status.setText(text)
 
     def _show_role(self) -> None:

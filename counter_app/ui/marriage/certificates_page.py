@@ -10,12 +10,12 @@ from __future__ import annotations
 
 from PySide6.QtCore import QT_TRANSLATE_NOOP, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
-from PySide6.QtWidgets import (QComboBox, QHBoxLayout, QLabel, QPushButton, QVBoxLayout,
-                               QWidget)
+from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from counter_app.errors import CounterAppError
 from counter_app.printing.booklets import BookletPrinting
 from counter_app.ui.i18n import certificate_name, role_name
+from counter_app.ui.style import error_style
 from counter_app.ui.widgets.form_preview import FormPreviewWidget
 
 #: Why a blank was voided; recorded in the journal in Chinese, shown in the screen's language.
@@ -75,7 +75,7 @@ class CertificatesPage(QWidget):
 
     def refresh(self, message: str = "", *, error: bool = False) -> None:
         booklet = self.flow.current
-        self.message.setStyleSheet(f"font-size: 16pt; color: {'#b00020' if error else '#000'};")
+        self.message.setStyleSheet(error_style(error))
         if booklet is None:
             self.title.setText(self.tr("{cert}已全部打印（字号 {number}）").format(
                 cert=self.cert, number=self.flow.number))

@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 from counter_app.errors import CounterAppError
 from counter_app.ui.i18n import role_name
 from counter_app.ui.ops import Op
+from counter_app.ui.style import AMBER, GREEN, error_style, message_style
 from counter_app.ui.widgets.form_preview import FormPreviewWidget
 from counter_app.ui.widgets.signature_pad_widget import SignaturePadWidget
 from counter_app.workflows.declarations import (
@@ -244,7 +245,7 @@ class DeclarationPage(QWidget):
             self.say(err.message_zh, error=True)
 
     def say(self, message: str, *, error: bool = False) -> None:
-        self.status.setStyleSheet(f"font-size: 16pt; color: {'#b00020' if error else '#000'};")
+        self.status.setStyleSheet(error_style(error))
         self.status.setText(message)
 
     def _busy(self) -> bool:
@@ -316,7 +317,7 @@ class DeclarationPage(QWidget):
         if self._left:
             return  # the registrar went back before the finger was read: nothing kept
         ok = sample.quality >= MIN_FINGERPRINT_QUALITY
-        self.quality.setStyleSheet(f"font-size: 16pt; color: {'#1b7f3b' if ok else '#b26a00'};")
+        self.quality.setStyleSheet(message_style(GREEN if ok else AMBER))
         verdict = self.tr("合格") if ok else self.tr("不清晰")
         self.quality.setText(self.tr("指纹质量 {quality}（{verdict}）").format(
             quality=sample.quality, verdict=verdict))

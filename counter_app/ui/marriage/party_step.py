@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 
 from counter_app.errors import CounterAppError
 from counter_app.ui.marriage.passport_widget import PassportWidget
+from counter_app.ui.style import message_style
 from counter_app.workflows.intake import IntakeError, party_from_card
 from counter_app.workflows.passport import CHIP_SOURCE, PassportDesk, PassportRead, describe
 
@@ -145,7 +146,7 @@ class PartyStep(QWidget):
 
     def say(self, message: str, *, error: bool = False) -> None:
         colour = "#b00020" if error else "#000"
-        self.status.setStyleSheet(f"font-size: 16pt; color: {colour};")
+        self.status.setStyleSheet(message_style(colour))
         self.status.setText(message)
 
     def show_manual(self) -> None:

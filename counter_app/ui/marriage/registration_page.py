@@ -7,8 +7,8 @@ background; without a link the case simply waits and the registrar returns home.
 
 from __future__ import annotations
 
-from datetime import date
 from collections.abc import Sequence
+from datetime import date
 from typing import Callable
 
 from PySide6.QtCore import QT_TRANSLATE_NOOP, Signal
@@ -16,10 +16,11 @@ from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QLabel, QPushButton, QVBoxLayout, QWidget
 
 from counter_app.errors import CounterAppError
-from counter_app.ui.ops import Op
 from counter_app.ui.i18n import certificate_name, role_name, step_label
-from counter_app.workflows.intake import ROLES
+from counter_app.ui.ops import Op
+from counter_app.ui.style import error_style
 from counter_app.workflows.check_refusal import refusal_state
+from counter_app.workflows.intake import ROLES
 from counter_app.workflows.registration import MarriageRegistration
 from counter_app.workflows.steps import CaseStep, next_step
 
@@ -130,7 +131,7 @@ class RegistrationPage(QWidget):
             self.tr("{who}：{name}（{number}）").format(
                 who=role_name(r), name=parties[r]["name"], number=parties[r]["id_number"])
             for r in ROLES if r in parties))
-        self.message.setStyleSheet(f"font-size: 16pt; color: {'#b00020' if error else '#000'};")
+        self.message.setStyleSheet(error_style(error))
         self.message.setText(message)
         action = self.next_action()
         self.action.setVisible(action is not None)

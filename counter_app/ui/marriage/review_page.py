@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 
 from counter_app.errors import CounterAppError
 from counter_app.ui.i18n import role_name
+from counter_app.ui.style import error_style
 from counter_app.workflows.intake import ROLES
 from counter_app.workflows.registration import MarriageRegistration
 from counter_app.workflows.review import CORRECTABLE, LABEL_ZH, CaseReview, CaseReviewer
@@ -99,7 +100,7 @@ class ReviewPage(QWidget):
         self.examine_button.setVisible(examinable)
         problems = self.review.problems
         self.message.setStyleSheet(
-            f"font-size: 16pt; color: {'#b00020' if error or problems else '#000'};")
+            error_style(bool(error or problems)))
         self.message.setText(message or (self.tr("尚缺：") + self.tr("；").join(problems) if problems else
                                          self.tr("请逐项核对以上材料，无误后按 F8 审查完毕。")
                                          if examinable else

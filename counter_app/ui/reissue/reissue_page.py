@@ -19,14 +19,15 @@ from PySide6.QtWidgets import QLabel, QStackedWidget, QVBoxLayout, QWidget
 from counter_app.errors import CounterAppError
 from counter_app.reissue import ReissueFlow
 from counter_app.reissue.workflow import CAUSES
+from counter_app.ui.i18n import certificate_name, role_name
 from counter_app.ui.marriage.capture_page import CapturePage
 from counter_app.ui.marriage.card_bridge import CardReaderBridge
 from counter_app.ui.marriage.certificates_page import CertificatesPage
 from counter_app.ui.marriage.party_step import PartyStep
 from counter_app.ui.ops import Op
-from counter_app.ui.widgets.demo_tray import demo_card_tray
 from counter_app.ui.reissue.steps import DeclareStep, IssueStep, SearchStep, describe
-from counter_app.ui.i18n import certificate_name, role_name
+from counter_app.ui.style import error_style
+from counter_app.ui.widgets.demo_tray import demo_card_tray
 
 
 class ApplicantCapturePage(CapturePage):
@@ -131,7 +132,7 @@ class ReissuePage(QWidget):
         self.finished.emit()
 
     def say(self, text: str, *, error: bool = False) -> None:
-        self.message.setStyleSheet(f"font-size: 16pt; color: {'#b00020' if error else '#000'};")
+        self.message.setStyleSheet(error_style(error))
         self.message.setText(text)
 
     def show_next(self) -> None:
