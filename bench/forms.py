@@ -42,7 +42,7 @@ def baseline_pdf(texts: list[str]) -> bytes:
     from PySide6.QtCore import QBuffer, QIODevice, QRectF
     from PySide6.QtGui import QFont, QPainter, QPdfWriter
 
-    from forms import fonts
+    from forms.qt import fonts
 
     buffer = QBuffer()
     buffer.open(QIODevice.OpenModeFlag.WriteOnly)
@@ -68,8 +68,8 @@ def main() -> None:
     app = QGuiApplication([])  # noqa: F841 - painting needs it
     from drivers.printer.receipts import receipt_for_case_file
     from forms.model import format_value
-    from forms.pdf import render_image
-    from forms.render import case_pages, render_case_pdf
+    from forms.qt.pdf import render_image
+    from forms.qt.render import case_pages, render_case_pdf
 
     form, data = case_pages("marriage_review", DATA / "marriage.json")[0]
     texts = [i.text or format_value(data.values.get(i.key), i.fmt) for i in form.items]

@@ -188,7 +188,7 @@ def divorce_page_factory(ctx, journal: Journal):
     """A function making the divorce application page for the logged-in operator."""
 
     def make(operator):
-        from counter_app.ui.marriage.intake_page import DIVORCE_QUESTIONS, IntakePage
+        from counter_app.ui.case.intake_page import DIVORCE_QUESTIONS, IntakePage
         from counter_app.workflows.divorce import DivorceApplication
         from drivers.idcard.factory import open_reader
 
@@ -214,7 +214,7 @@ def intake_page_factory(ctx, journal: Journal):
     """A function making the marriage intake page for the logged-in operator."""
 
     def make(operator):
-        from counter_app.ui.marriage.intake_page import IntakePage
+        from counter_app.ui.case.intake_page import IntakePage
         from counter_app.workflows.intake import MarriageIntake
         from drivers.idcard.factory import open_reader
 
@@ -233,7 +233,7 @@ def registration_page_factory(ctx, journal: Journal, background: "BackgroundSync
 
     def make(operator, case_id: str):
         from counter_app.cases.service import CaseService
-        from counter_app.ui.marriage.registration_page import RegistrationPage
+        from counter_app.ui.case.registration_page import RegistrationPage
         from counter_app.workflows.registration import DivorceRegistration, MarriageRegistration
 
         case = CaseService(journal).state(case_id)
@@ -256,7 +256,7 @@ def registration_page_factory(ctx, journal: Journal, background: "BackgroundSync
 def case_steps(journal: Journal, operator) -> list:
     """The preparation steps between acceptance and examination, in order (each opens the page
     of the same key in ``step_pages``)."""
-    from counter_app.ui.marriage.declaration_page import page_signing
+    from counter_app.ui.case.declaration_page import page_signing
     from counter_app.workflows.capture import PartyCapture
     from counter_app.workflows.declarations import Declarations
     from counter_app.workflows.documents import DocumentScanning
@@ -292,7 +292,7 @@ def document_camera(ctx):
 
         source, resolution = ctx.config["camera.document_source"], ctx.config["camera.resolution"]
         if source == "simulator":
-            from counter_app.workflows.documents import demo_document_frames
+            from counter_app.vision.scanner import demo_document_frames
             from drivers.camera.simulator import SimulatedCamera
 
             return SimulatedCamera(demo_document_frames(*parse_resolution(resolution)), fps=15,
@@ -306,7 +306,7 @@ def document_page_factory(ctx, journal: Journal):
     """A function making the document-camera page of a case."""
 
     def make(operator, case_id: str):
-        from counter_app.ui.marriage.document_page import DocumentPage
+        from counter_app.ui.case.document_page import DocumentPage
         from counter_app.workflows.documents import DocumentScanning
 
         return DocumentPage(DocumentScanning(journal, operator.operator_id), case_id,
@@ -320,7 +320,7 @@ def review_page_factory(ctx, journal: Journal):
 
     def make(operator, case_id: str):
         from counter_app.cases.service import CaseService
-        from counter_app.ui.marriage.review_page import ReviewPage
+        from counter_app.ui.case.review_page import ReviewPage
         from counter_app.workflows.registration import DivorceRegistration, MarriageRegistration
         from counter_app.workflows.review import CaseReviewer
 
@@ -340,8 +340,8 @@ def review_page_factory(ctx, journal: Journal):
 
 def declarations_flow(journal: Journal, operator):
     """The declarations flow for reading a case's declarations (the review page, the archive
-    file). forms.signing paints with QtGui, so it is handed over from the UI layer."""
-    from counter_app.ui.marriage.declaration_page import page_signing
+    file). forms.qt.signing paints with QtGui, so it is handed over from the UI layer."""
+    from counter_app.ui.case.declaration_page import page_signing
     from counter_app.workflows.declarations import Declarations
 
     return Declarations(journal, operator.operator_id, page_signing())
@@ -349,8 +349,8 @@ def declarations_flow(journal: Journal, operator):
 
 def archive_file_flow(ctx, journal: Journal, operator):
     """The electronic archive file of registered cases (forms render the PDF)."""
-    from counter_app.ui.marriage.declaration_page import page_signing
-    from counter_app.ui.marriage.review_page import render_archive
+    from counter_app.ui.case.declaration_page import page_signing
+    from counter_app.ui.case.review_page import render_archive
     from counter_app.workflows.archive_file import ArchiveFile
     from counter_app.workflows.declarations import signed_declaration_pages
 
@@ -389,7 +389,7 @@ def certificates_page_factory(ctx, journal: Journal):
 
     def make(operator, case_id: str):
         from counter_app.printing.booklets import BookletPrinting
-        from counter_app.ui.marriage.certificates_page import CertificatesPage
+        from counter_app.ui.case.certificates_page import CertificatesPage
         from counter_app.workflows.certificates import certificate_pages, registration_of
 
         office = office_profile(ctx)
@@ -409,7 +409,7 @@ def declaration_page_factory(ctx, journal: Journal):
     configured pad (drivers.fingerprint.device; the simulator in demo mode), witnessed."""
 
     def make(operator, case_id: str):
-        from counter_app.ui.marriage.declaration_page import DeclarationPage, page_signing
+        from counter_app.ui.case.declaration_page import DeclarationPage, page_signing
         from counter_app.workflows.declarations import Declarations
         from drivers.fingerprint import open_pad
 
@@ -431,7 +431,7 @@ def capture_page_factory(ctx, journal: Journal):
     person, and that is what is recorded."""
 
     def make(operator, case_id: str):
-        from counter_app.ui.marriage.capture_page import CapturePage
+        from counter_app.ui.case.capture_page import CapturePage
         from counter_app.workflows.capture import PartyCapture, liveness_challenges
         from drivers.camera import open_camera
 

@@ -1,12 +1,18 @@
-"""Statutory forms as versioned data and the single painter for screen, PDF and printer.
+"""Statutory forms as versioned data, and (in ``forms.qt``) the single painter for screen, PDF
+and printer.
 
-- ``forms.model``: definitions (forms/definitions/<form_id>/v<N>.toml), layout, values (no Qt)
-- ``forms.case_data`` / ``forms.render``: a case file -> filled pages -> PDF bytes
-- ``forms.painter.paint_page``: the one painter (QPainter on a QImage, QPdfWriter or QPrinter)
-- ``forms.pdf``: reproducible PDF (PDF/A-1b mode, repaired text layer) and preview images
-- ``forms.fonts``: the bundled fonts and the glyph coverage check
-- ``forms.signing``: signatures bound to the SHA-256 of the page they were made on
+Pure part (no Qt):
+- ``forms.model``: definitions (forms/definitions/<form_id>/v<N>.toml), layout, values
+- ``forms.case_data``: a case file -> the filled pages of each form
 
-docs/forms.md describes all of it. This package may use QtCore/QtGui, never QtWidgets or
-QtPrintSupport (the printer is created in counter_app/ui and handed in).
+Qt part (``forms.qt``, QtCore/QtGui only):
+- ``forms.qt.painter.paint_page``: the one painter (QPainter on a QImage, QPdfWriter or QPrinter)
+- ``forms.qt.pdf``: reproducible PDF (PDF/A-1b mode, repaired text layer) and preview images
+- ``forms.qt.render``: filled pages -> PDF bytes
+- ``forms.qt.fonts``: the bundled fonts and the glyph coverage check
+- ``forms.qt.signing``: signatures bound to the SHA-256 of the page they were made on
+
+docs/forms.md describes all of it. Nothing here uses QtWidgets or QtPrintSupport (the printer
+is created in counter_app/ui and handed in); the import-linter contracts in pyproject.toml
+keep Qt out of the pure part.
 """

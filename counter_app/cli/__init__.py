@@ -18,12 +18,10 @@ import importlib
 import logging
 import os
 import sys
-from collections.abc import Callable
-from dataclasses import dataclass, field
-from datetime import date
 from pathlib import Path
 
 from counter_app import __version__, config, logs
+from counter_app.context import Context
 from counter_app.errors import CounterAppError
 from counter_app.resources import resource_path
 
@@ -38,24 +36,6 @@ COMMAND_MODULES = ("journal", "config_cmd", "idcard", "devices", "forms", "print
                    "archive")
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 70
-
-
-@dataclass
-class Context:
-    """What every command gets: the resolved configuration and where the data lives."""
-
-    config: config.Config
-    demo: bool
-    #: The counter's date for business rules (tests and training put a fake calendar here).
-    today: Callable[[], date] = field(default=date.today)
-
-    @property
-    def data_dir(self) -> Path:
-        return self.config.data_dir
-
-    @property
-    def journal_path(self) -> Path:
-        return self.data_dir / "journal.db"
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -9,7 +9,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from counter_app.cli import EXIT_OK, EXIT_USAGE, Context
+from counter_app.cli import EXIT_OK, EXIT_USAGE
+from counter_app.context import Context
 
 
 def register(sub) -> None:

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from counter_app.cli import EXIT_OK, Context
+from counter_app.cli import EXIT_OK
+from counter_app.context import Context
 
 
 def register(sub) -> None:

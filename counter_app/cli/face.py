@@ -10,7 +10,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from counter_app.cli import EXIT_FAILED, EXIT_OK, Context
+from counter_app.cli import EXIT_FAILED, EXIT_OK
+from counter_app.context import Context
 
 
 def _short_dns_wait() -> None:

@@ -5,7 +5,8 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from counter_app.cli import EXIT_OK, Context
+from counter_app.cli import EXIT_OK
+from counter_app.context import Context
 from counter_app.errors import CounterAppError
 
 
@@ -33,11 +34,11 @@ def run_list(args, ctx: Context) -> int:
 
 
 def _forms_render():
-    # Imported on use: forms.render paints with QtGui, which the rest of the CLI does not need.
+    # Imported on use: forms.qt.render paints with QtGui, which the rest of the CLI does not need.
     # (pyproject's layer contract lists this edge: the one CLI command that paints.)
-    import forms.render
+    import forms.qt.render
 
-    return forms.render
+    return forms.qt.render
 
 
 def run_render(args, ctx: Context) -> int:

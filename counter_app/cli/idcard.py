@@ -6,7 +6,8 @@ import json
 import time
 from pathlib import Path
 
-from counter_app.cli import EXIT_OK, Context
+from counter_app.cli import EXIT_OK
+from counter_app.context import Context
 from counter_app.errors import CounterAppError
 
 _LABELS = (("card_type", "证件类型"), ("name", "姓名"), ("name_en", "英文姓名"), ("sex", "性别"),

@@ -5,7 +5,8 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from counter_app.cli import EXIT_FAILED, EXIT_OK, Context
+from counter_app.cli import EXIT_FAILED, EXIT_OK
+from counter_app.context import Context
 
 
 def register(sub) -> None:

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from counter_app.cli import EXIT_OK, Context
+from counter_app.cli import EXIT_OK
+from counter_app.context import Context
 
 
 def register(sub) -> None:

@@ -12,7 +12,8 @@ import sys
 from datetime import date
 from pathlib import Path
 
-from counter_app.cli import EXIT_OK, Context
+from counter_app.cli import EXIT_OK
+from counter_app.context import Context
 
 DECISION_ZH = {"accept": "可以办理", "refuse": "不予办理", "refer": "需人工审核"}
 OUTCOME_ZH = {"refuse": "不予", "refer": "审核", "note": "提示"}

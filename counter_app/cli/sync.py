@@ -6,7 +6,8 @@ import json
 import sys
 
 from counter_app.app import make_engine, open_journal, sync_status
-from counter_app.cli import EXIT_FAILED, EXIT_OK, Context
+from counter_app.cli import EXIT_FAILED, EXIT_OK
+from counter_app.context import Context
 
 
 def register(sub) -> None:

@@ -5,7 +5,7 @@ The registrar prints it on a spoiled blank or plain paper cut to size, measures 
 where the crosses landed (millimetres from the paper's left and top edges) and enters the
 figures. The printer is taken to map a nominal position n to ``offset + scale * n`` on each
 axis; the profile is the correction that undoes it, in the form the painter applies
-(forms.painter.Calibration: drawn = offset' + scale' * n).
+(forms.qt.painter.Calibration: drawn = offset' + scale' * n).
 """
 
 from __future__ import annotations
@@ -33,7 +33,7 @@ class CalibrationError(CounterAppError):
 
 @dataclass(frozen=True)
 class CalibrationProfile:
-    """The correction for one printer (same fields as forms.painter.Calibration)."""
+    """The correction for one printer (same fields as forms.qt.painter.Calibration)."""
 
     printer: str
     offset_x_mm: float
@@ -42,7 +42,7 @@ class CalibrationProfile:
     scale_y: float
 
     def correction(self) -> dict[str, float]:
-        """Keyword arguments for forms.painter.Calibration (built by the Qt side)."""
+        """Keyword arguments for forms.qt.painter.Calibration (built by the Qt side)."""
         return {"offset_x_mm": self.offset_x_mm, "offset_y_mm": self.offset_y_mm,
                 "scale_x": self.scale_x, "scale_y": self.scale_y}
 

@@ -1,12 +1,12 @@
 """A registered case's electronic archive file, once both certificates are printed and confirmed.
 
 The materials are gathered from the journal and filed in the order of the archive rules
-(counter_app.archive.order; 《婚姻登记档案管理办法》 arts. 5 and 7, reference/law.md §5): the
+(counter_app.archive_file.order; 《婚姻登记档案管理办法》 arts. 5 and 7, reference/law.md §5): the
 审查处理表 filled from the case, the declarations (signed pages from the declarations step when
 it is installed, else the unsigned forms), the scanned papers, the divorce agreement summary,
 then other materials: the photos, the 联网核对 answer and copies of the certificates. One PDF
 plus a manifest of hashes, stored as journal attachments with an ``archive.built`` entry
-(counter_app.archive.archive). Rendering is injected (forms paints with Qt): no Qt here.
+(counter_app.archive_file.build). Rendering is injected (forms paints with Qt): no Qt here.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
-from counter_app.archive.archive import Material, Renderer, build_archive
+from counter_app.archive_file.build import Material, Renderer, build_archive
 from counter_app.errors import CounterAppError
 from counter_app.journal import Journal
 from counter_app.resources import resource_path

@@ -4,7 +4,7 @@ who confirms as 监誓人 — every step a journal entry.
 The page is the forms package's ``marriage_declaration`` filled from the intake's party record
 and the party's own declared details (婚姻状况, 职业, 文化程度, recorded with the date and the
 office in a ``declaration.details`` entry). The signature is bound to the SHA-256 of that exact
-unsigned page (forms.signing: ``signature.captured`` with the page's PDF attached); the
+unsigned page (forms.qt.signing: ``signature.captured`` with the page's PDF attached); the
 fingerprint (``declaration.fingerprint``: its PNG and template as encrypted attachments) and the
 registrar's confirmation (``declaration.witnessed``) name the same digest. Whenever the page
 changes afterwards (a corrected party record, other details), its digest no longer matches and
@@ -12,7 +12,7 @@ the declaration must be signed, fingerprinted and witnessed again: :meth:`Declar
 checks the records against the page as it is now, never a stored flag.
 
 Rendering a page (its PDF, hence its digest) paints with QtGui, which this layer may not import:
-the caller passes ``forms.signing`` in as ``signing`` (the composition root takes it from the
+the caller passes ``forms.qt.signing`` in as ``signing`` (the composition root takes it from the
 UI layer, as the archive builder takes its renderer).
 
 The registrar's own 监誓人 signature stays a handwritten one on the printed page (law.md §3:
@@ -60,7 +60,7 @@ class PartyDeclaration:
 
     role: str
     details: dict[str, Any] | None = None
-    signature: Any = None     # forms.signing.SignatureRecord
+    signature: Any = None     # forms.qt.signing.SignatureRecord
     signature_seq: int = 0
     fingerprint: dict[str, Any] | None = None
     fingerprint_seq: int = 0
@@ -105,7 +105,7 @@ class PartyDeclaration:
 class Declarations:
     """The declarations of one office's marriage cases, journaled under the operator's name.
 
-    ``signing`` is the ``forms.signing`` module. ``office`` (the rules' office profile) and
+    ``signing`` is the ``forms.qt.signing`` module. ``office`` (the rules' office profile) and
     ``office_name`` are needed to sign (they are printed on the page and recorded with it);
     reading the state and ``done`` need neither.
     """
@@ -171,7 +171,7 @@ class Declarations:
     def sign(self, case_id: str, role: str, signature, *, marital_status: str,
              occupation: str = "", education: str = ""):
         """Record the party's details and ``signature`` (drivers.signature Signature) bound to
-        the page they make; returns the forms.signing SignatureRecord. Refused when details
+        the page they make; returns the forms.qt.signing SignatureRecord. Refused when details
         are missing or the case is past registration."""
         _check_role(role)
         intake = self._require_open(case_id)
@@ -294,7 +294,7 @@ def signed_declaration_pages(journal: Journal, case_id: str, signing: ModuleType
                              ) -> list[tuple[str, tuple[FormDefinition, FormData]]]:
     """[("man", (form, data)), ("woman", (form, data))]: both signed declarations with the
     signature strokes and the fingerprint image in their slots, for printing and the archive
-    file (``signing`` is the forms.signing module). Raises DeclarationError when a declaration is not complete on its current page
+    file (``signing`` is the forms.qt.signing module). Raises DeclarationError when a declaration is not complete on its current page
     (the 监誓人 slot is left for the registrar's handwritten signature)."""
     flow = Declarations(journal, "", signing)
     state = flow.state(case_id)

@@ -19,7 +19,7 @@ sys.path.insert(0, str(HERE.parents[1]))
 from PySide6.QtWidgets import QApplication
 
 from forms.model import available_forms
-from forms.render import render_case_pdf
+from forms.qt.render import render_case_pdf
 
 GOLDEN_DPI = 50
 

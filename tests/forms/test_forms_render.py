@@ -11,9 +11,9 @@ import pytest
 from formcheck import DATA, case_for, pdf_text, write_case
 
 from forms.case_data import CaseFileError
-from forms.fonts import MissingGlyphError
+from forms.qt.fonts import MissingGlyphError
 from forms.model import FormError, available_forms, format_value, load_form
-from forms.render import case_pages, render_case_pdf
+from forms.qt.render import case_pages, render_case_pdf
 
 FORM_IDS = [form_id for form_id, _ in available_forms()]
 STATUTORY = {"marriage_declaration", "marriage_review", "divorce_application",
@@ -126,7 +126,7 @@ def test_missing_photo_file_is_named(tmp_path):
 
 
 def test_name_with_a_character_no_font_has_is_refused(tmp_path):
-    from forms.fonts import font_index_for
+    from forms.qt.fonts import font_index_for
 
     uncovered = next(chr(c) for c in range(0x20000, 0x2A6E0) if font_index_for(chr(c)) is None)
     raw = json.loads((DATA / "marriage.json").read_text(encoding="utf-8"))

@@ -6,11 +6,11 @@ import numpy as np
 import pytest
 from formcheck import DATA, GOLDEN, case_for, image_difference, load_gray, pdf_pages_png
 
-from forms import fonts
+from forms.qt import fonts
 from forms.model import available_forms
-from forms.painter import Calibration
-from forms.pdf import render_image
-from forms.render import case_pages, render_case_pdf
+from forms.qt.painter import Calibration
+from forms.qt.pdf import render_image
+from forms.qt.render import case_pages, render_case_pdf
 
 GOLDEN_DPI = 50  # tests/forms/make_golden.py
 #: Share of pixels allowed to differ (see conftest.image_difference): a single changed digit
@@ -66,7 +66,7 @@ def test_calibration_offsets_move_the_page():
 def test_on_blank_leaves_preprinted_labels_out():
     from PySide6.QtGui import QImage, QPainter
 
-    from forms.painter import paint_page
+    from forms.qt.painter import paint_page
 
     form, data = case_pages("marriage_certificate", DATA / "marriage.json")[0]
     full = render_image(form, data, 80)

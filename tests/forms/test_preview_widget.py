@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from formcheck import DATA, image_difference, load_gray
 
-from forms.pdf import render_image
-from forms.render import case_pages
+from forms.qt.pdf import render_image
+from forms.qt.render import case_pages
 
 
 def test_preview_widget_shows_the_rendered_page(qtbot):

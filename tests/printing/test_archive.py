@@ -9,15 +9,15 @@ from pathlib import Path
 
 import pytest
 
-from counter_app.archive.archive import Material, build_archive, ordered
-from counter_app.archive.order import ArchiveError
+from counter_app.archive_file.build import Material, build_archive, ordered
+from counter_app.archive_file.order import ArchiveError
 from counter_app.journal import Journal
 
 DATA = Path(__file__).resolve().parents[1] / "forms" / "data"
 
 
 def marriage_materials():
-    from forms.render import case_pages
+    from forms.qt.render import case_pages
 
     review = case_pages("marriage_review", DATA / "marriage.json")[0][1]
     declarations = case_pages("marriage_declaration", DATA / "marriage.json")
@@ -63,7 +63,7 @@ def test_archive_pdf_and_manifest_are_journaled(qapp, data_dir, tmp_path):
 
     from pypdf import PdfReader
 
-    from forms.render import render_spec_pages
+    from forms.qt.render import render_spec_pages
 
     materials = marriage_materials()
     with Journal.open(data_dir, key_store="file") as journal:

@@ -27,7 +27,7 @@ def print_to_pdf(tmp_path: Path, name: str, profile: CalibrationProfile) -> Path
     from PySide6.QtPrintSupport import QPrinter
 
     from counter_app.ui.widgets.certificate_printer import QtCertificatePrinter
-    from forms.render import case_pages
+    from forms.qt.render import case_pages
 
     out = tmp_path / f"{name}.pdf"
     qprinter = QPrinter(QPrinter.PrinterMode.HighResolution)
@@ -59,7 +59,7 @@ def test_a4_forms_print_every_page_with_labels(qapp, tmp_path):
     from PySide6.QtPrintSupport import QPrinter
 
     from counter_app.ui.widgets.certificate_printer import print_pages
-    from forms.render import case_pages
+    from forms.qt.render import case_pages
 
     out = tmp_path / "a4.pdf"
     qprinter = QPrinter(QPrinter.PrinterMode.HighResolution)

@@ -17,7 +17,7 @@ from counter_app.reissue import ReissueError, ReissueFlow, open_archive
 from counter_app.reissue.certificate import certificate_pages
 from counter_app.resources import resource_path
 from counter_app.vision.quality import QualityReport
-from forms.pdf import render_pdf
+from forms.qt.pdf import render_pdf
 
 OFFICE = {"code": "110105-HY", "level": "county", "region_code": "110105",
           "foreign_designated": True, "popup": False}

@@ -11,8 +11,8 @@ from PySide6.QtCore import QPoint, Qt
 from drivers.signature.model import Signature, SignatureError
 from drivers.signature.simulator import SimulatorPad, recording
 from forms.model import load_form
-from forms.render import case_pages
-from forms.signing import (
+from forms.qt.render import case_pages
+from forms.qt.signing import (
     SignatureInvalidated,
     check_signatures,
     document_digest,
@@ -98,7 +98,7 @@ def test_other_signatures_on_the_page_do_not_invalidate_it():
 
 
 def test_signed_page_shows_the_strokes(tmp_path):
-    from forms.pdf import render_image
+    from forms.qt.pdf import render_image
 
     form, data = page()
     record = sign(form, data, "party.signature", "man", recording("party_a"))
@@ -119,7 +119,7 @@ def test_signature_record_is_journaled_with_the_signed_document(data_dir):
     import hashlib
 
     from counter_app.journal import Journal
-    from forms.signing import journal_signature
+    from forms.qt.signing import journal_signature
 
     form, data = page()
     record = sign(form, data, "party.signature", "man", recording("party_a"))

@@ -15,7 +15,7 @@ from drivers.camera.simulator import SimulatedCamera
 @pytest.fixture
 def make_page(qtbot, journal):
     from counter_app.ui.application import create_application
-    from counter_app.ui.marriage.capture_page import CapturePage
+    from counter_app.ui.case.capture_page import CapturePage
 
     create_application([])
     pages = []
@@ -83,7 +83,7 @@ def test_an_unplugged_camera_is_shown_and_its_return_too(qtbot, journal, make_pa
 
 def test_a_face_analyser_that_cannot_start_is_explained(qtbot, journal):
     from counter_app.ui.application import create_application
-    from counter_app.ui.marriage.capture_page import CapturePage
+    from counter_app.ui.case.capture_page import CapturePage
     from counter_app.vision.errors import VisionError
 
     create_application([])

@@ -63,7 +63,7 @@ def case(journal, qapp):
 
 @pytest.fixture
 def make_page(qtbot, journal, case):
-    from counter_app.ui.marriage.declaration_page import DeclarationPage, page_signing
+    from counter_app.ui.case.declaration_page import DeclarationPage, page_signing
 
     pages = []
 
@@ -105,7 +105,7 @@ def test_pad_failures_say_what_to_do_and_are_retried(qtbot, journal, case, make_
     qtbot.waitUntil(lambda: "指纹不清晰" in page.status.text(), timeout=5000)
     assert "不清晰" in page.quality.text()
     pad.placement, pad.fault = 1.0, "no_finger"
-    from counter_app.ui.marriage import declaration_page
+    from counter_app.ui.case import declaration_page
     declaration_page.CAPTURE_TIMEOUT_S, saved = 0.05, declaration_page.CAPTURE_TIMEOUT_S
     try:
         qtbot.keyClick(page.press, Qt.Key.Key_Return)
@@ -127,7 +127,7 @@ def test_an_empty_signature_is_refused(qtbot, journal, case, make_page):
 
 
 def test_esc_keeps_what_was_done_and_the_page_resumes_there(qtbot, journal, case, make_page):
-    from counter_app.ui.marriage.declaration_page import page_signing
+    from counter_app.ui.case.declaration_page import page_signing
 
     page = make_page(SimulatorPad())
     sign_current(qtbot, page)
@@ -154,7 +154,7 @@ def test_esc_keeps_what_was_done_and_the_page_resumes_there(qtbot, journal, case
 def test_a_page_dropped_without_esc_releases_the_pad(qtbot, journal, case):
     from PySide6.QtWidgets import QStackedWidget
 
-    from counter_app.ui.marriage.declaration_page import DeclarationPage, page_signing
+    from counter_app.ui.case.declaration_page import DeclarationPage, page_signing
 
     stack = QStackedWidget()  # as the main window holds its pages
     qtbot.addWidget(stack)

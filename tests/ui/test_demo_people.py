@@ -96,7 +96,7 @@ def test_the_under_age_man_is_refused_at_intake_with_the_basis(qtbot, window):
 
 
 def test_the_married_woman_is_blocked_at_the_online_check(qtbot, window):
-    from counter_app.ui.marriage.registration_page import RegistrationPage
+    from counter_app.ui.case.registration_page import RegistrationPage
     from counter_app.workflows.registration import MarriageRegistration
 
     qtbot.keyClick(window, Qt.Key.Key_F2)

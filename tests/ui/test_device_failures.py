@@ -13,7 +13,7 @@ from drivers.printer.base import PrinterOffline
 
 def test_a_camera_that_will_not_open_is_explained(qtbot, journal):
     from counter_app.ui.application import create_application
-    from counter_app.ui.marriage.capture_page import CapturePage
+    from counter_app.ui.case.capture_page import CapturePage
 
     create_application([])
 
@@ -39,7 +39,7 @@ class OfflinePrinter:
 
 def test_a_certificate_printer_that_is_off_consumes_no_blank(qtbot, journal):
     from counter_app.ui.application import create_application
-    from counter_app.ui.marriage.certificates_page import CertificatesPage
+    from counter_app.ui.case.certificates_page import CertificatesPage
     from forms.model import FormData, load_form
 
     create_application([])

@@ -133,7 +133,7 @@ def test_after_both_certificates_the_archive_file_is_built_in_order(qtbot, windo
     from pypdf import PdfReader
     from test_marriage_intake import register_a_couple
 
-    from counter_app.archive.order import categories
+    from counter_app.archive_file.order import categories
 
     case_id = register_a_couple(qtbot, window)
     window.case_page.print_button.click()
@@ -243,7 +243,7 @@ def document_page(qtbot, journal):
 
     from counter_app.domain.idnumber import check_digit
     from counter_app.ui.application import create_application
-    from counter_app.ui.marriage.document_page import DocumentPage
+    from counter_app.ui.case.document_page import DocumentPage
     from counter_app.workflows.documents import DocumentScanning
     from counter_app.workflows.intake import MarriageIntake
 
@@ -292,7 +292,7 @@ def test_a_camera_that_will_not_open_says_what_to_do(qtbot, document_page):
 
 
 def test_an_unplugged_camera_is_reported_and_a_retake_supersedes(qtbot, document_page):
-    from counter_app.workflows.documents import demo_document_frames
+    from counter_app.vision.scanner import demo_document_frames
     from drivers.camera.simulator import SimulatedCamera
 
     camera = SimulatedCamera(demo_document_frames(320, 180), fps=30, name="document")

@@ -17,8 +17,8 @@ from counter_app.workflows.declarations import (
 from counter_app.workflows.intake import MarriageIntake
 from drivers.fingerprint.simulator import SimulatorPad
 from drivers.signature.simulator import recording
-from forms import signing
-from forms.signing import SignatureInvalidated
+from forms.qt import signing
+from forms.qt.signing import SignatureInvalidated
 
 DAY = date(2026, 5, 20)
 OFFICE_NAME = "北京市朝阳区民政局婚姻登记处"
@@ -88,7 +88,7 @@ def test_the_signature_is_bound_to_the_exact_page_shown(journal, case_id):
     assert shown.values["party.name"] == "王䶮" and shown.values["party.marital_status"] == "未婚"
     assert shown.values["party.other_name"] == "李梅" and shown.values["office.name"] == OFFICE_NAME
     record = flow.sign(case_id, "man", recording("party_a"), **details)
-    from forms.signing import document_digest
+    from forms.qt.signing import document_digest
     assert record.document_sha256 == document_digest(form, shown)
     entry = next(e for e in journal.entries(case_id=case_id) if e.kind == "signature.captured")
     pdf = journal.get_attachment(entry.attachments[0]["sha256"])
@@ -197,7 +197,7 @@ def test_signature_invalidated_is_caught_when_printing_a_stale_page(journal, cas
                    operator="reg01", case_id=case_id)
     form, data = flow.page(case_id, "man", {"marital_status": "unmarried",
                                             "occupation": "教师", "education": "大学本科"})
-    from forms.signing import check_signatures
+    from forms.qt.signing import check_signatures
     with pytest.raises(SignatureInvalidated):
         check_signatures(form, data, [party.signature])
 

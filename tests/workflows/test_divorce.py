@@ -133,7 +133,7 @@ def notice_text(journal, case_id, tmp_path) -> str:
     import subprocess
 
     from counter_app.workflows.certificates import notice_pages
-    from forms.pdf import render_pdf
+    from forms.qt.pdf import render_pdf
     pages = notice_pages(journal, case_id, OFFICE, "北京市朝阳区婚姻登记处")
     pdf = tmp_path / "notice.pdf"
     pdf.write_bytes(render_pdf(pages, pages[0][0].title))

@@ -13,11 +13,11 @@ import pytest
 from people import MAN, OFFICE, WOMAN
 
 from counter_app.vision.document import scan_page
+from counter_app.vision.scanner import demo_document_frames
 from counter_app.workflows.divorce import DivorceApplication
 from counter_app.workflows.documents import (
     DocumentError,
     DocumentScanning,
-    demo_document_frames,
     required_from,
 )
 from counter_app.workflows.intake import MarriageIntake

@@ -20,10 +20,10 @@ from counter_app.errors import CounterAppError
 from counter_app.reissue import ReissueFlow
 from counter_app.reissue.workflow import CAUSES
 from counter_app.ui.i18n import certificate_name, role_name
-from counter_app.ui.marriage.capture_page import CapturePage
-from counter_app.ui.marriage.card_bridge import CardReaderBridge
-from counter_app.ui.marriage.certificates_page import CertificatesPage
-from counter_app.ui.marriage.party_step import PartyStep
+from counter_app.ui.case.capture_page import CapturePage
+from counter_app.ui.case.card_bridge import CardReaderBridge
+from counter_app.ui.case.certificates_page import CertificatesPage
+from counter_app.ui.case.party_step import PartyStep
 from counter_app.ui.ops import Op
 from counter_app.ui.reissue.steps import DeclareStep, IssueStep, SearchStep, describe
 from counter_app.ui.style import error_style

@@ -1,4 +1,4 @@
-"""Printing on paper: a QPrinter painted by forms.painter (certificate blanks and A4 forms).
+"""Printing on paper: a QPrinter painted by forms.qt.painter (certificate blanks and A4 forms).
 
 Created here, in the UI layer, because forms/ may not use QtPrintSupport. The printer is used
 in full-page mode so the page origin is the paper corner, and only what the blank does not
@@ -20,9 +20,9 @@ DEFAULT_PRINTER_ZH = "默认打印机"
 
 
 def _painter_module():
-    import forms.painter
+    import forms.qt.painter
 
-    return forms.painter
+    return forms.qt.painter
 
 
 class QtCertificatePrinter:
@@ -62,7 +62,7 @@ def print_forms(pages, *, printer_name: str = "", pdf_path: Path | None = None) 
     ``pdf_path`` (demo and training)."""
     if pdf_path is not None:
         # The forms' own PDF writer: reproducible, with a text layer that extracts correctly.
-        from forms.pdf import render_pdf
+        from forms.qt.pdf import render_pdf
 
         Path(pdf_path).parent.mkdir(parents=True, exist_ok=True)
         Path(pdf_path).write_bytes(render_pdf(pages, pages[0][0].title))

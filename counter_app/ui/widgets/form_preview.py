@@ -1,6 +1,6 @@
-"""The form preview: the page painted by forms.painter, the same code as the PDF and printer.
+"""The form preview: the page painted by forms.qt.painter, the same code as the PDF and printer.
 
-The page is painted into an image at the widget's resolution (forms.pdf.render_image lays it
+The page is painted into an image at the widget's resolution (forms.qt.pdf.render_image lays it
 out at the PDF's resolution and scales it down), so what the registrar sees is the PDF.
 """
 
@@ -15,7 +15,7 @@ from forms.model import FormData, FormDefinition
 
 
 def _render_image(*args, **kwargs):
-    from forms.pdf import render_image
+    from forms.qt.pdf import render_image
 
     return render_image(*args, **kwargs)
 
@@ -69,7 +69,7 @@ if __name__ == "__main__":  # python -m counter_app.ui.widgets.form_preview FORM
     from PySide6.QtWidgets import QApplication
 
     app = QApplication(sys.argv)
-    import forms.render as render
+    import forms.qt.render as render
     widget = FormPreviewWidget()
     widget.show_page(*render.case_pages(sys.argv[1], sys.argv[2])[0])
     widget.resize(600, 850)

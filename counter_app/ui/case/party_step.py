@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
 )
 
 from counter_app.errors import CounterAppError
-from counter_app.ui.marriage.passport_widget import PassportWidget
+from counter_app.ui.case.passport_widget import PassportWidget
 from counter_app.ui.style import message_style
 from counter_app.workflows.intake import IntakeError, party_from_card
 from counter_app.workflows.passport import CHIP_SOURCE, PassportDesk, PassportRead, describe

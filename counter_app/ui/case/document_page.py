@@ -1,6 +1,6 @@
 """Photographing a case's papers on the document camera (高拍仪), one paper after the other.
 
-The camera loop runs on its own thread (counter_app.workflows.documents.DocumentScanner): the
+The camera loop runs on its own thread (counter_app.vision.scanner.DocumentScanner): the
 preview shows the page outline it found, a page is captured when it lies still (or at once on
 Enter) and stored here, on the GUI thread, as a journal attachment. A checklist shows what is
 left, the current paper highlighted. A retake sets the last page aside (a superseding entry).
@@ -29,12 +29,8 @@ from PySide6.QtWidgets import (
 )
 
 from counter_app.errors import CounterAppError
-from counter_app.workflows.documents import (
-    DocumentScanner,
-    DocumentScanning,
-    RequiredDocument,
-    ScanFrame,
-)
+from counter_app.vision.scanner import DocumentScanner, ScanFrame
+from counter_app.workflows.documents import DocumentScanning, RequiredDocument
 
 #: Seconds without a frame after which the page says the document camera is not delivering.
 NO_FRAME_S = 8

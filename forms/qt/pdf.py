@@ -8,7 +8,7 @@ Qt numbers the glyphs of each embedded font in the order they are first drawn, a
 records what it drew, so the missing entries can be put back exactly (and are checked).
 
 The output is deterministic (fixed document id and dates), so the SHA-256 of a rendered
-document identifies its content: signatures are bound to that hash (forms/signing.py).
+document identifies its content: signatures are bound to that hash (forms/qt/signing.py).
 """
 
 from __future__ import annotations
@@ -24,9 +24,9 @@ from collections.abc import Sequence
 from PySide6.QtCore import QBuffer, QIODevice, QMarginsF, QSizeF, QUuid
 from PySide6.QtGui import QImage, QPagedPaintDevice, QPageLayout, QPageSize, QPainter, QPdfWriter
 
-from forms import fonts
+from forms.qt import fonts
 from forms.model import FormData, FormDefinition, FormError
-from forms.painter import Calibration, PaintRecord, check_page, paint_page
+from forms.qt.painter import Calibration, PaintRecord, check_page, paint_page
 
 PDF_DPI = 300
 #: Fixed timestamp written into every PDF (Info and XMP) so renderings are reproducible;

@@ -16,7 +16,7 @@ from itertools import pairwise
 from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QImage, QPainter, QPainterPath, QPen, QTextLayout, QTextOption
 
-from forms import fonts
+from forms.qt import fonts
 from forms.model import Box, FormData, FormDefinition, Item, fill_template, format_value
 
 _ALIGN = {"left": Qt.AlignmentFlag.AlignLeft, "center": Qt.AlignmentFlag.AlignHCenter,

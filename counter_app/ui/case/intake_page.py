@@ -20,8 +20,8 @@ from counter_app.ui.ops import Op
 from counter_app.ui.widgets.demo_tray import demo_card_tray
 from counter_app.ui.i18n import role_name, translate
 from counter_app.workflows.intake import ROLES, MarriageIntake
-from counter_app.ui.marriage.card_bridge import CardReaderBridge
-from counter_app.ui.marriage.party_step import PartyStep
+from counter_app.ui.case.card_bridge import CardReaderBridge
+from counter_app.ui.case.party_step import PartyStep
 
 #: What the registrar sees, by the case's state after the check.
 OUTCOMES = {"accepted": (QT_TRANSLATE_NOOP("IntakePage", "已受理"), "#1b7f3b"),

@@ -3,7 +3,7 @@
 What a party signs is the rendered page as shown to them: the form filled with the case data,
 without the signature and fingerprint slots (other people's signatures on the same page must
 not invalidate theirs). :func:`document_digest` is the SHA-256 of that page's PDF bytes, which
-forms.pdf makes reproducible. A :class:`SignatureRecord` keeps that digest; when the data
+forms.qt.pdf makes reproducible. A :class:`SignatureRecord` keeps that digest; when the data
 changes afterwards (a corrected address, another date), the digest of the page no longer
 matches, :func:`check_signatures` refuses to print it, and the party must sign again.
 """
@@ -16,7 +16,7 @@ from dataclasses import dataclass, replace
 from counter_app.errors import CounterAppError
 from drivers.signature.model import Signature
 from forms.model import FormData, FormDefinition
-from forms.pdf import render_pdf
+from forms.qt.pdf import render_pdf
 
 SLOT_KINDS = ("signature", "fingerprint")
 

@@ -36,8 +36,8 @@ THUMB_PX = 150
 # The composition root may not import forms' Qt modules (import-linter: Qt only under
 # counter_app.ui); it takes them from here.
 def render_archive(specs, title: str) -> bytes:
-    """forms.render.render_spec_pages: the archive file's PDF (QPainter, GUI thread)."""
-    from forms.render import render_spec_pages
+    """forms.qt.render.render_spec_pages: the archive file's PDF (QPainter, GUI thread)."""
+    from forms.qt.render import render_spec_pages
 
     return render_spec_pages(specs, title)
 

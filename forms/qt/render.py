@@ -6,7 +6,7 @@ from pathlib import Path
 
 from forms.case_data import load_case, pages_for
 from forms.model import FormData, FormDefinition, FormError, load_form
-from forms.pdf import render_pdf
+from forms.qt.pdf import render_pdf
 
 
 def ensure_gui_application() -> None:
@@ -41,7 +41,7 @@ def render_case_pdf(form_id: str, case_path: Path, version: int | None = None) -
 
 def render_spec_pages(specs, title: str) -> bytes:
     """One PDF from page specifications (form_id, values, images), e.g. the case archive
-    file that counter_app.archive orders; each page is checked for required values."""
+    file that counter_app.archive_file orders; each page is checked for required values."""
     ensure_gui_application()
     pages = []
     for form_id, values, images in specs:

@@ -15,10 +15,10 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from counter_app.archive.order import ArchiveError, categories, rank
+from counter_app.archive_file.order import ArchiveError, categories, rank
 from counter_app.journal import Journal
 
-#: (form_id, values, images) per page -> PDF bytes; forms.render.render_spec_pages.
+#: (form_id, values, images) per page -> PDF bytes; forms.qt.render.render_spec_pages.
 Renderer = Callable[[list[tuple[str, dict, dict]], str], bytes]
 
 

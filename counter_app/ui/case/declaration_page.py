@@ -1,16 +1,15 @@
 """Each party's 申请结婚登记声明书: read on screen, signed, fingerprinted, witnessed.
 
-The man first, then the woman. The preview is painted by forms.painter, the same code as the
+The man first, then the woman. The preview is painted by forms.qt.painter, the same code as the
 printout, so the party reads exactly the page their signature is bound to. The signature comes
 from the on-screen signing area (pen tablet or mouse; in demo mode the signature-tablet
-simulator replays a recording into it); the fingerprint pad runs on its own DeviceThread and is
-reached through Op, so the window never waits for it. Every failure says what to do and Esc
+simulator replays a recording into it); the fingerprint pad runs on its own thread (drivers.fingerprint.session) and
+is reached through Op, so the window never waits for it. Every failure says what to do and Esc
 always returns to the case: what was recorded stays in the journal and the page resumes there.
 """
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable
 
 from PySide6.QtCore import QTimer, Signal
@@ -37,7 +36,7 @@ from counter_app.workflows.declarations import (
     Declarations,
 )
 from counter_app.workflows.intake import ROLES
-from drivers.base import DeviceThread
+from drivers.fingerprint.session import PadSession
 from drivers.signature.qt_pad import QtTabletPad
 
 # How long one press of 按指纹 waits for a finger on the pad.
@@ -46,56 +45,11 @@ CAPTURE_TIMEOUT_S = 10.0
 DEMO_RECORDINGS = {"man": "party_a", "woman": "party_b"}
 
 
-class PadSession:
-    """The fingerprint pad and the one thread all its calls run on (pads are not thread-safe).
-    The pad is opened at the first capture and again after it was unplugged."""
-
-    def __init__(self, open_pad: Callable[[], object]) -> None:
-        self.open_pad = open_pad
-        self.device = DeviceThread("fingerprint")
-        self.pad = None
-        self.released = False
-
-    def capture(self, timeout_s: float):
-        """Called from a worker thread: waits for the pad's own thread to capture."""
-        return self.device.call(self._capture, timeout_s)
-
-    def _capture(self, timeout_s: float):
-        if self.pad is None:
-            pad = self.open_pad()
-            pad.open()
-            self.pad = pad
-        return self.pad.capture(timeout_s)
-
-    def reset(self) -> None:
-        """Close the pad (it is opened again at the next capture)."""
-        if not self.released:
-            self.device.submit(self._close)
-
-    def _close(self) -> None:
-        pad, self.pad = self.pad, None
-        if pad is not None:
-            pad.close()
-
-    def release(self) -> None:
-        """Close the pad and end its thread; a capture still waiting for a finger ends on its
-        own, off the GUI thread."""
-        if self.released:
-            return
-        self.released = True
-        threading.Thread(target=self._close_and_stop, name="fingerprint-close",
-                         daemon=True).start()
-
-    def _close_and_stop(self) -> None:
-        self.device.call(self._close)  # after any capture still running, then nothing more
-        self.device.shutdown()
-
-
 def page_signing():
-    """forms.signing, for the composition root (workflows may not import the painter)."""
-    import forms.signing
+    """forms.qt.signing, for the composition root (workflows may not import the painter)."""
+    import forms.qt.signing
 
-    return forms.signing
+    return forms.qt.signing
 
 
 class DeclarationPage(QWidget):
