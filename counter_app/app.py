@@ -12,15 +12,9 @@ import threading
 from counter_app.journal import Journal
 from counter_app.operators import OperatorService
 from counter_app.operators.accounts import seed_demo_accounts
+from counter_app.wiring.journal import open_journal
 
 log = logging.getLogger(__name__)
-
-
-def open_journal(ctx) -> Journal:
-    """The data dir's journal with the configured key store and clock tolerances."""
-    return Journal.open(ctx.data_dir, ctx.config["journal.key_store"],
-                        clock_slack_ms=ctx.config["journal.clock_slack_ms"],
-                        clock_max_skew_s=ctx.config["journal.clock_max_skew_s"])
 
 
 def operator_service(ctx, journal: Journal) -> OperatorService:

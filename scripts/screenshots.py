@@ -40,9 +40,10 @@ def take_all(data_dir: Path, out: Path) -> int:
     from PySide6.QtTest import QTest
     from PySide6.QtWidgets import QLabel
 
-    from counter_app.app import BackgroundSync, build_main_window, open_journal
+    from counter_app.app import BackgroundSync, build_main_window
     from counter_app.cli import build_parser, make_context
     from counter_app.ui.application import create_application
+    from counter_app.wiring.journal import open_journal
 
     app = create_application([])
     ctx = make_context(build_parser().parse_args(["--demo", "--data-dir", str(data_dir)]))
@@ -314,8 +315,8 @@ def foreign_couple(window, wait_for, shot) -> None:
 
 def english(app, window, shot) -> None:
     """The home page with the English catalogue (ui.language = en), for maintainers."""
-    from counter_app.ui.i18n import install_translation
     from counter_app.ui.home.home_page import HomePage
+    from counter_app.ui.i18n import install_translation
 
     translator = install_translation(app, "en")
     try:

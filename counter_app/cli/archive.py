@@ -39,8 +39,8 @@ def _common(parser) -> None:
 
 
 def _open(ctx: Context, operator: str):
-    from counter_app.app import open_journal
     from counter_app.reissue import open_archive
+    from counter_app.wiring.journal import open_journal
 
     journal = open_journal(ctx)
     return journal, open_archive(journal, operator)

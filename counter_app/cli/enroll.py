@@ -16,7 +16,7 @@ def register(sub) -> None:
 
 
 def run_enroll(args, ctx: Context) -> int:
-    from counter_app.cli.sync import open_journal
+    from counter_app.wiring.journal import open_journal
     from sync import enrolment
     from sync.transport import Transport
 

@@ -5,9 +5,10 @@ from __future__ import annotations
 import json
 import sys
 
-from counter_app.app import make_engine, open_journal, sync_status
+from counter_app.app import make_engine, sync_status
 from counter_app.cli import EXIT_FAILED, EXIT_OK
 from counter_app.context import Context
+from counter_app.wiring.journal import open_journal
 
 
 def register(sub) -> None:

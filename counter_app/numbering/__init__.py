@@ -14,6 +14,7 @@ Numbers — counter_app.numbering.blocks
 Blanks — counter_app.numbering.stock (see its docstring for the printing protocol)
     receive_range(j, range_id=, certificate=, first=, last=, operator=, source="manual")
     next_blank(j, certificate)                          -> str | None
+    issued_blanks(j, case_id)                           -> [{holder, serial, certificate, ...}]
     issue_blank(j, certificate=, serial=, case_id=, certificate_number=, operator=,
                 holder=None)        # a 字号 on at most 2 issued blanks (one per holder)
     void_blank(j, certificate=, serial=, reason=, operator=, case_id=None,
@@ -38,6 +39,7 @@ from counter_app.numbering.errors import BlankStateError, NumbersExhaustedError,
 from counter_app.numbering.stock import (
     RangeReport,
     issue_blank,
+    issued_blanks,
     next_blank,
     receive_range,
     reconcile,
@@ -46,6 +48,6 @@ from counter_app.numbering.stock import (
 
 __all__ = [
     "Allocation", "BlankStateError", "NumberStateError", "NumbersExhaustedError", "RangeReport",
-    "allocate_number", "format_certno", "issue_blank", "next_blank", "parse_certno",
+    "allocate_number", "format_certno", "issue_blank", "issued_blanks", "next_blank", "parse_certno",
     "receive_block", "receive_range", "reconcile", "release_number", "remaining", "void_blank",
 ]

@@ -84,6 +84,14 @@ def blank_state(journal: Journal, certificate: str, serial: str) -> dict | None:
     return rows[0] if rows else None
 
 
+def issued_blanks(journal: Journal, case_id: str) -> list[dict]:
+    """The blanks issued to ``case_id`` (holder, serial, certificate, certificate_number), in
+    the order they were issued: the read API of the stock_blanks projection for cases."""
+    return journal.query("SELECT holder, serial, certificate, certificate_number FROM "
+                         "stock_blanks WHERE case_id = ? AND status = 'issued' ORDER BY seq",
+                         [case_id])
+
+
 def next_blank(journal: Journal, certificate: str) -> str | None:
     """The lowest unused 印制号 of the oldest range that has one, or None when none is left."""
     for r in journal.query("SELECT * FROM stock_ranges WHERE certificate = ? ORDER BY seq",

@@ -6,9 +6,10 @@ from __future__ import annotations
 import pytest
 from PySide6.QtCore import Qt
 
-from counter_app.app import BackgroundSync, build_main_window, open_journal
+from counter_app.app import BackgroundSync, build_main_window
 from counter_app.cli import build_parser, make_context
 from counter_app.ui.application import create_application
+from counter_app.wiring.journal import open_journal
 from drivers.idcard import simulator
 
 

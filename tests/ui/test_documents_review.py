@@ -175,9 +175,10 @@ def test_after_both_certificates_the_archive_file_is_built_in_order(qtbot, windo
 @pytest.fixture
 def divorce_window(qtbot, tmp_path):
     """The demo window on a calendar the test moves (as tests/ui/test_divorce_screens.py)."""
-    from counter_app.app import BackgroundSync, build_main_window, open_journal
+    from counter_app.app import BackgroundSync, build_main_window
     from counter_app.cli import build_parser, make_context
     from counter_app.ui.application import create_application
+    from counter_app.wiring.journal import open_journal
     from drivers.idcard import simulator
 
     create_application([])

@@ -11,8 +11,8 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QComboBox
 
-from counter_app.app import open_journal
 from counter_app.cli import build_parser, make_context
+from counter_app.wiring.journal import open_journal
 
 
 @pytest.fixture
