@@ -94,3 +94,10 @@ def apply_marital_checks(db: sqlite_utils.Database, entry: Entry) -> None:
         db.execute("INSERT OR IGNORE INTO marital_checks VALUES (?, ?, ?, ?, ?)",
                    [entry.payload["request_id"], entry.case_id, answer["outcome"],
                     answer["checked_at"], entry.seq])
+
+
+def check_outcomes(journal) -> dict[str, str]:
+    """The latest recorded 联网核对 outcome of each case (case_id -> outcome): the read API of
+    the marital_checks projection."""
+    return {r["case_id"]: r["outcome"]
+            for r in journal.query("SELECT case_id, outcome FROM marital_checks ORDER BY seq")}
