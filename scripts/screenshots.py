@@ -40,10 +40,11 @@ def take_all(data_dir: Path, out: Path) -> int:
     from PySide6.QtTest import QTest
     from PySide6.QtWidgets import QLabel
 
-    from counter_app.app import BackgroundSync, build_main_window
+    from counter_app.app import build_main_window
     from counter_app.cli import build_parser, make_context
     from counter_app.ui.application import create_application
     from counter_app.wiring.journal import open_journal
+    from counter_app.wiring.sync import background_sync
 
     app = create_application([])
     ctx = make_context(build_parser().parse_args(["--demo", "--data-dir", str(data_dir)]))
@@ -51,7 +52,7 @@ def take_all(data_dir: Path, out: Path) -> int:
     calendar = [date.today()]
     ctx.today = lambda: calendar[0]  # the divorce shots move the counter's calendar on
     with open_journal(ctx) as journal:
-        background = BackgroundSync(ctx, journal).start()
+        background = background_sync(ctx, journal).start()
         window = build_main_window(ctx, journal, background)
         window.resize(1280, 800)
         window.show()
@@ -129,7 +130,7 @@ def marriage_intake(window, wait_for, shot) -> None:
     from PySide6.QtTest import QTest
     from PySide6.QtWidgets import QComboBox
 
-    window.start_marriage()  # the F2 shortcut, without depending on the X server's focus
+    window.start_item("marriage")  # the F2 shortcut, without depending on the X server's focus
     intake = window.intake_page
     tray = intake.findChild(QComboBox, "demo-card-tray")
 
@@ -206,7 +207,7 @@ def divorce(window, calendar, wait_for, shot) -> None:
 
     from PySide6.QtWidgets import QComboBox
 
-    window.start_divorce()
+    window.start_item("divorce")
     intake = window.intake_page
     tray = intake.findChild(QComboBox, "demo-card-tray")
     for key, name in (("resident", "王䶮"), ("long_term", "赵㛃")):
@@ -241,7 +242,7 @@ def reissue(window, wait_for, shot) -> None:
     """补领: search the demo archive, the applicant's card, the issue step."""
     from PySide6.QtWidgets import QComboBox
 
-    window.start_reissue()
+    window.start_item("reissue")
     page = window.intake_page
     page.search.query.setText("刘秀英")
     page.search.query.returnPressed.emit()
@@ -275,7 +276,7 @@ def foreign_couple(window, wait_for, shot) -> None:
     from counter_app import demo
     from counter_app.workflows.passport import td3_mrz
 
-    window.start_marriage()
+    window.start_item("marriage")
     intake = window.intake_page
     tray = intake.findChild(QComboBox, "demo-card-tray")
 

@@ -15,7 +15,7 @@ def register(sub) -> None:
 
 
 def run_devices(args, ctx: Context) -> int:
-    from counter_app.app import device_settings
+    from counter_app.wiring.devices import device_settings
     from drivers.registry import detect_all
 
     rows = detect_all(device_settings(ctx), demo=ctx.demo)

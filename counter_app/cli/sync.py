@@ -5,10 +5,10 @@ from __future__ import annotations
 import json
 import sys
 
-from counter_app.app import make_engine, sync_status
 from counter_app.cli import EXIT_FAILED, EXIT_OK
 from counter_app.context import Context
 from counter_app.wiring.journal import open_journal
+from counter_app.wiring.sync import make_engine, sync_status
 
 
 def register(sub) -> None:

@@ -88,6 +88,16 @@ def load_profile(journal: Journal, printer: str) -> CalibrationProfile:
                               r["scale_y"])
 
 
+def calibrate_as_perfect(journal: Journal, printer: str, *, operator: str) -> None:
+    """Demo and training printers (PDF files) are calibrated once as a perfect printer, as a
+    technician would calibrate a real one before its first certificate."""
+    try:
+        load_profile(journal, printer)
+    except CalibrationError:
+        save_profile(journal, profile_from_measurement(printer, NOMINAL_MARKS), NOMINAL_MARKS,
+                     operator=operator)
+
+
 @projection("printer_calibration", version=1, tables=("printer_calibration",), schema=(
     """CREATE TABLE printer_calibration (
         printer TEXT PRIMARY KEY, offset_x_mm REAL NOT NULL, offset_y_mm REAL NOT NULL,

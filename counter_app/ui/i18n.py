@@ -61,7 +61,8 @@ def certificate_name(kind: str) -> str:
     return translate("Names", CERTIFICATE_NAMES[kind])
 
 
-#: The case steps' button labels (counter_app.app.case_steps), for the catalogue.
+#: The case steps' button labels (counter_app.wiring.services.Services.case_steps), for the
+#: catalogue.
 STEP_LABELS = (QT_TRANSLATE_NOOP("CaseSteps", "现场拍照与人证核验（F7）"),
                QT_TRANSLATE_NOOP("CaseSteps", "当事人签署声明书（F10）"),
                QT_TRANSLATE_NOOP("CaseSteps", "高拍仪拍摄证件材料（F11）"))

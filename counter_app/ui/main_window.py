@@ -3,19 +3,19 @@
 from __future__ import annotations
 
 import logging
-from datetime import date
-from typing import Callable
+from collections.abc import Callable, Mapping, Sequence
 
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QMainWindow, QStackedWidget
 
 from counter_app.errors import CounterAppError
-from counter_app.journal import Journal
-from counter_app.operators import Operator, OperatorService
+from counter_app.operators import Operator
+from counter_app.ui.factories import CasePage
 from counter_app.ui.home.home_page import HomePage
 from counter_app.ui.idle import IdleWatcher
+from counter_app.ui.items import CASE_PAGES, ITEMS, BusinessItem
 from counter_app.ui.login import LoginPage
-from counter_app.workflows.resume import OpenCase
+from counter_app.wiring.services import Services
 
 log = logging.getLogger(__name__)
 
@@ -23,55 +23,42 @@ log = logging.getLogger(__name__)
 class MainWindow(QMainWindow):
     """The counter's main window."""
 
-    def __init__(self, journal: Journal, operators: OperatorService, *, demo: bool = False,
-                 idle_lock_s: int = 300, sync_status: Callable[[], dict] = lambda: {},
-                 detect_devices: Callable[[], list] = lambda: [],
-                 new_intake_page: Callable[[Operator], object] | None = None,
-                 new_registration_page: Callable[[Operator, str], object] | None = None,
-                 new_certificates_page: Callable[[Operator, str], object] | None = None,
-                 new_divorce_page: Callable[[Operator], object] | None = None,
-                 new_reissue_page: Callable[[Operator], object] | None = None,
-                 step_pages: dict[str, Callable[[Operator, str], object]] | None = None,
-                 today: Callable[[], date] = date.today,
-                 open_case_marker: OpenCase | None = None) -> None:
+    def __init__(self, services: Services, *, items: Sequence[BusinessItem] = ITEMS,
+                 case_pages: Mapping[str, Callable[[Services], CasePage]] = CASE_PAGES
+                 ) -> None:
         super().__init__()
-        self.journal, self.operators = journal, operators
+        self.services, self.journal, self.operators = services, services.journal, \
+            services.operators
         self.operator: Operator | None = None
-        title = self.tr("婚姻登记窗口客户端") + (self.tr("（演示模式）") if demo else "")
+        title = self.tr("婚姻登记窗口客户端") + (self.tr("（演示模式）") if services.demo else "")
         self.setWindowTitle(title)
         self.resize(1280, 800)
         self.stack = QStackedWidget(self)
-        self.login_page = LoginPage(operators, self.stack)
-        self.home_page = HomePage(journal, sync_status=sync_status, today=today,
-                                  detect_devices=detect_devices, parent=self.stack)
+        self.login_page = LoginPage(self.operators, self.stack)
+        self.home_page = HomePage(self.journal, sync_status=services.sync_status,
+                                  today=services.today, detect_devices=services.detect_devices,
+                                  items=items, parent=self.stack)
         self.stack.addWidget(self.login_page)
         self.stack.addWidget(self.home_page)
         self.setCentralWidget(self.stack)
-        self._new_intake_page = new_intake_page
-        self._new_registration_page = new_registration_page
-        self._new_certificates_page = new_certificates_page
-        self._new_divorce_page = new_divorce_page
-        self._new_reissue_page = new_reissue_page
-        # Pages of a case's preparation steps by key (capture, declarations, documents ...).
-        self.step_pages = dict(step_pages or {})
+        # Each item's page factory, and each page of a case by its key (the case page, the
+        # certificates, the preparation steps, the review), made once with the services.
+        self.item_pages = {item.key: item.pages(services) for item in items}
+        self.case_pages = {key: make(services) for key, make in case_pages.items()}
         # Which case is on screen, so that after a crash the next login reopens it.
-        self.open_case_marker = open_case_marker
+        self.open_case_marker = services.open_case_marker
         self.intake_page = None
         self.case_page = None
         self._before_lock = None
-        self.home_page.start_marriage.connect(self.start_marriage)
-        self.home_page.start_divorce.connect(self.start_divorce)
-        self.home_page.start_reissue.connect(self.start_reissue)
+        self.home_page.start_item.connect(self.start_item)
         self.home_page.open_case.connect(self.open_case)
-        if demo:
+        if services.demo:
             self.statusBar().showMessage(self.tr("演示模式：模拟设备，演示账号 demo / demo"))
         self.login_page.logged_in.connect(self.on_logged_in)
-        self.idle = IdleWatcher(idle_lock_s, self)
+        self.idle = IdleWatcher(services.ctx.config["ui.idle_lock_s"], self)
         self.idle.idle.connect(self.lock)
         QShortcut(QKeySequence("Ctrl+L"), self, activated=self.lock)
         QShortcut(QKeySequence("F5"), self, activated=self.refresh_home)
-        QShortcut(QKeySequence("F2"), self, activated=self.start_marriage)
-        QShortcut(QKeySequence("F3"), self, activated=self.start_divorce)
         self.login_page.reset()
 
     def on_logged_in(self, operator: Operator) -> None:
@@ -87,10 +74,11 @@ class MainWindow(QMainWindow):
         self.idle.start()
         if not returning:
             self._reopen_after_crash(operator)
+        if self.services.on_login(operator):
+            self.home_page.refresh()   # the newly expired show up for their notices
 
     def _reopen_after_crash(self, operator: Operator) -> None:
-        pending = self.open_case_marker.pending(operator.operator_id) \
-            if self.open_case_marker is not None else None
+        pending = self.open_case_marker.pending(operator.operator_id)
         if pending and self.journal.query("SELECT 1 FROM case_state WHERE case_id = ?",
                                           [pending]):
             log.info("reopening the case left open when the program stopped")
@@ -102,17 +90,10 @@ class MainWindow(QMainWindow):
             self.home_page.refresh()
             self.home_page.devices.refresh()
 
-    def start_marriage(self, case_id: str | None = None) -> None:
-        """Open the marriage intake screens for a new case, or to go on with ``case_id``."""
-        self._start_intake(self._new_intake_page, case_id)
-
-    def start_divorce(self, case_id: str | None = None) -> None:
-        """Open the divorce application screens for a new case, or to go on with ``case_id``."""
-        self._start_intake(self._new_divorce_page, case_id)
-
-    def start_reissue(self, case_id: str | None = None) -> None:
-        """Open the reissue (补领) screens: archive search, or go on with ``case_id``."""
-        self._start_intake(self._new_reissue_page, case_id)
+    def start_item(self, key: str, case_id: str | None = None) -> None:
+        """Open the screens of business item ``key`` for a new case, or to go on with
+        ``case_id``."""
+        self._start_intake(self.item_pages.get(key), case_id)
 
     def _start_intake(self, factory, case_id: str | None) -> None:
         if self.operator is None or self.stack.currentWidget() is not self.home_page:
@@ -138,18 +119,18 @@ class MainWindow(QMainWindow):
                                    [case_id])
         if state and state[0]["case_type"] == "reissue":
             self.back_home()
-            self.start_reissue(case_id)
+            self.start_item("reissue", case_id)
             return
         if state and (state[0]["case_type"], state[0]["state"]) == ("divorce", "applied"):
-            self.start_divorce(case_id)
+            self.start_item("divorce", case_id)
             return
         if state and state[0]["state"] == "registered" and not self._booklets_confirmed(case_id):
             self.print_certificates(case_id)
             return
         if state and state[0]["state"] == "initial_review":
-            self.start_marriage(case_id)
+            self.start_item("marriage", case_id)
             return
-        self._open(self._new_registration_page, case_id)
+        self._open(self.case_pages.get("case"), case_id)
         if self.case_page is not None and hasattr(self.case_page, "print_certificates"):
             self.case_page.print_certificates.connect(self.print_certificates)
             self.case_page.step_requested.connect(self.open_step)
@@ -157,7 +138,7 @@ class MainWindow(QMainWindow):
     def open_step(self, key: str, case_id: str) -> None:
         """A case's step page (photos, declarations, scans ...); ``finished(case_id)`` returns
         to the case."""
-        factory = self.step_pages.get(key)
+        factory = self.case_pages.get(key)
         if factory is None:
             self.back_home()
             self.home_page.notice.setText(self.tr("本机暂不能办理这一步，请联系技术人员。"))
@@ -175,7 +156,7 @@ class MainWindow(QMainWindow):
     def print_certificates(self, case_id: str) -> None:
         """Print a registered case's booklets (from the registration page); once both are
         confirmed, leaving goes on to the case page (the archive file)."""
-        self._open(self._new_certificates_page, case_id)
+        self._open(self.case_pages.get("certificates"), case_id)
         if self.case_page is not None:
             self.case_page.finished.disconnect(self.back_home)
             self.case_page.finished.connect(
@@ -201,7 +182,7 @@ class MainWindow(QMainWindow):
         self._remember(case_id)
 
     def _remember(self, case_id: str | None) -> None:
-        if self.open_case_marker is not None and case_id and self.operator is not None:
+        if case_id and self.operator is not None:
             self.open_case_marker.opened(case_id, self.operator.operator_id)
 
     def _show_page(self, page) -> None:
@@ -212,14 +193,12 @@ class MainWindow(QMainWindow):
     def back_home(self) -> None:
         self.stack.setCurrentWidget(self.home_page)
         self._close_pages()
-        if self.open_case_marker is not None:
-            self.open_case_marker.closed()
+        self.open_case_marker.closed()
         self.home_page.refresh()
 
     def closeEvent(self, event) -> None:  # noqa: N802 - Qt's name
         """A normal close leaves nothing to reopen (the cases wait on the home page)."""
-        if self.open_case_marker is not None:
-            self.open_case_marker.closed()
+        self.open_case_marker.closed()
         super().closeEvent(event)
 
     def _close_pages(self) -> None:

@@ -10,11 +10,16 @@ and is the next step of this module.
 
 from __future__ import annotations
 
+import logging
 from datetime import date
 from typing import Any
 
+from counter_app.errors import CounterAppError
+from counter_app.journal import Journal
 from counter_app.rules.calendar import DivorcePeriods, divorce_periods
 from counter_app.workflows.intake import ROLE_ZH, ROLES, IntakeError, IntakeState, MarriageIntake
+
+log = logging.getLogger(__name__)
 
 
 class DivorceApplication(MarriageIntake):
@@ -71,3 +76,15 @@ class DivorceApplication(MarriageIntake):
         """Mark every application whose completion window ended before ``on`` as deemed
         withdrawn (视为撤回); safe to run at every start and refresh."""
         return self.cases.expire_overdue(on=on, operator=self.operator)
+
+
+def expire_due(journal: Journal, office: dict[str, Any], operator: str, on: date) -> list[str]:
+    """At each login: applications whose completion window has ended become deemed withdrawn
+    (视为撤回), so the home page shows them for their notice. Never blocks a login: a failure
+    is logged and nothing expires until the next one."""
+    try:
+        return DivorceApplication(journal, office, operator).expire(on)
+    except CounterAppError as err:
+        log.warning("divorce expiry not run: %s", err.code)
+        return []
+

@@ -97,10 +97,10 @@ class CaseReviewer:
 
     def __init__(self, journal: Journal, office: dict[str, Any], operator: str, *,
                  steps: Collection[str] | None = None, declarations: Any = None) -> None:
-        """``steps``: the keys of the preparation steps this counter runs (app.case_steps);
+        """``steps``: the keys of the preparation steps this counter runs (Services.case_steps);
         a step's section blocks the examination only when the step is one of them.
         ``declarations``: the declarations flow (counter_app.workflows.declarations, built by
-        the composition root, which gives it forms.qt.signing), or None without that step."""
+        the wiring with the forms.qt.signing port), or None without that step."""
         self.journal, self.office, self.operator = journal, office, operator
         self.declarations = declarations
         self.steps = None if steps is None else set(steps)

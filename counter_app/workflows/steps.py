@@ -2,8 +2,8 @@
 
 Each step (photos and identity checks, declarations, document scans, ...) is a page of its own
 that the case page opens; the case page shows the first step not yet done as its one next
-action, so adding a step is one ``CaseStep`` in the composition root (counter_app.app), not an
-edit of the case page. ``done`` reads the journal, so a case left half-way resumes at the right
+action, so adding a step is one ``CaseStep`` (counter_app.wiring.services.Services.case_steps)
+and its page (counter_app.ui.items.CASE_PAGES), not an edit of the case page. ``done`` reads the journal, so a case left half-way resumes at the right
 step after a restart or a crash.
 """
 

@@ -6,7 +6,8 @@ from __future__ import annotations
 import pytest
 from PySide6.QtCore import Qt
 
-from counter_app.app import BackgroundSync, build_main_window
+from counter_app.app import build_main_window
+from counter_app.wiring.sync import background_sync
 from counter_app.cli import build_parser, make_context
 from counter_app.ui.application import create_application
 from counter_app.wiring.journal import open_journal
@@ -28,7 +29,7 @@ def demo_window(qtbot, tmp_path):
         if today is not None:
             ctx.today = today
         journal = open_journal(ctx)
-        background = BackgroundSync(ctx, journal).start()
+        background = background_sync(ctx, journal).start()
         win = build_main_window(ctx, journal, background)
         made.append((win, background, journal))
         qtbot.addWidget(win)

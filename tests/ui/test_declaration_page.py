@@ -63,12 +63,13 @@ def case(journal, qapp):
 
 @pytest.fixture
 def make_page(qtbot, journal, case):
-    from counter_app.ui.case.declaration_page import DeclarationPage, page_signing
+    import forms.qt.signing
+    from counter_app.ui.case.declaration_page import DeclarationPage
 
     pages = []
 
     def make(pad):
-        flow = Declarations(journal, "demo", page_signing(), OFFICE, "朝阳区婚姻登记处")
+        flow = Declarations(journal, "demo", forms.qt.signing, OFFICE, "朝阳区婚姻登记处")
         page = DeclarationPage(flow, case, lambda: pad, demo=True, replay_speed=0)
         qtbot.addWidget(page)
         page.show()
@@ -127,7 +128,7 @@ def test_an_empty_signature_is_refused(qtbot, journal, case, make_page):
 
 
 def test_esc_keeps_what_was_done_and_the_page_resumes_there(qtbot, journal, case, make_page):
-    from counter_app.ui.case.declaration_page import page_signing
+    import forms.qt.signing
 
     page = make_page(SimulatorPad())
     sign_current(qtbot, page)
@@ -147,19 +148,20 @@ def test_esc_keeps_what_was_done_and_the_page_resumes_there(qtbot, journal, case
     qtbot.waitUntil(lambda: again.witness.isVisible(), timeout=5000)
     with qtbot.waitSignal(again.finished):
         qtbot.keyClick(again.witness, Qt.Key.Key_Return)
-    assert Declarations(journal, "demo", page_signing()).done(case)
+    assert Declarations(journal, "demo", forms.qt.signing).done(case)
     assert kinds(journal, case).count("signature.captured") == 3
 
 
 def test_a_page_dropped_without_esc_releases_the_pad(qtbot, journal, case):
     from PySide6.QtWidgets import QStackedWidget
 
-    from counter_app.ui.case.declaration_page import DeclarationPage, page_signing
+    import forms.qt.signing
+    from counter_app.ui.case.declaration_page import DeclarationPage
 
     stack = QStackedWidget()  # as the main window holds its pages
     qtbot.addWidget(stack)
     pad = SimulatorPad()
-    flow = Declarations(journal, "demo", page_signing(), OFFICE, "朝阳区婚姻登记处")
+    flow = Declarations(journal, "demo", forms.qt.signing, OFFICE, "朝阳区婚姻登记处")
     page = DeclarationPage(flow, case, lambda: pad, demo=True, replay_speed=0)
     stack.addWidget(page)
     stack.show()

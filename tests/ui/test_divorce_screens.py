@@ -56,10 +56,10 @@ def apply_for_divorce(qtbot, window) -> str:
 
 def open_from_deadlines(qtbot, window, case_id, note):
     home = window.home_page
-    items = [home.deadlines.item(i) for i in range(home.deadlines.count())]
+    items = [home.lists["divorce_deadlines"].item(i) for i in range(home.lists["divorce_deadlines"].count())]
     item = next(i for i in items if note in i.text())
-    home.deadlines.setCurrentItem(item)
-    qtbot.keyClick(home.deadlines, Qt.Key.Key_Return)
+    home.lists["divorce_deadlines"].setCurrentItem(item)
+    qtbot.keyClick(home.lists["divorce_deadlines"], Qt.Key.Key_Return)
     assert window.case_page.case_id == case_id
 
 
@@ -82,8 +82,8 @@ def test_an_application_is_receipted_then_withdrawn_with_a_confirmation(qtbot, w
     assert page.notice_button.isVisible() and not page.withdraw_buttons["man"].isVisible()
     assert page.notice_button.text() == "打印《撤回离婚登记申请确认单》（回车）"
     window.back_home()
-    assert any("已撤回：请打印" in window.home_page.deadlines.item(i).text()
-               for i in range(window.home_page.deadlines.count()))
+    assert any("已撤回：请打印" in window.home_page.lists["divorce_deadlines"].item(i).text()
+               for i in range(window.home_page.lists["divorce_deadlines"].count()))
     open_from_deadlines(qtbot, window, case_id, "已撤回")
     page = window.case_page
     qtbot.keyClick(page.notice_button, Qt.Key.Key_Return)
@@ -94,8 +94,8 @@ def test_an_application_is_receipted_then_withdrawn_with_a_confirmation(qtbot, w
                   if e.kind == "case.transition"][-1].payload
     assert transition["to"] == "withdrawn" and transition["data"]["withdrawn_by"] == "woman"
     window.back_home()
-    texts = [window.home_page.deadlines.item(i).text()
-             for i in range(window.home_page.deadlines.count())]
+    texts = [window.home_page.lists["divorce_deadlines"].item(i).text()
+             for i in range(window.home_page.lists["divorce_deadlines"].count())]
     assert not any(case_id[:8] in t for t in texts)      # nothing left to do for it
 
 
@@ -156,7 +156,7 @@ def test_a_divorce_is_completed_in_its_window_and_both_certificates_printed(
     text = pdf_text(sorted((tmp_path / "prints").glob("*.pdf"))[-1])
     assert "赵㛃" in text and "王䶮" in text and "2026年04" in text   # data on the pre-printed 离婚证
     window.back_home()
-    ready = window.home_page.ready
+    ready = window.home_page.lists["ready_to_issue"]
     item = next(ready.item(i) for i in range(ready.count())
                 if "请生成电子档案" in ready.item(i).text())
     ready.setCurrentItem(item)

@@ -175,10 +175,11 @@ def test_after_both_certificates_the_archive_file_is_built_in_order(qtbot, windo
 @pytest.fixture
 def divorce_window(qtbot, tmp_path):
     """The demo window on a calendar the test moves (as tests/ui/test_divorce_screens.py)."""
-    from counter_app.app import BackgroundSync, build_main_window
+    from counter_app.app import build_main_window
     from counter_app.cli import build_parser, make_context
     from counter_app.ui.application import create_application
     from counter_app.wiring.journal import open_journal
+    from counter_app.wiring.sync import background_sync
     from drivers.idcard import simulator
 
     create_application([])
@@ -187,7 +188,7 @@ def divorce_window(qtbot, tmp_path):
     calendar = [RECEIPT]
     ctx.today = lambda: calendar[0]
     journal = open_journal(ctx)
-    background = BackgroundSync(ctx, journal).start()
+    background = background_sync(ctx, journal).start()
     win = build_main_window(ctx, journal, background)
     qtbot.addWidget(win)
     win.show()

@@ -34,9 +34,9 @@ def test_cases_appear_in_their_lists(qtbot, page, journal):
     for step in ("accepted", "examined"):
         cases.transition(case.case_id, step, operator="demo")
     page.show_operator(Operator("demo", "演示登记员", ("registrar",)))
-    assert page.awaiting.count() == 1
-    assert "等待联网核对" in page.awaiting.item(0).text()
-    assert page.deadlines.item(0).text() == "没有需要处理的期限"
+    assert page.lists["awaiting_check"].count() == 1
+    assert "等待联网核对" in page.lists["awaiting_check"].item(0).text()
+    assert page.lists["divorce_deadlines"].item(0).text() == "没有需要处理的期限"
     assert "待上传：3 条记录、1 个附件（2.5 MB）" in page.outbox.text()
     assert "省级系统暂时无法连接" in page.outbox.text()
 

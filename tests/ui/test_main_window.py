@@ -12,18 +12,24 @@ import pytest
 from PySide6.QtCore import Qt
 
 from counter_app.journal import Journal
-from counter_app.operators import OperatorService
 from counter_app.operators.accounts import seed_demo_accounts
 
 
 def make_window(qtbot, journal, idle_lock_s=0):
+    """The main window in demo mode over ``journal``, built as the app builds it."""
+    from counter_app.app import qt_ports
+    from counter_app.cli import build_parser, make_context
     from counter_app.ui.application import create_application
     from counter_app.ui.main_window import MainWindow
+    from counter_app.wiring.services import Services
 
     create_application([])
-    operators = OperatorService(journal, max_failures=3)
-    seed_demo_accounts(operators)
-    win = MainWindow(journal, operators, demo=True, idle_lock_s=idle_lock_s)
+    data_dir = str(journal.path.parent)
+    ctx = make_context(build_parser().parse_args(["--demo", "--data-dir", data_dir]))
+    ctx.config.values.update({"ui.idle_lock_s": idle_lock_s, "auth.max_failures": 3})
+    services = Services(ctx, journal, qt_ports(ctx))
+    seed_demo_accounts(services.operators)
+    win = MainWindow(services)
     qtbot.addWidget(win)
     win.show()
     return win

@@ -163,14 +163,16 @@ def test_a_dissolved_marriage_is_refused_on_screen_with_manual_entry(qtbot, wind
 
 
 def test_an_archive_that_will_not_open_does_not_stop_the_counter(tmp_path):
-    from counter_app.app import reissue_page_factory
+    from counter_app.app import qt_ports
     from counter_app.errors import CounterAppError
+    from counter_app.ui import factories
+    from counter_app.wiring.services import Services
 
     ctx = make_context(build_parser().parse_args(["--demo", "--data-dir", str(tmp_path)]))
     journal = open_journal(ctx)
     (tmp_path / "archive.db").write_bytes(b"not an archive" * 100)  # damaged, or another key
     try:
-        make = reissue_page_factory(ctx, journal)  # the window still starts
+        make = factories.reissue(Services(ctx, journal, qt_ports(ctx)))  # the window starts
         with pytest.raises(CounterAppError, match="补领档案库无法打开"):
             make(object())  # the home page shows this when F4 is pressed
     finally:

@@ -45,13 +45,6 @@ CAPTURE_TIMEOUT_S = 10.0
 DEMO_RECORDINGS = {"man": "party_a", "woman": "party_b"}
 
 
-def page_signing():
-    """forms.qt.signing, for the composition root (workflows may not import the painter)."""
-    import forms.qt.signing
-
-    return forms.qt.signing
-
-
 class DeclarationPage(QWidget):
     """Declarations of both parties of ``case_id``. ``finished(case_id)`` returns to the case."""
 

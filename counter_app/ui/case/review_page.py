@@ -33,15 +33,6 @@ from counter_app.workflows.review import CORRECTABLE, LABEL_ZH, CaseReview, Case
 THUMB_PX = 150
 
 
-# The composition root may not import forms' Qt modules (import-linter: Qt only under
-# counter_app.ui); it takes them from here.
-def render_archive(specs, title: str) -> bytes:
-    """forms.qt.render.render_spec_pages: the archive file's PDF (QPainter, GUI thread)."""
-    from forms.qt.render import render_spec_pages
-
-    return render_spec_pages(specs, title)
-
-
 class ReviewPage(QWidget):
     """Review, correct, examine. ``finished(case_id)`` returns to the case page;
     ``step_requested(key, case_id)`` opens a step again."""

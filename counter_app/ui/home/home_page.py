@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from datetime import date, datetime
-from typing import Callable
 
 from PySide6.QtCore import QCoreApplication, Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QKeySequence, QShortcut
@@ -13,42 +13,37 @@ from PySide6.QtWidgets import (QGridLayout, QGroupBox, QHBoxLayout, QLabel, QLis
 from counter_app.journal import Journal
 from counter_app.operators import Operator
 from counter_app.ui.home.device_bar import DeviceStatusWidget
+from counter_app.ui.items import HOME_LISTS, ITEMS, BusinessItem, HomeList
 from counter_app.workflows.today import CaseLine, overview
 
 REFRESH_MS = 30_000
 
 
 class HomePage(QWidget):
-    """Today's work. ``sync_status`` returns the outbox report (sync.outbox.status shape)."""
+    """Today's work. The buttons, their F-keys and the lists come from the business items
+    (counter_app.ui.items); ``sync_status`` returns the outbox report (sync.outbox.status
+    shape). ``start_item(key)`` starts a new case of an item; ``open_case(case_id)``
+    continues one."""
 
-    start_marriage = Signal()
-    start_divorce = Signal()
-    start_reissue = Signal()
+    start_item = Signal(str)
     open_case = Signal(str)
 
     def __init__(self, journal: Journal, *, sync_status: Callable[[], dict],
                  detect_devices: Callable[[], list], today: Callable[[], date] = date.today,
+                 items: Sequence[BusinessItem] = ITEMS,
+                 home_lists: Sequence[HomeList] = HOME_LISTS,
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.journal, self._sync_status, self._today = journal, sync_status, today
+        self.items = tuple(items)
         self.greeting = QLabel(self)
         self.greeting.setStyleSheet("font-size: 24pt; font-weight: bold;")
-        self.marriage_button = QPushButton(self.tr("新办结婚登记（F2）"), self)
-        self.marriage_button.setStyleSheet("font-size: 18pt; padding: 8px 24px;")
-        self.marriage_button.clicked.connect(self.start_marriage)
-        self.divorce_button = QPushButton(self.tr("新办离婚登记申请（F3）"), self)
-        self.divorce_button.setStyleSheet("font-size: 18pt; padding: 8px 24px;")
-        self.divorce_button.clicked.connect(self.start_divorce)
-        self.reissue_button = QPushButton(self.tr("补领婚姻登记证（F4）"), self)
-        self.reissue_button.setStyleSheet("font-size: 18pt; padding: 8px 24px;")
-        self.reissue_button.clicked.connect(self.start_reissue)
-        # On the home page only, so F4 stays free for the pages (manual entry, spoil ...).
-        QShortcut(QKeySequence("F4"), self, activated=self.start_reissue.emit)
+        self.buttons = {item.key: self._button(item) for item in self.items}
         self.notice = QLabel(self)
         self.notice.setStyleSheet("color: #b00020; font-size: 16pt;")
-        self.awaiting = self._list(self.tr("待审查与联网核对"))
-        self.deadlines = self._list(self.tr("离婚冷静期与期限"))
-        self.ready = self._list(self.tr("可以登记发证"))
+        shown = [h for h in home_lists if any(h.key in i.home_lists for i in self.items)]
+        self.home_lists = {h.key: h for h in shown}
+        self.lists = {h.key: self._list(self.tr(h.title)) for h in shown}
         self.outbox = QLabel(self)
         self.outbox.setWordWrap(True)
         self.status_label = QLabel(self)
@@ -58,6 +53,15 @@ class HomePage(QWidget):
         self._timer.setInterval(REFRESH_MS)
         # Only while the page is seen: the queries would only slow a case page down.
         self._timer.timeout.connect(lambda: self.isVisible() and self.refresh())
+
+    def _button(self, item: BusinessItem) -> QPushButton:
+        button = QPushButton(self.tr(item.label), self)
+        button.setStyleSheet("font-size: 18pt; padding: 8px 24px;")
+        button.clicked.connect(lambda: self.start_item.emit(item.key))
+        # On the home page only, so the F-keys stay free for the pages (manual entry ...).
+        QShortcut(QKeySequence(item.shortcut), self,
+                  activated=lambda: self.start_item.emit(item.key))
+        return button
 
     def _list(self, title: str) -> QListWidget:
         widget = QListWidget(self)
@@ -74,21 +78,17 @@ class HomePage(QWidget):
 
     def _layout(self) -> None:
         grid = QGridLayout()
-        for column, (widget, title) in enumerate(((self.awaiting, self.tr("待审查与联网核对")),
-                                                   (self.deadlines, self.tr("离婚冷静期与期限")),
-                                                   (self.ready, self.tr("可以登记发证")))):
-            box = QGroupBox(title, self)
-            inner = QVBoxLayout(box)
-            inner.addWidget(widget)
+        for column, (key, widget) in enumerate(self.lists.items()):
+            box = QGroupBox(self.tr(self.home_lists[key].title), self)
+            QVBoxLayout(box).addWidget(widget)
             grid.addWidget(box, 0, column)
         outbox_box = QGroupBox(self.tr("上传省级系统"), self)
         QVBoxLayout(outbox_box).addWidget(self.outbox)
         layout = QVBoxLayout(self)
         layout.addWidget(self.greeting)
         actions = QHBoxLayout()
-        actions.addWidget(self.marriage_button)
-        actions.addWidget(self.divorce_button)
-        actions.addWidget(self.reissue_button)
+        for button in self.buttons.values():
+            actions.addWidget(button)
         actions.addWidget(self.notice, 1)
         layout.addLayout(actions)
         layout.addLayout(grid, 1)
@@ -105,14 +105,18 @@ class HomePage(QWidget):
 
     def refresh(self) -> None:
         today = overview(self.journal, self._today())
-        for widget, lines, empty in ((self.awaiting, today.awaiting_check, self.tr("没有等待核对的业务")),
-                                     (self.deadlines, today.divorce_deadlines, self.tr("没有需要处理的期限")),
-                                     (self.ready, today.ready_to_issue, self.tr("没有待发证的业务"))):
-            self._fill(widget, lines, empty)
-        self.awaiting.setFocus()
+        for key, widget in self.lists.items():
+            lines = [line for line in getattr(today, key) if line.case_type in
+                     self._case_types(key)]
+            self._fill(widget, lines, self.tr(self.home_lists[key].empty))
+        next(iter(self.lists.values()), self).setFocus()
         self.outbox.setText(describe_outbox(self._sync_status()))
         seq, _ = self.journal.head()
         self.status_label.setText(self.tr("本机日志：{count} 条记录，已加密保存").format(count=seq))
+
+    def _case_types(self, key: str) -> set[str]:
+        """The case types whose cases list ``key`` shows: those of the items contributing it."""
+        return {t for item in self.items if key in item.home_lists for t in item.case_types}
 
     @staticmethod
     def _fill(widget: QListWidget, lines: list[CaseLine], empty: str) -> None:

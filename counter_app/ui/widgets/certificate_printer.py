@@ -73,6 +73,30 @@ def print_forms(pages, *, printer_name: str = "", pdf_path: Path | None = None) 
     print_pages(printer, printer_name or DEFAULT_PRINTER_ZH, pages)
 
 
+class SystemFormsPrinter:
+    """The forms printer (A4 notices) for counter_app.printing.notices: a system printer, the
+    default one when unnamed."""
+
+    def __init__(self, name: str = "") -> None:
+        self.name = name
+
+    def print_forms(self, pages, job: str) -> str:
+        print_forms(pages, printer_name=self.name)
+        return self.name or DEFAULT_PRINTER_ZH
+
+
+class PdfFormsPrinter:
+    """Demo and training: each notice "printed" becomes the PDF file ``<folder>/<job>.pdf``."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = Path(folder)
+
+    def print_forms(self, pages, job: str) -> str:
+        path = self.folder / f"{job}.pdf"
+        print_forms(pages, pdf_path=path)
+        return str(path)
+
+
 def print_pages(printer: QPrinter, name: str, pages, correction: dict | None = None, *,
                 on_blank: bool = False) -> None:
     """Print (form, data) pages as one job: A4 forms (on_blank False) or a certificate page

@@ -1,0 +1,136 @@
+"""One counter's services, built once per run from the context, the journal and the ports.
+
+What every business item shares lives here: the office, the operators, the case steps, the
+notice and certificate printers, the sync thread's 联网核对. Each item's own pages are wired
+in its module (counter_app.wiring.marriage, .divorce, .case, .reissue).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from counter_app.archive_file.build import Renderer
+from counter_app.context import Context
+from counter_app.errors import CounterAppError
+from counter_app.journal import Journal
+from counter_app.operators import Operator, OperatorService
+from counter_app.printing.booklets import CertificatePrinter
+from counter_app.printing.notices import FormsPrinter
+from counter_app.rules.offices import counter_office, office_profile
+from counter_app.wiring import devices
+from counter_app.wiring.sync import sync_status
+from counter_app.workflows.resume import OpenCase
+from counter_app.workflows.steps import CaseStep
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Ports:
+    """What needs Qt, built by the composition root (counter_app.app) and handed down."""
+
+    #: The forms printer (A4 notices): a system printer, or PDF files in demo mode.
+    forms_printer: FormsPrinter
+    #: The certificate printer (booklets on pre-printed blanks).
+    certificate_printer: CertificatePrinter
+    #: forms.qt.signing: declaration pages painted and signatures bound to their hash.
+    signing: Any
+    #: forms.qt.render.render_spec_pages: the archive file's PDF.
+    render_archive: Renderer
+
+
+class Services:
+    """The shared services of one run (``background``: the sync thread, for 联网核对)."""
+
+    def __init__(self, ctx: Context, journal: Journal, ports: Ports,
+                 background: Any = None) -> None:
+        self.ctx, self.journal, self.ports, self.background = ctx, journal, ports, background
+        cfg = ctx.config
+        self.operators = OperatorService(journal, max_failures=cfg["auth.max_failures"],
+                                         lockout_minutes=cfg["auth.lockout_minutes"],
+                                         offline_grace_days=cfg["auth.offline_grace_days"])
+        #: Which case is on screen, so that after a crash the next login reopens it.
+        self.open_case_marker = OpenCase(ctx.data_dir)
+        self.sync_status = sync_status(ctx, journal)
+        self.detect_devices = devices.detect_devices(ctx)
+
+    @property
+    def demo(self) -> bool:
+        return self.ctx.demo
+
+    def today(self) -> date:
+        """The counter's calendar (tests and training move it)."""
+        return self.ctx.today()
+
+    def office(self) -> dict:
+        """This counter's office as the rules' case file wants it (CounterAppError when
+        office.code is not set)."""
+        return office_profile(counter_office(self.ctx.config["office.code"]))
+
+    def office_name(self) -> str:
+        """This counter's office as printed on forms (北京市朝阳区婚姻登记处 ...)."""
+        return counter_office(self.ctx.config["office.code"]).name
+
+    def print_notice(self, case_id: str) -> str:
+        """Print the notice ``case_id``'s state calls for; returns where it went."""
+        from counter_app.workflows.notices import print_case_notice
+
+        return print_case_notice(self.journal, self.ports.forms_printer, case_id,
+                                 self.office(), self.office_name())
+
+    def certificate_printer(self) -> CertificatePrinter:
+        """The certificate printer; demo mode's PDF printer is calibrated as a perfect one the
+        first time, as a technician would calibrate a real one."""
+        printer = self.ports.certificate_printer
+        if self.demo:
+            from counter_app.printing.calibration import calibrate_as_perfect
+
+            calibrate_as_perfect(self.journal, printer.name, operator="demo")
+        return printer
+
+    def marital_check(self) -> Callable[..., dict] | None:
+        """联网核对 through the sync thread, or None without one (the check then says the
+        counter is not connected)."""
+        return self.background.marital_check if self.background is not None else None
+
+    def case_steps(self, operator: Operator) -> list[CaseStep]:
+        """The preparation steps between acceptance and examination, in order (each opens the
+        case page of the same key)."""
+        from counter_app.workflows.capture import PartyCapture
+        from counter_app.workflows.documents import DocumentScanning
+
+        who = operator.operator_id
+        return [
+            CaseStep("capture", "现场拍照与人证核验（F7）", "F7", ("marriage",),
+                     PartyCapture(self.journal, who).complete),
+            CaseStep("declare", "当事人签署声明书（F10）", "F10", ("marriage",),
+                     self.declarations(operator).done),
+            # Last preparation step: the papers on the 高拍仪 (for a divorce, on the case page
+            # of the cooling-off case, right after the application is accepted).
+            CaseStep("documents", "高拍仪拍摄证件材料（F11）", "F11", ("marriage", "divorce"),
+                     DocumentScanning(self.journal, who).done),
+        ]
+
+    def declarations(self, operator: Operator, *, for_print: bool = False):
+        """The declarations flow; ``for_print`` adds the office the printed page names."""
+        from counter_app.workflows.declarations import Declarations
+
+        if for_print:
+            return Declarations(self.journal, operator.operator_id, self.ports.signing,
+                                self.office(), self.office_name())
+        return Declarations(self.journal, operator.operator_id, self.ports.signing)
+
+    def on_login(self, operator: Operator) -> list[str]:
+        """At each login: divorce applications past their window become deemed withdrawn."""
+        from counter_app.workflows.divorce import expire_due
+
+        try:
+            office = self.office()
+        except CounterAppError as err:  # an unset office never blocks a login
+            log.warning("divorce expiry not run: %s", err.code)
+            return []
+        return expire_due(self.journal, office, operator.operator_id, self.today())

@@ -1,0 +1,46 @@
+"""The sync engine and thread configured from the settings (the app and ``counter-app sync``)."""
+
+from __future__ import annotations
+
+from counter_app.context import Context
+from counter_app.journal import Journal
+from sync import enrolment, outbox
+from sync.background import BackgroundSync, is_enrolled
+from sync.engine import EngineSettings, SyncEngine
+from sync.state import SyncState
+
+
+def make_engine(journal: Journal, ctx: Context, server: str | None = None) -> SyncEngine:
+    """A SyncEngine configured from the settings (``server`` overrides sync.server_url)."""
+    cfg = ctx.config
+    settings = EngineSettings(connect_timeout_s=cfg["sync.connect_timeout_s"],
+                              read_timeout_s=cfg["sync.read_timeout_s"],
+                              chunk_bytes=cfg["sync.chunk_bytes"])
+    return SyncEngine(journal, ctx.data_dir, server_url=server or cfg["sync.server_url"] or None,
+                      settings=settings)
+
+
+def background_sync(ctx: Context, journal: Journal) -> BackgroundSync:
+    """The app's sync thread (not started); demo mode's runs the built-in simulator."""
+    married = None
+    if ctx.demo:
+        from counter_app.demo import ALREADY_MARRIED
+
+        married = tuple(ALREADY_MARRIED)
+    return BackgroundSync(journal, ctx.data_dir, lambda: make_engine(journal, ctx),
+                          ctx.config["sync.interval_s"], demo_married=married)
+
+
+def sync_status(ctx: Context, journal: Journal):
+    """A function that reports the outbox (the shape of ``counter-app sync status --json``)."""
+
+    def report() -> dict:
+        state = SyncState(enrolment.sync_dir(ctx.data_dir) / "state.db")
+        try:
+            result = outbox.status(journal, state)
+        finally:
+            state.close()
+        result["enrolled"] = is_enrolled(ctx.data_dir)
+        return result
+
+    return report
