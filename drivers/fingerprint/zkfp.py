@@ -80,7 +80,7 @@ class ZkfpPad(FingerprintPad):
     def __init__(self, library: str | None = None, index: int = 0) -> None:
         self.library, self.index = library, index
         self._lib, self._reason = load_library(library)
-        self._handle = None
+        self._handle: int | None = None  # the SDK's device handle (a void pointer)
         self.width = self.height = 0
 
     def unusable_reason(self) -> str:
