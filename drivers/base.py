@@ -42,7 +42,7 @@ class DeviceTimeout(DeviceError):
 
 
 def load_vendor_library(names: tuple[str, ...], explicit: str | None = None,
-                        required: tuple[str, ...] = ()):
+                        required: tuple[str, ...] = ()) -> tuple[Any, str]:
     """A vendor's C library through ctypes: ``explicit`` (a path from the settings) or the
     first of ``names`` the system finds, and it must export every function in ``required``.
     Returns (library, "") or (None, the reason in words for ``unusable_reason``)."""
@@ -50,6 +50,7 @@ def load_vendor_library(names: tuple[str, ...], explicit: str | None = None,
     import ctypes.util
     import os
 
+    # WinDLL exists only in Windows' ctypes, and the checker reads the code as on Linux.
     loader = ctypes.WinDLL if os.name == "nt" else ctypes.CDLL  # type: ignore[attr-defined]
     candidates = [explicit] if explicit else [ctypes.util.find_library(n) or n for n in names]
     errors = []

@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from counter_app.journal import Journal
 from sync import enrolment
 from sync.engine import EngineSettings, SyncEngine
 from sync.errors import NotEnrolledError
@@ -29,7 +30,7 @@ class DemoSync:
         self.server.stop()
 
 
-def start(journal, data_dir: Path, settings: EngineSettings | None = None,
+def start(journal: Journal, data_dir: Path, settings: EngineSettings | None = None,
           married: tuple[str, ...] = ()) -> DemoSync:
     """Start the simulator, enrol if needed, and return it with an engine pointed at it.
     ``married``: ID numbers the simulator answers as married (the demo's scripted people)."""

@@ -14,9 +14,10 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 
+from counter_app.journal import Entry, Journal
 from counter_app.journal.errors import AttachmentError
 from sync import decide as d
 from sync import enrolment as enrol
@@ -25,7 +26,7 @@ from sync.backoff import Backoff
 from sync.errors import LocalDataError, ProtocolError, ServerError, SyncError
 from sync.projections import KIND_CASE_STATUS, KIND_ENTRY_REJECTED
 from sync.state import SyncState
-from sync.transport import Credentials, Transport
+from sync.transport import Credentials, Session, Transport
 
 log = logging.getLogger(__name__)
 SYNC_OPERATOR = "sync"
@@ -54,8 +55,8 @@ class RunResult:
 class SyncEngine:
     """Sync for one journal. ``run_once`` for a full cycle, ``run_forever`` for the app."""
 
-    def __init__(self, journal, data_dir: Path, *, server_url: str | None = None,
-                 settings: EngineSettings | None = None, session=None,
+    def __init__(self, journal: Journal, data_dir: Path, *, server_url: str | None = None,
+                 settings: EngineSettings | None = None, session: Session | None = None,
                  sleep: Callable[[float], None] = time.sleep,
                  rng: random.Random | None = None) -> None:
         self.journal = journal
@@ -197,7 +198,7 @@ class SyncEngine:
             self._blocked = err.server_code
 
     # --- stages --------------------------------------------------------------------------
-    def _adopt_server_time(self, server_time, rtt_s: float) -> None:
+    def _adopt_server_time(self, server_time: datetime, rtt_s: float) -> None:
         estimate = server_time + timedelta(seconds=rtt_s / 2)
         offset = self.journal.record_server_time(estimate)
         self.transport.offset_ms = offset.offset_ms
@@ -222,7 +223,8 @@ class SyncEngine:
         self._handshake_done = True
 
     def _upload_entries(self, _action: d.Action) -> None:
-        batch, size = [], 0
+        batch: list[dict] = []
+        size = 0
         for entry in outbox.pending_entries(self.journal, self.state.acked_seq,
                                             self.settings.batch_entries):
             record = entry_record(entry)
@@ -314,7 +316,7 @@ class SyncEngine:
             self._collections_due.remove(action.collection)
 
 
-def entry_record(entry) -> dict:
+def entry_record(entry: Entry) -> dict:
     """A journal entry in its wire form (every hashed field, exactly as stored)."""
     return {"seq": entry.seq, "entry_id": entry.entry_id, "case_id": entry.case_id,
             "kind": entry.kind, "payload": entry.payload, "operator": entry.operator,

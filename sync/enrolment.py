@@ -12,15 +12,18 @@ import json
 import os
 import platform
 import socket
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from counter_app import __version__
+from counter_app.journal import Journal
 from sync import protocol, signing
 from sync.errors import NotEnrolledError, ProtocolError, SyncError
 from sync.projections import KIND_ENROLLED
+from sync.transport import Credentials, Transport
 
 KEY_FILE = "machine_ed25519.pem"
 ENROLMENT_FILE = "enrolment.json"
@@ -41,11 +44,11 @@ def sync_dir(data_dir: Path) -> Path:
     return Path(data_dir) / "sync"
 
 
-def key_password(journal) -> bytes:
+def key_password(journal: Journal) -> bytes:
     return journal.key.derive("sync enrolment ed25519").hex().encode("ascii")
 
 
-def load(data_dir: Path, journal) -> tuple[Enrolment, Ed25519PrivateKey]:
+def load(data_dir: Path, journal: Journal) -> tuple[Enrolment, Ed25519PrivateKey]:
     """This machine's enrolment and key, or NotEnrolledError with what to do."""
     folder = sync_dir(data_dir)
     try:
@@ -61,8 +64,9 @@ def load(data_dir: Path, journal) -> tuple[Enrolment, Ed25519PrivateKey]:
     return enrolment, key
 
 
-def enroll(data_dir: Path, journal, transport_factory, server_url: str, office_code: str,
-           *, operator: str = "technician") -> Enrolment:
+def enroll(data_dir: Path, journal: Journal,
+           transport_factory: Callable[[str, Credentials | None], Transport], server_url: str,
+           office_code: str, *, operator: str = "technician") -> Enrolment:
     """Create (or reuse) this machine's key and register it with the server for the office.
 
     Re-running is safe: the same key is sent again and the server answers with the same
@@ -90,7 +94,7 @@ def enroll(data_dir: Path, journal, transport_factory, server_url: str, office_c
     return enrolment
 
 
-def _register(transport, key: Ed25519PrivateKey, office_code: str) -> dict:
+def _register(transport: Transport, key: Ed25519PrivateKey, office_code: str) -> dict:
     body = {"office_code": office_code, "public_key": signing.public_key_b64(key),
             "hostname": socket.gethostname(), "platform": platform.platform(terse=True),
             "client_version": __version__, "requested_at": protocol.iso(protocol.utc_now())}

@@ -11,15 +11,18 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
+from counter_app.journal import Journal
 from sync import protocol, signing
+from sync.enrolment import Enrolment
 from sync.errors import ProtocolError
 from sync.projections import KIND_MARITAL_CHECK
+from sync.transport import Transport
 
 OUTCOMES = ("clear", "blocked")
 
 
-def request_check(transport, journal, enrolment, case_id: str, item: str,
-                  parties: list[dict[str, str]], *, operator: str,
+def request_check(transport: Transport, journal: Journal, enrolment: Enrolment, case_id: str,
+                  item: str, parties: list[dict[str, str]], *, operator: str,
                   request_id: str | None = None) -> dict[str, Any]:
     """Ask the server, verify its signed answer, record it; returns the answer.
 
@@ -37,7 +40,7 @@ def request_check(transport, journal, enrolment, case_id: str, item: str,
     return answer
 
 
-def verify_answer(response: dict, enrolment, request_id: str, case_id: str) -> dict:
+def verify_answer(response: dict, enrolment: Enrolment, request_id: str, case_id: str) -> dict:
     """The answer if it is signed by the enrolled server key and matches the request."""
     answer, signature = response.get("answer"), response.get("signature")
     if not isinstance(answer, dict) or not isinstance(signature, str):

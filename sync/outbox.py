@@ -8,28 +8,30 @@ confirmed complete. Nothing is ever "put into" an outbox, so nothing can get stu
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from typing import Any
 
+from counter_app.journal import Journal
 from counter_app.journal.entry import Entry
 from sync.decide import PendingAttachment, send_order
 from sync.state import SyncState
 
 
-def pending_entries(journal, after_seq: int, limit: int) -> list[Entry]:
+def pending_entries(journal: Journal, after_seq: int, limit: int) -> list[Entry]:
     """Up to ``limit`` entries after ``after_seq``, in seq order."""
     rows = journal.query("SELECT * FROM entries WHERE seq > ? ORDER BY seq LIMIT ?",
                          [after_seq, limit])
     return [Entry.from_row(r) for r in rows]
 
 
-def business_pending(journal, after_seq: int) -> bool:
+def business_pending(journal: Journal, after_seq: int) -> bool:
     """Whether anything but sync's own bookkeeping (``sync.*`` entries) waits after the seq."""
     return bool(journal.query("SELECT 1 FROM entries WHERE seq > ? AND kind NOT LIKE 'sync.%' "
                               "LIMIT 1", [after_seq]))
 
 
-def pending_attachments(journal, state: SyncState, through_seq: int,
-                        skip: set[str] = frozenset()) -> list[PendingAttachment]:
+def pending_attachments(journal: Journal, state: SyncState, through_seq: int,
+                        skip: Collection[str] = frozenset()) -> list[PendingAttachment]:
     """Attachments first referenced at or before ``through_seq`` and not known complete."""
     floor = int(state.get("attachments_done_through", 0))
     rows = journal.query("SELECT sha256, size, first_seq FROM attachments "
@@ -51,7 +53,7 @@ def advance_attachment_floor(state: SyncState, through_seq: int) -> None:
         state.set(attachments_done_through=through_seq)
 
 
-def status(journal, state: SyncState) -> dict[str, Any]:
+def status(journal: Journal, state: SyncState) -> dict[str, Any]:
     """What ``counter-app sync status --json`` prints and the UI shows."""
     head, _ = journal.head()
     acked = min(state.acked_seq, head)
@@ -77,7 +79,8 @@ def status(journal, state: SyncState) -> dict[str, Any]:
 ITEM_LIMIT = 50
 
 
-def _attachment_items(journal, state: SyncState, items: list[PendingAttachment]) -> list[dict]:
+def _attachment_items(journal: Journal, state: SyncState,
+                      items: list[PendingAttachment]) -> list[dict]:
     """Per pending attachment, the smallest first (the order they will go): for the UI."""
     progress = state.progress()
     shas = [a.sha256 for a in items]
@@ -92,7 +95,7 @@ def _attachment_items(journal, state: SyncState, items: list[PendingAttachment])
             for a in items]
 
 
-def _cases(journal, acked: int, attachments: list[PendingAttachment]) -> list[dict]:
+def _cases(journal: Journal, acked: int, attachments: list[PendingAttachment]) -> list[dict]:
     """Per case: what waits locally and what the server said (cases needing attention)."""
     cases: dict[str, dict] = {}
 

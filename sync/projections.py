@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import sqlite_utils
 
+from counter_app.journal import Journal
 from counter_app.journal.canonical import canonical_json
 from counter_app.journal.entry import Entry
 from counter_app.journal.projections import projection
@@ -96,7 +97,7 @@ def apply_marital_checks(db: sqlite_utils.Database, entry: Entry) -> None:
                     answer["checked_at"], entry.seq])
 
 
-def check_outcomes(journal) -> dict[str, str]:
+def check_outcomes(journal: Journal) -> dict[str, str]:
     """The latest recorded 联网核对 outcome of each case (case_id -> outcome): the read API of
     the marital_checks projection."""
     return {r["case_id"]: r["outcome"]

@@ -11,9 +11,12 @@ from __future__ import annotations
 import hashlib
 from typing import Any
 
+from counter_app.journal import Journal
 from sync import protocol
 from sync.errors import ProtocolError
 from sync.projections import KIND_BLOCK, KIND_RANGE, KIND_REFERENCE
+from sync.state import SyncState
+from sync.transport import Transport
 
 PAGE_LIMIT = 200
 SYNC_OPERATOR = "sync"
@@ -50,7 +53,7 @@ def entry_for(collection: str, item: dict[str, Any]) -> tuple[str, dict, str]:
     return kind, payload, f"ref-{digest}"
 
 
-def pull_page(transport, journal, state, collection: str) -> bool:
+def pull_page(transport: Transport, journal: Journal, state: SyncState, collection: str) -> bool:
     """Fetch one page after the saved cursor and append its items; True when more remain."""
     cursor = state.get(f"cursor:{collection}", "0")
     response = transport.get(f"{protocol.API_PREFIX}/reference/{collection}",

@@ -13,7 +13,7 @@ import logging
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 from urllib.parse import urlencode
 
@@ -53,6 +53,10 @@ class Response:
     elapsed_s: float = 0.0
 
 
+#: The HTTP session a caller may hand in (the tests inject faults through one).
+Session = requests.Session
+
+
 @dataclass
 class Credentials:
     machine_id: str
@@ -77,7 +81,7 @@ class Transport:
     def close(self) -> None:
         self.session.close()
 
-    def server_now(self):
+    def server_now(self) -> datetime:
         return self.now() + timedelta(milliseconds=self.offset_ms)
 
     def get(self, path: str, params: dict | None = None, *, signed: bool = True) -> Response:
@@ -147,7 +151,8 @@ def _parse_body(content: bytes, status: int) -> dict[str, Any]:
 
 
 def _server_error(method: str, path: str, response: Response) -> ServerError:
-    err = response.body.get("error") if isinstance(response.body.get("error"), dict) else {}
+    error = response.body.get("error")
+    err: dict[str, Any] = error if isinstance(error, dict) else {}
     code = str(err.get("code") or ("unavailable" if response.status >= 500 else "bad_request"))
     default_retryable = protocol.ERRORS.get(code, (0, response.status >= 500))[1]
     retryable = bool(err.get("retryable", default_retryable))

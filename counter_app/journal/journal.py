@@ -286,7 +286,8 @@ class Journal:
 
     def entries(self, since_seq: int = 0, case_id: str | None = None) -> Iterator[Entry]:
         """Entries with seq > ``since_seq`` in order, optionally of one case."""
-        where, params = "seq > ?", [since_seq]
+        where = "seq > ?"
+        params: list[int | str] = [since_seq]
         if case_id is not None:
             where, params = where + " AND case_id = ?", params + [case_id]
         rows = self.query(f"SELECT * FROM entries WHERE {where} ORDER BY seq", params)

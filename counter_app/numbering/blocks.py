@@ -14,9 +14,10 @@ from __future__ import annotations
 
 import logging
 import threading
+from collections.abc import Iterator
 from dataclasses import dataclass
 
-from counter_app.journal import Journal
+from counter_app.journal import Entry, Journal
 from counter_app.journal.errors import EntryIdConflictError
 from counter_app.numbering.certno import PREFIX_ZH, PREFIXES, format_certno, parse_certno
 from counter_app.numbering.errors import NumbersExhaustedError, NumberStateError
@@ -42,7 +43,7 @@ class Allocation:
 
 def receive_block(journal: Journal, *, block_id: str, prefix: str, division_code: str,
                   year: int, first_serial: int, last_serial: int, operator: str,
-                  source: str = "manual"):
+                  source: str = "manual") -> Entry:
     """Record a reserved block (the sync service writes the same entry for server blocks)."""
     format_certno(prefix, division_code, year, first_serial)  # validates the parts
     format_certno(prefix, division_code, year, last_serial)
@@ -74,7 +75,8 @@ def number_of_case(journal: Journal, case_id: str, prefix: str) -> dict | None:
     return rows[0] if rows else None
 
 
-def _candidates(journal: Journal, prefix: str, division_code: str, year: int):
+def _candidates(journal: Journal, prefix: str, division_code: str,
+                year: int) -> Iterator[tuple[int, str | None, int]]:
     """Free serials, lowest first: released ones, then never-used ones in block order."""
     series = [prefix, division_code, year]
     for row in journal.query("SELECT serial, block_id, generation FROM cert_numbers WHERE "
@@ -148,7 +150,7 @@ def _result(journal: Journal, number: str, block_id: str | None, low_water: int,
     return Allocation(number, block_id, left, left <= low_water, warning, reused)
 
 
-def release_number(journal: Journal, *, number: str, reason: str, operator: str):
+def release_number(journal: Journal, *, number: str, reason: str, operator: str) -> Entry:
     """Return an allocated, never-printed number to the pool (it will be allocated again)."""
     rows = journal.query("SELECT * FROM cert_numbers WHERE number = ?", [number])
     if not rows or rows[0]["status"] != "allocated":

@@ -26,7 +26,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
-from counter_app.journal import Journal
+from counter_app.journal import Entry, Journal
 from counter_app.journal.errors import EntryIdConflictError
 from counter_app.numbering.certno import CERTIFICATES, PrintNo, parse_printno, printno_range
 from counter_app.numbering.errors import BlankStateError
@@ -41,7 +41,7 @@ def _cert(certificate: str) -> str:
 
 
 def receive_range(journal: Journal, *, range_id: str, certificate: str, first: str, last: str,
-                  operator: str, source: str = "manual"):
+                  operator: str, source: str = "manual") -> Entry:
     """Record a range of blank booklets (the sync service writes the same entry kind)."""
     a, b = printno_range(first, last)
     if source not in ("server", "manual"):
@@ -111,7 +111,7 @@ def _now() -> str:
 
 
 def _record(journal: Journal, kind: str, certificate: str, serial: str, operator: str,
-            case_id: str | None, extra: dict) -> object:
+            case_id: str | None, extra: dict) -> Entry:
     serial_no = parse_printno(serial)
     rng = _range_of(journal, _cert(certificate), serial_no)
     state = blank_state(journal, certificate, serial)
@@ -135,7 +135,7 @@ BOOKLETS_PER_NUMBER = 2
 
 def issue_blank(journal: Journal, *, certificate: str, serial: str, case_id: str,
                 certificate_number: str, operator: str, when: str | None = None,
-                holder: str | None = None):
+                holder: str | None = None) -> Entry:
     """Record that the certificate was printed right on blank ``serial`` (registrar confirmed).
 
     A 字号 may be on at most two issued blanks (the man's and the woman's booklet); with
@@ -158,7 +158,7 @@ def issue_blank(journal: Journal, *, certificate: str, serial: str, case_id: str
 
 def void_blank(journal: Journal, *, certificate: str, serial: str, reason: str, operator: str,
                case_id: str | None = None, certificate_number: str | None = None,
-               when: str | None = None):
+               when: str | None = None) -> Entry:
     """Record a spoiled blank (报废): it is never used again; its 字号 stays with the case."""
     if not (reason or "").strip():
         raise BlankStateError("作废空白证必须填写原因。", detail="void without reason")

@@ -73,7 +73,8 @@ def _get(obj: dict, key: str, path: str, *, required: bool = True, default: Any 
     return obj[key]
 
 
-def _str(value: Any, path: str, choices: tuple[str, ...] = (), pattern=None) -> str:
+def _str(value: Any, path: str, choices: tuple[str, ...] = (),
+         pattern: re.Pattern[str] | None = None) -> str:
     if not isinstance(value, str):
         raise _err(path, "应为字符串")
     if choices and value not in choices:

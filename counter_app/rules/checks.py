@@ -23,12 +23,14 @@ from counter_app.domain.party import ID_TYPE_ZH, Applicant
 from counter_app.rules.calendar import (
     CalendarRangeError,
     DivorcePeriods,
+    HolidayCalendar,
     default_calendar,
     divorce_periods,
 )
 from counter_app.rules.caseinput import CaseInput
 
 Finding = dict[str, Any]
+Params = dict[str, Any]  # a check's parameters, as its rule pack gives them
 
 
 @lru_cache(maxsize=256)
@@ -37,7 +39,7 @@ def validate_id(number: str, id_type: str) -> IdNumberResult:
     return _validate(number, id_type)
 
 
-CheckFn = Callable[[CaseInput, dict[str, Any], "Ctx"], list[Finding]]
+CheckFn = Callable[[CaseInput, Params, "Ctx"], list[Finding]]
 CHECKS: dict[str, CheckFn] = {}
 NOT_APPLICABLE: list[Finding] = [{"_na": True}]
 
@@ -82,7 +84,7 @@ def _all_mainland(case: CaseInput) -> bool:
 # --- eligibility ---------------------------------------------------------------------------
 
 @check("legal_age")
-def legal_age(case, params, ctx):
+def legal_age(case: CaseInput, params: Params, ctx: Ctx) -> list[Finding]:
     out = []
     for a in case.parties:
         minimum = params["man" if a.party.sex == "male" else "woman"]
@@ -93,24 +95,24 @@ def legal_age(case, params, ctx):
 
 
 @check("flag_false")
-def flag_false(case, params, ctx):
+def flag_false(case: CaseInput, params: Params, ctx: Ctx) -> list[Finding]:
     """A recorded boolean party field (``params.field``) is False."""
     return [_who(a) for a in case.parties if getattr(a, params["field"]) is False]
 
 
 @check("flag_missing")
-def flag_missing(case, params, ctx):
+def flag_missing(case: CaseInput, params: Params, ctx: Ctx) -> list[Finding]:
     """A party field (``params.field``) was not recorded (None)."""
     return [_who(a) for a in case.parties if getattr(a, params["field"]) is None]
 
 
 @check("marital_status_is")
-def marital_status_is(case, params, ctx):
+def marital_status_is(case: CaseInput, params: Params, ctx: Ctx) -> list[Finding]:
     return [_who(a) for a in case.parties if a.marital_status_check in params["values"]]
 
 
 @check("marital_status_unchecked")
-def marital_status_unchecked(case, params, ctx):
+def marital_status_unchecked(case: CaseInput, params: Params, ctx: Ctx) -> list[Finding]:
     """No recorded 联网核对 result; only a note in the pack's emergency standalone mode."""
     out = [_who(a) for a in case.parties if a.marital_status_check == "unchecked"]
     if ctx.emergency:
@@ -122,13 +124,13 @@ def marital_status_unchecked(case, params, ctx):
 # --- identity documents --------------------------------------------------------------------
 
 @check("document_expired")
-def document_expired(case, params, ctx):
+def document_expired(case: CaseInput, params: Params, ctx: Ctx) -> list[Finding]:
     return [_who(a) | {"doc_zh": ID_TYPE_ZH[a.party.id_type], "valid_until": a.party.id_valid_until}
             for a in case.parties if not a.party.document_valid_on(case.date)]
 
 
 @check("id_number_invalid")
-def id_number_invalid(case, params, ctx):
+def id_number_invalid(case: CaseInput, params: Params, ctx: Ctx) -> list[Finding]:
     out = []
     for a in case.parties:
         result = validate_id(a.party.id_number, a.party.id_type)
@@ -138,8 +140,8 @@ def id_number_invalid(case, params, ctx):
 
 
 @check("id_number_warning")
-def id_number_warning(case, params, ctx):
-    out = []
+def id_number_warning(case: CaseInput, params: Params, ctx: Ctx) -> list[Finding]:
+    out: list[Finding] = []
     for a in case.parties:
         result = validate_id(a.party.id_number, a.party.id_type)
         out.extend(_who(a) | {"problem": w.message_zh} for w in result.warnings)
@@ -147,7 +149,7 @@ def id_number_warning(case, params, ctx):
 
 
 @check("id_number_mismatch")
-def id_number_mismatch(case, params, ctx):
+def id_number_mismatch(case: CaseInput, params: Params, ctx: Ctx) -> list[Finding]:
     """Birth date or sex in the number disagrees with the recorded ones."""
     out = []
     for a in case.parties:
@@ -162,53 +164,54 @@ def id_number_mismatch(case, params, ctx):
 
 
 @check("serviceman")
-def serviceman(case, params, ctx):
+def serviceman(case: CaseInput, params: Params, ctx: Ctx) -> list[Finding]:
     return [_who(a) for a in case.parties if a.party.serviceman]
 
 
 @check("party_category")
-def party_category(case, params, ctx):
+def party_category(case: CaseInput, params: Params, ctx: Ctx) -> list[Finding]:
     return [_who(a) | {"doc_zh": ID_TYPE_ZH[a.party.id_type]} for a in case.parties
             if a.party.category in params["categories"]]
 
 
 @check("always")
-def always(case, params, ctx):
+def always(case: CaseInput, params: Params, ctx: Ctx) -> list[Finding]:
     return [{}]
 
 
 @check("no_mainland_party")
-def no_mainland_party(case, params, ctx):
+def no_mainland_party(case: CaseInput, params: Params, ctx: Ctx) -> list[Finding]:
     return [] if any(a.party.is_mainland_resident for a in case.parties) else [{}]
 
 
 @check("adult_capacity")
-def adult_capacity(case, params, ctx):
+def adult_capacity(case: CaseInput, params: Params, ctx: Ctx) -> list[Finding]:
     """Recorded lack of full civil capacity, or a party under 18 (Civil Code arts. 17-22)."""
     if case.divorce.get("both_full_capacity") is False:
         return [{}]
-    return [{} for a in case.parties if a.party.age_on(case.date) < 18][:1]
+    minors: list[Finding] = [{} for a in case.parties if a.party.age_on(case.date) < 18]
+    return minors[:1]
 
 
 @check("divorce_fact_false")
-def divorce_fact_false(case, params, ctx):
+def divorce_fact_false(case: CaseInput, params: Params, ctx: Ctx) -> list[Finding]:
     return [{}] if case.divorce.get(params["field"]) is False else []
 
 
 @check("reissue_fact_false")
-def reissue_fact_false(case, params, ctx):
+def reissue_fact_false(case: CaseInput, params: Params, ctx: Ctx) -> list[Finding]:
     return [{}] if case.reissue.get(params["field"]) is False else []
 
 
 # --- office and jurisdiction ----------------------------------------------------------------
 
 @check("popup_office")
-def popup_office(case, params, ctx):
+def popup_office(case: CaseInput, params: Params, ctx: Ctx) -> list[Finding]:
     return [{}] if case.office.popup else []
 
 
 @check("office_not_original")
-def office_not_original(case, params, ctx):
+def office_not_original(case: CaseInput, params: Params, ctx: Ctx) -> list[Finding]:
     """Reissue at an office other than the original one (and, if allowed, the hukou one)."""
     if case.office.code == case.reissue.get("original_office_code"):
         return []
@@ -219,7 +222,7 @@ def office_not_original(case, params, ctx):
 
 
 @check("grant_hukou")
-def grant_hukou(case, params, ctx):
+def grant_hukou(case: CaseInput, params: Params, ctx: Ctx) -> list[Finding]:
     """Mainland residents at the office of one party's 常住户口所在地 (2003 arts. 4, 10)."""
     if not _all_mainland(case):
         return NOT_APPLICABLE
@@ -229,12 +232,12 @@ def grant_hukou(case, params, ctx):
 
 
 @check("grant_original_or_hukou")
-def grant_original_or_hukou(case, params, ctx):
+def grant_original_or_hukou(case: CaseInput, params: Params, ctx: Ctx) -> list[Finding]:
     return [] if office_not_original(case, {"or_hukou": True}, ctx) else [{}]
 
 
 @check("grant_foreign_designated")
-def grant_foreign_designated(case, params, ctx):
+def grant_foreign_designated(case: CaseInput, params: Params, ctx: Ctx) -> list[Finding]:
     """Foreign/HMT/overseas-Chinese cases at a designated office (of the mainland party's
     province when ``params.same_province``)."""
     if _all_mainland(case):
@@ -252,13 +255,13 @@ def grant_foreign_designated(case, params, ctx):
 
 
 @check("grant_nationwide")
-def grant_nationwide(case, params, ctx):
+def grant_nationwide(case: CaseInput, params: Params, ctx: Ctx) -> list[Finding]:
     """全国通办: mainland residents at any office."""
     return [{}] if _all_mainland(case) else NOT_APPLICABLE
 
 
 @check("grant_pilot")
-def grant_pilot(case, params, ctx):
+def grant_pilot(case: CaseInput, params: Params, ctx: Ctx) -> list[Finding]:
     """A pilot's widening of jurisdiction; see docs/rules.md for the parameters."""
     office = case.office
     if params.get("regions") and not _in_regions(office.region_code, params["regions"]):
@@ -285,7 +288,7 @@ def grant_pilot(case, params, ctx):
 
 
 @check("no_party_hukou_in")
-def no_party_hukou_in(case, params, ctx):
+def no_party_hukou_in(case: CaseInput, params: Params, ctx: Ctx) -> list[Finding]:
     """No party's hukou is in ``params.regions``, or (``params.level``) in the office's
     province/city/county: then a local 居住证 is required."""
     for a in case.parties:
@@ -309,7 +312,7 @@ def _periods(case: CaseInput) -> DivorcePeriods | None:
         return None
 
 
-def ctx_calendar(case: CaseInput):
+def ctx_calendar(case: CaseInput) -> HolidayCalendar:
     return default_calendar()
 
 
@@ -319,13 +322,13 @@ def _fmt(p: DivorcePeriods) -> Finding:
 
 
 @check("divorce_not_receiving_office")
-def divorce_not_receiving_office(case, params, ctx):
+def divorce_not_receiving_office(case: CaseInput, params: Params, ctx: Ctx) -> list[Finding]:
     code = case.divorce.get("receiving_office_code")
     return [{"receiving": code}] if code is not None and code != case.office.code else []
 
 
 @check("divorce_phase")
-def divorce_phase_check(case, params, ctx):
+def divorce_phase_check(case: CaseInput, params: Params, ctx: Ctx) -> list[Finding]:
     """Fires when the case date is in one of ``params.phases`` of the divorce periods."""
     p = _periods(case)
     if p is None:
@@ -338,7 +341,7 @@ def divorce_phase_check(case, params, ctx):
 
 
 @check("divorce_periods_unknown")
-def divorce_periods_unknown(case, params, ctx):
+def divorce_periods_unknown(case: CaseInput, params: Params, ctx: Ctx) -> list[Finding]:
     """The receipt date's periods cannot be computed (outside the calendar) or are provisional."""
     receipt: date | None = case.divorce.get("receipt_date")
     if receipt is None:
@@ -353,5 +356,5 @@ def divorce_periods_unknown(case, params, ctx):
 
 
 @check("archive_missing")
-def archive_missing(case, params, ctx):
+def archive_missing(case: CaseInput, params: Params, ctx: Ctx) -> list[Finding]:
     return [{}] if case.reissue.get("archive_record_found") is False else []

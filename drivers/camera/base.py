@@ -74,6 +74,7 @@ class FrameSlot:
                 lambda: self._frame is not None and self._frame.seq > self._taken_seq, timeout)
             if not ready:
                 return None
+            assert self._frame is not None  # wait_for saw one
             self._taken_seq = self._frame.seq
             return self._frame
 
@@ -93,7 +94,7 @@ class Camera(Backend, ABC):
     #: Backend name for DeviceInfo.
     BACKEND = ""
     #: Seconds between reconnection attempts: starts at the first value, grows to the last.
-    RECONNECT_DELAYS = (0.2, 0.5, 1.0, 2.0)
+    RECONNECT_DELAYS: tuple[float, ...] = (0.2, 0.5, 1.0, 2.0)
     #: Consecutive failed reads after which the camera is treated as unplugged.
     MAX_FAILED_READS = 5
 

@@ -19,7 +19,7 @@ SYSFS = Path("/sys/class/video4linux")
 def _linux_capture_nodes(sysfs: Path = SYSFS) -> list[tuple[int, str]]:
     """(index, name) of every V4L2 capture node. A UVC camera exposes two nodes; the second
     (index file "1") carries metadata and cannot deliver pictures."""
-    found = []
+    found: list[tuple[int, str]] = []
     if not sysfs.is_dir():
         return found
     for node in sorted(sysfs.glob("video*"), key=lambda p: int(p.name[5:] or 0)):

@@ -19,7 +19,8 @@ log = logging.getLogger(__name__)
 try:  # the module must import even where OpenCV is missing
     import cv2
 except ImportError as exc:  # pragma: no cover - OpenCV is a locked dependency
-    cv2 = None
+    # None then stands for "no OpenCV", which unusable_reason() reports before any use.
+    cv2 = None  # type: ignore[assignment]
     _IMPORT_ERROR = str(exc)
 else:
     _IMPORT_ERROR = ""
@@ -42,7 +43,7 @@ class OpenCVCamera(Camera):
         self.source = source
         self.width, self.height, self.fps, self.fourcc = width, height, fps, fourcc
         self.granted: dict[str, float] = {}
-        self._cap = None
+        self._cap: cv2.VideoCapture | None = None
 
     def unusable_reason(self) -> str:
         """Why the backend cannot work here (Chinese, then the import error)."""
@@ -73,10 +74,10 @@ class OpenCVCamera(Camera):
         log.info("camera %s opened %s: %s", self.name, self.source, self.granted)
         return True
 
-    def _configure(self, cap) -> None:
+    def _configure(self, cap: cv2.VideoCapture) -> None:
         # FOURCC first: some drivers only accept a size that the chosen format offers.
         if self.fourcc:
-            cap.set(cv2.CAP_PROP_FOURCC, cv2.VideoWriter_fourcc(*self.fourcc))
+            cap.set(cv2.CAP_PROP_FOURCC, cv2.VideoWriter.fourcc(*self.fourcc))
         if self.width and self.height:
             cap.set(cv2.CAP_PROP_FRAME_WIDTH, self.width)
             cap.set(cv2.CAP_PROP_FRAME_HEIGHT, self.height)

@@ -9,6 +9,7 @@ import threading
 import time
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -62,7 +63,7 @@ class SimulatedCamera(Camera):
         self._plugged = threading.Event()
         self._plugged.set()
         self._index = 0
-        self._video = None
+        self._video: Any = None  # a cv2.VideoCapture while a video file plays
         self._next_due = 0.0
         self._cache: dict[Path, np.ndarray] = {}   # a playlist repeats files
 
@@ -161,4 +162,4 @@ def test_pattern(width: int = 640, height: int = 480, frames: int = 50) -> list[
     return out
 
 
-test_pattern.__test__ = False   # not a pytest test, despite the name
+test_pattern.__test__ = False  # type: ignore[attr-defined]  # not a pytest test, despite the name

@@ -116,5 +116,5 @@ class FingerprintPad(Backend, ABC):
         self.open()
         return self
 
-    def __exit__(self, *exc) -> None:
+    def __exit__(self, *exc: object) -> None:
         self.close()

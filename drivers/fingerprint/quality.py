@@ -11,6 +11,8 @@ their mean contrast and coherence, each capped at 1.
 
 from __future__ import annotations
 
+from typing import cast
+
 import numpy as np
 
 BLOCK = 16
@@ -32,7 +34,8 @@ def quality_score(grey: np.ndarray) -> int:
     if grey.ndim != 2 or min(grey.shape) < BLOCK:
         return 0
     a = grey.astype(np.float32)
-    gy, gx = np.gradient(a)
+    # One gradient per axis of the 2-D image (numpy's types cannot tell from an ndarray).
+    gy, gx = cast("tuple[np.ndarray, np.ndarray]", np.gradient(a))
     std = _blocks(a).std(axis=(2, 3))
     gxx, gyy, gxy = (_blocks(v).sum(axis=(2, 3)) for v in (gx * gx, gy * gy, gx * gy))
     coherence = np.sqrt((gxx - gyy) ** 2 + 4 * gxy ** 2) / np.maximum(gxx + gyy, 1e-6)

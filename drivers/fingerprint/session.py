@@ -6,23 +6,24 @@ import threading
 from collections.abc import Callable
 
 from drivers.base import DeviceThread
+from drivers.fingerprint.base import FingerprintPad, FingerprintSample
 
 
 class PadSession:
     """The fingerprint pad and the one thread all its calls run on (pads are not thread-safe).
     The pad is opened at the first capture and again after it was unplugged."""
 
-    def __init__(self, open_pad: Callable[[], object]) -> None:
+    def __init__(self, open_pad: Callable[[], FingerprintPad]) -> None:
         self.open_pad = open_pad
         self.device = DeviceThread("fingerprint")
-        self.pad = None
+        self.pad: FingerprintPad | None = None
         self.released = False
 
-    def capture(self, timeout_s: float):
+    def capture(self, timeout_s: float) -> FingerprintSample:
         """Called from a worker thread: waits for the pad's own thread to capture."""
         return self.device.call(self._capture, timeout_s)
 
-    def _capture(self, timeout_s: float):
+    def _capture(self, timeout_s: float) -> FingerprintSample:
         if self.pad is None:
             pad = self.open_pad()
             pad.open()

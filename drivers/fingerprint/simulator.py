@@ -10,6 +10,7 @@ fail the way hardware does: ``"no_finger"`` (nobody presses until the timeout),
 from __future__ import annotations
 
 import time
+from typing import cast
 
 import numpy as np
 
@@ -58,10 +59,11 @@ def features(grey: np.ndarray) -> bytes:
     """The simulator's template: a magic, the block grid size and the ridge orientation of
     every 16x16 block (one byte, 0-179 degrees; 255 where there is no ridge)."""
     a = grey.astype(np.float32)
-    gy, gx = np.gradient(a)
+    # One gradient per axis of the 2-D image (numpy's types cannot tell from an ndarray).
+    gy, gx = cast("tuple[np.ndarray, np.ndarray]", np.gradient(a))
     h, w = (a.shape[0] // BLOCK) * BLOCK, (a.shape[1] // BLOCK) * BLOCK
 
-    def blocks(v):
+    def blocks(v: np.ndarray) -> np.ndarray:
         return v[:h, :w].reshape(h // BLOCK, BLOCK, w // BLOCK, BLOCK).sum(axis=(1, 3))
 
     gxx, gyy, gxy = blocks(gx * gx), blocks(gy * gy), blocks(gx * gy)

@@ -17,6 +17,7 @@ from __future__ import annotations
 import ctypes
 import ctypes.util
 import time
+from typing import Any
 
 import numpy as np
 
@@ -47,7 +48,7 @@ TEMPLATE_MAX = 2048
 POLL_S = 0.1
 
 
-def load_library(explicit: str | None = None):
+def load_library(explicit: str | None = None) -> tuple[Any, str]:
     """(libzkfp with its function signatures declared, "") or (None, reason)."""
     lib, reason = load_vendor_library(LIB_NAMES, explicit, FUNCTIONS)
     if lib is not None:
@@ -55,7 +56,7 @@ def load_library(explicit: str | None = None):
     return lib, reason
 
 
-def _declare(lib) -> None:
+def _declare(lib: ctypes.CDLL) -> None:
     u32p, u8p = ctypes.POINTER(ctypes.c_uint), ctypes.POINTER(ctypes.c_ubyte)
     signatures = {
         "ZKFPM_Init": ([], ctypes.c_int), "ZKFPM_Terminate": ([], ctypes.c_int),
@@ -79,7 +80,7 @@ class ZkfpPad(FingerprintPad):
     def __init__(self, library: str | None = None, index: int = 0) -> None:
         self.library, self.index = library, index
         self._lib, self._reason = load_library(library)
-        self._handle = None
+        self._handle: int | None = None  # the SDK's device handle (a void pointer)
         self.width = self.height = 0
 
     def unusable_reason(self) -> str:

@@ -8,6 +8,8 @@ endpoint layout (OUT 0x02/0x06, IN 0x81/0x85, identity.md §1.2) without opening
 
 from __future__ import annotations
 
+from typing import Any
+
 from drivers.base import DeviceError, DeviceInfo
 from drivers.idcard import transport
 
@@ -55,7 +57,7 @@ def detect_usb() -> list[DeviceInfo]:
                                 "没有发现USB接口的身份证阅读器")]
 
 
-def _looks_like_sam(dev) -> bool:
+def _looks_like_sam(dev: Any) -> bool:  # a pyusb Device
     wanted = {transport.EP_OUT_HEAD, transport.EP_OUT_BODY, transport.EP_IN_HEAD,
               transport.EP_IN_BODY}
     try:

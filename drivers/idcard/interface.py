@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import abc
 from dataclasses import dataclass
+from typing import Self
 
 from drivers.base import Backend, DeviceError, DeviceInfo
 from drivers.idcard.textblock import IdCardRecord
@@ -59,8 +60,8 @@ class IdCardReader(Backend, abc.ABC):
     def close(self) -> None:
         """Release the port or library."""
 
-    def __enter__(self):
+    def __enter__(self) -> Self:
         return self
 
-    def __exit__(self, *exc) -> None:
+    def __exit__(self, *exc: object) -> None:
         self.close()

@@ -24,6 +24,8 @@ from drivers.idcard import simulator as sim_module
 class Serial(SerialBase):
     """The simulated port (pyserial's ``SerialBase`` API)."""
 
+    is_open: bool  # SerialBase's (pyserial ships no type information)
+
     def open(self) -> None:
         if self.is_open:
             raise SerialException("Port is already open.")
@@ -55,7 +57,7 @@ class Serial(SerialBase):
         self._release_due()
         return len(self._out)
 
-    def write(self, data) -> int:
+    def write(self, data: bytes | bytearray | memoryview) -> int:
         self._check()
         now = time.monotonic()
         with self._cond:

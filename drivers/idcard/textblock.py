@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
+from typing import Any, overload
 
 from counter_app.domain import ethnicity as ethnicity_table
 from counter_app.domain import idnumber
@@ -74,7 +74,7 @@ class IdCardRecord:
 
     def as_dict(self) -> dict[str, Any]:
         """The JSON fields of ``counter-app idcard parse --json``, exactly."""
-        def iso(d):
+        def iso(d: date | str | None) -> str | None:
             return d.isoformat() if isinstance(d, date) else d
         return {
             "card_type": self.card_type, "name": self.name, "name_en": self.name_en,
@@ -147,7 +147,13 @@ class _Fields:
             value = "".join(c if ord(c) >= 0x20 else "\ufffd" for c in value)
         return value
 
-    def date(self, offset: int, label: str, *, allow_long_term: bool = False):
+    @overload
+    def date(self, offset: int, label: str) -> date | None: ...
+    @overload
+    def date(self, offset: int, label: str, *, allow_long_term: bool) -> date | str | None: ...
+
+    def date(self, offset: int, label: str, *,
+             allow_long_term: bool = False) -> date | str | None:
         value = self.text(offset, 16, label)
         if value is None:
             return None

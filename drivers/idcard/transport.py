@@ -10,6 +10,7 @@ from __future__ import annotations
 import abc
 import logging
 import time
+from typing import Any
 
 from drivers.base import DeviceError, DeviceNotFound, DriverUnavailable
 
@@ -123,7 +124,7 @@ class UsbBulkTransport(Transport):
     ``device`` is a pyusb ``Device`` (or anything with the same ``write``/``read`` methods).
     """
 
-    def __init__(self, device, address: str = "usb") -> None:
+    def __init__(self, device: Any, address: str = "usb") -> None:
         self._dev = device
         self.address = address
         self._buf = bytearray()

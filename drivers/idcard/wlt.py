@@ -55,6 +55,7 @@ class WltDecoder:
         """The photo as BMP bytes; raises ``DriverUnavailable`` without a decoder."""
         if not self.is_usable():
             raise DriverUnavailable(self._reason, detail="no WLT decoder")
+        assert self._lib is not None  # usable means loaded, with a known entry point
         if self._entry in ("unpack", "Unpack"):
             out = ctypes.create_string_buffer(BMP_SIZE + 1024)
             ok = getattr(self._lib, self._entry)(wlt, out, 1)

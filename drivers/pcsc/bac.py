@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from counter_app.domain.idnumber import mrz_check_digit
 from drivers.base import DeviceError
 from drivers.pcsc.crypto import ENC, MAC, des3_decrypt, des3_encrypt, kdf, retail_mac
+from drivers.pcsc.mrz import Mrz
 
 
 class BacError(DeviceError):
@@ -31,7 +32,7 @@ def mrz_information(document_number: str, birth_date: str, expiry_date: str) -> 
             + expiry_date + mrz_check_digit(expiry_date))
 
 
-def key_from_mrz(mrz) -> str:
+def key_from_mrz(mrz: Mrz) -> str:
     """The BAC key input for a parsed :class:`drivers.pcsc.mrz.Mrz` (passport or permit)."""
     return mrz_information(mrz.document_number, mrz.birth_date, mrz.expiry_date)
 

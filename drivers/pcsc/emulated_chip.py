@@ -97,6 +97,7 @@ class EmulatedIcaoChip:
         return SW_WRONG_INS
 
     def _secure(self, apdu: bytes) -> bytes:
+        assert self.channel is not None  # execute() sends secured APDUs here only in a session
         try:
             header, data, le = self.channel.open_command(apdu)
         except SecureMessagingError:
@@ -149,6 +150,7 @@ class VpcdCard:
             self._thread.join(timeout=5)
 
     def _recv_exact(self, n: int) -> bytes | None:
+        assert self._sock is not None  # called by _serve while connected
         buf = b""
         while len(buf) < n:
             if hasattr(socket, "TCP_QUICKACK"):

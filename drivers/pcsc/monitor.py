@@ -11,6 +11,7 @@ import logging
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
+from types import ModuleType
 
 from drivers.base import DeviceError, DeviceInfo, DeviceNotFound, DriverUnavailable
 
@@ -173,7 +174,7 @@ class PresenceMonitor:
             finally:
                 scard.SCardReleaseContext(context)
 
-    def _watch(self, scard, context) -> None:
+    def _watch(self, scard: ModuleType, context: int) -> None:
         states: dict[str, int] = {}
         while not self._stop.is_set():
             hresult, names = scard.SCardListReaders(context, [])

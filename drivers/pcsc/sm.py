@@ -11,6 +11,7 @@ import hmac
 from dataclasses import dataclass
 
 from drivers.base import DeviceError
+from drivers.pcsc.bac import SessionKeys
 from drivers.pcsc.crypto import des3_decrypt, des3_encrypt, pad, retail_mac, unpad
 
 
@@ -84,7 +85,7 @@ class SecureChannel:
     ssc: int
 
     @classmethod
-    def from_session(cls, session) -> SecureChannel:
+    def from_session(cls, session: SessionKeys) -> SecureChannel:
         """From :class:`drivers.pcsc.bac.SessionKeys`."""
         return cls(session.ks_enc, session.ks_mac, int.from_bytes(session.ssc, "big"))
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 from abc import ABC, abstractmethod
+from concurrent.futures import Future
 from dataclasses import dataclass
 
 from drivers.base import Backend, DeviceError
@@ -82,7 +83,7 @@ class ThreadedPrinter(ReceiptPrinter):
         self.BACKEND = inner.BACKEND
         self.thread = DeviceThread(f"printer-{inner.BACKEND}")
 
-    def submit(self, job: PrintJob):
+    def submit(self, job: PrintJob) -> Future[None]:
         """Queue ``job`` on the driver thread; the Future raises the printer's error."""
         return self.thread.submit(self.inner.print_job, job)
 

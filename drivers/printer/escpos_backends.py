@@ -8,6 +8,7 @@ imported lazily: the module imports without them and ``is_usable()`` says why.
 from __future__ import annotations
 
 import importlib.util
+from typing import Any
 
 from drivers.printer.base import (
     PrinterError,
@@ -23,7 +24,7 @@ class EscposPrinter(ReceiptPrinter):
 
     BACKEND = "escpos"
 
-    def __init__(self, kind: str, **params) -> None:
+    def __init__(self, kind: str, **params: Any) -> None:
         #: "usb" (idVendor, idProduct), "serial" (devfile, baudrate) or "network" (host).
         self.kind = kind
         self.params = params
@@ -35,7 +36,7 @@ class EscposPrinter(ReceiptPrinter):
             return "未安装 python-escpos (python-escpos is not installed)"
         return ""
 
-    def _open(self):
+    def _open(self) -> Any:  # a python-escpos printer (untyped)
         from escpos import printer
 
         factory = {"usb": printer.Usb, "serial": printer.Serial,

@@ -7,6 +7,7 @@ printer gives, keeping nothing half-printed.
 
 from __future__ import annotations
 
+import socket
 from pathlib import Path
 
 from drivers.printer.base import PrintJob, ReceiptPrinter, offline_error, paper_out_error
@@ -64,7 +65,6 @@ class NetworkPrinterSimulator:
     PAPER_OK, PAPER_OUT = b"\x12", b"\x72"                # bits 5-6: paper end
 
     def __init__(self) -> None:
-        import socket
         import threading
 
         self.online = True
@@ -87,7 +87,7 @@ class NetworkPrinterSimulator:
             with conn:
                 self._session(conn)
 
-    def _session(self, conn) -> None:
+    def _session(self, conn: socket.socket) -> None:
         conn.settimeout(2.0)
         job = bytearray()
         while True:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import sqlite3
 from collections.abc import Callable
 from typing import Any
 
@@ -26,7 +27,8 @@ def store_entries(store: SimStore, machine_id: str, entries: list[dict],
     the next seq is checked (chain, hash) and stored, a gap is refused with our position."""
     with store.tx():
         acked, acked_hash = store.position(machine_id)
-        results, touched = [], set()
+        results: list[dict] = []
+        touched: set[str] = set()
         for entry in entries:
             seq = _int(entry, "seq")
             if seq <= acked:
@@ -71,7 +73,7 @@ def _duplicate(store: SimStore, machine_id: str, entry: dict) -> dict:
     return _result(row, duplicate=True)
 
 
-def _result(row, duplicate: bool = False) -> dict:
+def _result(row: sqlite3.Row, duplicate: bool = False) -> dict:
     result = {"seq": row["seq"], "entry_id": row["entry_id"], "case_id": row["case_id"],
               "status": row["status"], "duplicate": duplicate}
     if row["status"] == protocol.ENTRY_REJECTED:
@@ -79,7 +81,8 @@ def _result(row, duplicate: bool = False) -> dict:
     return result
 
 
-def _store_one(store: SimStore, machine_id: str, entry: dict, rejects, touched: set) -> dict:
+def _store_one(store: SimStore, machine_id: str, entry: dict, rejects: Callable[[str], bool],
+               touched: set[str]) -> dict:
     kind, case_id = str(entry["kind"]), entry.get("case_id")
     status, code, reason = protocol.ENTRY_STORED, None, None
     business = not kind.startswith(("sync.", "reference.", "numbering.", "stock."))
@@ -119,7 +122,9 @@ def _register(store: SimStore, machine_id: str, case_id: str, payload: dict) -> 
     emergency offline registration case, MZ/T 024-2011 应急单机版)."""
     if payload.get("item") != "marriage":
         return
-    office = store.machine(machine_id)["office_code"]
+    machine = store.machine(machine_id)
+    assert machine is not None  # the request was authenticated as this machine
+    office = machine["office_code"]
     ids = [str(p.get("id_number")) for p in payload.get("parties") or [] if p.get("id_number")]
     for role, id_number in zip(("一方", "另一方"), ids):
         row = store.db.execute("SELECT * FROM persons WHERE id_number = ?",
@@ -180,8 +185,7 @@ def rejections_page(store: SimStore, machine_id: str, cursor: int, limit: int) -
     with store.lock:
         rows = store.db.execute("SELECT * FROM entries WHERE machine_id = ? AND seq > ? AND "
                                 "status = ? ORDER BY seq LIMIT ?",
-                                [machine_id, cursor, protocol.ENTRY_REJECTED, limit + 1])
-        rows = rows.fetchall()
+                                [machine_id, cursor, protocol.ENTRY_REJECTED, limit + 1]).fetchall()
     items = [_result(r) for r in rows[:limit]]
     last = rows[:limit][-1]["seq"] if rows else cursor
     return {"items": items, "next_cursor": str(last), "more": len(rows) > limit}
@@ -195,7 +199,7 @@ def attachment_status(store: SimStore, machine_id: str, sha256: str) -> dict:
             "complete": bool(row["complete"])}
 
 
-def _attachment_row(store: SimStore, machine_id: str, sha256: str):
+def _attachment_row(store: SimStore, machine_id: str, sha256: str) -> sqlite3.Row:
     row = store.db.execute(
         "SELECT a.* FROM attachments a JOIN attachment_refs r USING (sha256) "
         "WHERE a.sha256 = ? AND r.machine_id = ?", [sha256, machine_id]).fetchone()
@@ -265,7 +269,8 @@ def _settle_all(store: SimStore, sha256: str) -> list[dict]:
 
 
 # --- 联网核对 -------------------------------------------------------------------------------
-def marital_check(store: SimStore, machine_id: str, body: dict, sign) -> dict:
+def marital_check(store: SimStore, machine_id: str, body: dict,
+                  sign: Callable[[bytes], dict]) -> dict:
     """The signed answer for one request (the same answer again for the same request id)."""
     request_id = str(body.get("request_id") or "")
     parties = body.get("parties")

@@ -14,13 +14,15 @@ from sync.simulator.server import (
     MAX_JSON_BYTES,
     REFERENCE_PATH,
     Dropped,
+    Handler,
+    Simulator,
     query,
 )
 
 PIECE = 64 * 1024
 
 
-def dispatch(h, method: str) -> tuple[int, dict]:
+def dispatch(h: Handler, method: str) -> tuple[int, dict]:
     """(status, body) for one request, or raises LedgerError / Dropped."""
     path, params = query(h)
     sim = h.sim
@@ -59,7 +61,7 @@ def dispatch(h, method: str) -> tuple[int, dict]:
     raise LedgerError("not_found", f"no endpoint {method} {path}")
 
 
-def _before(h, sim) -> None:
+def _before(h: Handler, sim: Simulator) -> None:
     """Faults that strike before any work is done."""
     if sim.faults.roll("5xx"):
         raise LedgerError("unavailable", "simulated outage (fault 5xx)", retry_after_s=0.2)
@@ -68,7 +70,8 @@ def _before(h, sim) -> None:
         raise Dropped()
 
 
-def _after(h, sim, body: dict, dup_key: str | None = None) -> tuple[int, dict]:
+def _after(h: Handler, sim: Simulator, body: dict,
+           dup_key: str | None = None) -> tuple[int, dict]:
     """Faults that strike after the work is committed: the answer is lost, late or doubled."""
     if sim.faults.roll("lost_ack"):
         raise Dropped()
@@ -82,7 +85,7 @@ def _after(h, sim, body: dict, dup_key: str | None = None) -> tuple[int, dict]:
     return 200, body
 
 
-def _entries(sim, mid: str, body: dict) -> dict:
+def _entries(sim: Simulator, mid: str, body: dict) -> dict:
     entries = body.get("entries")
     if not isinstance(entries, list) or not all(isinstance(e, dict) for e in entries):
         raise LedgerError("bad_request", "entries must be a list of objects")
@@ -91,7 +94,7 @@ def _entries(sim, mid: str, body: dict) -> dict:
     return answer
 
 
-def _reference(sim, mid: str, collection: str, params: dict) -> dict:
+def _reference(sim: Simulator, mid: str, collection: str, params: dict) -> dict:
     if collection not in protocol.COLLECTIONS:
         raise LedgerError("not_found", f"unknown collection {collection}")
     cursor, limit = _page(params)
@@ -106,7 +109,7 @@ def _page(params: dict) -> tuple[int, int]:
         raise LedgerError("bad_request", "cursor and limit must be integers") from None
 
 
-def _read_json(h) -> bytes:
+def _read_json(h: Handler) -> bytes:
     length = _length(h, MAX_JSON_BYTES)
     if h.sim.faults.roll("drop"):
         h.rfile.read(length // 2)
@@ -127,7 +130,7 @@ def _json(body: bytes) -> dict:
     return value
 
 
-def _length(h, limit: int) -> int:
+def _length(h: Handler, limit: int) -> int:
     try:
         length = int(h.headers.get("Content-Length", ""))
     except ValueError:
@@ -138,12 +141,12 @@ def _length(h, limit: int) -> int:
     return length
 
 
-def authenticate(h, method: str, content_sha: str, upload_offset: str = "") -> dict:
+def authenticate(h: Handler, method: str, content_sha: str, upload_offset: str = "") -> dict:
     """The machine that signed this request; LedgerError when anything is off."""
     sim, hd = h.sim, h.headers
-    fields = [hd.get(n) for n in (protocol.HDR_MACHINE, protocol.HDR_TIMESTAMP,
-                                  protocol.HDR_NONCE, protocol.HDR_CONTENT_SHA,
-                                  protocol.HDR_SIGNATURE)]
+    fields = [hd.get(n) or "" for n in (protocol.HDR_MACHINE, protocol.HDR_TIMESTAMP,
+                                        protocol.HDR_NONCE, protocol.HDR_CONTENT_SHA,
+                                        protocol.HDR_SIGNATURE)]
     if not all(fields):
         raise LedgerError("bad_signature", "missing authentication headers")
     machine_id, timestamp, nonce, claimed_sha, signature = fields
@@ -166,7 +169,7 @@ def authenticate(h, method: str, content_sha: str, upload_offset: str = "") -> d
     return machine
 
 
-def _check_time(sim, timestamp: str) -> None:
+def _check_time(sim: Simulator, timestamp: str) -> None:
     try:
         skew = abs((protocol.parse_time(timestamp) - sim.server_now()).total_seconds())
     except ValueError:
@@ -176,7 +179,7 @@ def _check_time(sim, timestamp: str) -> None:
                           server_time=protocol.iso(sim.server_now()))
 
 
-def enrol(h) -> tuple[int, dict]:
+def enrol(h: Handler) -> tuple[int, dict]:
     """Register a machine key for an office; the key proves possession by signing the body."""
     body = _read_json(h)
     request = _json(body)
@@ -196,7 +199,7 @@ def enrol(h) -> tuple[int, dict]:
                  "server_time": protocol.iso(h.sim.server_now())}
 
 
-def upload_chunk(h, sha256: str) -> tuple[int, dict]:
+def upload_chunk(h: Handler, sha256: str) -> tuple[int, dict]:
     """PATCH: append the body at the offset, piece by piece, keeping what arrived even when
     the connection is cut half-way (the client learns the offset from the next 409)."""
     sim = h.sim

@@ -11,7 +11,7 @@ import logging
 import re
 import threading
 import time
-from datetime import timedelta
+from datetime import datetime, timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
@@ -50,7 +50,7 @@ class Simulator:
                 store.db.execute("INSERT OR IGNORE INTO persons VALUES (?, 'married', ?, ?)",
                                  [id_number, f"seed-{n}", "000000"])
 
-    def server_now(self):
+    def server_now(self) -> datetime:
         return now() + timedelta(seconds=self.faults.skew_s)
 
     def sign(self, message: bytes) -> dict:
@@ -83,7 +83,7 @@ class Handler(BaseHTTPRequestHandler):
     disable_nagle_algorithm = True
     sim: Simulator  # set on the subclass by make_server
 
-    def log_message(self, fmt: str, *args) -> None:
+    def log_message(self, fmt: str, *args: object) -> None:
         log.debug("sim %s " + fmt, self.address_string(), *args)
 
     def do_GET(self) -> None:
@@ -148,7 +148,8 @@ class SimulatorServer:
     @property
     def url(self) -> str:
         host, port = self.httpd.server_address[:2]
-        return f"http://{host}:{port}"
+        # An AF_INET server's address: host is the str given to __init__, never bytes.
+        return f"http://{host}:{port}"  # type: ignore[str-bytes-safe]
 
     def start(self) -> SimulatorServer:
         self._thread = threading.Thread(target=self.httpd.serve_forever, name="provincial-sim",

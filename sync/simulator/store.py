@@ -10,6 +10,7 @@ import threading
 import uuid
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 from sync import protocol
 
@@ -45,7 +46,7 @@ OFFICES = {
     # counter enrols for the region its rules are judged for.
     "110105": "北京市朝阳区婚姻登记处（示例）", "445202": "揭阳市榕城区婚姻登记处（示例）",
 }
-OPERATORS = [
+OPERATORS: list[dict[str, Any]] = [
     {"operator_id": "reg01", "name": "登记员一", "roles": ["registrar"],
      "qualified_until": "2028-06-30", "active": True},
     {"operator_id": "sup01", "name": "主管一", "roles": ["supervisor", "registrar"],
@@ -76,7 +77,7 @@ class SimStore:
         with self.lock:
             self.db.close()
 
-    def tx(self):
+    def tx(self) -> _Tx:
         """``with store.tx():`` one transaction under the store lock."""
         return _Tx(self)
 
@@ -201,7 +202,7 @@ class _Tx:
         self.store.db.execute("BEGIN IMMEDIATE")
         return self.store
 
-    def __exit__(self, exc_type, *exc: object) -> None:
+    def __exit__(self, exc_type: type[BaseException] | None, *exc: object) -> None:
         try:
             self.store.db.execute("ROLLBACK" if exc_type else "COMMIT")
         finally:
