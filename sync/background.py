@@ -11,11 +11,15 @@ import logging
 import threading
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from counter_app.journal import Journal
 from sync import enrolment
 from sync.engine import SyncEngine
 from sync.errors import NetworkError
+
+if TYPE_CHECKING:
+    from sync.demo import DemoSync
 
 log = logging.getLogger(__name__)
 
@@ -36,7 +40,7 @@ class BackgroundSync:
         self._make_engine, self._demo_married = make_engine, demo_married
         self.stop_event = threading.Event()
         self.engine: SyncEngine | None = None
-        self._demo = None
+        self._demo: DemoSync | None = None
         self.thread = threading.Thread(target=self._run, name="sync", daemon=True)
 
     def start(self) -> "BackgroundSync":
@@ -61,7 +65,7 @@ class BackgroundSync:
             return self._demo.engine
         return self._make_engine() if is_enrolled(self.data_dir) else None
 
-    def marital_check(self, *args, **kwargs) -> dict:
+    def marital_check(self, *args: Any, **kwargs: Any) -> dict:
         """联网核对 through the running engine (NetworkError while there is none yet)."""
         if self.engine is None:
             raise NetworkError("与省级系统的连接尚未建立，请稍后再试。", detail="no engine yet")
