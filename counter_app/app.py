@@ -364,15 +364,15 @@ DEMO_CERTIFICATE_PRINTER = "演示证书打印机（PDF）"
 def certificate_printer(ctx, journal: Journal):
     """The certificate printer: the configured system printer, or PDF files in demo mode
     (calibrated as a perfect printer the first time, as a technician would on a real one)."""
-    from counter_app.printing.calibration import (NOMINAL_MARKS, profile_from_measurement,
-                                                  save_profile)
+    from counter_app.printing.calibration import (NOMINAL_MARKS, is_calibrated,
+                                                  profile_from_measurement, save_profile)
     from counter_app.ui.widgets.certificate_printer import (PdfCertificatePrinter,
                                                             QtCertificatePrinter)
 
     if not ctx.demo:
         return QtCertificatePrinter(ctx.config["printing.certificate_printer"])
     name = DEMO_CERTIFICATE_PRINTER
-    if not journal.query("SELECT 1 FROM printer_calibration WHERE printer = ?", [name]):
+    if not is_calibrated(journal, name):
         save_profile(journal, profile_from_measurement(name, NOMINAL_MARKS), NOMINAL_MARKS,
                      operator="demo")
     return PdfCertificatePrinter(name, ctx.data_dir / "prints")

@@ -77,6 +77,11 @@ def save_profile(journal: Journal, profile: CalibrationProfile, measured, *, ope
     return journal.append("printer.calibrated", payload, operator=operator)
 
 
+def is_calibrated(journal: Journal, printer: str) -> bool:
+    """Whether ``printer`` has a calibration profile in force."""
+    return bool(journal.query("SELECT 1 FROM printer_calibration WHERE printer = ?", [printer]))
+
+
 def load_profile(journal: Journal, printer: str) -> CalibrationProfile:
     """The profile in force for ``printer``; CalibrationError when it was never calibrated."""
     rows = journal.query("SELECT * FROM printer_calibration WHERE printer = ?", [printer])
