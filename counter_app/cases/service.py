@@ -63,10 +63,10 @@ class CaseService:
 
     def in_states(self, states: Iterable[str]) -> list[CaseState]:
         """The cases now in one of ``states``, the one changed longest ago first."""
-        states = list(states)
-        marks = ",".join("?" * len(states))
+        wanted = list(states)
+        marks = ",".join("?" * len(wanted))
         rows = self.journal.query(f"SELECT * FROM case_state WHERE state IN ({marks}) "
-                                  "ORDER BY updated_seq", states)
+                                  "ORDER BY updated_seq", wanted)
         return [_case_state(r) for r in rows]
 
     def open(self, case_type: str, *, operator: str, case_id: str | None = None,

@@ -72,9 +72,9 @@ def attachments_first_referenced(journal: Journal, after_seq: int,
 
 def attachment_cases(journal: Journal, shas: Iterable[str]) -> dict[str, str | None]:
     """sha256 -> the case of the entry that first referenced the attachment (None: no case)."""
-    shas = sorted(set(shas))
-    if not shas:
+    wanted = sorted(set(shas))
+    if not wanted:
         return {}
-    marks = ",".join("?" * len(shas))
+    marks = ",".join("?" * len(wanted))
     return {r["sha256"]: r["case_id"] for r in journal.query(
-        f"SELECT sha256, case_id FROM attachments WHERE sha256 IN ({marks})", shas)}
+        f"SELECT sha256, case_id FROM attachments WHERE sha256 IN ({marks})", wanted)}
