@@ -30,6 +30,7 @@ from counter_app.domain.idnumber import check_digit  # noqa: E402
 from counter_app.journal import Journal  # noqa: E402
 from counter_app.reissue import Archive, ArchiveIndex  # noqa: E402
 from counter_app.reissue.index import pinyin_keys  # noqa: E402
+from counter_app.wiring.journal import PROJECTION_MODULES  # noqa: E402
 
 SURNAMES = ("王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程"
             "苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾"
@@ -119,7 +120,7 @@ def main() -> None:
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(dir=Path(__file__).resolve().parents[1] / ".cache") as tmp:
         data = args.keep or Path(tmp)
-        journal = Journal.open(data, key_store="file")
+        journal = Journal.open(data, key_store="file", projections=PROJECTION_MODULES)
         index = ArchiveIndex.for_journal(journal)
         print(f"building {args.records:,} synthetic records in {data} (SQLCipher)")
         sample, seconds = build(index, args.records)

@@ -24,6 +24,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from counter_app.journal import Journal  # noqa: E402
+from counter_app.wiring.journal import PROJECTION_MODULES  # noqa: E402
 
 PAYLOAD = {"item": "marriage", "step": "party.identified", "role": "man",
            "name": "阿依古丽·买买提", "id_number": "650102199502023456",
@@ -37,7 +38,8 @@ def percentile(values: list[float], p: float) -> float:
 
 def bench_journal(directory: Path, n: int) -> list[float]:
     latencies = []
-    with Journal.open(directory / "journal", key_store="file") as journal:
+    with Journal.open(directory / "journal", key_store="file",
+                      projections=PROJECTION_MODULES) as journal:
         for i in range(n):
             start = time.perf_counter()
             journal.append("bench.step", dict(PAYLOAD, i=i), operator="bench",

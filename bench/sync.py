@@ -155,6 +155,7 @@ def client_engine(args, workdir: Path) -> dict:
     import logging
 
     from counter_app.journal import Journal
+    from counter_app.wiring.journal import PROJECTION_MODULES
     from sync import enrolment
     from sync.engine import EngineSettings, SyncEngine
     from sync.transport import Transport
@@ -163,7 +164,7 @@ def client_engine(args, workdir: Path) -> dict:
                         format="%(relativeCreated)8.0f ms %(message)s")
     data = workdir / "client"
     data.mkdir(parents=True)
-    journal = Journal.open(data, key_store="file")
+    journal = Journal.open(data, key_store="file", projections=PROJECTION_MODULES)
     url = f"http://{SRV_IP}:{SYNC_PORT}"
     enrolment.enroll(data, journal, lambda u, c: Transport(u, c, read_timeout_s=20), url,
                      "532529")

@@ -12,6 +12,7 @@ from collections.abc import Collection
 from typing import Any
 
 from counter_app.journal import Journal
+from counter_app.journal.core_projections import attachment_cases, attachments_first_referenced
 from counter_app.journal.entry import Entry
 from sync.decide import PendingAttachment, send_order
 from sync.state import SyncState
@@ -34,9 +35,7 @@ def pending_attachments(journal: Journal, state: SyncState, through_seq: int,
                         skip: Collection[str] = frozenset()) -> list[PendingAttachment]:
     """Attachments first referenced at or before ``through_seq`` and not known complete."""
     floor = int(state.get("attachments_done_through", 0))
-    rows = journal.query("SELECT sha256, size, first_seq FROM attachments "
-                         "WHERE first_seq > ? AND first_seq <= ? ORDER BY first_seq",
-                         [floor, through_seq])
+    rows = attachments_first_referenced(journal, floor, through_seq)
     progress = state.progress()
     pending = []
     for row in rows:
@@ -83,12 +82,7 @@ def _attachment_items(journal: Journal, state: SyncState,
                       items: list[PendingAttachment]) -> list[dict]:
     """Per pending attachment, the smallest first (the order they will go): for the UI."""
     progress = state.progress()
-    shas = [a.sha256 for a in items]
-    cases = {}
-    if shas:
-        marks = ",".join("?" * len(shas))
-        cases = {r["sha256"]: r["case_id"] for r in journal.query(
-            f"SELECT sha256, case_id FROM attachments WHERE sha256 IN ({marks})", shas)}
+    cases = attachment_cases(journal, (a.sha256 for a in items))
     return [{"sha256": a.sha256, "case_id": cases.get(a.sha256), "size": a.size,
              "received": a.received, "attempts": progress.get(a.sha256, {}).get("attempts", 0),
              "last_error": progress.get(a.sha256, {}).get("last_error")}
@@ -107,13 +101,9 @@ def _cases(journal: Journal, acked: int, attachments: list[PendingAttachment]) -
     for row in journal.query("SELECT case_id, count(*) AS n FROM entries WHERE seq > ? "
                              "AND case_id IS NOT NULL GROUP BY case_id", [acked]):
         case(row["case_id"])["pending_entries"] = row["n"]
-    shas = {a.sha256 for a in attachments}
-    if shas:
-        marks = ",".join("?" * len(shas))
-        for row in journal.query(f"SELECT case_id, count(*) AS n FROM attachments WHERE "
-                                 f"sha256 IN ({marks}) AND case_id IS NOT NULL "
-                                 "GROUP BY case_id", sorted(shas)):
-            case(row["case_id"])["pending_attachments"] = row["n"]
+    for case_id in attachment_cases(journal, (a.sha256 for a in attachments)).values():
+        if case_id is not None:
+            case(case_id)["pending_attachments"] += 1
     for row in journal.query("SELECT case_id, status, reason_code, reason FROM "
                              "sync_case_status WHERE status != 'accepted'"):
         item = case(row["case_id"])

@@ -50,8 +50,8 @@ def clock():
 @pytest.fixture
 def journal(data_dir, clock):
     """A journal in the fresh data dir, on the fake clock, closed afterwards."""
-    from counter_app.journal import Journal
+    from helpers.journals import open_test_journal
 
-    j = Journal.open(data_dir, key_store="file", clock=clock)
+    j = open_test_journal(data_dir, key_store="file", clock=clock)
     yield j
     j.close()

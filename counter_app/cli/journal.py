@@ -36,9 +36,12 @@ def _db_option(parser) -> None:
 
 def open_journal(args, ctx: Context):
     from counter_app.journal import Journal
+    from counter_app.wiring.journal import PROJECTION_MODULES
 
     path = args.db or ctx.journal_path
-    kwargs = dict(clock_slack_ms=ctx.config["journal.clock_slack_ms"],
+    # Verify and rebuild cover the same projections the app maintains.
+    kwargs = dict(projections=PROJECTION_MODULES,
+                  clock_slack_ms=ctx.config["journal.clock_slack_ms"],
                   clock_max_skew_s=ctx.config["journal.clock_max_skew_s"])
     if args.db is None:
         return Journal.open(ctx.data_dir, ctx.config["journal.key_store"], **kwargs)

@@ -1,11 +1,19 @@
-"""The journal's own projections: cases at a glance, and the attachments entries reference."""
+"""The journal's own projections: cases at a glance, and the attachments entries reference.
+
+Other packages read them through the functions at the end (their read API), not by SQL.
+"""
 
 from __future__ import annotations
+
+from typing import TYPE_CHECKING, Iterable
 
 import sqlite_utils
 
 from counter_app.journal.entry import Entry
 from counter_app.journal.projections import projection
+
+if TYPE_CHECKING:  # journal.py imports this module to maintain its projections
+    from counter_app.journal.journal import Journal
 
 
 @projection("cases", version=1, tables=("cases",), schema=(
@@ -51,3 +59,22 @@ def apply_attachments(db: sqlite_utils.Database, entry: Entry) -> None:
                VALUES (?, ?, ?, ?, ?) ON CONFLICT (sha256) DO NOTHING""",
             [ref["sha256"], ref["size"], ref["media_type"], entry.seq, entry.case_id],
         )
+
+
+def attachments_first_referenced(journal: Journal, after_seq: int,
+                                 through_seq: int) -> list[dict]:
+    """The attachments (sha256, size, first_seq) first referenced by an entry after
+    ``after_seq`` up to ``through_seq``, in that order."""
+    return journal.query("SELECT sha256, size, first_seq FROM attachments "
+                         "WHERE first_seq > ? AND first_seq <= ? ORDER BY first_seq",
+                         [after_seq, through_seq])
+
+
+def attachment_cases(journal: Journal, shas: Iterable[str]) -> dict[str, str | None]:
+    """sha256 -> the case of the entry that first referenced the attachment (None: no case)."""
+    wanted = sorted(set(shas))
+    if not wanted:
+        return {}
+    marks = ",".join("?" * len(wanted))
+    return {r["sha256"]: r["case_id"] for r in journal.query(
+        f"SELECT sha256, case_id FROM attachments WHERE sha256 IN ({marks})", wanted)}

@@ -14,12 +14,13 @@ import uuid
 from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime
 from pathlib import Path
+from types import ModuleType
 from typing import Any, Callable, Iterable, Iterator, TypeVar
 
 import sqlite_utils
 
 from counter_app.journal import db as dbmod
-from counter_app.journal import migrations, projections
+from counter_app.journal import core_projections, migrations, projections
 from counter_app.journal.attachments import AttachmentRef, AttachmentStore
 from counter_app.journal.canonical import GENESIS_HASH, canonical_json, entry_hash
 from counter_app.journal.clock import (Clock, ClockReading, ServerOffset, SystemClock, iso_ms,
@@ -28,6 +29,7 @@ from counter_app.journal.entry import Entry
 from counter_app.journal.errors import (AttachmentError, ClockUntrustedError, JournalError,
                                         EntryIdConflictError, JournalOpenError)
 from counter_app.journal.keys import MachineKey, load_or_create
+from counter_app.journal.projections import defined_in
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -37,13 +39,20 @@ ATTACHMENT_DIR = "attachments"
 
 
 class Journal:
-    """An open journal. Create with :meth:`open` (data dir) or :meth:`open_file`."""
+    """An open journal. Create with :meth:`open` (data dir) or :meth:`open_file`.
+
+    ``projections`` are the modules whose projections this journal maintains besides its own
+    (cases, attachments); the app and every command hand it the composition root's list,
+    ``counter_app.wiring.journal.PROJECTION_MODULES``.
+    """
 
     def __init__(self, path: Path, key: MachineKey, attachment_dir: Path, *,
+                 projections: Iterable[ModuleType] = (),
                  clock: Clock | None = None, clock_slack_ms: int = 1000,
                  clock_max_skew_s: int = 300, stop_before: str | None = None) -> None:
         self.path = Path(path)
         self.key = key
+        self.projections = defined_in((core_projections, *projections))
         self.clock: Clock = clock or SystemClock()
         self.clock_slack_ms = clock_slack_ms
         self.clock_max_skew_ms = clock_max_skew_s * 1000
@@ -103,11 +112,26 @@ class Journal:
 
     def _ensure_projections(self, wdb: sqlite_utils.Database) -> None:
         stored = dict(wdb.execute("SELECT name, version FROM projection_versions").fetchall())
-        for proj in projections.registered():
+        self._forget_unmaintained(wdb, set(stored) - {p.name for p in self.projections})
+        for proj in self.projections:
             if stored.get(proj.name) != proj.version:
                 log.info("building projection %s v%s", proj.name, proj.version)
                 with wdb.atomic():
                     self._rebuild_one(wdb, proj)
+
+    def _forget_unmaintained(self, wdb: sqlite_utils.Database, names: set[str]) -> None:
+        """Forget the version of stored projections this opening does not maintain.
+
+        Entries appended now would not reach their tables, which would then lag behind the
+        entries unnoticed. Forgetting the version makes the next opening that maintains the
+        projection rebuild it from the entries. Refusing to open instead would lock out whoever
+        needs only part of the journal (a tool, a test); the price is one rebuild later.
+        """
+        for name in sorted(names):
+            log.info("projection %s is not maintained by this opening: rebuilt when it is",
+                     name)
+            with wdb.atomic():
+                wdb.execute("DELETE FROM projection_versions WHERE name = ?", [name])
 
     def _rebuild_one(self, wdb: sqlite_utils.Database, proj: projections.Projection) -> None:
         proj.drop(wdb)
@@ -208,7 +232,7 @@ class Journal:
                         list(row.values()))
             wdb.execute("UPDATE journal_state SET head_seq = ?, head_hash = ?, "
                         "high_water_time = ?", [entry.seq, entry.hash, high_water])
-            for proj in projections.registered():
+            for proj in self.projections:
                 proj.apply(wdb, entry)
             wdb.execute("COMMIT")
         except BaseException as exc:
@@ -265,12 +289,12 @@ class Journal:
         return ServerOffset(row[0], row[1]) if row else None
 
     def rebuild_projections(self) -> list[str]:
-        """Drop and rebuild every projection from the entries, in one transaction."""
+        """Drop and rebuild every maintained projection from the entries, in one transaction."""
 
         def rebuild() -> list[str]:
             done = []
             with self._wdb.atomic():
-                for proj in projections.registered():
+                for proj in self.projections:
                     self._rebuild_one(self._wdb, proj)
                     done.append(proj.name)
             return done

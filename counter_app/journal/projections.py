@@ -6,7 +6,8 @@ disagree. Because projections are derived they are never migrated: when a projec
 ``version`` changes its tables are dropped and rebuilt from the entries, and ``journal verify``
 rebuilds every projection in memory and compares it with the stored tables.
 
-Register a projection with the decorator, in a module listed in ``PROJECTION_MODULES``::
+Register a projection with the decorator in the module of the package that owns its tables
+(the only package whose SQL names them; the others call its read API)::
 
     @projection("case_state", version=1, tables=("case_state",), schema=(
         "CREATE TABLE case_state (case_id TEXT PRIMARY KEY, state TEXT NOT NULL)",))
@@ -16,28 +17,21 @@ Register a projection with the decorator, in a module listed in ``PROJECTION_MOD
 
 ``apply`` must depend only on the entry and the projection's own tables (no clock, no
 randomness, no other files), or a rebuild would give a different answer.
+
+The journal does not know its clients: whoever opens it hands it the modules whose projections
+to maintain (the composition root lists them in ``counter_app.wiring.journal``); the journal's
+own projections (``core_projections``: cases, attachments) are always maintained.
 """
 
 from __future__ import annotations
 
-import importlib
 from dataclasses import dataclass
-from typing import Callable
+from types import ModuleType
+from typing import Callable, Iterable
 
 import sqlite_utils
 
 from counter_app.journal.entry import Entry
-
-#: Modules that define projections; imported whenever a journal is opened. Add yours here.
-PROJECTION_MODULES: tuple[str, ...] = (
-    "counter_app.journal.core_projections",
-    "counter_app.printing.calibration",
-    "counter_app.printing.receipts",
-    "sync.projections",
-    "counter_app.operators.projections",
-    "counter_app.numbering.projections",
-    "counter_app.cases.projections",
-)
 
 ApplyFn = Callable[[sqlite_utils.Database, Entry], None]
 
@@ -78,11 +72,15 @@ def projection(name: str, *, version: int, schema: tuple[str, ...],
     return register
 
 
-def registered() -> list[Projection]:
-    """Every projection, after importing PROJECTION_MODULES, in a stable order."""
-    for module in PROJECTION_MODULES:
-        importlib.import_module(module)
-    return [_REGISTRY[name] for name in sorted(_REGISTRY)]
+def defined_in(modules: Iterable[ModuleType]) -> tuple[Projection, ...]:
+    """The projections ``modules`` register, in a stable order (by name)."""
+    names = {module.__name__ for module in modules}
+    found = tuple(_REGISTRY[name] for name in sorted(_REGISTRY)
+                  if _REGISTRY[name].apply.__module__ in names)
+    # A module handed in that registers nothing is a wrong entry in the list, not a no-op.
+    missing = names - {p.apply.__module__ for p in found}
+    assert not missing, f"no projection registered in {sorted(missing)}"
+    return found
 
 
 def table_rows(db: sqlite_utils.Database, table: str) -> list[tuple]:

@@ -143,7 +143,7 @@ def _check_attachments(journal: Journal, entries: list[Entry], report: Report) -
 def _check_projections(journal: Journal, entries: list[Entry], report: Report) -> None:
     # Rebuilt in a private in-memory database: nothing decrypted touches the disk.
     memory = sqlite_utils.Database(sqlite3.connect(":memory:"), execute_plugins=False)
-    for proj in projections.registered():
+    for proj in journal.projections:
         proj.create(memory)
         for entry in entries:
             proj.apply(memory, entry)

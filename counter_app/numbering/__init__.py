@@ -15,6 +15,7 @@ Blanks — counter_app.numbering.stock (see its docstring for the printing proto
     receive_range(j, range_id=, certificate=, first=, last=, operator=, source="manual")
     next_blank(j, certificate)                          -> str | None
     issued_blanks(j, case_id)                           -> [{holder, serial, certificate, ...}]
+    issued_counts(j)                                    -> {case_id: blanks issued}
     issue_blank(j, certificate=, serial=, case_id=, certificate_number=, operator=,
                 holder=None)        # a 字号 on at most 2 issued blanks (one per holder)
     void_blank(j, certificate=, serial=, reason=, operator=, case_id=None,
@@ -40,6 +41,7 @@ from counter_app.numbering.stock import (
     RangeReport,
     issue_blank,
     issued_blanks,
+    issued_counts,
     next_blank,
     receive_range,
     reconcile,
@@ -48,6 +50,7 @@ from counter_app.numbering.stock import (
 
 __all__ = [
     "Allocation", "BlankStateError", "NumberStateError", "NumbersExhaustedError", "RangeReport",
-    "allocate_number", "format_certno", "issue_blank", "issued_blanks", "next_blank", "parse_certno",
-    "receive_block", "receive_range", "reconcile", "release_number", "remaining", "void_blank",
+    "allocate_number", "format_certno", "issue_blank", "issued_blanks", "issued_counts",
+    "next_blank", "parse_certno", "receive_block", "receive_range", "reconcile", "release_number",
+    "remaining", "void_blank",
 ]

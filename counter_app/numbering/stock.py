@@ -92,6 +92,14 @@ def issued_blanks(journal: Journal, case_id: str) -> list[dict]:
                          [case_id])
 
 
+def issued_counts(journal: Journal) -> dict[str, int]:
+    """How many blanks are issued to each case that has one (case_id -> count), for lists of
+    cases that would otherwise ask :func:`issued_blanks` once per case."""
+    return {r["case_id"]: r["n"] for r in journal.query(
+        "SELECT case_id, count(*) AS n FROM stock_blanks WHERE status = 'issued' "
+        "AND case_id IS NOT NULL GROUP BY case_id")}
+
+
 def next_blank(journal: Journal, certificate: str) -> str | None:
     """The lowest unused 印制号 of the oldest range that has one, or None when none is left."""
     for r in journal.query("SELECT * FROM stock_ranges WHERE certificate = ? ORDER BY seq",

@@ -82,6 +82,14 @@ class NumberingStock:
                    operator=operator, case_id=case_id, certificate_number=number)
 
 
+def _issued_serials(journal: Journal, case_id: str, certificate: str) -> dict[str, str]:
+    """holder -> 印制号 of the case's booklets of ``certificate`` already issued."""
+    from counter_app.numbering import issued_blanks
+
+    return {r["holder"]: r["serial"] for r in issued_blanks(journal, case_id)
+            if r["certificate"] == certificate}
+
+
 @dataclass
 class Booklet:
     """One holder's booklet: who, the page to print, and the blank it is on now."""
@@ -105,9 +113,7 @@ class BookletPrinting:
         self.stock = stock or NumberingStock(journal)
         # A booklet confirmed earlier (the page was left, the program restarted) stays issued:
         # the journal says so, and printing it again would spend another blank.
-        issued = {r["holder"]: r["serial"] for r in journal.query(
-            "SELECT holder, serial FROM stock_blanks WHERE case_id = ? AND certificate = ? "
-            "AND status = 'issued'", [case_id, certificate])}
+        issued = _issued_serials(journal, case_id, certificate)
         self.booklets = [Booklet(holder, page, issued.get(holder), 0, holder in issued)
                          for holder, page in pages]
         self.awaiting_confirmation = False

@@ -77,6 +77,11 @@ def save_profile(journal: Journal, profile: CalibrationProfile, measured, *, ope
     return journal.append("printer.calibrated", payload, operator=operator)
 
 
+def is_calibrated(journal: Journal, printer: str) -> bool:
+    """Whether ``printer`` has a calibration profile in force."""
+    return bool(journal.query("SELECT 1 FROM printer_calibration WHERE printer = ?", [printer]))
+
+
 def load_profile(journal: Journal, printer: str) -> CalibrationProfile:
     """The profile in force for ``printer``; CalibrationError when it was never calibrated."""
     rows = journal.query("SELECT * FROM printer_calibration WHERE printer = ?", [printer])
@@ -91,9 +96,7 @@ def load_profile(journal: Journal, printer: str) -> CalibrationProfile:
 def calibrate_as_perfect(journal: Journal, printer: str, *, operator: str) -> None:
     """Demo and training printers (PDF files) are calibrated once as a perfect printer, as a
     technician would calibrate a real one before its first certificate."""
-    try:
-        load_profile(journal, printer)
-    except CalibrationError:
+    if not is_calibrated(journal, printer):
         save_profile(journal, profile_from_measurement(printer, NOMINAL_MARKS), NOMINAL_MARKS,
                      operator=operator)
 

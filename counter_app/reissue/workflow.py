@@ -29,7 +29,7 @@ from counter_app.cases.service import CaseService
 from counter_app.domain.idnumber import validate
 from counter_app.errors import CounterAppError
 from counter_app.journal import Journal
-from counter_app.numbering import allocate_number
+from counter_app.numbering import allocate_number, issued_blanks
 from counter_app.reissue.archive import Archive
 from counter_app.reissue.records import ROLE_SEX, ArchiveRecord
 from counter_app.rules.caseinput import parse_case
@@ -137,9 +137,7 @@ class ReissueFlow:
         if state is None:
             raise ReissueError("该补领业务没有档案记录，无法继续。", detail="no reissue.record")
         state.capture = self.capture.state(case_id).get(state.role or "", {})
-        state.printed = self.journal.query(
-            "SELECT count(*) AS n FROM stock_blanks WHERE case_id = ? AND status = 'issued'",
-            [case_id])[0]["n"]
+        state.printed = len(issued_blanks(self.journal, case_id))
         return state
 
     # --- 2. who applies --------------------------------------------------------------------

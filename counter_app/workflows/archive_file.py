@@ -21,6 +21,7 @@ from typing import Any
 from counter_app.archive_file.build import Material, Renderer, build_archive
 from counter_app.errors import CounterAppError
 from counter_app.journal import Journal
+from counter_app.numbering import issued_blanks
 from counter_app.resources import resource_path
 from counter_app.rules.caseinput import parse_case
 from counter_app.workflows.capture import PartyCapture
@@ -59,9 +60,7 @@ class ArchiveFile:
 
     def booklets_confirmed(self, case_id: str) -> bool:
         """Both certificates printed and confirmed (two issued blanks)."""
-        rows = self.journal.query("SELECT count(*) AS n FROM stock_blanks WHERE case_id = ? "
-                                  "AND status = 'issued'", [case_id])
-        return rows[0]["n"] >= len(ROLES)
+        return len(issued_blanks(self.journal, case_id)) >= len(ROLES)
 
     def built(self, case_id: str) -> dict[str, Any] | None:
         """The ``archive.built`` payload of the case, or None."""
@@ -173,9 +172,7 @@ class ArchiveFile:
         return answer
 
     def _serials(self, case_id: str) -> list[str]:
-        rows = self.journal.query("SELECT serial FROM stock_blanks WHERE case_id = ? AND "
-                                  "status = 'issued' ORDER BY serial", [case_id])
-        return [r["serial"] for r in rows]
+        return sorted(r["serial"] for r in issued_blanks(self.journal, case_id))
 
 
 def check_answer_image(payload: dict[str, Any]) -> bytes:

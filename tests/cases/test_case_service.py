@@ -132,3 +132,13 @@ def test_a_failed_save_is_not_reported_as_another_windows_change(svc, journal, m
     monkeypatch.setattr(journal, "append", disk_full)
     with pytest.raises(JournalWriteError, match="磁盘已满"):
         svc.transition(case.case_id, "accepted", operator="reg01")
+
+
+def test_cases_in_states_are_listed_the_one_changed_longest_ago_first(svc):
+    for case_id in ("m1", "m2", "m3"):
+        svc.open("marriage", operator="reg01", case_id=case_id)
+    svc.transition("m1", "accepted", operator="reg01")
+    listed = svc.in_states(["initial_review", "accepted"])
+    assert [(c.case_id, c.state) for c in listed] == [
+        ("m2", "initial_review"), ("m3", "initial_review"), ("m1", "accepted")]
+    assert svc.in_states(["registered"]) == []

@@ -19,7 +19,7 @@ import time
 
 import pytest
 
-from counter_app.journal import Journal
+from helpers.journals import open_test_journal
 from counter_app.journal.verify import verify
 
 TRIALS = 50
@@ -73,7 +73,7 @@ def test_sigkill_never_loses_a_committed_entry(data_dir):
         committed = run_and_kill(data_dir, rng)
         killed_before_first_commit += not committed
         promised.update(dict(committed))
-        with Journal.open(data_dir, key_store="file") as journal:
+        with open_test_journal(data_dir, key_store="file") as journal:
             stored = {e.seq: e.hash for e in journal.entries()}
             report = verify(journal)
         missing = {s for s in promised if stored.get(s) != promised[s]}

@@ -53,9 +53,8 @@ def test_rebuild_gives_the_same_projections(journal):
     for i in range(5):
         journal.append("case.note", {"i": i}, operator="op", case_id=f"c{i % 2}")
     before = journal.query("SELECT * FROM cases ORDER BY case_id")
-    from counter_app.journal import projections
     rebuilt = journal.rebuild_projections()
-    assert rebuilt == [p.name for p in projections.registered()]
+    assert rebuilt == [p.name for p in journal.projections]
     assert {"attachments", "cases"} <= set(rebuilt)
     assert journal.query("SELECT * FROM cases ORDER BY case_id") == before
     assert verify(journal).ok
@@ -195,19 +194,17 @@ def test_a_projection_that_fails_takes_its_entry_back_with_it(journal, monkeypat
     of that entry remains, the head is unchanged and the next entry follows cleanly."""
     import dataclasses
 
-    from counter_app.journal import projections
-
     journal.append("case.opened", {}, operator="reg01", case_id="c1")
     head = journal.head()
-    cases = projections._REGISTRY["cases"]
+    cases = next(p for p in journal.projections if p.name == "cases")
 
     def failing(db, entry):
         if entry.kind == "case.broken":
             raise RuntimeError("a projection bug")
         cases.apply(db, entry)
 
-    monkeypatch.setitem(projections._REGISTRY, "cases",
-                        dataclasses.replace(cases, apply=failing))
+    monkeypatch.setattr(journal, "projections", tuple(
+        dataclasses.replace(p, apply=failing) if p is cases else p for p in journal.projections))
     with pytest.raises(RuntimeError):
         journal.append("case.broken", {}, operator="reg01", case_id="c2")
     assert journal.head() == head

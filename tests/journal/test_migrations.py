@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from counter_app.journal import Journal
+from helpers.journals import open_test_journal
 from counter_app.journal import migrations
 from counter_app.journal.verify import verify
 
@@ -23,7 +23,7 @@ def old_journal(request, tmp_path) -> tuple[str, Path]:
 
 def test_an_old_journal_migrates_and_keeps_every_entry(old_journal, clock):
     version, data_dir = old_journal
-    with Journal.open(data_dir, key_store="file", clock=clock) as journal:
+    with open_test_journal(data_dir, key_store="file", clock=clock) as journal:
         assert journal.schema_version() == migrations.latest_version()
         entries = list(journal.entries())
         assert [e.seq for e in entries] == [1, 2, 3, 4, 5, 6]
@@ -62,10 +62,10 @@ def test_migrations_each_run_in_their_own_transaction(tmp_path):
     migrations.MIGRATIONS = broken
     try:
         with pytest.raises(RuntimeError, match="boom"):
-            Journal.open(data_dir, key_store="file")
+            open_test_journal(data_dir, key_store="file")
     finally:
         migrations.MIGRATIONS = original
-    with Journal.open(data_dir, key_store="file") as journal:
+    with open_test_journal(data_dir, key_store="file") as journal:
         assert journal.schema_version() == migrations.latest_version()
         assert not journal.query("SELECT name FROM sqlite_master WHERE name = 'half_done'")
         assert verify(journal).ok

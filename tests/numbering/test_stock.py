@@ -9,6 +9,8 @@ from counter_app.numbering import (
     BlankStateError,
     allocate_number,
     issue_blank,
+    issued_blanks,
+    issued_counts,
     next_blank,
     receive_block,
     receive_range,
@@ -141,3 +143,18 @@ def test_projections_survive_a_rebuild(stocked):
     before = j.query("SELECT * FROM stock_blanks")
     j.rebuild_projections()
     assert j.query("SELECT * FROM stock_blanks") == before
+
+
+def test_the_blanks_issued_to_a_case_are_read_through_numbering(stocked):
+    j = stocked
+    number = _number(j, "c1")
+    issue_blank(j, certificate="marriage", serial="A0000101", case_id="c1",
+                certificate_number=number, operator="reg01", holder="man")
+    void_blank(j, certificate="marriage", serial="A0000102", reason="卡纸", operator="reg01",
+               case_id="c1", certificate_number=number)
+    issue_blank(j, certificate="marriage", serial="A0000103", case_id="c1",
+                certificate_number=number, operator="reg01", holder="woman")
+    assert [(b["holder"], b["serial"]) for b in issued_blanks(j, "c1")] == [
+        ("man", "A0000101"), ("woman", "A0000103")]
+    assert issued_blanks(j, "c2") == []
+    assert issued_counts(j) == {"c1": 2}

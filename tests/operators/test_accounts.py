@@ -7,7 +7,7 @@ from datetime import date, timedelta
 
 import pytest
 
-from counter_app.journal import Journal
+from helpers.journals import open_test_journal
 from counter_app.journal.clock import iso_ms
 from counter_app.journal.verify import verify
 from counter_app.operators import LoginRefused, OperatorService
@@ -22,7 +22,7 @@ def clock():
 
 @pytest.fixture
 def service(data_dir, clock):
-    journal = Journal.open(data_dir, key_store="file", clock=clock)
+    journal = open_test_journal(data_dir, key_store="file", clock=clock)
     svc = OperatorService(journal, clock, max_failures=3, lockout_minutes=10,
                           offline_grace_days=7)
     svc.set_account("reg01", "王芳", ["registrar"], "正确的密码-1",

@@ -11,7 +11,7 @@ import pytest
 
 from counter_app.archive_file.build import Material, build_archive, ordered
 from counter_app.archive_file.order import ArchiveError
-from counter_app.journal import Journal
+from helpers.journals import open_test_journal
 
 DATA = Path(__file__).resolve().parents[1] / "forms" / "data"
 
@@ -66,7 +66,7 @@ def test_archive_pdf_and_manifest_are_journaled(qapp, data_dir, tmp_path):
     from forms.qt.render import render_spec_pages
 
     materials = marriage_materials()
-    with Journal.open(data_dir, key_store="file") as journal:
+    with open_test_journal(data_dir, key_store="file") as journal:
         entry = build_archive(journal, case_id="c1", item="marriage", materials=materials,
                               renderer=render_spec_pages, operator="reg01",
                               archive_no="2026-结-0001")

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from counter_app.journal import Journal
+from helpers.journals import open_test_journal
 from counter_app.numbering import allocate_number, receive_block, receive_range, reconcile
 from counter_app.printing.booklets import BookletFlowError, BookletPrinting
 from counter_app.printing.calibration import (
@@ -53,7 +53,7 @@ class FakeCertificatePrinter:
 
 @pytest.fixture
 def journal(data_dir):
-    with Journal.open(data_dir, key_store="file") as j:
+    with open_test_journal(data_dir, key_store="file") as j:
         receive_range(j, range_id="r1", certificate="marriage", first="A0000101",
                       last="A0000110", operator="admin")
         receive_block(j, block_id="b1", prefix="J", division_code="110108", year=2026,

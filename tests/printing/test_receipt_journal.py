@@ -6,7 +6,7 @@ import time
 
 import pytest
 
-from counter_app.journal import Journal
+from helpers.journals import open_test_journal
 from counter_app.printing.receipts import pending, print_receipt, reprint
 from drivers.printer.base import PaperOut, PrinterOffline
 from drivers.printer.escpos_backends import EscposPrinter
@@ -17,13 +17,13 @@ from drivers.printer.simulator import NetworkPrinterSimulator, SimulatorPrinter
 def test_failed_receipt_stays_pending_and_reprints_the_same_bytes(data_dir):
     printer, job = SimulatorPrinter(), queue_ticket("B007", "补领婚姻登记证", 1)
     printer.paper = False
-    with Journal.open(data_dir, key_store="file") as journal:
+    with open_test_journal(data_dir, key_store="file") as journal:
         with pytest.raises(PaperOut):
             print_receipt(journal, printer, job, operator="reg01")
         [row] = pending(journal)
         assert row["status"] == "failed" and row["sha256"] == job.sha256
     # the app restarts: the job is still there
-    with Journal.open(data_dir, key_store="file") as journal:
+    with open_test_journal(data_dir, key_store="file") as journal:
         printer.paper = True
         reprint(journal, printer, row["request_id"], operator="reg01")
         assert pending(journal) == []

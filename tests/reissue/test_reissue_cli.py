@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 
 from counter_app.cli import main
-from counter_app.journal import Journal
+from helpers.journals import open_test_journal
 from counter_app.resources import resource_path
 
 DEMO = str(resource_path("archive_demo", "archive-demo.csv"))
@@ -33,7 +33,7 @@ def test_import_then_search_json(capsys, tmp_path):
                             "birth_date": "1960-11-02"}
     code, out, _ = run(capsys, tmp_path, "archive", "import", DEMO)
     assert code == 0 and "已导入过" in out
-    with Journal.open(tmp_path / "data", key_store="file") as journal:
+    with open_test_journal(tmp_path / "data", key_store="file") as journal:
         kinds = [(e.kind, e.operator) for e in journal.entries()]
     assert kinds == [("archive.imported", "cli"), ("archive.searched", "cli")]
 

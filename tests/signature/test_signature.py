@@ -118,13 +118,13 @@ def test_sign_refuses_an_unknown_slot():
 def test_signature_record_is_journaled_with_the_signed_document(data_dir):
     import hashlib
 
-    from counter_app.journal import Journal
+    from helpers.journals import open_test_journal
     from forms.qt.signing import journal_signature
 
     form, data = page()
     record = sign(form, data, "party.signature", "man", recording("party_a"))
     document = unsigned_pdf(form, data)
-    with Journal.open(data_dir, key_store="file") as journal:
+    with open_test_journal(data_dir, key_store="file") as journal:
         entry = journal_signature(journal, record, document, case_id="c1", operator="reg01")
         stored = journal.get_attachment(record.document_sha256)
         assert hashlib.sha256(stored).hexdigest() == record.document_sha256

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from counter_app.journal import Journal
+from helpers.journals import open_test_journal
 from sync import enrolment
 from sync.engine import EngineSettings, SyncEngine
 from sync.simulator import faults
@@ -41,7 +42,7 @@ def sim(tmp_path: Path):
 
 @pytest.fixture
 def journal(data_dir: Path):
-    with Journal.open(data_dir, key_store="file") as j:
+    with open_test_journal(data_dir, key_store="file") as j:
         yield j
 
 

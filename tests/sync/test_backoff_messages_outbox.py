@@ -40,3 +40,16 @@ def test_the_outbox_lists_the_smallest_attachments_first_even_beyond_its_limit(j
         state.close()
     assert len(listed) == ITEM_LIMIT
     assert [a["size"] for a in listed] == list(range(1, ITEM_LIMIT + 1))
+
+
+def test_the_outbox_counts_each_case_s_waiting_attachments(journal, tmp_path):
+    for n, case_id in enumerate(("c1", "c1", "c2", None)):
+        journal.append("document.scanned", {"n": n}, operator="t", case_id=case_id,
+                       attachments=[(bytes([n]) * 10, "application/octet-stream")])
+    state = SyncState(tmp_path / "state.db")
+    try:
+        result = status(journal, state)
+    finally:
+        state.close()
+    assert {c["case_id"]: c["pending_attachments"] for c in result["cases"]} == {"c1": 2, "c2": 1}
+    assert sorted(a["case_id"] or "" for a in result["attachments"]) == ["", "c1", "c1", "c2"]

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from counter_app.journal import Journal
+from helpers.journals import open_test_journal
 from tests.sync.conftest import machine_id, start_sim
 
 CLI = [sys.executable, "-m", "counter_app"]
@@ -75,7 +75,7 @@ def test_sigkill_mid_transfer_loses_and_duplicates_nothing(tmp_path, data_dir):
     sim = start_sim(tmp_path / "sim", "slow=0.3,slow_s=0.03,seed=5")
     try:
         assert run(data_dir, "enroll", "--server", sim.url, "--office", "110101").returncode == 0
-        with Journal.open(data_dir, key_store="file") as journal:
+        with open_test_journal(data_dir, key_store="file") as journal:
             for n in range(6):
                 journal.append("case.captured", {"n": n}, operator="reg01", case_id=f"c{n}",
                                attachments=[(os.urandom(60_000), "image/jpeg")])
@@ -91,7 +91,7 @@ def test_sigkill_mid_transfer_loses_and_duplicates_nothing(tmp_path, data_dir):
         out = run(data_dir, "sync", "--once", env=env, timeout=120)
         assert out.returncode == 0, out.stderr
         store = sim.sim.store
-        with Journal.open(data_dir, key_store="file") as journal:
+        with open_test_journal(data_dir, key_store="file") as journal:
             local = [(e.seq, e.entry_id, e.hash) for e in journal.entries()]
             shas = {r["sha256"] for e in journal.entries() for r in e.attachments}
         ledger = store.ledger(machine_id(data_dir))

@@ -19,7 +19,7 @@ from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, rule
 
-from counter_app.journal import Journal
+from helpers.journals import open_test_journal
 from sync.errors import SyncError
 from sync.projections import KIND_ENTRY_REJECTED
 from tests.sync.conftest import enroll, machine_id, make_engine, start_sim
@@ -57,7 +57,7 @@ class SyncMachine(RuleBasedStateMachine):
         self.data = self.root / "data"
         self.data.mkdir()
         self.sim = start_sim(self.root / "sim", FAULTS)
-        self.journal = Journal.open(self.data, key_store="file")
+        self.journal = open_test_journal(self.data, key_store="file")
         self.enrolment = enroll(self.data, self.journal, self.sim.url)
         self.crashes = 0
         self._new_engine()
@@ -103,7 +103,7 @@ class SyncMachine(RuleBasedStateMachine):
         if lose_state:
             for name in ("state.db", "state.db-wal", "state.db-shm"):
                 (self.data / "sync" / name).unlink(missing_ok=True)
-        self.journal = Journal.open(self.data, key_store="file")
+        self.journal = open_test_journal(self.data, key_store="file")
         self._new_engine()
 
     @invariant()

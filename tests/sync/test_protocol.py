@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 import requests
 
-from counter_app.journal import Journal
+from helpers.journals import open_test_journal
 from sync import enrolment, marital_check, protocol, signing
 from sync.engine import entry_record
 from sync.errors import ProtocolError, ServerError, SyncError
@@ -149,7 +149,7 @@ def test_enrolment_is_idempotent_and_checks_the_office(sim, journal, data_dir, t
     first = enroll(data_dir, journal, sim.url)
     assert enroll(data_dir, journal, sim.url).machine_id == first.machine_id
     other = tmp_path / "other"
-    with Journal.open(other, key_store="file") as j2:
+    with open_test_journal(other, key_store="file") as j2:
         with pytest.raises(ServerError) as err:
             enroll(other, j2, sim.url, office="999998")
         assert "登记机关代码" in err.value.message_zh

@@ -11,7 +11,8 @@ import time
 import pytest
 from PySide6.QtCore import Qt
 
-from counter_app.journal import Journal
+from helpers.journals import open_test_journal
+
 from counter_app.operators.accounts import seed_demo_accounts
 
 
@@ -120,7 +121,7 @@ def test_demo_mode_starts_syncs_with_the_builtin_simulator_and_keeps_running(tmp
         proc.terminate()
         proc.wait(timeout=10)
     assert status["enrolled"] and status["last_success"], status
-    with Journal.open(tmp_path, key_store="file") as journal:
+    with open_test_journal(tmp_path, key_store="file") as journal:
         accounts = journal.query("SELECT operator_id FROM operators ORDER BY operator_id")
         kinds = {e.kind for e in journal.entries()}
     assert [a["operator_id"] for a in accounts] == ["boss", "demo", "tech"]

@@ -8,7 +8,7 @@ from datetime import date
 import pytest
 from people import MAN, OFFICE, WOMAN
 
-from counter_app.journal import Journal
+from helpers.journals import open_test_journal
 from counter_app.workflows.declarations import (
     DeclarationError,
     Declarations,
@@ -31,7 +31,7 @@ def _qt_app(qapp):
 
 @pytest.fixture
 def journal(tmp_path):
-    with Journal.open(tmp_path / "data", key_store="file") as j:
+    with open_test_journal(tmp_path / "data", key_store="file") as j:
         yield j
 
 

@@ -86,7 +86,7 @@ def test_answers_are_frozen_once_receipted(journal):
 
 def test_completion_in_the_window_registers_the_divorce_with_an_l_number(tmp_path, data_dir):
     """On the real clock (registering is a legal act checked against the server's time)."""
-    from counter_app.journal import Journal
+    from helpers.journals import open_test_journal
     from counter_app.numbering import receive_block
     from counter_app.workflows.registration import DivorceRegistration, RegistrationError
     from sync import enrolment
@@ -95,7 +95,7 @@ def test_completion_in_the_window_registers_the_divorce_with_an_l_number(tmp_pat
     from sync.transport import Transport
 
     server = SimulatorServer(tmp_path / "sim").start()
-    with Journal.open(data_dir, key_store="file") as journal:
+    with open_test_journal(data_dir, key_store="file") as journal:
         enrolment.enroll(data_dir, journal, lambda u, c: Transport(u, c), server.url, "110105")
         engine = SyncEngine(journal, data_dir, settings=EngineSettings(read_timeout_s=2.0))
         try:

@@ -8,7 +8,7 @@ from datetime import date
 import pytest
 
 from counter_app.domain.idnumber import check_digit
-from counter_app.journal import Journal
+from helpers.journals import open_test_journal
 from counter_app.workflows.intake import IntakeError, MarriageIntake, party_from_card
 from drivers.idcard.factory import open_reader
 from drivers.idcard.simulator import SamSimulator, register, unregister
@@ -80,11 +80,11 @@ def test_two_parties_to_acceptance(intake, journal):
 
 
 def test_intake_resumes_after_the_app_is_closed(data_dir, clock):
-    with Journal.open(data_dir, key_store="file", clock=clock) as journal:
+    with open_test_journal(data_dir, key_store="file", clock=clock) as journal:
         intake = MarriageIntake(journal, OFFICE, operator="demo")
         case_id = intake.open()
         intake.record_party(case_id, party_from_card(read_card("resident")), source="card")
-    with Journal.open(data_dir, key_store="file", clock=clock) as journal:
+    with open_test_journal(data_dir, key_store="file", clock=clock) as journal:
         state = MarriageIntake(journal, OFFICE, operator="demo").state(case_id)
         assert state.next_step == "party_woman"
         assert state.parties["man"]["name"] == "王䶮"

@@ -8,7 +8,7 @@ from datetime import date
 
 import pytest
 
-from counter_app.journal import Journal
+from helpers.journals import open_test_journal
 from counter_app.numbering import receive_block
 from counter_app.workflows.intake import MarriageIntake
 from counter_app.workflows.registration import MarriageRegistration, RegistrationError
@@ -27,7 +27,7 @@ DAY = date(2026, 5, 20)
 def journal(data_dir):
     """On the real clock: the server's time is recorded, and registering (a legal act) is
     refused when the device clock is far from it, as the fake clock of the suite would be."""
-    with Journal.open(data_dir, key_store="file") as j:
+    with open_test_journal(data_dir, key_store="file") as j:
         yield j
 
 
