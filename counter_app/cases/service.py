@@ -15,8 +15,10 @@ case id and the step number, so the journal rejects the second one.
 from __future__ import annotations
 
 import uuid
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from counter_app.domain.cases import (
     CASE_TYPE_ZH,
@@ -55,12 +57,14 @@ class CaseService:
 
     def state(self, case_id: str) -> CaseState | None:
         rows = self.journal.query("SELECT * FROM case_state WHERE case_id = ?", [case_id])
-        if not rows:
-            return None
-        r = rows[0]
-        receipt = date.fromisoformat(r["receipt_date"]) if r["receipt_date"] else None
-        return CaseState(r["case_id"], r["case_type"], r["state"], r["transitions"], receipt,
-                         r["receiving_office_code"])
+        return _case_state(rows[0]) if rows else None
+
+    def in_states(self, states: Iterable[str]) -> list[CaseState]:
+        """The cases now in one of ``states``, the least recently moved first."""
+        wanted = list(states)
+        marks = ", ".join("?" * len(wanted))
+        return [_case_state(r) for r in self.journal.query(
+            f"SELECT * FROM case_state WHERE state IN ({marks}) ORDER BY updated_seq", wanted)]
 
     def open(self, case_type: str, *, operator: str, case_id: str | None = None,
              data: dict | None = None) -> CaseState:
@@ -117,6 +121,12 @@ class CaseService:
             raise IllegalTransitionError(
                 f"{CASE_TYPE_ZH[case_type]}业务刚被另一窗口更改，请刷新后重试。",
                 detail=f"concurrent step {step} on {case_id}") from None
+
+
+def _case_state(r: dict[str, Any]) -> CaseState:
+    receipt = date.fromisoformat(r["receipt_date"]) if r["receipt_date"] else None
+    return CaseState(r["case_id"], r["case_type"], r["state"], r["transitions"], receipt,
+                     r["receiving_office_code"])
 
 
 def _divorce_step(current: CaseState, to: str, data: dict, on: date,
