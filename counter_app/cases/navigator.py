@@ -78,8 +78,9 @@ class CaseFacts:
 
     @property
     def booklets_issued(self) -> bool:
-        """Every booklet of the case printed and confirmed ("both booklets issued")."""
-        return self.booklets >= booklets_needed(self.case_type)
+        """Every booklet of the case printed and confirmed ("both booklets issued"; a built
+        archive file implies it)."""
+        return self.archive_built or self.booklets >= booklets_needed(self.case_type)
 
 
 @dataclass(frozen=True)
@@ -104,10 +105,10 @@ def decide(facts: CaseFacts, on: date | None = None) -> Next:
     """What happens next to the case. ``on`` (today) places a divorce in its periods; without
     it a divorce's deadline line is left out (the stage and the screen do not depend on it)."""
     base = _reissue(facts) if facts.case_type == "reissue" else _stage(facts, on)
-    if facts.step and facts.state in STEP_STATES and \
-            base.stage in (EXAMINE, CHECK, BLOCKED, REGISTER):
+    if facts.step and base.screen == CASE and base.stage in (EXAMINE, CHECK, BLOCKED, REGISTER):
         # a preparation step not done comes first, before 审查 and again before 登记 (a retake
-        # or a re-signing after 审查 undoes one); its page does it (the home line stays)
+        # or a re-signing after 审查 undoes one): its page, not the case page, does it (the
+        # home line stays)
         return replace(base, stage=PREPARE, screen=facts.step)
     return base
 
