@@ -21,6 +21,7 @@ import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from counter_app.domain.cases import (
     CASE_TYPE_ZH,
@@ -62,12 +63,11 @@ class CaseService:
         return _case_state(rows[0]) if rows else None
 
     def in_states(self, states: Iterable[str]) -> list[CaseState]:
-        """The cases now in one of ``states``, the one changed longest ago first."""
+        """The cases now in one of ``states``, the least recently moved first."""
         wanted = list(states)
-        marks = ",".join("?" * len(wanted))
-        rows = self.journal.query(f"SELECT * FROM case_state WHERE state IN ({marks}) "
-                                  "ORDER BY updated_seq", wanted)
-        return [_case_state(r) for r in rows]
+        marks = ", ".join("?" * len(wanted))
+        return [_case_state(r) for r in self.journal.query(
+            f"SELECT * FROM case_state WHERE state IN ({marks}) ORDER BY updated_seq", wanted)]
 
     def open(self, case_type: str, *, operator: str, case_id: str | None = None,
              data: dict | None = None) -> CaseState:
@@ -126,7 +126,7 @@ class CaseService:
                 detail=f"concurrent step {step} on {case_id}") from None
 
 
-def _case_state(r: dict) -> CaseState:
+def _case_state(r: dict[str, Any]) -> CaseState:
     receipt = date.fromisoformat(r["receipt_date"]) if r["receipt_date"] else None
     return CaseState(r["case_id"], r["case_type"], r["state"], r["transitions"], receipt,
                      r["receiving_office_code"])

@@ -317,6 +317,11 @@ class Journal:
         rows = self.query(f"SELECT * FROM entries WHERE {where} ORDER BY seq", params)
         return (Entry.from_row(r) for r in rows)
 
+    def cases_with(self, kind: str) -> set[str]:
+        """The ids of the cases that have an entry of ``kind`` (e.g. ``archive.built``)."""
+        return {r["case_id"] for r in self.query(
+            "SELECT DISTINCT case_id FROM entries WHERE kind = ? AND case_id IS NOT NULL", [kind])}
+
     def head(self) -> tuple[int, str]:
         """(seq, hash) of the last committed entry; (0, genesis) when empty."""
         row = self.query("SELECT head_seq, head_hash FROM journal_state")[0]

@@ -8,6 +8,7 @@ from collections.abc import Callable, Mapping, Sequence
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QMainWindow, QStackedWidget
 
+from counter_app.cases.navigator import CASE, CERTIFICATES, case_next, read_facts
 from counter_app.errors import CounterAppError
 from counter_app.operators import Operator
 from counter_app.ui.factories import CasePage
@@ -79,8 +80,7 @@ class MainWindow(QMainWindow):
 
     def _reopen_after_crash(self, operator: Operator) -> None:
         pending = self.open_case_marker.pending(operator.operator_id)
-        if pending and self.journal.query("SELECT 1 FROM case_state WHERE case_id = ?",
-                                          [pending]):
+        if pending and case_next(self.journal, pending) is not None:
             log.info("reopening the case left open when the program stopped")
             self.open_case(pending)
 
@@ -114,23 +114,19 @@ class MainWindow(QMainWindow):
         self._remember(getattr(page, "case_id", None))
 
     def open_case(self, case_id: str) -> None:
-        """Continue an accepted marriage case: examination, online check, registration."""
-        state = self.journal.query("SELECT state, case_type FROM case_state WHERE case_id = ?",
-                                   [case_id])
-        if state and state[0]["case_type"] == "reissue":
-            self.back_home()
-            self.start_item("reissue", case_id)
+        """Continue a case on the screen the case navigator names: its intake page, the
+        certificates, or the case page (examination, online check, registration, ...)."""
+        nxt = case_next(self.journal, case_id)
+        screen = nxt.screen if nxt is not None else CASE
+        if screen in self.item_pages:  # the item's own page continues it (an intake ...)
+            if self.stack.currentWidget() is not self.home_page:
+                self.back_home()
+            self.start_item(screen, case_id)
             return
-        if state and (state[0]["case_type"], state[0]["state"]) == ("divorce", "applied"):
-            self.start_item("divorce", case_id)
-            return
-        if state and state[0]["state"] == "registered" and not self._booklets_confirmed(case_id):
+        if screen == CERTIFICATES:
             self.print_certificates(case_id)
             return
-        if state and state[0]["state"] == "initial_review":
-            self.start_item("marriage", case_id)
-            return
-        self._open(self.case_pages.get("case"), case_id)
+        self._open(self.case_pages.get(CASE), case_id)
         if self.case_page is not None and hasattr(self.case_page, "print_certificates"):
             self.case_page.print_certificates.connect(self.print_certificates)
             self.case_page.step_requested.connect(self.open_step)
@@ -164,8 +160,8 @@ class MainWindow(QMainWindow):
                 else self.back_home())
 
     def _booklets_confirmed(self, case_id: str) -> bool:
-        return self.journal.query("SELECT count(*) AS n FROM stock_blanks WHERE case_id = ? "
-                                  "AND status = 'issued'", [case_id])[0]["n"] >= 2
+        facts = read_facts(self.journal, case_id)
+        return facts is not None and facts.booklets_issued
 
     def _open(self, factory, case_id: str) -> None:
         if self.operator is None or factory is None:

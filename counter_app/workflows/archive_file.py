@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from counter_app.archive_file.build import Material, Renderer, build_archive
+from counter_app.cases.navigator import read_facts
 from counter_app.errors import CounterAppError
 from counter_app.journal import Journal
 from counter_app.numbering import issued_blanks
@@ -27,7 +28,7 @@ from counter_app.rules.caseinput import parse_case
 from counter_app.workflows.capture import PartyCapture
 from counter_app.workflows.certificates import certificate_case_file, registration_of
 from counter_app.workflows.documents import SUMMARY_FIELDS, DocumentScanning
-from counter_app.workflows.intake import ROLE_ZH, ROLES
+from counter_app.workflows.intake import ROLE_ZH
 from forms.case_data import pages_for
 from forms.model import load_form
 
@@ -59,8 +60,9 @@ class ArchiveFile:
         self.declaration_pages = declaration_pages
 
     def booklets_confirmed(self, case_id: str) -> bool:
-        """Both certificates printed and confirmed (two issued blanks)."""
-        return len(issued_blanks(self.journal, case_id)) >= len(ROLES)
+        """Both certificates printed and confirmed (as the case navigator reads it)."""
+        facts = read_facts(self.journal, case_id)
+        return facts is not None and facts.booklets_issued
 
     def built(self, case_id: str) -> dict[str, Any] | None:
         """The ``archive.built`` payload of the case, or None."""

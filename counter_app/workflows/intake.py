@@ -57,7 +57,9 @@ class IntakeState:
 
     @property
     def next_step(self) -> str:
-        """``party_man``, ``party_woman``, ``answers``, ``rules_check`` or ``done``."""
+        """``party_man``, ``party_woman``, ``answers``, ``rules_check`` or ``done``: the step
+        of the intake page while the case navigator has the case at its ``intake`` stage
+        (counter_app.cases.navigator), ``done`` once it has moved on."""
         if self.case_state != self.open_state:
             return "done"
         for role in ROLES:

@@ -1,9 +1,11 @@
 """The preparation steps of a case between acceptance and examination, as data.
 
 Each step (photos and identity checks, declarations, document scans, ...) is a page of its own
-that the case page opens; the case page shows the first step not yet done as its one next
+that the case page opens; the first step not yet done (``next_step``) is handed to the case
+navigator, which puts it before 审查 and 登记, and the case page shows it as its one next
 action, so adding a step is one ``CaseStep`` (counter_app.wiring.services.Services.case_steps)
-and its page (counter_app.ui.items.CASE_PAGES), not an edit of the case page. ``done`` reads the journal, so a case left half-way resumes at the right
+and its page (counter_app.ui.items.CASE_PAGES), not an edit of the case page. ``done`` reads the
+journal, so a case left half-way resumes at the right
 step after a restart or a crash.
 """
 
@@ -29,5 +31,7 @@ class CaseStep:
 
 
 def next_step(steps: Sequence[CaseStep], case_type: str, case_id: str) -> CaseStep | None:
-    """The first step of ``case_type`` that ``case_id`` has not done, or None."""
+    """The first step of ``case_type`` that ``case_id`` has not done, or None: what the case
+    navigator (counter_app.cases.navigator, ``pending_step``) is told, and what registration
+    waits for."""
     return next((s for s in steps if s.applies_to(case_type) and not s.done(case_id)), None)

@@ -15,6 +15,7 @@ from PySide6.QtCore import QT_TRANSLATE_NOOP, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QLabel, QPushButton, QVBoxLayout, QWidget
 
+from counter_app.cases import navigator
 from counter_app.errors import CounterAppError
 from counter_app.ui.i18n import certificate_name, role_name, step_label
 from counter_app.ui.ops import Op
@@ -33,6 +34,10 @@ ACTIONS = {"examine": (QT_TRANSLATE_NOOP("RegistrationPage", "审查完毕，材
            "check": (QT_TRANSLATE_NOOP("RegistrationPage", "联网核对婚姻状况（F6）"), "F6"),
            "register": (QT_TRANSLATE_NOOP("RegistrationPage", "登记（F9）"), "F9"),
            "archive": (QT_TRANSLATE_NOOP("RegistrationPage", "生成电子档案（F12）"), "F12")}
+#: This page's action at each stage of the case navigator (a blocked case may be checked again).
+STAGE_ACTIONS = {navigator.EXAMINE: "examine", navigator.CHECK: "check",
+                 navigator.BLOCKED: "check", navigator.REGISTER: "register",
+                 navigator.ARCHIVE: "archive"}
 
 
 class RegistrationPage(QWidget):
@@ -105,23 +110,24 @@ class RegistrationPage(QWidget):
         self.refresh()
 
     def next_action(self) -> str | None:
-        """A preparation step's key, ``examine``, ``check``, ``register`` or None (registered,
-        refused, ...)."""
-        state = self.flow.cases.state(self.case_id).state
-        if state == self.flow.EXAMINE_FROM:
-            step = next_step(self.steps, self.flow.ITEM, self.case_id)
-            return step.key if step else "examine"
-        if state == "examined":
-            # Defence in depth: whatever undid a step after 审查 (a retake, a re-signing), the
-            # registration waits for it (MarriageRegistration.register refuses it too).
-            step = next_step(self.steps, self.flow.ITEM, self.case_id)
-            if step is not None:
-                return step.key
-            answer = self.flow.latest_check(self.case_id)
-            return "register" if answer and answer.get("outcome") == "clear" else "check"
-        if state == "registered" and self.archive is not None and self.archive.ready(self.case_id):
-            return "archive"
-        return None
+        """A preparation step's key, ``examine``, ``check``, ``register``, ``archive`` or None
+        (registered, refused, ...): the case navigator's stage as this page's action."""
+        nxt = navigator.case_next(self.flow.journal, self.case_id,
+                                  pending_step=self._pending_step, check=self._check_outcome)
+        if nxt is not None and nxt.stage == navigator.PREPARE:
+            return nxt.screen
+        if nxt is None or nxt.stage == navigator.ARCHIVE and self.archive is None:
+            return None
+        return STAGE_ACTIONS.get(nxt.stage)
+
+    def _pending_step(self) -> str | None:
+        step = next_step(self.steps, self.flow.ITEM, self.case_id)
+        return step.key if step else None
+
+    def _check_outcome(self) -> str | None:
+        # The answer that counts here: none once a party was corrected after it.
+        answer = self.flow.latest_check(self.case_id)
+        return answer.get("outcome") if answer else None
 
     def refresh(self, message: str = "", *, error: bool = False) -> None:
         parties = self.flow.intake.state(self.case_id).parties
