@@ -11,7 +11,7 @@ finishes with one click when the link is back.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from collections.abc import Sequence
 from typing import Any, Callable
@@ -20,7 +20,7 @@ from counter_app.cases.service import CaseService
 from counter_app.errors import CounterAppError
 from counter_app.journal import Journal
 from counter_app.numbering import allocate_number
-from counter_app.rules.caseinput import parse_case
+from counter_app.rules.caseinput import CaseInput
 from counter_app.rules.evaluator import evaluate
 from counter_app.workflows.divorce import DivorceApplication
 from counter_app.workflows.intake import ROLES, MarriageIntake
@@ -139,18 +139,15 @@ class MarriageRegistration:
 
     def _judge(self, case_id: str, on: date, statuses: dict[str, str]) -> dict[str, Any]:
         state = self.intake.state(case_id)
-        case_file = self.case_file(case_id, state, on)
-        for party in case_file["parties"]:
-            party["marital_status_check"] = statuses[party["role"]]
-        decision = evaluate(parse_case(case_file))
+        decision = evaluate(self.case_file(case_id, state, on).with_checks(statuses))
         blocking = [r for r in decision.reasons if r.outcome in ("refuse", "refer")]
         if blocking:
             raise RegistrationError("；".join(r.message_zh for r in blocking),
                                     detail=",".join(r.code for r in blocking))
         return decision.as_json()
 
-    def case_file(self, case_id: str, state, on: date) -> dict[str, Any]:
-        """The rules-check case file of the registration on ``on``."""
+    def case_file(self, case_id: str, state, on: date) -> CaseInput:
+        """The rules-check case of the registration on ``on``."""
         return self.intake.case_input(state, on)
 
 
@@ -161,10 +158,9 @@ class DivorceRegistration(MarriageRegistration):
 
     INTAKE = DivorceApplication
 
-    def case_file(self, case_id: str, state, on: date) -> dict[str, Any]:
-        """The divorce_completion case file: the application's facts, its receipt."""
+    def case_file(self, case_id: str, state, on: date) -> CaseInput:
+        """The divorce_completion case: the application's facts, its receipt."""
         case = self.cases.state(case_id)
-        case_file = self.intake.case_input(state, case.receipt_date)
-        case_file.update(item=self.RULES_ITEM, date=on.isoformat(),
-                         receiving_office_code=case.receiving_office_code)
-        return case_file
+        applied = self.intake.case_input(state, case.receipt_date)
+        return replace(applied, item=self.RULES_ITEM, date=on, divorce={
+            **applied.divorce, "receiving_office_code": case.receiving_office_code})
