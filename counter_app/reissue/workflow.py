@@ -36,6 +36,7 @@ from counter_app.reissue.records import ROLE_SEX, ArchiveRecord
 from counter_app.rules.caseinput import CaseInput, parse_office
 from counter_app.rules.evaluator import evaluate
 from counter_app.workflows.capture import PartyCapture
+from counter_app.workflows.intake import IntakeError, validate_party
 
 PREFIX = {"marriage": "BJ", "divorce": "BL"}
 KIND_ZH = {"marriage": "结婚证", "divorce": "离婚证"}
@@ -165,12 +166,17 @@ class ReissueFlow:
                        and not party.get("hukou_region_code")):
             raise ReissueError("申请人信息不完整（姓名、出生日期、证件有效期、户籍地区划代码），"
                                "请补充。", detail=f"missing {missing}")
+        party = {**party, "id_number": number, "sex": ROLE_SEX[role]}
+        try:
+            validate_party(party)  # the checks every recorded party passes
+        except IntakeError as err:
+            raise ReissueError(err.message_zh, detail=err.detail) from None
         archived = record.party(role)
         note = "" if archived.name == party["name"] else \
             f"档案姓名“{archived.name}”，证件姓名“{party['name']}”"
         self.journal.append("reissue.party", {
             "role": role, "source": source, "name_differs": note,
-            "party": {**party, "id_number": number, "sex": ROLE_SEX[role]}},
+            "party": party},
             operator=self.operator, case_id=case_id)
         return role
 
