@@ -34,7 +34,7 @@ class DivorceApplication(MarriageIntake):
     def case_input(self, state: IntakeState, on: date) -> CaseInput:
         """The rules-check case (item divorce_application; receipt dated ``on``)."""
         answers = [state.answers[role] for role in ROLES]
-        parties = tuple(Applicant(role, state.party(role)) for role in ROLES)
+        parties = tuple(Applicant(role, party) for role, party in state.typed_parties())
         facts = {"agreement_signed": all(a["agreement_signed"] for a in answers),
                  "both_full_capacity": all(a["full_capacity"] for a in answers),
                  "marriage_registered_in_mainland": all(a["certificate_from_mainland"]

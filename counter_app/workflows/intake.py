@@ -61,6 +61,10 @@ class IntakeState:
         """The party recorded for ``role``, typed."""
         return Party.from_record(self.parties[role])
 
+    def typed_parties(self) -> list[tuple[str, Party]]:
+        """(role, party) of the man, then the woman."""
+        return [(role, self.party(role)) for role in ROLES]
+
     @property
     def next_step(self) -> str:
         """``party_man``, ``party_woman``, ``answers``, ``rules_check`` or ``done``."""
@@ -223,8 +227,8 @@ class MarriageIntake:
 
     def case_input(self, state: IntakeState, on: date) -> CaseInput:
         """The rules-check case of this intake on ``on`` (docs/rules.md's case, typed)."""
-        parties = tuple(Applicant(role, state.party(role), **state.answers[role])
-                        for role in ROLES)
+        parties = tuple(Applicant(role, party, **state.answers[role])
+                        for role, party in state.typed_parties())
         return CaseInput("marriage", on, parse_office(self.office), parties)
 
     def _require_open(self, case_id: str) -> None:

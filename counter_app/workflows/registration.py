@@ -77,12 +77,11 @@ class MarriageRegistration:
         """
         if self._checker is None:
             raise RegistrationError("本机尚未连接省级系统，无法联网核对。请联系技术人员完成机器登记。")
-        parties = self.intake.state(case_id).parties
+        state = self.intake.state(case_id)
         request = [{"role": PROTOCOL_ROLE[role],
-                    "id_type": PROTOCOL_ID_TYPE.get(parties[role]["id_type"],
-                                                    parties[role]["id_type"]),
-                    "id_number": parties[role]["id_number"], "name": parties[role]["name"]}
-                   for role in ROLES]
+                    "id_type": PROTOCOL_ID_TYPE.get(party.id_type, party.id_type),
+                    "id_number": party.id_number, "name": party.name}
+                   for role, party in state.typed_parties()]
         return self._checker(case_id, self.ITEM, request, operator=self.operator)
 
     def latest_check(self, case_id: str) -> dict[str, Any] | None:
@@ -111,14 +110,14 @@ class MarriageRegistration:
         allocation = allocate_number(self.journal, case_id=case_id, prefix=self.PREFIX,
                                      division_code=self.office["region_code"], year=on.year,
                                      operator=self.operator, low_water=self.low_water)
-        parties = self.intake.state(case_id).parties
+        state = self.intake.state(case_id)
         self.journal.append("case.registered", {
             "item": self.ITEM, "registration_date": on.isoformat(),
             "certificate_number": allocation.number, "office_code": self.office["code"],
             "required_documents": decision["required_documents"],
-            "parties": [{"role": role, "name": parties[role]["name"],
-                         "id_type": parties[role]["id_type"],
-                         "id_number": parties[role]["id_number"]} for role in ROLES],
+            "parties": [{"role": role, "name": party.name, "id_type": party.id_type,
+                         "id_number": party.id_number}
+                        for role, party in state.typed_parties()],
         }, operator=self.operator, case_id=case_id, legal_act=True,
             entry_id=f"case.registered:{case_id}")
         self.cases.transition(case_id, "registered", operator=self.operator)
