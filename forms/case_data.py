@@ -171,8 +171,6 @@ def reissue_remark(case: CaseInput, cert: dict[str, Any]) -> str:
 def _party_values(applicant: Applicant, particulars: Particulars) -> dict[str, Any]:
     party = applicant.party
     ethnicity = party.ethnicity or ""
-    if isinstance(ethnicity, dict):  # as an ID card record carries it: {"code": "01", ...}
-        ethnicity = ethnicity.get("code") or ethnicity.get("name") or ""
     if ethnicity and str(ethnicity).isdigit():
         ethnicity = lookup_ethnicity(str(ethnicity)).display_name
     out = {"name": party.name, "sex": SEX_ZH[party.sex],

@@ -72,7 +72,8 @@ class Party:
                    hukou_region_code=record.get("hukou_region_code") or None,
                    residence_permit_region_code=record.get("residence_permit_region_code"),
                    serviceman=bool(record.get("serviceman", False)),
-                   name=record.get("name") or "", ethnicity=_ethnicity(record.get("ethnicity")),
+                   name=record.get("name") or "",
+                   ethnicity=ethnicity_code(record.get("ethnicity")),
                    address=record.get("address") or "")
 
     @property
@@ -136,8 +137,9 @@ class PartyRecord:
         return "male" if self.role == "man" else "female"
 
 
-def _ethnicity(value: Any) -> str | None:
-    """A card gives {"code": "01", "name": "汉"}; the rest of the app wants the code."""
+def ethnicity_code(value: Any) -> str | None:
+    """The ethnicity as recorded: a card gives {"code": "01", "name": "汉"}, the rest of the
+    app keeps the code (or the name, when a record has no code)."""
     if isinstance(value, dict):
         return value.get("code") or value.get("name") or None
     return value or None

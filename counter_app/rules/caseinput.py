@@ -14,7 +14,8 @@ from datetime import date
 from typing import Any
 
 from counter_app.domain.idnumber import ID_TYPES
-from counter_app.domain.party import LONG_TERM, MARITAL_CHECKS, ROLES, SEXES, Applicant, Party
+from counter_app.domain.party import (LONG_TERM, MARITAL_CHECKS, ROLES, SEXES, Applicant, Party,
+                                      ethnicity_code)
 from counter_app.errors import CounterAppError
 
 ITEMS = ("marriage", "divorce_application", "divorce_completion", "divorce_withdrawal",
@@ -168,7 +169,7 @@ def _parse_party(raw: Any, path: str, item: str) -> Applicant:
         residence_permit_region_code=permit,
         serviceman=_bool(g("serviceman", required=False, default=False), f"{path}.serviceman"),
         name=str(raw.get("name", "")),
-        ethnicity=raw.get("ethnicity"),
+        ethnicity=ethnicity_code(raw.get("ethnicity")),
         address=str(raw.get("address") or ""),
     )
     marriage = item in MARRIAGE_ITEMS
