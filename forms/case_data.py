@@ -77,7 +77,7 @@ class CaseFile:
         return cls(case, forms, tuple(Particulars(**{k: p.get(k) or "" for k in PARTICULARS})
                                       for p in raw["parties"]))
 
-    def parties(self) -> list[tuple[Applicant, Particulars]]:
+    def each_party(self) -> list[tuple[Applicant, Particulars]]:
         """Each party of the case with their particulars."""
         given = self.particulars or (Particulars(),) * len(self.case.parties)
         return list(zip(self.case.parties, given))
@@ -85,7 +85,7 @@ class CaseFile:
     def with_particulars(self, role: str, particulars: Particulars) -> CaseFile:
         """The same case with ``role``'s particulars replaced."""
         return replace(self, particulars=tuple(particulars if a.role == role else p
-                                               for a, p in self.parties()))
+                                               for a, p in self.each_party()))
 
 
 def load_case(path: Path) -> CaseFile:
@@ -105,7 +105,7 @@ def case_values(case_file: CaseFile) -> dict[str, Any]:
     values: dict[str, Any] = {"case.item": ITEM_ZH[case.item], "case.date": case.date.isoformat(),
                               "office.name": forms.get("office_name") or case.office.name,
                               "office.code": case.office.code}
-    for applicant, particulars in case_file.parties():
+    for applicant, particulars in case_file.each_party():
         values.update(_party_values(applicant, particulars))
     for key, value in _flatten(forms).items():
         values.setdefault(key, value)
@@ -205,7 +205,7 @@ def _flatten(obj: dict[str, Any], prefix: str = "") -> dict[str, Any]:
 def _images(case_file: CaseFile, base_dir: Path) -> dict[str, bytes]:
     """Photos, scans, signature and fingerprint images named by path in the case file."""
     found: dict[str, str] = {}
-    for applicant, particulars in case_file.parties():
+    for applicant, particulars in case_file.each_party():
         if particulars.photo:
             found[f"{applicant.role}.photo"] = particulars.photo
     forms = case_file.forms
