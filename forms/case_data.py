@@ -1,19 +1,23 @@
-"""From a case file (the rules-check CASE.json plus form fields) to the values of each form.
+"""From a case (:class:`CaseFile`: the rules' typed case plus what only forms print) to the
+values of each form.
 
-The rules part is validated by ``counter_app.rules.caseinput.parse_case`` (docs/rules.md); the
-extra fields forms need (names, addresses, occupation, photos by path, certificate numbers,
-the agreement summary, ...) are described in docs/forms.md. Values are flat dotted keys
-(``man.name``, ``certificate.number``) that the form definitions name; for forms filled once
-per party, ``party.*`` is the party the page is for.
+A CASE.json read from a file is the rules-check case validated by
+``counter_app.rules.caseinput.parse_case`` (docs/rules.md) plus the extra fields forms need
+(occupation, photos by path, certificate numbers, the agreement summary, ...: docs/forms.md);
+:meth:`CaseFile.from_json` reads it. The workflows build a :class:`CaseFile` from their typed
+case instead. Values are flat dotted keys (``man.name``, ``certificate.number``) that the form
+definitions name; for forms filled once per party, ``party.*`` is the party the page is for.
 """
 
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 from counter_app.domain.ethnicity import lookup as lookup_ethnicity
+from counter_app.domain.party import Applicant, PartyRecord
 from counter_app.rules.calendar import divorce_periods
 from counter_app.rules.caseinput import ITEM_ZH, CaseInput, parse_case
 from forms.model import FormData, FormDefinition, FormError, format_value
@@ -36,31 +40,78 @@ class CaseFileError(FormError):
     code = "forms.bad_case"
 
 
-def load_case(path: Path) -> tuple[dict[str, Any], CaseInput]:
-    """Read CASE.json; return the raw object and the validated rules part."""
+#: A party's fields that forms print and the rules do not judge (docs/forms.md).
+PARTICULARS = ("marital_status", "occupation", "education", "phone", "photo")
+
+
+@dataclass(frozen=True)
+class Particulars:
+    """What the forms print about a party beyond the rules' :class:`Party`."""
+
+    marital_status: str = ""  # as declared: unmarried | divorced | widowed
+    occupation: str = ""
+    education: str = ""
+    phone: str = ""
+    photo: str = ""  # the photo's path (a case file's: relative to it)
+
+
+@dataclass(frozen=True)
+class CaseFile:
+    """A case as the forms print it: the rules' typed case, each party's particulars (in the
+    case's party order; none given: all empty), the case file's ``forms`` object
+    (docs/forms.md), and the parties of an archive record that are not at the counter (the
+    other party on a reissued certificate)."""
+
+    case: CaseInput
+    forms: dict[str, Any] = field(default_factory=dict)
+    particulars: tuple[Particulars, ...] = ()
+    archived: tuple[PartyRecord, ...] = ()
+
+    @classmethod
+    def from_json(cls, raw: Any) -> CaseFile:
+        """A decoded CASE.json, validated (CaseInputError / CaseFileError naming the field)."""
+        case = parse_case(raw)
+        forms = raw.get("forms", {})
+        if not isinstance(forms, dict):
+            raise CaseFileError("案件文件字段 forms 应为 JSON 对象。")
+        return cls(case, forms, tuple(Particulars(**{k: p.get(k) or "" for k in PARTICULARS})
+                                      for p in raw["parties"]))
+
+    def each_party(self) -> list[tuple[Applicant, Particulars]]:
+        """Each party of the case with their particulars."""
+        given = self.particulars or (Particulars(),) * len(self.case.parties)
+        return list(zip(self.case.parties, given))
+
+    def with_particulars(self, role: str, particulars: Particulars) -> CaseFile:
+        """The same case with ``role``'s particulars replaced."""
+        return replace(self, particulars=tuple(particulars if a.role == role else p
+                                               for a, p in self.each_party()))
+
+
+def load_case(path: Path) -> CaseFile:
+    """Read and validate CASE.json."""
     try:
         raw = json.loads(Path(path).read_text(encoding="utf-8"))
     except FileNotFoundError:
         raise CaseFileError(f"找不到案件文件：{path}") from None
     except (UnicodeDecodeError, json.JSONDecodeError) as err:
         raise CaseFileError(f"案件文件不是有效的 UTF-8 JSON：{path}", detail=str(err)) from None
-    case = parse_case(raw)
-    forms = raw.get("forms", {})
-    if not isinstance(forms, dict):
-        raise CaseFileError("案件文件字段 forms 应为 JSON 对象。")
-    return raw, case
+    return CaseFile.from_json(raw)
 
 
-def case_values(raw: dict[str, Any], case: CaseInput) -> dict[str, Any]:
+def case_values(case_file: CaseFile) -> dict[str, Any]:
     """Every value any form may show, as flat dotted keys."""
-    forms = raw.get("forms", {})
+    case, forms = case_file.case, case_file.forms
     values: dict[str, Any] = {"case.item": ITEM_ZH[case.item], "case.date": case.date.isoformat(),
                               "office.name": forms.get("office_name") or case.office.name,
                               "office.code": case.office.code}
-    for index, applicant in enumerate(case.parties):
-        values.update(_party_values(applicant, raw["parties"][index]))
+    for applicant, particulars in case_file.each_party():
+        values.update(_party_values(applicant, particulars))
     for key, value in _flatten(forms).items():
         values.setdefault(key, value)
+    for record in case_file.archived:
+        for key, value in _archived_values(record).items():
+            values.setdefault(key, value)
     if case.divorce.get("receipt_date"):
         periods = divorce_periods(case.divorce["receipt_date"])
         values.update({"divorce.receipt_date": periods.receipt_date.isoformat(),
@@ -77,7 +128,7 @@ def case_values(raw: dict[str, Any], case: CaseInput) -> dict[str, Any]:
     values["certificate.cause_zh"] = {"lost": "遗失", "damaged": "损毁"}.get(
         cert.get("cause", ""), "")
     if cert.get("reissue"):
-        values["certificate.remark"] = reissue_remark(raw, cert)
+        values["certificate.remark"] = reissue_remark(case, cert)
         # A reissued certificate keeps the original registration date (law.md §4).
         values["certificate.registration_date"] = cert.get("original_registration_date")
     return values
@@ -109,30 +160,35 @@ def refusal_values(case: CaseInput) -> dict[str, str]:
             "refusal.basis": "；".join(bases)}
 
 
-def reissue_remark(raw: dict[str, Any], cert: dict[str, Any]) -> str:
+def reissue_remark(case: CaseInput, cert: dict[str, Any]) -> str:
     """The 备注 of a reissued certificate: "结婚证遗失(损毁)，补发此证。2026年11月22日"."""
     kind = "离婚证" if cert.get("kind") == "divorce" else "结婚证"
     cause = {"lost": "遗失", "damaged": "损毁"}.get(cert.get("cause", ""), "遗失(损毁)")
-    when = format_value(cert.get("reissue_date") or raw["date"], "date")
+    when = format_value(cert.get("reissue_date") or case.date.isoformat(), "date")
     return f"{kind}{cause}，补发此证。{when}"
 
 
-def _party_values(applicant, raw: dict[str, Any]) -> dict[str, Any]:
+def _party_values(applicant: Applicant, particulars: Particulars) -> dict[str, Any]:
     party = applicant.party
-    ethnicity = party.ethnicity or raw.get("ethnicity") or ""
-    if isinstance(ethnicity, dict):  # as an ID card record carries it: {"code": "01", ...}
-        ethnicity = ethnicity.get("code") or ethnicity.get("name") or ""
+    ethnicity = party.ethnicity or ""
     if ethnicity and str(ethnicity).isdigit():
         ethnicity = lookup_ethnicity(str(ethnicity)).display_name
-    role = applicant.role
-    out = {"name": party.name or raw.get("name", ""), "sex": SEX_ZH[party.sex],
+    out = {"name": party.name, "sex": SEX_ZH[party.sex],
            "birth_date": party.birth_date.isoformat(), "id_type": ID_TYPE_ZH[party.id_type],
            "id_number": party.id_number, "ethnicity": ethnicity,
            "nationality": NATIONALITY_ZH.get(party.nationality, party.nationality),
-           "marital_status": MARITAL_ZH.get(raw.get("marital_status", ""), ""),
-           "occupation": raw.get("occupation", ""), "education": raw.get("education", ""),
-           "address": raw.get("address", ""), "phone": raw.get("phone", "")}
-    return {f"{role}.{key}": value for key, value in out.items()}
+           "marital_status": MARITAL_ZH.get(particulars.marital_status, ""),
+           "occupation": particulars.occupation, "education": particulars.education,
+           "address": party.address, "phone": particulars.phone}
+    return {f"{applicant.role}.{key}": value for key, value in out.items()}
+
+
+def _archived_values(record: PartyRecord) -> dict[str, Any]:
+    """A party as the archive record has them (no document at the counter: 中国 by default,
+    as the registry held only mainland registrations)."""
+    return {f"{record.role}.{key}": value for key, value in (
+        ("name", record.name), ("sex", SEX_ZH[record.sex]), ("birth_date", record.birth_date),
+        ("id_number", record.id_number), ("nationality", "中国"))}
 
 
 def _flatten(obj: dict[str, Any], prefix: str = "") -> dict[str, Any]:
@@ -146,13 +202,13 @@ def _flatten(obj: dict[str, Any], prefix: str = "") -> dict[str, Any]:
     return flat
 
 
-def _images(raw: dict[str, Any], base_dir: Path) -> dict[str, bytes]:
+def _images(case_file: CaseFile, base_dir: Path) -> dict[str, bytes]:
     """Photos, scans, signature and fingerprint images named by path in the case file."""
     found: dict[str, str] = {}
-    for party in raw["parties"]:
-        if party.get("photo"):
-            found[f"{party['role']}.photo"] = party["photo"]
-    forms = raw.get("forms", {})
+    for applicant, particulars in case_file.each_party():
+        if particulars.photo:
+            found[f"{applicant.role}.photo"] = particulars.photo
+    forms = case_file.forms
     for key in ("joint_photo",):
         if forms.get(key):
             found[key] = forms[key]
@@ -185,10 +241,12 @@ def _strokes(images: dict[str, bytes]) -> dict[str, Any]:
     return strokes
 
 
-def pages_for(form: FormDefinition, raw: dict[str, Any], case: CaseInput,
-              base_dir: Path) -> list[tuple[FormDefinition, FormData]]:
-    """The pages of ``form`` for this case: one, or the man's then the woman's."""
-    values, images = case_values(raw, case), _images(raw, base_dir)
+def pages_for(form: FormDefinition, case_file: CaseFile,
+              base_dir: Path = Path(".")) -> list[tuple[FormDefinition, FormData]]:
+    """The pages of ``form`` for this case: one, or the man's then the woman's (images named
+    by a relative path are read from ``base_dir``)."""
+    case = case_file.case
+    values, images = case_values(case_file), _images(case_file, base_dir)
     if form.form_id.startswith("refusal_") and not values.get("refusal.reason"):
         values.update(refusal_values(case))
     strokes = _strokes(images)

@@ -2,13 +2,19 @@
 
 A :class:`Party` is a person as their identity document and hukou describe them. An
 :class:`Applicant` is a party in one case: their role there and what the registrar recorded
-(the 联网核对 marital-status result, voluntariness, the kinship declaration).
+(the 联网核对 marital-status result, voluntariness, the kinship declaration). A
+:class:`PartyRecord` is a party as a historical registration record (the archive) has them.
+
+A party recorded at the counter is journaled as the record it was entered as (the
+``intake.party`` payload, docs/rules.md's party fields plus address and ethnicity);
+:meth:`Party.from_record` is the one way back to the typed value.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from counter_app.domain.idnumber import ID_TYPES
 
@@ -48,10 +54,27 @@ class Party:
     serviceman: bool = False  # 现役军人
     name: str = ""
     ethnicity: str | None = None  # GB/T 3304 code (see counter_app.domain.ethnicity)
+    address: str = ""  # 住址 as the ID card gives it
 
     def __post_init__(self) -> None:
         assert self.sex in SEXES, self.sex
         assert self.id_type in ID_TYPES, self.id_type
+
+    @classmethod
+    def from_record(cls, record: dict[str, Any]) -> Party:
+        """The party of a record written by the intake after validating it (an
+        ``intake.party`` or ``reissue.party`` payload's ``party``)."""
+        valid = record["id_valid_until"]
+        return cls(sex=record["sex"], birth_date=date.fromisoformat(record["birth_date"]),
+                   id_type=record.get("id_type") or "resident", id_number=record["id_number"],
+                   id_valid_until=valid if valid == LONG_TERM else date.fromisoformat(valid),
+                   nationality=record.get("nationality") or "CHN",
+                   hukou_region_code=record.get("hukou_region_code") or None,
+                   residence_permit_region_code=record.get("residence_permit_region_code"),
+                   serviceman=bool(record.get("serviceman", False)),
+                   name=record.get("name") or "",
+                   ethnicity=ethnicity_code(record.get("ethnicity")),
+                   address=record.get("address") or "")
 
     @property
     def category(self) -> str:
@@ -97,3 +120,26 @@ class Applicant:
     def role_zh(self) -> str:
         """男方, 女方 or 申请人, for messages."""
         return ROLE_ZH[self.role]
+
+
+@dataclass(frozen=True)
+class PartyRecord:
+    """One party of a historical registration record (the archive a reissue is made from)."""
+
+    role: str
+    name: str
+    id_number: str  # 18 digits, or "" when the record has none
+    birth_date: str  # ISO date, or "" when unknown (then the ID number gives it)
+
+    @property
+    def sex(self) -> str:
+        """The sex of the record's column (男方 male, 女方 female)."""
+        return "male" if self.role == "man" else "female"
+
+
+def ethnicity_code(value: Any) -> str | None:
+    """The ethnicity as recorded: a card gives {"code": "01", "name": "汉"}, the rest of the
+    app keeps the code (or the name, when a record has no code)."""
+    if isinstance(value, dict):
+        return value.get("code") or value.get("name") or None
+    return value or None

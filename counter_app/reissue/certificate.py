@@ -12,47 +12,43 @@ A 补领结婚证 keeps the empty joint-photo slot: the applicant brings the cou
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
-from pathlib import Path
 from typing import Any
 
 from counter_app.journal import Journal
-from counter_app.reissue.records import ROLE_SEX
 from counter_app.reissue.workflow import ReissueError, ReissueFlow
-from counter_app.rules.caseinput import parse_case
-from forms.case_data import SEX_ZH, pages_for
+from forms.case_data import CaseFile, pages_for
 from forms.model import load_form
 
 
-def certificate_case_file(flow: ReissueFlow, case_id: str, office_name: str) -> dict[str, Any]:
-    """The forms case file of the reissued certificate of ``case_id``."""
+def certificate_case_file(flow: ReissueFlow, case_id: str, office_name: str) -> CaseFile:
+    """The forms case of the reissued certificate of ``case_id``: the holder as checked at
+    the counter, the other party as the archive record has them."""
     state = flow.state(case_id)
     if state.issued is None:
         raise ReissueError("该补领业务尚未发证，不能打印。", code="reissue.not_issued")
     issued = state.issued
-    raw = flow.case_file(state, date.fromisoformat(issued["reissue_date"]))
-    raw["status_unchanged"] = True  # it was, when the certificate was issued
+    case = flow.case_file(state, date.fromisoformat(issued["reissue_date"]))
+    # The status was unchanged when the certificate was issued.
+    case = replace(case, reissue={**case.reissue, "status_unchanged": True})
     other = state.record.party("woman" if state.role == "man" else "man")
-    raw["forms"] = {
+    return CaseFile(case, {
         "office_name": office_name,
         "certificate": {"kind": issued["item"], "number": issued["certificate_number"],
                         "registration_date": issued["original_registration_date"],
                         "original_registration_date": issued["original_registration_date"],
                         "reissue": True, "cause": issued.get("cause") or "",
                         "reissue_date": issued["reissue_date"]},
-        other.role: {"name": other.name, "sex": SEX_ZH[ROLE_SEX[other.role]],
-                     "birth_date": other.birth_date, "id_number": other.id_number,
-                     "nationality": "中国"},
-    }
-    return raw
+    }, archived=(other,))
 
 
 def certificate_pages(journal: Journal, flow: ReissueFlow, case_id: str,
                       office_name: str) -> list[tuple[str, Any]]:
     """[(holder role, (form, data))]: the one booklet to print."""
-    raw = certificate_case_file(flow, case_id, office_name)
-    form = load_form(f"{raw['forms']['certificate']['kind']}_certificate")
-    (page,) = pages_for(form, raw, parse_case(raw), Path("."))
+    case_file = certificate_case_file(flow, case_id, office_name)
+    form = load_form(f"{case_file.forms['certificate']['kind']}_certificate")
+    (page,) = pages_for(form, case_file)
     state = flow.state(case_id)
     photo = state.capture.get("photo")
     if photo and state.issued["item"] == "divorce":

@@ -29,6 +29,7 @@ from datetime import date
 from typing import Any
 
 from counter_app.domain.idnumber import validate
+from counter_app.domain.party import PartyRecord
 from counter_app.errors import CounterAppError
 
 ITEMS = {"结婚": "marriage", "marriage": "marriage", "结婚登记": "marriage",
@@ -59,16 +60,6 @@ class ArchiveFileError(CounterAppError):
     """The archive file cannot be read at all (encoding, JSON syntax, missing columns)."""
 
     code = "archive.bad_file"
-
-
-@dataclass(frozen=True)
-class PartyRecord:
-    """One party of a historical record."""
-
-    role: str
-    name: str
-    id_number: str  # 18 digits, or "" when the record has none
-    birth_date: str  # ISO date, or "" when unknown (then the ID number gives it)
 
 
 @dataclass(frozen=True)

@@ -27,14 +27,16 @@ from typing import Any, Callable
 
 from counter_app.cases.service import CaseService
 from counter_app.domain.idnumber import validate
+from counter_app.domain.party import Applicant, Party
 from counter_app.errors import CounterAppError
 from counter_app.journal import Journal
 from counter_app.numbering import allocate_number, issued_blanks
 from counter_app.reissue.archive import Archive
 from counter_app.reissue.records import ROLE_SEX, ArchiveRecord
-from counter_app.rules.caseinput import parse_case
+from counter_app.rules.caseinput import CaseInput, parse_office
 from counter_app.rules.evaluator import evaluate
 from counter_app.workflows.capture import PartyCapture
+from counter_app.workflows.intake import IntakeError, validate_party
 
 PREFIX = {"marriage": "BJ", "divorce": "BL"}
 KIND_ZH = {"marriage": "结婚证", "divorce": "离婚证"}
@@ -162,12 +164,17 @@ class ReissueFlow:
                        and not party.get("hukou_region_code")):
             raise ReissueError("申请人信息不完整（姓名、出生日期、证件有效期、户籍地区划代码），"
                                "请补充。", detail=f"missing {missing}")
+        party = {**party, "id_number": number, "sex": ROLE_SEX[role]}
+        try:
+            validate_party(party)  # the checks every recorded party passes
+        except IntakeError as err:
+            raise ReissueError(err.message_zh, detail=err.detail) from None
         archived = record.party(role)
         note = "" if archived.name == party["name"] else \
             f"档案姓名“{archived.name}”，证件姓名“{party['name']}”"
         self.journal.append("reissue.party", {
             "role": role, "source": source, "name_differs": note,
-            "party": {**party, "id_number": number, "sex": ROLE_SEX[role]}},
+            "party": party},
             operator=self.operator, case_id=case_id)
         return role
 
@@ -195,7 +202,7 @@ class ReissueFlow:
             "cause": cause, "status_unchanged": status_unchanged, "archive_shows": changed},
             operator=self.operator, case_id=case_id)
         on = on or self._today()
-        decision = evaluate(parse_case(self.case_file(self.state(case_id), on)))
+        decision = evaluate(self.case_file(self.state(case_id), on))
         answer = decision.as_json()
         answer["refusals"] = [r.as_json() for r in decision.reasons if r.outcome == "refuse"]
         answer["referrals"] = [r.as_json() for r in decision.reasons if r.outcome == "refer"]
@@ -225,16 +232,15 @@ class ReissueFlow:
         return (f"档案显示双方已于 {later[0].registration_date} {what}（字号 "
                 f"{later[0].certificate_number}），婚姻状况已改变，不能补领原{KIND_ZH[record.item]}。")
 
-    def case_file(self, state: ReissueState, on: date) -> dict[str, Any]:
-        """The rules-check case file (item reissue, the applicant only)."""
+    def case_file(self, state: ReissueState, on: date) -> CaseInput:
+        """The rules-check case (item reissue, the applicant only)."""
         declared = state.declaration or {}
-        return {"item": "reissue", "date": on.isoformat(), "office": self.office,
-                "parties": [{"marital_status_check": "unchecked", **state.party,
-                             "role": state.role}],
-                "archive_record_found": True,
-                "status_unchanged": bool(declared.get("status_unchanged")) and
-                not declared.get("archive_shows"),
-                "original_office_code": state.record.office_code}
+        facts = {"archive_record_found": True,
+                 "status_unchanged": bool(declared.get("status_unchanged")) and
+                 not declared.get("archive_shows"),
+                 "original_office_code": state.record.office_code}
+        applicant = Applicant(state.role, Party.from_record(state.party))
+        return CaseInput("reissue", on, parse_office(self.office), (applicant,), reissue=facts)
 
     # --- 4. photo --------------------------------------------------------------------------
 

@@ -2,17 +2,20 @@
 
 The shape is a public interface, documented field by field in docs/rules.md. Every malformed
 field raises :class:`CaseInputError` naming the field (``parties[1].birth_date``) in Chinese.
+:func:`parse_case` is for JSON from outside (a file, the CLI); the workflows build
+:class:`CaseInput` from their typed parties directly.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any
 
 from counter_app.domain.idnumber import ID_TYPES
-from counter_app.domain.party import LONG_TERM, MARITAL_CHECKS, ROLES, SEXES, Applicant, Party
+from counter_app.domain.party import (LONG_TERM, MARITAL_CHECKS, ROLES, SEXES, Applicant, Party,
+                                      ethnicity_code)
 from counter_app.errors import CounterAppError
 
 ITEMS = ("marriage", "divorce_application", "divorce_completion", "divorce_withdrawal",
@@ -57,6 +60,12 @@ class CaseInput:
     parties: tuple[Applicant, ...]
     divorce: dict[str, Any] = field(default_factory=dict)
     reissue: dict[str, Any] = field(default_factory=dict)
+
+    def with_checks(self, statuses: dict[str, str]) -> CaseInput:
+        """The same case with the 联网核对 results by role (``unchecked`` where none)."""
+        return replace(self, parties=tuple(
+            replace(a, marital_status_check=statuses.get(a.role) or "unchecked")
+            for a in self.parties))
 
 
 def _err(path: str, what: str) -> CaseInputError:
@@ -161,7 +170,8 @@ def _parse_party(raw: Any, path: str, item: str) -> Applicant:
         residence_permit_region_code=permit,
         serviceman=_bool(g("serviceman", required=False, default=False), f"{path}.serviceman"),
         name=str(raw.get("name", "")),
-        ethnicity=raw.get("ethnicity"),
+        ethnicity=ethnicity_code(raw.get("ethnicity")),
+        address=str(raw.get("address") or ""),
     )
     marriage = item in MARRIAGE_ITEMS
     return Applicant(

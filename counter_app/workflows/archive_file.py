@@ -14,8 +14,8 @@ from __future__ import annotations
 import io
 import json
 from collections.abc import Callable
+from dataclasses import replace
 from itertools import pairwise
-from pathlib import Path
 from typing import Any
 
 from counter_app.archive_file.build import Material, Renderer, build_archive
@@ -24,12 +24,11 @@ from counter_app.errors import CounterAppError
 from counter_app.journal import Journal
 from counter_app.numbering import issued_blanks
 from counter_app.resources import resource_path
-from counter_app.rules.caseinput import parse_case
 from counter_app.workflows.capture import PartyCapture
 from counter_app.workflows.certificates import certificate_case_file, registration_of
 from counter_app.workflows.documents import SUMMARY_FIELDS, DocumentScanning
 from counter_app.workflows.intake import ROLE_ZH
-from forms.case_data import pages_for
+from forms.case_data import CaseFile, pages_for
 from forms.model import load_form
 
 #: The archive-order item of each registered item.
@@ -95,17 +94,21 @@ class ArchiveFile:
 
     def materials(self, case_id: str) -> list[Material]:
         """Every material of the file (``build`` orders them)."""
-        raw = certificate_case_file(self.journal, case_id, self.office, self.office_name)
+        certificates = certificate_case_file(self.journal, case_id, self.office,
+                                             self.office_name)
         item = registered_item = registration_of(self.journal, case_id)["item"]
         scanning = DocumentScanning(self.journal, self.operator)
-        raw["forms"]["certificate"]["print_number"] = "、".join(self._serials(case_id))
-        raw["forms"]["documents"] = [d.title for d in scanning.required(case_id)] or ["无"]
-        raw["forms"]["opinion"] = "符合登记条件，准予登记。" if registered_item == "marriage" \
+        forms = dict(certificates.forms)
+        forms["certificate"] = {**forms["certificate"],
+                                "print_number": "、".join(self._serials(case_id))}
+        forms["documents"] = [d.title for d in scanning.required(case_id)] or ["无"]
+        forms["opinion"] = "符合登记条件，准予登记。" if registered_item == "marriage" \
             else "双方自愿离婚，对子女抚养、财产及债务处理协商一致，准予登记。"
         summary = scanning.summary(case_id)
         if summary:
-            raw["forms"]["agreement"] = {"intent": "双方自愿离婚", **{
+            forms["agreement"] = {"intent": "双方自愿离婚", **{
                 k: summary[k] for k, _ in SUMMARY_FIELDS}}
+        raw = replace(certificates, forms=forms)
         materials = [self._form(REVIEW_FORM[item], raw)[0]]
         materials += self._declarations(case_id, item, raw)
         materials += self._scans(case_id, scanning)
@@ -114,16 +117,16 @@ class ArchiveFile:
         materials += self._others(case_id, raw, registered_item)
         return materials
 
-    def _form(self, spec: tuple[str, str, str], raw: dict[str, Any],
+    def _form(self, spec: tuple[str, str, str], raw: CaseFile,
               images: dict[str, bytes] | None = None) -> list[Material]:
         form_id, category, title = spec
-        pages = pages_for(load_form(form_id), raw, parse_case(raw), Path("."))
+        pages = pages_for(load_form(form_id), raw)
         return [Material(category, title + (f"（{data.values.get('party.role')}）"
                                              if form.per_party else ""),
                          form_id, data.values, {**data.images, **(images or {})})
                 for form, data in pages]
 
-    def _declarations(self, case_id: str, item: str, raw: dict[str, Any]) -> list[Material]:
+    def _declarations(self, case_id: str, item: str, raw: CaseFile) -> list[Material]:
         form_id, category, title = DECLARATION_FORM[item]
         if item == "marriage" and self.declaration_pages is not None:
             try:
@@ -146,14 +149,14 @@ class ArchiveFile:
                 for doc in scanning.required(case_id) for p in pages.get(doc.key, [])]
 
     def _agreement(self, case_id: str, scanning: DocumentScanning,
-                   raw: dict[str, Any]) -> Material:
+                   raw: CaseFile) -> Material:
         first = next((p for d in scanning.required(case_id) if d.kind == "divorce_agreement"
                       for p in scanning.pages(case_id).get(d.key, [])[:1]), None)
         images = {"agreement.scan": self.journal.get_attachment(first.sha256)} if first else {}
         return self._form(("divorce_agreement", "divorce_agreement", "离婚协议书摘要"), raw,
                           images)[0]
 
-    def _others(self, case_id: str, raw: dict[str, Any], item: str) -> list[Material]:
+    def _others(self, case_id: str, raw: CaseFile, item: str) -> list[Material]:
         out = []
         for role, got in PartyCapture(self.journal, self.operator).state(case_id).items():
             if got.get("photo"):

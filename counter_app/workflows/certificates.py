@@ -10,16 +10,15 @@ is exactly what was registered. The photo slot stays empty until the capture ste
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
-from pathlib import Path
 from typing import Any
 
 from counter_app.cases.service import CaseService
 from counter_app.errors import CounterAppError
 from counter_app.journal import Journal
-from counter_app.rules.caseinput import parse_case
 from counter_app.workflows.intake import ROLES, MarriageIntake
-from forms.case_data import pages_for
+from forms.case_data import CaseFile, pages_for
 from forms.model import load_form
 
 
@@ -32,34 +31,31 @@ def registration_of(journal: Journal, case_id: str) -> dict[str, Any]:
 
 
 def certificate_case_file(journal: Journal, case_id: str, office: dict[str, Any],
-                          office_name: str) -> dict[str, Any]:
-    """The forms case file for the certificates (结婚证 or 离婚证) of ``case_id``."""
+                          office_name: str) -> CaseFile:
+    """The forms case for the certificates (结婚证 or 离婚证) of ``case_id``."""
     registered = registration_of(journal, case_id)
     on = date.fromisoformat(registered["registration_date"])
     if registered["item"] == "divorce":
         from counter_app.workflows.registration import DivorceRegistration
 
         flow = DivorceRegistration(journal, office, operator="")
-        case_file = flow.case_file(case_id, flow.intake.state(case_id), on)
+        case = flow.case_file(case_id, flow.intake.state(case_id), on)
     else:
         intake = MarriageIntake(journal, office, operator="")
-        case_file = intake.case_input(intake.state(case_id), on)
-    for party in case_file["parties"]:
-        party["marital_status_check"] = "married" if registered["item"] == "divorce" \
-            else "unmarried"
-    case_file["forms"] = {"office_name": office_name, "certificate": {
-        "kind": registered["item"], "number": registered["certificate_number"],
-        "registration_date": registered["registration_date"]}}
-    return case_file
+        case = intake.case_input(intake.state(case_id), on)
+    status = "married" if registered["item"] == "divorce" else "unmarried"
+    return CaseFile(case.with_checks(dict.fromkeys(ROLES, status)), {
+        "office_name": office_name, "certificate": {
+            "kind": registered["item"], "number": registered["certificate_number"],
+            "registration_date": registered["registration_date"]}})
 
 
 def certificate_pages(journal: Journal, case_id: str, office: dict[str, Any],
                       office_name: str) -> list[tuple[str, Any]]:
     """[("man", (form, data)), ("woman", (form, data))]: the booklets in printing order."""
-    raw = certificate_case_file(journal, case_id, office, office_name)
-    form = load_form(f"{raw['forms']['certificate']['kind']}_certificate")
-    pages = pages_for(form, raw, parse_case(raw), Path("."))
-    return list(zip(ROLES, pages))
+    case_file = certificate_case_file(journal, case_id, office, office_name)
+    form = load_form(f"{case_file.forms['certificate']['kind']}_certificate")
+    return list(zip(ROLES, pages_for(form, case_file)))
 
 
 
@@ -71,13 +67,16 @@ def refusal_notice_pages(journal: Journal, case_id: str, office: dict[str, Any],
     state = intake.state(case_id)
     if state.case_state != "refused" or state.decision is None:
         raise CounterAppError("该业务没有被不予受理，不能出具告知书。", code="certificates.not_refused")
-    raw = intake.case_input(state, date.fromisoformat(state.checked_on))
-    refusals = state.refusals
-    raw["forms"] = {"office_name": office_name, "refusal": {
+    case = intake.case_input(state, date.fromisoformat(state.checked_on))
+    return pages_for(load_form("refusal_acceptance"),
+                     CaseFile(case, refusal_forms(case_id, office_name, state.refusals)))
+
+
+def refusal_forms(case_id: str, office_name: str, refusals: list[dict]) -> dict[str, Any]:
+    """The ``forms`` part of a refusal notice stating the recorded reasons and their bases."""
+    return {"office_name": office_name, "refusal": {
         "number": case_id[:8], "reason": "；".join(r["message_zh"] for r in refusals),
         "basis": "；".join(dict.fromkeys(r["basis"] for r in refusals))}}
-    form = load_form("refusal_acceptance")
-    return pages_for(form, raw, parse_case(raw), Path("."))
 
 
 #: The notice a case in each state gets, and its title.
@@ -108,10 +107,10 @@ def _divorce_notice_pages(journal: Journal, case, office: dict[str, Any],
     ended = [e.payload.get("data", {}) for e in journal.entries(case_id=case.case_id)
              if e.kind == "case.transition" and e.payload.get("to") == case.state][-1]
     flow = DivorceApplication(journal, office, operator="")
-    raw = flow.case_input(flow.state(case.case_id), case.receipt_date)
-    raw["date"] = ended.get("on") or case.receipt_date.isoformat()
-    raw["forms"] = {"office_name": office_name}
+    applied = flow.case_input(flow.state(case.case_id), case.receipt_date)
+    ended_on = date.fromisoformat(ended["on"]) if ended.get("on") else case.receipt_date
+    forms: dict[str, Any] = {"office_name": office_name}
     if case.state == "withdrawn":
-        raw["forms"]["withdrawal"] = {"party": ended.get("withdrawn_by"), "date": raw["date"]}
+        forms["withdrawal"] = {"party": ended.get("withdrawn_by"), "date": ended_on.isoformat()}
     form = load_form(NOTICE_FORMS[case.state][0])
-    return pages_for(form, raw, parse_case(raw), Path("."))
+    return pages_for(form, CaseFile(replace(applied, date=ended_on), forms))

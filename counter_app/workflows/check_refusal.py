@@ -11,10 +11,8 @@ its notices read, before the case moves to ``refused``.
 from __future__ import annotations
 
 from datetime import date
-from pathlib import Path
 from typing import Any
 
-from counter_app.rules.caseinput import parse_case
 from counter_app.rules.evaluator import evaluate
 from counter_app.workflows.registration import (PROTOCOL_ROLE, MarriageRegistration,
                                                 RegistrationError)
@@ -42,11 +40,9 @@ def refuse_after_check(flow: MarriageRegistration, case_id: str, on: date) -> li
                                 detail="no blocked marital check")
     statuses = {p.get("role"): p.get("marital_status") for p in answer.get("parties", [])}
     state = flow.intake.state(case_id)
-    case_file = flow.case_file(case_id, state, on)
-    for party in case_file["parties"]:
-        party["marital_status_check"] = statuses.get(PROTOCOL_ROLE[party["role"]]) or \
-            "unchecked"
-    decision = evaluate(parse_case(case_file))
+    case = flow.case_file(case_id, state, on)
+    decision = evaluate(case.with_checks({a.role: statuses.get(PROTOCOL_ROLE[a.role])
+                                          for a in case.parties}))
     refusing = [r.as_json() for r in decision.reasons if r.outcome == "refuse"]
     if not refusing:
         raise RegistrationError("联网核对未通过，但规则中没有对应的不予登记情形，请报负责人处理。",
@@ -62,17 +58,16 @@ def refuse_after_check(flow: MarriageRegistration, case_id: str, on: date) -> li
 
 def notice_pages(flow: MarriageRegistration, case_id: str, office_name: str) -> list[Any]:
     """The 不予办理告知书 of a case refused after its 联网核对, with the recorded reasons."""
-    from forms.case_data import pages_for
+    from counter_app.workflows.certificates import refusal_forms
+    from forms.case_data import CaseFile, pages_for
     from forms.model import load_form
 
     state = flow.intake.state(case_id)
     if state.case_state != "refused" or not state.refusals:
         raise RegistrationError("该业务没有被不予登记，不能出具告知书。", detail="not refused")
-    raw = flow.intake.case_input(state, date.fromisoformat(state.checked_on))
-    raw["forms"] = {"office_name": office_name, "refusal": {
-        "number": case_id[:8], "reason": "；".join(r["message_zh"] for r in state.refusals),
-        "basis": "；".join(dict.fromkeys(r["basis"] for r in state.refusals))}}
-    return pages_for(load_form(NOTICE_FORM), raw, parse_case(raw), Path("."))
+    case = flow.intake.case_input(state, date.fromisoformat(state.checked_on))
+    return pages_for(load_form(NOTICE_FORM),
+                     CaseFile(case, refusal_forms(case_id, office_name, state.refusals)))
 
 
 def refusal_state(flow: MarriageRegistration, case_id: str) -> str | None:

@@ -26,15 +26,13 @@ import json
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import date
-from pathlib import Path
 from types import ModuleType
 from typing import Any
 
 from counter_app.errors import CounterAppError
 from counter_app.journal import Journal
-from counter_app.rules.caseinput import parse_case
 from counter_app.workflows.intake import ROLE_ZH, ROLES, IntakeState, MarriageIntake
-from forms.case_data import pages_for
+from forms.case_data import CaseFile, Particulars, pages_for
 from forms.model import FormData, FormDefinition, load_form
 
 FORM_ID = "marriage_declaration"
@@ -259,16 +257,11 @@ class Declarations:
         """The unsigned page of ``role``: the intake's parties, the case file's values, the
         party's own details, dated and placed as those details were recorded."""
         flow = MarriageIntake(self.journal, details["office"], "")
-        raw = flow.case_input(intake, date.fromisoformat(details["on"]))
-        for party in raw["parties"]:
-            # A card's ethnicity is {"code", "name"}; forms print the code's name (汉族).
-            if isinstance(party.get("ethnicity"), dict):
-                party["ethnicity"] = party["ethnicity"].get("code") or ""
-            if party["role"] == role:
-                party.update({k: details.get(k, "") for k in
-                              ("marital_status", "occupation", "education")})
-        raw["forms"] = {"office_name": details["office_name"]}
-        pages = pages_for(self.form, raw, parse_case(raw), Path("."))
+        case = flow.case_input(intake, date.fromisoformat(details["on"]))
+        own = Particulars(**{k: details.get(k, "") for k in
+                             ("marital_status", "occupation", "education")})
+        case_file = CaseFile(case, {"office_name": details["office_name"]})
+        pages = pages_for(self.form, case_file.with_particulars(role, own))
         return pages[ROLES.index(role)][1]
 
     def _intake_state(self, case_id: str) -> IntakeState | None:

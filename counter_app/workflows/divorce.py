@@ -14,9 +14,11 @@ import logging
 from datetime import date
 from typing import Any
 
+from counter_app.domain.party import Applicant
 from counter_app.errors import CounterAppError
 from counter_app.journal import Journal
 from counter_app.rules.calendar import DivorcePeriods, divorce_periods
+from counter_app.rules.caseinput import CaseInput, parse_office
 from counter_app.workflows.intake import ROLE_ZH, ROLES, IntakeError, IntakeState, MarriageIntake
 
 log = logging.getLogger(__name__)
@@ -35,18 +37,16 @@ class DivorceApplication(MarriageIntake):
                                              "full_capacity": full_capacity,
                                              "certificate_from_mainland": certificate_from_mainland})
 
-    def case_input(self, state: IntakeState, on: date) -> dict[str, Any]:
-        """The rules-check case file (item divorce_application; receipt dated ``on``)."""
+    def case_input(self, state: IntakeState, on: date) -> CaseInput:
+        """The rules-check case (item divorce_application; receipt dated ``on``)."""
         answers = [state.answers[role] for role in ROLES]
-        parties = [{"marital_status_check": "unchecked", **state.parties[role], "role": role}
-                   for role in ROLES]
-        return {"item": self.ITEM, "date": on.isoformat(), "office": self.office,
-                "parties": parties,
-                "agreement_signed": all(a["agreement_signed"] for a in answers),
-                "both_full_capacity": all(a["full_capacity"] for a in answers),
-                "marriage_registered_in_mainland": all(a["certificate_from_mainland"]
-                                                       for a in answers),
-                "receipt_date": on.isoformat(), "receiving_office_code": self.office["code"]}
+        parties = tuple(Applicant(role, party) for role, party in state.typed_parties())
+        facts = {"agreement_signed": all(a["agreement_signed"] for a in answers),
+                 "both_full_capacity": all(a["full_capacity"] for a in answers),
+                 "marriage_registered_in_mainland": all(a["certificate_from_mainland"]
+                                                        for a in answers),
+                 "receipt_date": on, "receiving_office_code": self.office["code"]}
+        return CaseInput(self.ITEM, on, parse_office(self.office), parties, facts)
 
     def _accept(self, case_id: str, on: date) -> None:
         """受理: the receipt date and this office are recorded; the cooling-off period starts."""

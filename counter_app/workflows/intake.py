@@ -17,9 +17,10 @@ from typing import Any
 
 from counter_app.cases.service import CaseService
 from counter_app.domain.idnumber import validate
+from counter_app.domain.party import Applicant, Party
 from counter_app.errors import CounterAppError
 from counter_app.journal import Journal
-from counter_app.rules.caseinput import parse_case
+from counter_app.rules.caseinput import CaseInput, parse_office
 from counter_app.rules.evaluator import evaluate
 
 ROLES = ("man", "woman")
@@ -45,6 +46,7 @@ class IntakeState:
     """Where a marriage case stands in intake, read from the journal."""
 
     case_id: str
+    #: The party records by role, as journaled (``intake.party``); :meth:`party` types one.
     parties: dict[str, dict[str, Any]] = field(default_factory=dict)
     answers: dict[str, dict[str, bool]] = field(default_factory=dict)
     decision: dict[str, Any] | None = None
@@ -54,6 +56,14 @@ class IntakeState:
     case_state: str = "initial_review"
     #: The state in which the case is still being taken in (初审; 申请 for a divorce).
     open_state: str = "initial_review"
+
+    def party(self, role: str) -> Party:
+        """The party recorded for ``role``, typed."""
+        return Party.from_record(self.parties[role])
+
+    def typed_parties(self) -> list[tuple[str, Party]]:
+        """(role, party) of the man, then the woman."""
+        return [(role, self.party(role)) for role in ROLES]
 
     @property
     def next_step(self) -> str:
@@ -86,6 +96,23 @@ def party_from_card(card: dict[str, Any]) -> dict[str, Any]:
             "id_valid_until": card.get("valid_until"), "nationality": "CHN",
             "hukou_region_code": number[:6] or None, "residence_permit_region_code": None,
             "address": card.get("address"), "ethnicity": card.get("ethnicity")}
+
+
+def validate_party(party: dict[str, Any]) -> str:
+    """The validation of an entered party record (the one a record passes before it is
+    journaled; nothing judges it again): complete, dates, region code, and the ID number
+    agreeing with them. Returns the party's role, from their sex."""
+    # A passport or permit holder has no hukou (docs/rules.md: only resident-card parties).
+    missing = [f for f in PARTY_FIELDS if not party.get(f) and not
+               (f == "hukou_region_code" and party.get("id_type") not in (None, "resident"))]
+    if missing:
+        raise IntakeError(f"当事人信息不完整，请补充：{'、'.join(FIELD_ZH[f] for f in missing)}",
+                          detail=f"missing {missing}")
+    role = {"male": "man", "female": "woman"}.get(party["sex"])
+    if role is None:
+        raise IntakeError("无法确定当事人性别，请核对证件。", detail=f"sex {party['sex']}")
+    _check_party(role, party)
+    return role
 
 
 def _check_party(role: str, party: dict[str, Any]) -> None:
@@ -135,16 +162,7 @@ class MarriageIntake:
     def record_party(self, case_id: str, party: dict[str, Any], source: str) -> str:
         """Record one party (from a card, a chip or manual entry); returns its role."""
         self._require_open(case_id)
-        # A passport or permit holder has no hukou (docs/rules.md: only resident-card parties).
-        missing = [f for f in PARTY_FIELDS if not party.get(f) and not
-                   (f == "hukou_region_code" and party.get("id_type") not in (None, "resident"))]
-        if missing:
-            raise IntakeError(f"当事人信息不完整，请补充：{'、'.join(FIELD_ZH[f] for f in missing)}",
-                              detail=f"missing {missing}")
-        role = {"male": "man", "female": "woman"}.get(party["sex"])
-        if role is None:
-            raise IntakeError("无法确定当事人性别，请核对证件。", detail=f"sex {party['sex']}")
-        _check_party(role, party)
+        role = validate_party(party)
         self.journal.append("intake.party", {"role": role, "source": source, "party": party},
                             operator=self.operator, case_id=case_id)
         return role
@@ -190,7 +208,7 @@ class MarriageIntake:
         state = self.state(case_id)
         if state.next_step != "rules_check":
             raise IntakeError("还有未完成的步骤，不能进行审查。", detail=state.next_step)
-        decision = evaluate(parse_case(self.case_input(state, on)))
+        decision = evaluate(self.case_input(state, on))
         refusing = [r for r in decision.reasons if r.outcome == "refuse"]
         self.journal.append("intake.rules_checked",
                             {"on": on.isoformat(), "decision": decision.as_json(),
@@ -209,12 +227,11 @@ class MarriageIntake:
     def _accept(self, case_id: str, on: date) -> None:
         self.cases.transition(case_id, "accepted", operator=self.operator)
 
-    def case_input(self, state: IntakeState, on: date) -> dict[str, Any]:
-        """The rules-check case file for this intake (docs/rules.md)."""
-        parties = [{"marital_status_check": "unchecked", **state.parties[role], "role": role,
-                    **state.answers[role]} for role in ROLES]
-        return {"item": "marriage", "date": on.isoformat(), "office": self.office,
-                "parties": parties}
+    def case_input(self, state: IntakeState, on: date) -> CaseInput:
+        """The rules-check case of this intake on ``on`` (docs/rules.md's case, typed)."""
+        parties = tuple(Applicant(role, party, **state.answers[role])
+                        for role, party in state.typed_parties())
+        return CaseInput("marriage", on, parse_office(self.office), parties)
 
     def _require_open(self, case_id: str) -> None:
         case = self.cases.state(case_id)

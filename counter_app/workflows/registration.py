@@ -11,7 +11,7 @@ finishes with one click when the link is back.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from collections.abc import Sequence
 from typing import Any, Callable
@@ -20,7 +20,7 @@ from counter_app.cases.service import CaseService
 from counter_app.errors import CounterAppError
 from counter_app.journal import Journal
 from counter_app.numbering import allocate_number
-from counter_app.rules.caseinput import parse_case
+from counter_app.rules.caseinput import CaseInput
 from counter_app.rules.evaluator import evaluate
 from counter_app.workflows.divorce import DivorceApplication
 from counter_app.workflows.intake import ROLES, MarriageIntake
@@ -77,12 +77,11 @@ class MarriageRegistration:
         """
         if self._checker is None:
             raise RegistrationError("本机尚未连接省级系统，无法联网核对。请联系技术人员完成机器登记。")
-        parties = self.intake.state(case_id).parties
+        state = self.intake.state(case_id)
         request = [{"role": PROTOCOL_ROLE[role],
-                    "id_type": PROTOCOL_ID_TYPE.get(parties[role]["id_type"],
-                                                    parties[role]["id_type"]),
-                    "id_number": parties[role]["id_number"], "name": parties[role]["name"]}
-                   for role in ROLES]
+                    "id_type": PROTOCOL_ID_TYPE.get(party.id_type, party.id_type),
+                    "id_number": party.id_number, "name": party.name}
+                   for role, party in state.typed_parties()]
         return self._checker(case_id, self.ITEM, request, operator=self.operator)
 
     def latest_check(self, case_id: str) -> dict[str, Any] | None:
@@ -111,14 +110,14 @@ class MarriageRegistration:
         allocation = allocate_number(self.journal, case_id=case_id, prefix=self.PREFIX,
                                      division_code=self.office["region_code"], year=on.year,
                                      operator=self.operator, low_water=self.low_water)
-        parties = self.intake.state(case_id).parties
+        state = self.intake.state(case_id)
         self.journal.append("case.registered", {
             "item": self.ITEM, "registration_date": on.isoformat(),
             "certificate_number": allocation.number, "office_code": self.office["code"],
             "required_documents": decision["required_documents"],
-            "parties": [{"role": role, "name": parties[role]["name"],
-                         "id_type": parties[role]["id_type"],
-                         "id_number": parties[role]["id_number"]} for role in ROLES],
+            "parties": [{"role": role, "name": party.name, "id_type": party.id_type,
+                         "id_number": party.id_number}
+                        for role, party in state.typed_parties()],
         }, operator=self.operator, case_id=case_id, legal_act=True,
             entry_id=f"case.registered:{case_id}")
         self.cases.transition(case_id, "registered", operator=self.operator)
@@ -139,18 +138,15 @@ class MarriageRegistration:
 
     def _judge(self, case_id: str, on: date, statuses: dict[str, str]) -> dict[str, Any]:
         state = self.intake.state(case_id)
-        case_file = self.case_file(case_id, state, on)
-        for party in case_file["parties"]:
-            party["marital_status_check"] = statuses[party["role"]]
-        decision = evaluate(parse_case(case_file))
+        decision = evaluate(self.case_file(case_id, state, on).with_checks(statuses))
         blocking = [r for r in decision.reasons if r.outcome in ("refuse", "refer")]
         if blocking:
             raise RegistrationError("；".join(r.message_zh for r in blocking),
                                     detail=",".join(r.code for r in blocking))
         return decision.as_json()
 
-    def case_file(self, case_id: str, state, on: date) -> dict[str, Any]:
-        """The rules-check case file of the registration on ``on``."""
+    def case_file(self, case_id: str, state, on: date) -> CaseInput:
+        """The rules-check case of the registration on ``on``."""
         return self.intake.case_input(state, on)
 
 
@@ -161,10 +157,9 @@ class DivorceRegistration(MarriageRegistration):
 
     INTAKE = DivorceApplication
 
-    def case_file(self, case_id: str, state, on: date) -> dict[str, Any]:
-        """The divorce_completion case file: the application's facts, its receipt."""
+    def case_file(self, case_id: str, state, on: date) -> CaseInput:
+        """The divorce_completion case: the application's facts, its receipt."""
         case = self.cases.state(case_id)
-        case_file = self.intake.case_input(state, case.receipt_date)
-        case_file.update(item=self.RULES_ITEM, date=on.isoformat(),
-                         receiving_office_code=case.receiving_office_code)
-        return case_file
+        applied = self.intake.case_input(state, case.receipt_date)
+        return replace(applied, item=self.RULES_ITEM, date=on, divorce={
+            **applied.divorce, "receiving_office_code": case.receiving_office_code})

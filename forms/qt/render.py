@@ -21,8 +21,7 @@ def case_pages(form_id: str, case_path: Path,
                version: int | None = None) -> list[tuple[FormDefinition, FormData]]:
     """The filled pages of a form for the case in ``case_path`` (paths relative to it)."""
     form = load_form(form_id, version)
-    raw, case = load_case(case_path)
-    pages = pages_for(form, raw, case, Path(case_path).resolve().parent)
+    pages = pages_for(form, load_case(case_path), Path(case_path).resolve().parent)
     for _, data in pages:
         missing = data.missing(form)
         if missing:

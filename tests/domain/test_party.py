@@ -38,3 +38,18 @@ def test_document_validity(valid, day, ok):
     ("foreign_permanent", "USA", "foreign")])
 def test_category(id_type, nationality, category):
     assert _p(id_type=id_type, nationality=nationality).category == category
+
+
+def test_a_recorded_party_reads_back_typed():
+    """An intake record (as a card fills it) becomes the party the rules and forms use."""
+    record = {"name": "王䶮", "sex": "male", "birth_date": "1990-03-07", "id_type": "resident",
+              "id_number": "11010219900307123X", "id_valid_until": "long-term",
+              "nationality": "CHN", "hukou_region_code": "110102",
+              "residence_permit_region_code": None, "address": None,
+              "ethnicity": {"code": "01", "name": "汉"}}
+    party = Party.from_record(record)
+    assert (party.birth_date, party.id_valid_until) == (date(1990, 3, 7), LONG_TERM)
+    assert (party.ethnicity, party.address, party.hukou_region_code) == ("01", "", "110102")
+    dated = Party.from_record({**record, "id_valid_until": "2030-01-01", "id_type": "passport",
+                               "nationality": "USA", "hukou_region_code": None})
+    assert dated.id_valid_until == date(2030, 1, 1) and dated.category == "foreign"

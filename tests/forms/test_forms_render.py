@@ -193,11 +193,10 @@ def test_a_card_records_ethnicity_prints_as_its_name():
     """Intake keeps the card's ethnicity as {"code", "name"}; forms print 汉族, not the dict."""
     import json
 
-    from forms.case_data import case_values
-    from counter_app.rules.caseinput import parse_case
+    from forms.case_data import CaseFile, case_values
 
     raw = json.loads((DATA / "marriage.json").read_text(encoding="utf-8"))
     raw["parties"][0]["ethnicity"] = {"code": "01", "name": "汉"}
     raw["parties"][0].pop("ethnicity_code", None)
-    values = case_values(raw, parse_case(raw))
+    values = case_values(CaseFile.from_json(raw))
     assert values["man.ethnicity"] == "汉族"

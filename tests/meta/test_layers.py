@@ -45,3 +45,29 @@ def test_the_widget_check_finds_a_widget_import(tmp_path):
     sample = tmp_path / "x.py"
     sample.write_text("from PySide6.QtWidgets import QLabel\n", encoding="utf-8")
     assert any(m.startswith(WIDGET_MODULES) for m in imported_modules(sample))
+
+
+#: Where JSON from outside (a case file, the CLI) becomes a typed case; the workflows build
+#: theirs from typed parties and never go through the case-file JSON.
+PARSE_CASE_AT = {"counter_app/cli/rules.py", "forms/case_data.py",  # rules check, forms render
+                 "drivers/printer/receipts.py"}  # print receipt --case
+
+
+def parse_case_calls(path: Path) -> int:
+    tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+    return sum(1 for node in ast.walk(tree) if isinstance(node, ast.Call)
+               and getattr(node.func, "id", getattr(node.func, "attr", None)) == "parse_case")
+
+
+def test_case_files_are_parsed_only_at_the_file_and_cli_boundaries():
+    callers = {str(path.relative_to(ROOT)) for package in PACKAGES
+               for path in (ROOT / package).rglob("*.py") if parse_case_calls(path)}
+    assert callers == PARSE_CASE_AT
+
+
+def test_the_parse_case_check_finds_a_call(tmp_path):
+    """The check above must be able to fail."""
+    sample = tmp_path / "x.py"
+    sample.write_text("from counter_app.rules import caseinput\ncaseinput.parse_case({})\n",
+                      encoding="utf-8")
+    assert parse_case_calls(sample) == 1

@@ -103,6 +103,17 @@ def test_someone_who_is_not_a_party_is_refused(flow):
     assert flow.state(case_id).next_step == "verify"
 
 
+def test_the_applicant_passes_the_checks_of_any_recorded_party(flow):
+    """The same validation as at intake: dates readable, and the ID number agreeing with the
+    birth date (a typo is caught at the counter, not when the rules are checked)."""
+    case_id = open_case(flow, "刘秀英")
+    with pytest.raises(ReissueError, match="出生日期格式不对"):
+        flow.verify(case_id, dict(LIU, birth_date="1960/11/02"), "manual")
+    with pytest.raises(ReissueError, match="出生日期（1960-11-02）与填写的出生日期不一致"):
+        flow.verify(case_id, dict(LIU, birth_date="1960-11-03"), "manual")
+    assert flow.state(case_id).next_step == "verify"
+
+
 def test_a_record_without_id_numbers_cannot_be_verified_by_card(flow):
     case_id = open_case(flow, "徐阿根")
     with pytest.raises(ReissueError, match="没有当事人身份证号"):
