@@ -20,7 +20,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from counter_app import __version__
 from sync import protocol, signing
 from sync.errors import NotEnrolledError, ProtocolError, SyncError
-from sync.projections import KIND_ENROLLED
+from sync.kinds import KIND_ENROLLED
 
 KEY_FILE = "machine_ed25519.pem"
 ENROLMENT_FILE = "enrolment.json"

@@ -13,7 +13,7 @@ from typing import Any
 
 from sync import protocol, signing
 from sync.errors import ProtocolError
-from sync.projections import KIND_MARITAL_CHECK
+from sync.kinds import KIND_MARITAL_CHECK
 
 OUTCOMES = ("clear", "blocked")
 

@@ -11,9 +11,10 @@ from __future__ import annotations
 import hashlib
 from typing import Any
 
+from counter_app.numbering.kinds import KIND_NUMBERING_BLOCK_RECEIVED, KIND_STOCK_RANGE_RECEIVED
 from sync import protocol
 from sync.errors import ProtocolError
-from sync.projections import KIND_BLOCK, KIND_RANGE, KIND_REFERENCE
+from sync.kinds import KIND_REFERENCE
 
 PAGE_LIMIT = 200
 SYNC_OPERATOR = "sync"
@@ -31,14 +32,14 @@ def entry_for(collection: str, item: dict[str, Any]) -> tuple[str, dict, str]:
                        "last_serial": int(data["last_serial"]), "source": "server"}
             if payload["prefix"] not in protocol.BLOCK_PREFIXES:
                 raise ValueError(f"prefix {payload['prefix']!r}")
-            kind = KIND_BLOCK
+            kind = KIND_NUMBERING_BLOCK_RECEIVED
         elif collection == "blank_ranges":
             payload = {"range_id": str(data["range_id"]), "certificate": data["certificate"],
                        "first": str(data["first"]), "last": str(data["last"]),
                        "source": "server"}
             if payload["certificate"] not in ("marriage", "divorce"):
                 raise ValueError(f"certificate {payload['certificate']!r}")
-            kind = KIND_RANGE
+            kind = KIND_STOCK_RANGE_RECEIVED
         else:
             payload = {"collection": collection, "id": item_id, "version": version,
                        "deleted": bool(item.get("deleted", False)), "data": data}

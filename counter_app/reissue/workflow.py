@@ -31,6 +31,9 @@ from counter_app.errors import CounterAppError
 from counter_app.journal import Journal
 from counter_app.numbering import allocate_number
 from counter_app.reissue.archive import Archive
+from counter_app.reissue.kinds import (KIND_CASE_REISSUED, KIND_REISSUE_CHECKED,
+                                       KIND_REISSUE_DECLARED, KIND_REISSUE_PARTY,
+                                       KIND_REISSUE_RECORD)
 from counter_app.reissue.records import ROLE_SEX, ArchiveRecord
 from counter_app.rules.caseinput import parse_case
 from counter_app.rules.evaluator import evaluate
@@ -110,7 +113,7 @@ class ReissueFlow:
         case_id = self.cases.open("reissue", operator=self.operator,
                                   data={"item": record.item}).case_id
         self.archive.view(ref, case_id)
-        self.journal.append("reissue.record", {"record": record.as_json()},
+        self.journal.append(KIND_REISSUE_RECORD, {"record": record.as_json()},
                             operator=self.operator, case_id=case_id)
         return case_id
 
@@ -120,19 +123,19 @@ class ReissueFlow:
             raise ReissueError(f"找不到补领业务 {case_id}。")
         state: ReissueState | None = None
         for entry in self.journal.entries(case_id=case_id):
-            if entry.kind == "reissue.record":
+            if entry.kind == KIND_REISSUE_RECORD:
                 state = ReissueState(case_id, case.state,
                                      ArchiveRecord.from_json(entry.payload["record"]))
             elif state is None:
                 continue
-            elif entry.kind == "reissue.party":
+            elif entry.kind == KIND_REISSUE_PARTY:
                 state.role, state.party = entry.payload["role"], entry.payload["party"]
                 state.name_differs = entry.payload.get("name_differs", "")
-            elif entry.kind == "reissue.declared":
+            elif entry.kind == KIND_REISSUE_DECLARED:
                 state.declaration = entry.payload
-            elif entry.kind == "reissue.checked":
+            elif entry.kind == KIND_REISSUE_CHECKED:
                 state.decision = entry.payload
-            elif entry.kind == "case.reissued":
+            elif entry.kind == KIND_CASE_REISSUED:
                 state.issued = entry.payload
         if state is None:
             raise ReissueError("该补领业务没有档案记录，无法继续。", detail="no reissue.record")
@@ -167,7 +170,7 @@ class ReissueFlow:
         archived = record.party(role)
         note = "" if archived.name == party["name"] else \
             f"档案姓名“{archived.name}”，证件姓名“{party['name']}”"
-        self.journal.append("reissue.party", {
+        self.journal.append(KIND_REISSUE_PARTY, {
             "role": role, "source": source, "name_differs": note,
             "party": {**party, "id_number": number, "sex": ROLE_SEX[role]}},
             operator=self.operator, case_id=case_id)
@@ -193,7 +196,7 @@ class ReissueFlow:
         if cause not in CAUSES:
             raise ReissueError(f"补领原因应为遗失或损毁，实际为 {cause!r}。")
         changed = self.status_changed(state.record)
-        self.journal.append("reissue.declared", {
+        self.journal.append(KIND_REISSUE_DECLARED, {
             "cause": cause, "status_unchanged": status_unchanged, "archive_shows": changed},
             operator=self.operator, case_id=case_id)
         on = on or self._today()
@@ -204,7 +207,7 @@ class ReissueFlow:
         if changed:
             answer["refusals"].append({"code": "reissue.archive_status_changed",
                                        "message_zh": changed, "basis": STATUS_BASIS})
-        self.journal.append("reissue.checked", {"on": on.isoformat(), **answer},
+        self.journal.append(KIND_REISSUE_CHECKED, {"on": on.isoformat(), **answer},
                             operator=self.operator, case_id=case_id)
         if answer["refusals"]:
             self.cases.transition(case_id, "refused", operator=self.operator,
@@ -275,7 +278,7 @@ class ReissueFlow:
                                      division_code=self.office["region_code"], year=on.year,
                                      operator=self.operator, low_water=self.low_water)
         declared = state.declaration or {}
-        self.journal.append("case.reissued", {
+        self.journal.append(KIND_CASE_REISSUED, {
             "item": item, "certificate_number": allocation.number,
             "reissue_date": on.isoformat(), "cause": declared.get("cause"),
             "original_registration_date": state.record.registration_date,

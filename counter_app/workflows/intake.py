@@ -21,6 +21,8 @@ from counter_app.errors import CounterAppError
 from counter_app.journal import Journal
 from counter_app.rules.caseinput import parse_case
 from counter_app.rules.evaluator import evaluate
+from counter_app.workflows.kinds import (KIND_INTAKE_ANSWERS, KIND_INTAKE_PARTY,
+                                         KIND_INTAKE_RULES_CHECKED)
 
 ROLES = ("man", "woman")
 ROLE_ZH = {"man": "男方", "woman": "女方"}
@@ -143,7 +145,7 @@ class MarriageIntake:
         if role is None:
             raise IntakeError("无法确定当事人性别，请核对证件。", detail=f"sex {party['sex']}")
         _check_party(role, party)
-        self.journal.append("intake.party", {"role": role, "source": source, "party": party},
+        self.journal.append(KIND_INTAKE_PARTY, {"role": role, "source": source, "party": party},
                             operator=self.operator, case_id=case_id)
         return role
 
@@ -157,7 +159,7 @@ class MarriageIntake:
         self._require_open(case_id)
         if role not in ROLES:
             raise IntakeError(f"未知的当事人：{role}")
-        self.journal.append("intake.answers", {"role": role, **answers},
+        self.journal.append(KIND_INTAKE_ANSWERS, {"role": role, **answers},
                             operator=self.operator, case_id=case_id)
 
     def state(self, case_id: str) -> IntakeState:
@@ -167,12 +169,12 @@ class MarriageIntake:
             raise IntakeError(f"找不到业务 {case_id}。")
         state = IntakeState(case_id, case_state=case.state, open_state=self.OPEN_STATE)
         for entry in self.journal.entries(case_id=case_id):
-            if entry.kind == "intake.party":
+            if entry.kind == KIND_INTAKE_PARTY:
                 state.parties[entry.payload["role"]] = entry.payload["party"]
-            elif entry.kind == "intake.answers":
+            elif entry.kind == KIND_INTAKE_ANSWERS:
                 state.answers[entry.payload["role"]] = {
                     k: v for k, v in entry.payload.items() if k != "role"}
-            elif entry.kind == "intake.rules_checked":
+            elif entry.kind == KIND_INTAKE_RULES_CHECKED:
                 state.decision = entry.payload["decision"]
                 state.refusals = entry.payload.get("refusals", [])
                 state.checked_on = entry.payload["on"]
@@ -190,7 +192,7 @@ class MarriageIntake:
             raise IntakeError("还有未完成的步骤，不能进行审查。", detail=state.next_step)
         decision = evaluate(parse_case(self.case_input(state, on)))
         refusing = [r for r in decision.reasons if r.outcome == "refuse"]
-        self.journal.append("intake.rules_checked",
+        self.journal.append(KIND_INTAKE_RULES_CHECKED,
                             {"on": on.isoformat(), "decision": decision.as_json(),
                              "refusals": [r.as_json() for r in refusing]},
                             operator=self.operator, case_id=case_id)

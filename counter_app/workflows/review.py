@@ -28,6 +28,7 @@ from counter_app.workflows.intake import (
     IntakeError,
     MarriageIntake,
 )
+from counter_app.workflows.kinds import KIND_INTAKE_PARTY
 
 ANSWER_ZH = {"voluntary": "本人自愿结婚", "kinship_declared_none": "声明双方无禁止结婚的亲属关系",
              "agreement_signed": "已签署离婚协议书", "full_capacity": "具有完全民事行为能力",
@@ -135,7 +136,7 @@ class CaseReviewer:
     def _parties(self, case_id: str, state) -> Section:
         section = Section("parties", "当事人", edit="party")
         sources = {e.payload["role"]: e.payload["source"]
-                   for e in self.journal.entries(case_id=case_id) if e.kind == "intake.party"}
+                   for e in self.journal.entries(case_id=case_id) if e.kind == KIND_INTAKE_PARTY}
         for role in ROLES:
             party = state.parties.get(role)
             if party is None:
