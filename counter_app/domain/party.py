@@ -23,6 +23,9 @@ HMT_ID_TYPES = ("hmt_residence_permit", "hk_macau_permit", "taiwan_permit")
 FOREIGN_ID_TYPES = ("foreign_permanent",)
 
 ROLE_ZH = {"man": "男方", "woman": "女方", "applicant": "申请人"}
+#: The sex each of a couple's roles has on its documents (the 男方 is the male party), and back.
+SEX_OF_ROLE = {"man": "male", "woman": "female"}
+ROLE_OF_SEX = {sex: role for role, sex in SEX_OF_ROLE.items()}
 ID_TYPE_ZH = {
     "resident": "居民身份证",
     "hmt_residence_permit": "港澳台居民居住证",

@@ -16,8 +16,8 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from counter_app.domain.party import SEX_OF_ROLE
 from counter_app.journal import Journal
-from counter_app.reissue.records import ROLE_SEX
 from counter_app.reissue.workflow import ReissueError, ReissueFlow
 from counter_app.rules.caseinput import parse_case
 from forms.case_data import SEX_ZH, pages_for
@@ -40,7 +40,7 @@ def certificate_case_file(flow: ReissueFlow, case_id: str, office_name: str) -> 
                         "original_registration_date": issued["original_registration_date"],
                         "reissue": True, "cause": issued.get("cause") or "",
                         "reissue_date": issued["reissue_date"]},
-        other.role: {"name": other.name, "sex": SEX_ZH[ROLE_SEX[other.role]],
+        other.role: {"name": other.name, "sex": SEX_ZH[SEX_OF_ROLE[other.role]],
                      "birth_date": other.birth_date, "id_number": other.id_number,
                      "nationality": "中国"},
     }

@@ -27,6 +27,7 @@ from typing import Any, Callable
 
 from counter_app.cases.service import CaseService
 from counter_app.domain.idnumber import validate
+from counter_app.domain.party import SEX_OF_ROLE
 from counter_app.errors import CounterAppError
 from counter_app.journal import Journal
 from counter_app.numbering import allocate_number
@@ -34,7 +35,7 @@ from counter_app.reissue.archive import Archive
 from counter_app.reissue.kinds import (KIND_CASE_REISSUED, KIND_REISSUE_CHECKED,
                                        KIND_REISSUE_DECLARED, KIND_REISSUE_PARTY,
                                        KIND_REISSUE_RECORD)
-from counter_app.reissue.records import ROLE_SEX, ArchiveRecord
+from counter_app.reissue.records import ArchiveRecord
 from counter_app.rules.caseinput import parse_case
 from counter_app.rules.evaluator import evaluate
 from counter_app.workflows.capture import PartyCapture
@@ -160,7 +161,7 @@ class ReissueFlow:
         if role is None:
             raise ReissueError(self._mismatch(record), code="reissue.not_a_party",
                                detail="id number matches neither party")
-        if party.get("sex") and party["sex"] != ROLE_SEX[role]:
+        if party.get("sex") and party["sex"] != SEX_OF_ROLE[role]:
             raise ReissueError("申请人证件的性别与档案记录不符，请核对证件。")
         missing = [k for k in ("name", "birth_date", "id_valid_until") if not party.get(k)]
         if missing or (party.get("id_type", "resident") == "resident"
@@ -172,7 +173,7 @@ class ReissueFlow:
             f"档案姓名“{archived.name}”，证件姓名“{party['name']}”"
         self.journal.append(KIND_REISSUE_PARTY, {
             "role": role, "source": source, "name_differs": note,
-            "party": {**party, "id_number": number, "sex": ROLE_SEX[role]}},
+            "party": {**party, "id_number": number, "sex": SEX_OF_ROLE[role]}},
             operator=self.operator, case_id=case_id)
         return role
 

@@ -17,6 +17,7 @@ from typing import Any
 
 from counter_app.cases.service import CaseService
 from counter_app.domain.idnumber import validate
+from counter_app.domain.party import ROLE_OF_SEX, ROLE_ZH
 from counter_app.errors import CounterAppError
 from counter_app.journal import Journal
 from counter_app.rules.caseinput import parse_case
@@ -25,7 +26,6 @@ from counter_app.workflows.kinds import (KIND_INTAKE_ANSWERS, KIND_INTAKE_PARTY,
                                          KIND_INTAKE_RULES_CHECKED)
 
 ROLES = ("man", "woman")
-ROLE_ZH = {"man": "男方", "woman": "女方"}
 #: Findings that are expected at intake and settled before registration (the online check).
 SETTLED_LATER = frozenset({"check.marital_status_unchecked"})
 #: What a party record must hold for the rules (the rules-check party fields, docs/rules.md).
@@ -141,7 +141,7 @@ class MarriageIntake:
         if missing:
             raise IntakeError(f"当事人信息不完整，请补充：{'、'.join(FIELD_ZH[f] for f in missing)}",
                               detail=f"missing {missing}")
-        role = {"male": "man", "female": "woman"}.get(party["sex"])
+        role = ROLE_OF_SEX.get(party["sex"])
         if role is None:
             raise IntakeError("无法确定当事人性别，请核对证件。", detail=f"sex {party['sex']}")
         _check_party(role, party)

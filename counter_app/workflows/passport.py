@@ -20,6 +20,7 @@ from datetime import date
 from typing import Any, ClassVar, Protocol
 
 from counter_app.domain.idnumber import mrz_check_digit
+from counter_app.domain.party import ROLE_OF_SEX
 from counter_app.errors import CounterAppError
 from counter_app.journal import Journal
 from counter_app.workflows.intake import ROLE_ZH
@@ -174,7 +175,7 @@ class PassportRead:
 
     @property
     def role(self) -> str:
-        return {"male": "man", "female": "woman"}[self.party["sex"]]
+        return ROLE_OF_SEX[self.party["sex"]]
 
 
 class PassportDesk:

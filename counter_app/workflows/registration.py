@@ -17,6 +17,7 @@ from collections.abc import Sequence
 from typing import Any, Callable
 
 from counter_app.cases.service import CaseService
+from counter_app.domain.party import SEX_OF_ROLE
 from counter_app.errors import CounterAppError
 from counter_app.journal import Journal
 from counter_app.numbering import allocate_number
@@ -29,7 +30,7 @@ from counter_app.workflows.steps import CaseStep, next_step
 from sync.kinds import KIND_CASE_REGISTERED, KIND_MARITAL_CHECK
 
 #: How the sync protocol names the parties and the resident ID (docs/sync-protocol.md).
-PROTOCOL_ROLE = {"man": "male", "woman": "female"}
+PROTOCOL_ROLE = SEX_OF_ROLE  # the marital-status check names a party by its sex
 PROTOCOL_ID_TYPE = {"resident": "resident_id"}
 
 Checker = Callable[..., dict]
