@@ -13,6 +13,7 @@ from datetime import date
 from counter_app.domain.idnumber import ID_TYPES
 
 LONG_TERM = "long-term"  # 长期 validity on an ID card
+LONG_TERM_ZH = "长期"  # how the card and the forms print it
 
 ROLES = ("man", "woman", "applicant")
 SEXES = ("male", "female")

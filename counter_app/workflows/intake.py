@@ -17,7 +17,7 @@ from typing import Any
 
 from counter_app.cases.service import CaseService
 from counter_app.domain.idnumber import validate
-from counter_app.domain.party import ROLE_OF_SEX, ROLE_ZH
+from counter_app.domain.party import LONG_TERM, ROLE_OF_SEX, ROLE_ZH
 from counter_app.errors import CounterAppError
 from counter_app.journal import Journal
 from counter_app.rules.caseinput import parse_case
@@ -92,7 +92,7 @@ def _check_party(role: str, party: dict[str, Any]) -> None:
     """Dates, region code and the ID number, and that the number agrees with them."""
     who = ROLE_ZH[role]
     birth = _iso_date(party["birth_date"], f"{who}出生日期")
-    if party["id_valid_until"] != "long-term":
+    if party["id_valid_until"] != LONG_TERM:
         if _iso_date(party["id_valid_until"], f"{who}证件有效期") < birth:
             raise IntakeError(f"{who}证件有效期早于出生日期，请核对。")
     if (party["id_type"] == "resident" or party.get("hukou_region_code")) and \
