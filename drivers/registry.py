@@ -55,7 +55,8 @@ BUILTIN_BACKENDS: tuple[Backend, ...] = (
             demo_only=True),
 )
 
-#: Device kinds the counter needs, in listing order, with their Chinese names.
+#: Device kinds the counter needs, in listing order, with their Chinese names (the one table:
+#: the detection listing and the status bar's lights both use it).
 EXPECTED_KINDS: dict[str, str] = {
     "card_reader": "读卡器", "camera": "摄像头", "document_camera": "高拍仪",
     "printer": "打印机", "fingerprint": "指纹仪", "signature_pad": "签名板",

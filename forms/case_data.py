@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from counter_app.domain.ethnicity import lookup as lookup_ethnicity
-from counter_app.domain.party import Applicant, PartyRecord
+from counter_app.domain.party import ROLE_ZH, Applicant, PartyRecord
 from counter_app.rules.calendar import divorce_periods
 from counter_app.rules.caseinput import ITEM_ZH, CaseInput, parse_case
 from forms.model import FormData, FormDefinition, FormError, format_value
@@ -257,7 +257,7 @@ def pages_for(form: FormDefinition, case_file: CaseFile,
         page_values = dict(values)
         page_values.update({f"party.{k.split('.', 1)[1]}": v for k, v in values.items()
                             if k.startswith(f"{role}.")})
-        page_values["party.role"] = {"man": "男方", "woman": "女方"}.get(role, "申请人")
+        page_values["party.role"] = ROLE_ZH.get(role, ROLE_ZH["applicant"])
         other = {"man": "woman", "woman": "man"}.get(role, "")
         page_values["party.other_name"] = values.get(f"{other}.name", "")
         page_images, page_strokes = dict(images), dict(strokes)

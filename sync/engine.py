@@ -24,7 +24,7 @@ from sync import enrolment as enrol
 from sync import outbox, protocol, reference
 from sync.backoff import Backoff
 from sync.errors import LocalDataError, ProtocolError, ServerError, SyncError
-from sync.projections import KIND_CASE_STATUS, KIND_ENTRY_REJECTED
+from sync.kinds import KIND_CASE_STATUS, KIND_ENTRY_REJECTED
 from sync.state import SyncState
 from sync.transport import Credentials, Session, Transport
 

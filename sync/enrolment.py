@@ -22,7 +22,7 @@ from counter_app import __version__
 from counter_app.journal import Journal
 from sync import protocol, signing
 from sync.errors import NotEnrolledError, ProtocolError, SyncError
-from sync.projections import KIND_ENROLLED
+from sync.kinds import KIND_ENROLLED
 from sync.transport import Credentials, Transport
 
 KEY_FILE = "machine_ed25519.pem"

@@ -15,7 +15,7 @@ from counter_app.journal import Journal
 from sync import protocol, signing
 from sync.enrolment import Enrolment
 from sync.errors import ProtocolError
-from sync.projections import KIND_MARITAL_CHECK
+from sync.kinds import KIND_MARITAL_CHECK
 from sync.transport import Transport
 
 OUTCOMES = ("clear", "blocked")

@@ -12,14 +12,7 @@ from counter_app.journal import Journal
 from counter_app.journal.canonical import canonical_json
 from counter_app.journal.entry import Entry
 from counter_app.journal.projections import projection
-
-KIND_ENROLLED = "sync.enrolled"
-KIND_CASE_STATUS = "sync.case_status"
-KIND_ENTRY_REJECTED = "sync.entry_rejected"
-KIND_MARITAL_CHECK = "sync.marital_check"
-KIND_REFERENCE = "reference.updated"
-KIND_BLOCK = "numbering.block_received"
-KIND_RANGE = "stock.range_received"
+from sync.kinds import KIND_CASE_STATUS, KIND_ENTRY_REJECTED, KIND_MARITAL_CHECK, KIND_REFERENCE
 
 
 @projection("sync_case_status", version=1, tables=("sync_case_status",), schema=(

@@ -12,6 +12,8 @@ import json
 from datetime import UTC, datetime
 from typing import Any
 
+from sync.kinds import KIND_CASE_REGISTERED
+
 PROTOCOL_VERSION = 1
 API_PREFIX = "/v1"
 
@@ -42,7 +44,7 @@ CASE_PENDING, CASE_ACCEPTED, CASE_REJECTED, CASE_CONFLICT = (
 CASE_STATUSES = (CASE_PENDING, CASE_ACCEPTED, CASE_REJECTED, CASE_CONFLICT)
 ENTRY_STORED, ENTRY_DUPLICATE, ENTRY_REJECTED = "stored", "duplicate", "rejected"
 #: Entry kinds the server reads as "the registration was made" and checks for conflicts.
-REGISTRATION_KINDS = ("case.registered",)
+REGISTRATION_KINDS = (KIND_CASE_REGISTERED,)
 
 # --- errors: code -> (HTTP status, retryable) ---------------------------------------------
 ERRORS: dict[str, tuple[int, bool]] = {

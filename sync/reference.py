@@ -12,9 +12,10 @@ import hashlib
 from typing import Any
 
 from counter_app.journal import Journal
+from counter_app.numbering.kinds import KIND_NUMBERING_BLOCK_RECEIVED, KIND_STOCK_RANGE_RECEIVED
 from sync import protocol
 from sync.errors import ProtocolError
-from sync.projections import KIND_BLOCK, KIND_RANGE, KIND_REFERENCE
+from sync.kinds import KIND_REFERENCE
 from sync.state import SyncState
 from sync.transport import Transport
 
@@ -34,14 +35,14 @@ def entry_for(collection: str, item: dict[str, Any]) -> tuple[str, dict, str]:
                        "last_serial": int(data["last_serial"]), "source": "server"}
             if payload["prefix"] not in protocol.BLOCK_PREFIXES:
                 raise ValueError(f"prefix {payload['prefix']!r}")
-            kind = KIND_BLOCK
+            kind = KIND_NUMBERING_BLOCK_RECEIVED
         elif collection == "blank_ranges":
             payload = {"range_id": str(data["range_id"]), "certificate": data["certificate"],
                        "first": str(data["first"]), "last": str(data["last"]),
                        "source": "server"}
             if payload["certificate"] not in ("marriage", "divorce"):
                 raise ValueError(f"certificate {payload['certificate']!r}")
-            kind = KIND_RANGE
+            kind = KIND_STOCK_RANGE_RECEIVED
         else:
             payload = {"collection": collection, "id": item_id, "version": version,
                        "deleted": bool(item.get("deleted", False)), "data": data}

@@ -15,6 +15,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from counter_app.archive_file.kinds import KIND_ARCHIVE_BUILT
 from counter_app.archive_file.order import ArchiveError, categories, rank
 from counter_app.journal import Journal
 
@@ -78,5 +79,5 @@ def build_archive(journal: Journal, *, case_id: str, item: str, materials: Seque
     payload = {k: manifest[k] for k in ("item", "archive_no", "pdf_sha256")} | {
         "manifest_sha256": hashlib.sha256(manifest_bytes).hexdigest(),
         "materials": len(files)}
-    return journal.append("archive.built", payload, operator=operator, case_id=case_id,
+    return journal.append(KIND_ARCHIVE_BUILT, payload, operator=operator, case_id=case_id,
                           attachments=refs)

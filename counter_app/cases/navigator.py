@@ -19,9 +19,11 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import date
 
+from counter_app.archive_file.kinds import KIND_ARCHIVE_BUILT
 from counter_app.cases.service import CaseService, CaseState
 from counter_app.journal import Journal
 from counter_app.numbering import issued_blanks
+from counter_app.printing.kinds import KIND_NOTICE_PRINTED
 from counter_app.rules.calendar import divorce_periods, divorce_phase
 from sync.projections import check_outcomes
 
@@ -50,7 +52,6 @@ LISTED_STATES = ("initial_review", "applied", "accepted", "cooling_off", "examin
 NOTICE_DUE = {"withdrawn": "已撤回：请打印撤回离婚登记申请确认单",
               "deemed_withdrawn": "已视为撤回：请打印视为撤回告知书"}
 #: The entries that record the last acts of a case.
-ARCHIVE_BUILT, NOTICE_PRINTED = "archive.built", "notice.printed"
 
 
 def booklets_needed(case_type: str) -> int:
@@ -234,8 +235,8 @@ def read_facts(journal: Journal, case_id: str, *, pending_step: Lazy | None = No
     if case is None:
         return None
     outcome = (lambda _: check()) if check else check_outcomes(journal).get
-    return _facts(journal, case, built=journal.cases_with(ARCHIVE_BUILT),
-                  notified=journal.cases_with(NOTICE_PRINTED), check=outcome,
+    return _facts(journal, case, built=journal.cases_with(KIND_ARCHIVE_BUILT),
+                  notified=journal.cases_with(KIND_NOTICE_PRINTED), check=outcome,
                   pending_step=pending_step)
 
 
@@ -249,7 +250,7 @@ def case_next(journal: Journal, case_id: str, on: date | None = None, *,
 def open_cases(journal: Journal, on: date) -> list[Next]:
     """Every case on the home page on ``on``, the least recently moved first."""
     checks = check_outcomes(journal)
-    built, notified = journal.cases_with(ARCHIVE_BUILT), journal.cases_with(NOTICE_PRINTED)
+    built, notified = journal.cases_with(KIND_ARCHIVE_BUILT), journal.cases_with(KIND_NOTICE_PRINTED)
     found = (decide(_facts(journal, case, built=built, notified=notified, check=checks.get), on)
              for case in CaseService(journal).in_states(LISTED_STATES))
     return [n for n in found if n.home_list is not None]

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import sqlite_utils
 
+from counter_app.cases.kinds import KIND_CASE_TRANSITION
 from counter_app.journal.entry import Entry
 from counter_app.journal.projections import projection
 
@@ -24,7 +25,7 @@ from counter_app.journal.projections import projection
 def apply_case_state(db: sqlite_utils.Database, entry: Entry) -> None:
     """One row per case: its type, state, divorce receipt data and last change."""
     p = entry.payload
-    if entry.kind != "case.transition" or entry.case_id is None or "to" not in p:
+    if entry.kind != KIND_CASE_TRANSITION or entry.case_id is None or "to" not in p:
         return
     data = p.get("data") or {}
     db.execute(

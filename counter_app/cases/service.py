@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from counter_app.cases.kinds import KIND_CASE_TRANSITION
 from counter_app.domain.cases import (
     CASE_TYPE_ZH,
     LEGAL_ACT_STATES,
@@ -117,7 +118,7 @@ class CaseService:
         if data:
             payload["data"] = data
         try:
-            self.journal.append("case.transition", payload, operator=operator, case_id=case_id,
+            self.journal.append(KIND_CASE_TRANSITION, payload, operator=operator, case_id=case_id,
                                 legal_act=to in LEGAL_ACT_STATES,
                                 entry_id=f"case.transition:{case_id}:{step}")
         except EntryIdConflictError:

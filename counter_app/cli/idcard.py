@@ -8,6 +8,7 @@ from pathlib import Path
 
 from counter_app.cli import EXIT_OK
 from counter_app.context import Context
+from counter_app.domain.party import LONG_TERM, LONG_TERM_ZH
 from counter_app.errors import CounterAppError
 
 _LABELS = (("card_type", "证件类型"), ("name", "姓名"), ("name_en", "英文姓名"), ("sex", "性别"),
@@ -18,7 +19,7 @@ _LABELS = (("card_type", "证件类型"), ("name", "姓名"), ("name_en", "英�
 _VALUES = {"resident": "居民身份证", "hmt_residence_permit": "港澳台居民居住证",
            "foreign_2017": "外国人永久居留身份证（2017版）",
            "foreign_2023": "外国人永久居留身份证（2023版）",
-           "male": "男", "female": "女", "unknown": "未知", "long-term": "长期"}
+           "male": "男", "female": "女", "unknown": "未知", LONG_TERM: LONG_TERM_ZH}
 
 
 class InputFileError(CounterAppError):

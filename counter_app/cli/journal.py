@@ -8,6 +8,9 @@ from pathlib import Path
 from counter_app.cli import EXIT_FAILED, EXIT_OK
 from counter_app.context import Context
 
+#: The crash tests' filler entries (no flow reads them).
+KIND_STRESS_SYNTHETIC = "stress.synthetic"
+
 
 def register(sub) -> None:
     p = sub.add_parser("journal", help="check, rebuild or stress the local journal")
@@ -80,7 +83,7 @@ def run_stress(args, ctx: Context) -> int:
             attachments = []
             if args.attachment_every and i % args.attachment_every == 0:
                 attachments = [(os.urandom(2048), "application/octet-stream")]
-            entry = journal.append("stress.synthetic", {"n": i, "note": "合成压力测试条目"},
+            entry = journal.append(KIND_STRESS_SYNTHETIC, {"n": i, "note": "合成压力测试条目"},
                                    operator="stress", case_id=case_id,
                                    attachments=attachments)
             sys.stdout.write(f"committed {entry.seq} {entry.hash}\n")

@@ -19,6 +19,7 @@ from typing import Any
 from counter_app.domain.idnumber import ID_TYPES
 
 LONG_TERM = "long-term"  # 长期 validity on an ID card
+LONG_TERM_ZH = "长期"  # how the card and the forms print it
 
 ROLES = ("man", "woman", "applicant")
 SEXES = ("male", "female")
@@ -29,6 +30,9 @@ HMT_ID_TYPES = ("hmt_residence_permit", "hk_macau_permit", "taiwan_permit")
 FOREIGN_ID_TYPES = ("foreign_permanent",)
 
 ROLE_ZH = {"man": "男方", "woman": "女方", "applicant": "申请人"}
+#: The sex each of a couple's roles has on its documents (the 男方 is the male party), and back.
+SEX_OF_ROLE = {"man": "male", "woman": "female"}
+ROLE_OF_SEX = {sex: role for role, sex in SEX_OF_ROLE.items()}
 ID_TYPE_ZH = {
     "resident": "居民身份证",
     "hmt_residence_permit": "港澳台居民居住证",
@@ -134,7 +138,7 @@ class PartyRecord:
     @property
     def sex(self) -> str:
         """The sex of the record's column (男方 male, 女方 female)."""
-        return "male" if self.role == "man" else "female"
+        return SEX_OF_ROLE[self.role]
 
 
 def ethnicity_code(value: Any) -> str | None:

@@ -12,7 +12,7 @@ Register a projection with the decorator in the module of the package that owns 
     @projection("case_state", version=1, tables=("case_state",), schema=(
         "CREATE TABLE case_state (case_id TEXT PRIMARY KEY, state TEXT NOT NULL)",))
     def apply_case_state(db: sqlite_utils.Database, entry: Entry) -> None:
-        if entry.kind == "case.transition":
+        if entry.kind == KIND_CASE_TRANSITION:
             db["case_state"].upsert({...}, pk="case_id")
 
 ``apply`` must depend only on the entry and the projection's own tables (no clock, no

@@ -21,6 +21,8 @@ from counter_app.journal import Entry, Journal
 from counter_app.journal.errors import EntryIdConflictError
 from counter_app.numbering.certno import PREFIX_ZH, PREFIXES, format_certno, parse_certno
 from counter_app.numbering.errors import NumbersExhaustedError, NumberStateError
+from counter_app.numbering.kinds import (KIND_NUMBERING_ALLOCATED, KIND_NUMBERING_BLOCK_RECEIVED,
+                                         KIND_NUMBERING_RELEASED)
 
 log = logging.getLogger(__name__)
 
@@ -53,7 +55,7 @@ def receive_block(journal: Journal, *, block_id: str, prefix: str, division_code
     payload = {"block_id": block_id, "prefix": prefix, "division_code": division_code,
                "year": year, "first_serial": first_serial, "last_serial": last_serial,
                "source": source}
-    return journal.append("numbering.block_received", payload, operator=operator,
+    return journal.append(KIND_NUMBERING_BLOCK_RECEIVED, payload, operator=operator,
                           entry_id=f"numbering.block_received:{block_id}")
 
 
@@ -130,7 +132,7 @@ def _allocate(journal: Journal, case_id: str, prefix: str, division_code: str, y
         payload = {"number": number, "prefix": prefix, "division_code": division_code,
                    "year": year, "serial": serial, "block_id": block_id}
         try:
-            journal.append("numbering.allocated", payload, operator=operator, case_id=case_id,
+            journal.append(KIND_NUMBERING_ALLOCATED, payload, operator=operator, case_id=case_id,
                            entry_id=f"numbering.allocated:{number}:{generation}")
         except EntryIdConflictError:
             log.info("number %s taken concurrently; retrying", number)
@@ -157,6 +159,6 @@ def release_number(journal: Journal, *, number: str, reason: str, operator: str)
         state = rows[0]["status"] if rows else "未分配"
         raise NumberStateError(f"字号 {number} 当前状态为 {state}，不能退回。",
                                detail=f"release {number} in state {state}")
-    return journal.append("numbering.released", {"number": number, "reason": reason},
+    return journal.append(KIND_NUMBERING_RELEASED, {"number": number, "reason": reason},
                           operator=operator, case_id=rows[0]["case_id"],
                           entry_id=f"numbering.released:{number}:{rows[0]['generation']}")

@@ -24,6 +24,9 @@ import sqlite_utils
 from counter_app.journal.entry import Entry
 from counter_app.journal.projections import projection
 from counter_app.numbering.certno import parse_printno
+from counter_app.numbering.kinds import (KIND_NUMBERING_ALLOCATED, KIND_NUMBERING_BLOCK_RECEIVED,
+                                         KIND_NUMBERING_RELEASED, KIND_STOCK_BLANK_ISSUED,
+                                         KIND_STOCK_BLANK_VOIDED, KIND_STOCK_RANGE_RECEIVED)
 
 
 @projection("number_blocks", version=1, tables=("number_blocks", "cert_numbers"), schema=(
@@ -40,13 +43,13 @@ from counter_app.numbering.certno import parse_printno
 def apply_numbers(db: sqlite_utils.Database, entry: Entry) -> None:
     """Blocks received, numbers allocated/released/used."""
     p = entry.payload
-    if entry.kind == "numbering.block_received":
+    if entry.kind == KIND_NUMBERING_BLOCK_RECEIVED:
         db.execute(
             """INSERT OR REPLACE INTO number_blocks VALUES (?, ?, ?, ?, ?, ?, ?, ?)""",
             [p["block_id"], p["prefix"], p["division_code"], int(p["year"]),
              int(p["first_serial"]), int(p["last_serial"]), p.get("source", "manual"),
              entry.seq])
-    elif entry.kind == "numbering.allocated":
+    elif entry.kind == KIND_NUMBERING_ALLOCATED:
         db.execute(
             """INSERT INTO cert_numbers VALUES (?, ?, ?, ?, ?, ?, ?, 'allocated', 1, ?)
                ON CONFLICT (number) DO UPDATE SET case_id = excluded.case_id,
@@ -54,10 +57,10 @@ def apply_numbers(db: sqlite_utils.Database, entry: Entry) -> None:
                  generation = generation + 1, seq = excluded.seq""",
             [p["number"], p["prefix"], p["division_code"], int(p["year"]), int(p["serial"]),
              p.get("block_id"), entry.case_id, entry.seq])
-    elif entry.kind == "numbering.released":
+    elif entry.kind == KIND_NUMBERING_RELEASED:
         db.execute("UPDATE cert_numbers SET status = 'released', seq = ? WHERE number = ?",
                    [entry.seq, p["number"]])
-    elif entry.kind == "stock.blank_issued" and p.get("certificate_number"):
+    elif entry.kind == KIND_STOCK_BLANK_ISSUED and p.get("certificate_number"):
         db.execute("UPDATE cert_numbers SET status = 'used', seq = ? WHERE number = ?",
                    [entry.seq, p["certificate_number"]])
 
@@ -75,13 +78,13 @@ def apply_numbers(db: sqlite_utils.Database, entry: Entry) -> None:
 def apply_stock(db: sqlite_utils.Database, entry: Entry) -> None:
     """Blank ranges received; blanks issued or voided (a voided blank stays voided)."""
     p = entry.payload
-    if entry.kind == "stock.range_received":
+    if entry.kind == KIND_STOCK_RANGE_RECEIVED:
         first, last = parse_printno(p["first"]), parse_printno(p["last"])
         db.execute("INSERT OR REPLACE INTO stock_ranges VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                    [p["range_id"], p["certificate"], first.prefix, first.width, first.number,
                     last.number, str(first), str(last), p.get("source", "manual"), entry.seq])
-    elif entry.kind in ("stock.blank_issued", "stock.blank_voided"):
-        status = "issued" if entry.kind == "stock.blank_issued" else "voided"
+    elif entry.kind in (KIND_STOCK_BLANK_ISSUED, KIND_STOCK_BLANK_VOIDED):
+        status = "issued" if entry.kind == KIND_STOCK_BLANK_ISSUED else "voided"
         serial = str(parse_printno(p["serial"]))
         db.execute(
             """INSERT INTO stock_blanks VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)

@@ -30,6 +30,8 @@ from counter_app.journal import Entry, Journal
 from counter_app.journal.errors import EntryIdConflictError
 from counter_app.numbering.certno import CERTIFICATES, PrintNo, parse_printno, printno_range
 from counter_app.numbering.errors import BlankStateError
+from counter_app.numbering.kinds import (KIND_STOCK_BLANK_ISSUED, KIND_STOCK_BLANK_VOIDED,
+                                         KIND_STOCK_RANGE_RECEIVED)
 
 CERT_ZH = {"marriage": "结婚证", "divorce": "离婚证"}
 
@@ -49,7 +51,7 @@ def receive_range(journal: Journal, *, range_id: str, certificate: str, first: s
     _check_overlap(journal, _cert(certificate), a, b, range_id)
     payload = {"range_id": range_id, "certificate": certificate, "first": str(a),
                "last": str(b), "source": source}
-    return journal.append("stock.range_received", payload, operator=operator,
+    return journal.append(KIND_STOCK_RANGE_RECEIVED, payload, operator=operator,
                           entry_id=f"stock.range_received:{range_id}")
 
 
@@ -161,7 +163,7 @@ def issue_blank(journal: Journal, *, certificate: str, serial: str, case_id: str
     extra = {"certificate_number": certificate_number, "when": when}
     if holder is not None:
         extra["holder"] = holder
-    return _record(journal, "stock.blank_issued", certificate, serial, operator, case_id, extra)
+    return _record(journal, KIND_STOCK_BLANK_ISSUED, certificate, serial, operator, case_id, extra)
 
 
 def void_blank(journal: Journal, *, certificate: str, serial: str, reason: str, operator: str,
@@ -173,7 +175,7 @@ def void_blank(journal: Journal, *, certificate: str, serial: str, reason: str, 
     extra = {"reason": reason.strip(), "when": when}
     if certificate_number:
         extra["certificate_number"] = certificate_number
-    return _record(journal, "stock.blank_voided", certificate, serial, operator, case_id, extra)
+    return _record(journal, KIND_STOCK_BLANK_VOIDED, certificate, serial, operator, case_id, extra)
 
 
 @dataclass

@@ -24,6 +24,8 @@ from typing import Any
 from counter_app.errors import CounterAppError
 from counter_app.journal import Journal
 from counter_app.journal.clock import Clock, SystemClock, parse_iso
+from counter_app.operators.kinds import (KIND_OPERATOR_ACCOUNT_SET, KIND_OPERATOR_LOGIN_FAILED,
+                                         KIND_OPERATOR_LOGIN_SUCCEEDED, KIND_OPERATOR_UNLOCKED)
 
 ROLES = ("registrar", "supervisor", "technician")
 SCRYPT = {"n": 2 ** 14, "r": 8, "p": 1}
@@ -85,7 +87,7 @@ class OperatorService:
         if unknown:
             raise CounterAppError(f"未知的角色：{', '.join(sorted(unknown))}")
         stored = password_hash or hash_password(password or secrets.token_urlsafe(24))
-        self.journal.append("operator.account_set", {
+        self.journal.append(KIND_OPERATOR_ACCOUNT_SET, {
             "operator_id": operator_id, "name": name, "roles": list(roles),
             "qualification_valid_until": qualification_valid_until.isoformat()
             if qualification_valid_until else None,
@@ -110,7 +112,7 @@ class OperatorService:
             self._journal_failure(operator_id, record, now)
             raise LoginRefused("工号或密码不正确，请重新输入。", code="auth.bad_credentials")
         self._check_standing(record, now)
-        self.journal.append("operator.login_succeeded", {"operator_id": operator_id},
+        self.journal.append(KIND_OPERATOR_LOGIN_SUCCEEDED, {"operator_id": operator_id},
                             operator=operator_id)
         return Operator(operator_id, record["name"], tuple(json.loads(record["roles"])))
 
@@ -118,7 +120,7 @@ class OperatorService:
         """A supervisor lifts a lockout."""
         if not by.has_role("supervisor"):
             raise LoginRefused("只有负责人可以解锁账号。", code="auth.not_supervisor")
-        self.journal.append("operator.unlocked", {"operator_id": operator_id},
+        self.journal.append(KIND_OPERATOR_UNLOCKED, {"operator_id": operator_id},
                             operator=by.operator_id)
 
     def _locked(self, record: dict, now: datetime) -> bool:
@@ -135,7 +137,7 @@ class OperatorService:
         payload: dict[str, Any] = {"operator_id": operator_id[:64]}
         if reset:
             payload["reset"] = True
-        self.journal.append("operator.login_failed", payload, operator=operator_id[:64] or "?")
+        self.journal.append(KIND_OPERATOR_LOGIN_FAILED, payload, operator=operator_id[:64] or "?")
 
     def _check_standing(self, record: dict, now: datetime) -> None:
         if record["disabled"]:

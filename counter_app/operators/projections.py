@@ -8,6 +8,8 @@ import sqlite_utils
 
 from counter_app.journal.entry import Entry
 from counter_app.journal.projections import projection
+from counter_app.operators.kinds import (KIND_OPERATOR_ACCOUNT_SET, KIND_OPERATOR_LOGIN_FAILED,
+                                         KIND_OPERATOR_LOGIN_SUCCEEDED, KIND_OPERATOR_UNLOCKED)
 
 
 @projection("operators", version=1, tables=("operators",), schema=(
@@ -28,7 +30,7 @@ from counter_app.journal.projections import projection
 def apply_operators(db: sqlite_utils.Database, entry: Entry) -> None:
     """Accounts as last set; failures counted since the last success, unlock or reset."""
     p = entry.payload
-    if entry.kind == "operator.account_set":
+    if entry.kind == KIND_OPERATOR_ACCOUNT_SET:
         db.execute(
             """INSERT INTO operators (operator_id, name, roles, qualification_valid_until,
                    password, disabled, source, confirmed_at)
@@ -41,13 +43,13 @@ def apply_operators(db: sqlite_utils.Database, entry: Entry) -> None:
             [p["operator_id"], p["name"], json.dumps(p["roles"]),
              p.get("qualification_valid_until"), json.dumps(p["password"], sort_keys=True),
              int(bool(p.get("disabled"))), p.get("source", "local"), p.get("confirmed_at")])
-    elif entry.kind == "operator.login_failed":
+    elif entry.kind == KIND_OPERATOR_LOGIN_FAILED:
         count = "1" if p.get("reset") else "failed_count + 1"
         db.execute(f"UPDATE operators SET failed_count = {count}, last_failed_at = ? "
                    "WHERE operator_id = ?", [entry.device_time, p["operator_id"]])
-    elif entry.kind in ("operator.login_succeeded", "operator.unlocked"):
+    elif entry.kind in (KIND_OPERATOR_LOGIN_SUCCEEDED, KIND_OPERATOR_UNLOCKED):
         db.execute("UPDATE operators SET failed_count = 0 WHERE operator_id = ?",
                    [p["operator_id"]])
-        if entry.kind == "operator.login_succeeded":
+        if entry.kind == KIND_OPERATOR_LOGIN_SUCCEEDED:
             db.execute("UPDATE operators SET last_login_at = ? WHERE operator_id = ?",
                        [entry.device_time, p["operator_id"]])

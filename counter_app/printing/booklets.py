@@ -22,12 +22,14 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Protocol
 
+from counter_app.domain.party import ROLE_ZH
 from counter_app.errors import CounterAppError
 from counter_app.journal import Journal
 from counter_app.printing.calibration import CalibrationProfile, load_profile
+from counter_app.printing.kinds import KIND_CERTIFICATE_PRINT_FAILED, KIND_CERTIFICATE_PRINT_SENT
 from drivers.printer.base import PrinterError
 
-HOLDER_ZH = {"man": "男方", "woman": "女方"}
+HOLDER_ZH = {h: ROLE_ZH[h] for h in ("man", "woman")}  # a lone applicant's goes unnamed
 
 
 class BookletFlowError(CounterAppError):
@@ -147,11 +149,11 @@ class BookletPrinting:
         try:
             self.printer.print_page(booklet.page, self.calibration)
         except PrinterError as err:
-            self.journal.append("certificate.print_failed", payload | {"error": err.code,
+            self.journal.append(KIND_CERTIFICATE_PRINT_FAILED, payload | {"error": err.code,
                                 "message_zh": err.message_zh}, operator=self.operator,
                                 case_id=self.case_id)
             raise
-        self.journal.append("certificate.print_sent", payload, operator=self.operator,
+        self.journal.append(KIND_CERTIFICATE_PRINT_SENT, payload, operator=self.operator,
                             case_id=self.case_id)
         self.awaiting_confirmation = True
         return booklet

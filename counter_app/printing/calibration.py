@@ -17,6 +17,7 @@ import sqlite_utils
 from counter_app.errors import CounterAppError
 from counter_app.journal import Journal, projection
 from counter_app.journal.entry import Entry
+from counter_app.printing.kinds import KIND_PRINTER_CALIBRATED
 
 #: Centres of the two crosses of the calibration page, in mm (forms/definitions/
 #: printer_calibration/v1.toml draws them there).
@@ -74,7 +75,7 @@ def save_profile(journal: Journal, profile: CalibrationProfile, measured, *, ope
     """Journal the profile ("printer.calibrated"); the newest one per printer is in force."""
     payload = asdict(profile) | {"measured": [list(m) for m in measured],
                                  "nominal": [list(n) for n in NOMINAL_MARKS]}
-    return journal.append("printer.calibrated", payload, operator=operator)
+    return journal.append(KIND_PRINTER_CALIBRATED, payload, operator=operator)
 
 
 def is_calibrated(journal: Journal, printer: str) -> bool:
@@ -107,7 +108,7 @@ def calibrate_as_perfect(journal: Journal, printer: str, *, operator: str) -> No
         scale_x REAL NOT NULL, scale_y REAL NOT NULL, operator TEXT, seq INTEGER NOT NULL)""",))
 def apply_calibration(db: sqlite_utils.Database, entry: Entry) -> None:
     """The newest calibration of each printer."""
-    if entry.kind == "printer.calibrated":
+    if entry.kind == KIND_PRINTER_CALIBRATED:
         p = entry.payload
         db.execute("INSERT OR REPLACE INTO printer_calibration VALUES (?, ?, ?, ?, ?, ?, ?)",
                    [p["printer"], p["offset_x_mm"], p["offset_y_mm"], p["scale_x"],

@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from typing import Any, Protocol
 
 from counter_app.journal import Journal
+from counter_app.printing.kinds import KIND_NOTICE_PRINTED
 
 
 class FormsPrinter(Protocol):
@@ -25,6 +26,6 @@ def print_notice(journal: Journal, printer: FormsPrinter, case_id: str, form_id:
                  pages: Sequence[Any]) -> str:
     """Print a notice's pages, journal ``notice.printed`` and return where they went."""
     where = printer.print_forms(pages, f"notice-{form_id}-{case_id[:8]}")
-    journal.append("notice.printed", {"form": form_id, "printer": where},
+    journal.append(KIND_NOTICE_PRINTED, {"form": form_id, "printer": where},
                    operator="counter", case_id=case_id)
     return where

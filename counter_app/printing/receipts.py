@@ -15,6 +15,8 @@ import sqlite_utils
 from counter_app.errors import CounterAppError
 from counter_app.journal import Journal, projection
 from counter_app.journal.entry import Entry
+from counter_app.printing.kinds import (KIND_RECEIPT_PRINTED, KIND_RECEIPT_PRINT_FAILED,
+                                        KIND_RECEIPT_REQUESTED)
 from drivers.printer.base import PrinterError, PrintJob, ReceiptPrinter
 
 
@@ -24,7 +26,7 @@ def print_receipt(journal: Journal, printer: ReceiptPrinter, job: PrintJob, *, o
     job is then pending and :func:`reprint` repeats it)."""
     request_id = uuid.uuid4().hex
     ref = journal.put_attachment(job.data, "application/vnd.escpos")
-    journal.append("receipt.requested", {"request_id": request_id, "kind": job.kind,
+    journal.append(KIND_RECEIPT_REQUESTED, {"request_id": request_id, "kind": job.kind,
                                          "description": job.description, "sha256": job.sha256},
                    operator=operator, case_id=case_id, attachments=[ref])
     _send(journal, printer, request_id, job, operator, case_id)
@@ -36,10 +38,10 @@ def _send(journal: Journal, printer: ReceiptPrinter, request_id: str, job: Print
     try:
         printer.print_job(job)
     except PrinterError as err:
-        journal.append("receipt.print_failed", {"request_id": request_id, "error": err.code},
+        journal.append(KIND_RECEIPT_PRINT_FAILED, {"request_id": request_id, "error": err.code},
                        operator=operator, case_id=case_id)
         raise
-    journal.append("receipt.printed", {"request_id": request_id}, operator=operator,
+    journal.append(KIND_RECEIPT_PRINTED, {"request_id": request_id}, operator=operator,
                    case_id=case_id)
 
 
@@ -67,11 +69,11 @@ def reprint(journal: Journal, printer: ReceiptPrinter, request_id: str, *,
 def apply_receipt_jobs(db: sqlite_utils.Database, entry: Entry) -> None:
     """Each receipt request and whether it was printed."""
     p = entry.payload
-    if entry.kind == "receipt.requested":
+    if entry.kind == KIND_RECEIPT_REQUESTED:
         db.execute("INSERT OR IGNORE INTO receipt_jobs VALUES (?, ?, ?, ?, ?, 'pending', 0, ?)",
                    [p["request_id"], p["kind"], p["description"], p["sha256"], entry.case_id,
                     entry.seq])
-    elif entry.kind in ("receipt.printed", "receipt.print_failed"):
-        status = "printed" if entry.kind == "receipt.printed" else "failed"
+    elif entry.kind in (KIND_RECEIPT_PRINTED, KIND_RECEIPT_PRINT_FAILED):
+        status = "printed" if entry.kind == KIND_RECEIPT_PRINTED else "failed"
         db.execute("UPDATE receipt_jobs SET status = ?, attempts = attempts + 1 "
                    "WHERE request_id = ?", [status, p["request_id"]])

@@ -18,7 +18,11 @@ from typing import Any
 from counter_app.errors import CounterAppError
 from counter_app.journal import Journal
 from counter_app.reissue.index import ArchiveIndex, SearchResult, file_sha256
+from counter_app.reissue.kinds import (KIND_ARCHIVE_IMPORTED, KIND_ARCHIVE_SEARCHED,
+                                       KIND_ARCHIVE_VIEWED)
 from counter_app.reissue.records import ArchiveRecord, BadRow, PartyRecord, parse_file
+from counter_app.workflows.kinds import KIND_INTAKE_PARTY
+from sync.kinds import KIND_CASE_REGISTERED
 
 log = logging.getLogger(__name__)
 
@@ -103,7 +107,7 @@ class Archive:
         if self.journal.query("SELECT 1 FROM entries WHERE entry_id = ?", [entry_id]):
             return
         rows = self.index.imported(sha256)
-        self.journal.append("archive.imported", {
+        self.journal.append(KIND_ARCHIVE_IMPORTED, {
             "file": name, "sha256": sha256, "format": fmt, "rows": rows,
             "imported": rows if imported is None else imported,
             "records_total": self.index.count()}, operator=self.operator, entry_id=entry_id)
@@ -128,8 +132,8 @@ class Archive:
         """Index the ``case.registered`` entries written since the last call; returns how many
         were added. Idempotent (each case's record has the ref ``case:<case id>``)."""
         last = int(self.index.meta("journal_seq", "0"))
-        rows = self.journal.query("SELECT seq, case_id, payload FROM entries WHERE kind = "
-                                  "'case.registered' AND seq > ? ORDER BY seq", [last])
+        rows = self.journal.query("SELECT seq, case_id, payload FROM entries WHERE kind = ? "
+                                  "AND seq > ? ORDER BY seq", [KIND_CASE_REGISTERED, last])
         if not rows:
             return 0
         added = self.index.add(self._registered(row) for row in rows)
@@ -142,7 +146,7 @@ class Archive:
         payload = json.loads(row["payload"])
         births = {}
         for entry in self.journal.entries(case_id=row["case_id"]):
-            if entry.kind == "intake.party":
+            if entry.kind == KIND_INTAKE_PARTY:
                 births[entry.payload["role"]] = entry.payload["party"].get("birth_date", "")
         parties = {p["role"]: PartyRecord(p["role"], p["name"], p["id_number"]
                                           if p.get("id_type") == "resident" else "",
@@ -160,7 +164,7 @@ class Archive:
         self.sync_journal()
         result = self.index.search(query)
         digest = hmac.new(self._query_key, " ".join(query.split()).encode(), "sha256")
-        self.journal.append("archive.searched", {
+        self.journal.append(KIND_ARCHIVE_SEARCHED, {
             "kinds": result.kinds, "query_hmac": digest.hexdigest(),
             "results": len(result.hits), "truncated": result.truncated},
             operator=self.operator)
@@ -173,7 +177,7 @@ class Archive:
         if record is None:
             raise CounterAppError("档案记录不存在（可能档案库已重建），请重新查询。",
                                   code="archive.no_record")
-        self.journal.append("archive.viewed", {"ref": ref, "source": record.source},
+        self.journal.append(KIND_ARCHIVE_VIEWED, {"ref": ref, "source": record.source},
                             operator=self.operator, case_id=case_id)
         return record
 

@@ -29,14 +29,12 @@ from datetime import date
 from typing import Any
 
 from counter_app.domain.idnumber import validate
-from counter_app.domain.party import PartyRecord
+from counter_app.domain.party import ROLE_ZH, SEX_OF_ROLE, PartyRecord
 from counter_app.errors import CounterAppError
 
 ITEMS = {"结婚": "marriage", "marriage": "marriage", "结婚登记": "marriage",
          "离婚": "divorce", "divorce": "divorce", "离婚登记": "divorce"}
 ITEM_ZH = {"marriage": "结婚", "divorce": "离婚"}
-ROLE_SEX = {"man": "male", "woman": "female"}
-ROLE_ZH = {"man": "男方", "woman": "女方"}
 
 #: Chinese header -> column name (English headers are used as they are).
 HEADERS_ZH = {
@@ -211,7 +209,7 @@ def _party(role: str, row: dict[str, str]) -> tuple[PartyRecord, bool]:
     result = validate(raw_id, "resident")
     if not result.ok:
         raise ArchiveFileError(f"{who}身份证号有误：{result.errors[0].message_zh}")
-    if result.sex != ROLE_SEX[role]:
+    if result.sex != SEX_OF_ROLE[role]:
         raise ArchiveFileError(f"{who}身份证号的性别码为{'男' if result.sex == 'male' else '女'}，"
                                f"与{who}不符")
     if birth is not None and birth != result.birth_date:

@@ -27,12 +27,15 @@ from typing import Any, Callable
 
 from counter_app.cases.service import CaseService
 from counter_app.domain.idnumber import validate
-from counter_app.domain.party import Applicant, Party
+from counter_app.domain.party import SEX_OF_ROLE, Applicant, Party
 from counter_app.errors import CounterAppError
 from counter_app.journal import Journal
 from counter_app.numbering import allocate_number, issued_blanks
 from counter_app.reissue.archive import Archive
-from counter_app.reissue.records import ROLE_SEX, ArchiveRecord
+from counter_app.reissue.kinds import (KIND_CASE_REISSUED, KIND_REISSUE_CHECKED,
+                                       KIND_REISSUE_DECLARED, KIND_REISSUE_PARTY,
+                                       KIND_REISSUE_RECORD)
+from counter_app.reissue.records import ArchiveRecord
 from counter_app.rules.caseinput import CaseInput, parse_office
 from counter_app.rules.evaluator import evaluate
 from counter_app.workflows.capture import PartyCapture
@@ -112,7 +115,7 @@ class ReissueFlow:
         case_id = self.cases.open("reissue", operator=self.operator,
                                   data={"item": record.item}).case_id
         self.archive.view(ref, case_id)
-        self.journal.append("reissue.record", {"record": record.as_json()},
+        self.journal.append(KIND_REISSUE_RECORD, {"record": record.as_json()},
                             operator=self.operator, case_id=case_id)
         return case_id
 
@@ -122,19 +125,19 @@ class ReissueFlow:
             raise ReissueError(f"找不到补领业务 {case_id}。")
         state: ReissueState | None = None
         for entry in self.journal.entries(case_id=case_id):
-            if entry.kind == "reissue.record":
+            if entry.kind == KIND_REISSUE_RECORD:
                 state = ReissueState(case_id, case.state,
                                      ArchiveRecord.from_json(entry.payload["record"]))
             elif state is None:
                 continue
-            elif entry.kind == "reissue.party":
+            elif entry.kind == KIND_REISSUE_PARTY:
                 state.role, state.party = entry.payload["role"], entry.payload["party"]
                 state.name_differs = entry.payload.get("name_differs", "")
-            elif entry.kind == "reissue.declared":
+            elif entry.kind == KIND_REISSUE_DECLARED:
                 state.declaration = entry.payload
-            elif entry.kind == "reissue.checked":
+            elif entry.kind == KIND_REISSUE_CHECKED:
                 state.decision = entry.payload
-            elif entry.kind == "case.reissued":
+            elif entry.kind == KIND_CASE_REISSUED:
                 state.issued = entry.payload
         if state is None:
             raise ReissueError("该补领业务没有档案记录，无法继续。", detail="no reissue.record")
@@ -157,14 +160,14 @@ class ReissueFlow:
         if role is None:
             raise ReissueError(self._mismatch(record), code="reissue.not_a_party",
                                detail="id number matches neither party")
-        if party.get("sex") and party["sex"] != ROLE_SEX[role]:
+        if party.get("sex") and party["sex"] != SEX_OF_ROLE[role]:
             raise ReissueError("申请人证件的性别与档案记录不符，请核对证件。")
         missing = [k for k in ("name", "birth_date", "id_valid_until") if not party.get(k)]
         if missing or (party.get("id_type", "resident") == "resident"
                        and not party.get("hukou_region_code")):
             raise ReissueError("申请人信息不完整（姓名、出生日期、证件有效期、户籍地区划代码），"
                                "请补充。", detail=f"missing {missing}")
-        party = {**party, "id_number": number, "sex": ROLE_SEX[role]}
+        party = {**party, "id_number": number, "sex": SEX_OF_ROLE[role]}
         try:
             validate_party(party)  # the checks every recorded party passes
         except IntakeError as err:
@@ -172,7 +175,7 @@ class ReissueFlow:
         archived = record.party(role)
         note = "" if archived.name == party["name"] else \
             f"档案姓名“{archived.name}”，证件姓名“{party['name']}”"
-        self.journal.append("reissue.party", {
+        self.journal.append(KIND_REISSUE_PARTY, {
             "role": role, "source": source, "name_differs": note,
             "party": party},
             operator=self.operator, case_id=case_id)
@@ -198,7 +201,7 @@ class ReissueFlow:
         if cause not in CAUSES:
             raise ReissueError(f"补领原因应为遗失或损毁，实际为 {cause!r}。")
         changed = self.status_changed(state.record)
-        self.journal.append("reissue.declared", {
+        self.journal.append(KIND_REISSUE_DECLARED, {
             "cause": cause, "status_unchanged": status_unchanged, "archive_shows": changed},
             operator=self.operator, case_id=case_id)
         on = on or self._today()
@@ -209,7 +212,7 @@ class ReissueFlow:
         if changed:
             answer["refusals"].append({"code": "reissue.archive_status_changed",
                                        "message_zh": changed, "basis": STATUS_BASIS})
-        self.journal.append("reissue.checked", {"on": on.isoformat(), **answer},
+        self.journal.append(KIND_REISSUE_CHECKED, {"on": on.isoformat(), **answer},
                             operator=self.operator, case_id=case_id)
         if answer["refusals"]:
             self.cases.transition(case_id, "refused", operator=self.operator,
@@ -279,7 +282,7 @@ class ReissueFlow:
                                      division_code=self.office["region_code"], year=on.year,
                                      operator=self.operator, low_water=self.low_water)
         declared = state.declaration or {}
-        self.journal.append("case.reissued", {
+        self.journal.append(KIND_CASE_REISSUED, {
             "item": item, "certificate_number": allocation.number,
             "reissue_date": on.isoformat(), "cause": declared.get("cause"),
             "original_registration_date": state.record.registration_date,

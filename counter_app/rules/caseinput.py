@@ -14,8 +14,8 @@ from datetime import date
 from typing import Any
 
 from counter_app.domain.idnumber import ID_TYPES
-from counter_app.domain.party import (LONG_TERM, MARITAL_CHECKS, ROLES, SEXES, Applicant, Party,
-                                      ethnicity_code)
+from counter_app.domain.party import (LONG_TERM, MARITAL_CHECKS, ROLES, SEX_OF_ROLE, SEXES,
+                                      Applicant, Party, ethnicity_code)
 from counter_app.errors import CounterAppError
 
 ITEMS = ("marriage", "divorce_application", "divorce_completion", "divorce_withdrawal",
@@ -194,7 +194,7 @@ def _check_roles(item: str, parties: tuple[Applicant, ...]) -> None:
     elif len(parties) > 2:
         raise _err("parties", "当事人最多两方")
     for i, a in enumerate(parties):
-        expected = {"man": "male", "woman": "female"}.get(a.role)
+        expected = SEX_OF_ROLE.get(a.role)
         if expected and a.party.sex != expected:
             raise _err(f"parties[{i}].sex", f"role 为 {a.role} 的当事人性别应为 {expected}")
 

@@ -19,7 +19,7 @@ from typing import Any
 
 from counter_app.domain.idnumber import IdNumberResult
 from counter_app.domain.idnumber import validate as _validate
-from counter_app.domain.party import ID_TYPE_ZH, Applicant
+from counter_app.domain.party import ID_TYPE_ZH, ROLE_OF_SEX, Applicant
 from counter_app.rules.calendar import (
     CalendarRangeError,
     DivorcePeriods,
@@ -87,7 +87,7 @@ def _all_mainland(case: CaseInput) -> bool:
 def legal_age(case: CaseInput, params: Params, ctx: Ctx) -> list[Finding]:
     out = []
     for a in case.parties:
-        minimum = params["man" if a.party.sex == "male" else "woman"]
+        minimum = params[ROLE_OF_SEX[a.party.sex]]
         age = a.party.age_on(case.date)
         if age < minimum:
             out.append(_who(a) | {"age": age, "min_age": minimum, "date": case.date})

@@ -19,6 +19,7 @@ from itertools import pairwise
 from typing import Any
 
 from counter_app.archive_file.build import Material, Renderer, build_archive
+from counter_app.archive_file.kinds import KIND_ARCHIVE_BUILT
 from counter_app.cases.navigator import read_facts
 from counter_app.errors import CounterAppError
 from counter_app.journal import Journal
@@ -30,6 +31,7 @@ from counter_app.workflows.documents import SUMMARY_FIELDS, DocumentScanning
 from counter_app.workflows.intake import ROLE_ZH
 from forms.case_data import CaseFile, pages_for
 from forms.model import load_form
+from sync.kinds import KIND_MARITAL_CHECK
 
 #: The archive-order item of each registered item.
 ARCHIVE_ITEM = {"marriage": "marriage", "divorce": "divorce_completion"}
@@ -67,7 +69,7 @@ class ArchiveFile:
         """The ``archive.built`` payload of the case, or None."""
         found = None
         for entry in self.journal.entries(case_id=case_id):
-            if entry.kind == "archive.built":
+            if entry.kind == KIND_ARCHIVE_BUILT:
                 found = entry.payload
         return found
 
@@ -172,7 +174,7 @@ class ArchiveFile:
     def _check_answer(self, case_id: str) -> dict[str, Any] | None:
         answer = None
         for entry in self.journal.entries(case_id=case_id):
-            if entry.kind == "sync.marital_check":
+            if entry.kind == KIND_MARITAL_CHECK:
                 answer = entry.payload
         return answer
 

@@ -21,6 +21,7 @@ from counter_app.vision.liveness import Challenge
 from counter_app.vision.matcher import FaceMatcher, MatchResult
 from counter_app.vision.quality import QualityReport
 from counter_app.workflows.intake import ROLE_ZH, ROLES
+from counter_app.workflows.kinds import KIND_CAPTURE_IDENTITY, KIND_CAPTURE_PHOTO
 
 JPEG_QUALITY = 92
 
@@ -50,7 +51,7 @@ class PartyCapture:
         if not ok:
             raise CaptureError("照片无法保存，请重拍。", detail="imencode failed")
         ref = self.journal.put_attachment(encoded.tobytes(), "image/jpeg")
-        self.journal.append("capture.photo", {
+        self.journal.append(KIND_CAPTURE_PHOTO, {
             "role": role, "width": int(frame.shape[1]), "height": int(frame.shape[0]),
             "quality": quality.as_dict(), "liveness": liveness},
             operator=self.operator, case_id=case_id,
@@ -82,17 +83,17 @@ class PartyCapture:
                        "advice": None}
         else:
             raise CaptureError(f"未知的核验结论：{decision}")
-        self.journal.append("capture.identity", {"role": role, **payload},
+        self.journal.append(KIND_CAPTURE_IDENTITY, {"role": role, **payload},
                             operator=self.operator, case_id=case_id)
 
     def state(self, case_id: str) -> dict[str, dict[str, Any]]:
         """Per role: the latest photo (SHA-256) and identity decision."""
         result: dict[str, dict[str, Any]] = {}
         for entry in self.journal.entries(case_id=case_id):
-            if entry.kind == "capture.photo":
+            if entry.kind == KIND_CAPTURE_PHOTO:
                 result.setdefault(entry.payload["role"], {})["photo"] = \
                     entry.attachments[0]["sha256"]
-            elif entry.kind == "capture.identity":
+            elif entry.kind == KIND_CAPTURE_IDENTITY:
                 result.setdefault(entry.payload["role"], {})["identity"] = \
                     entry.payload["decision"]
         return result

@@ -14,18 +14,20 @@ from dataclasses import replace
 from datetime import date
 from typing import Any
 
+from counter_app.cases.kinds import KIND_CASE_TRANSITION
 from counter_app.cases.service import CaseService
 from counter_app.errors import CounterAppError
 from counter_app.journal import Journal
 from counter_app.workflows.intake import ROLES, MarriageIntake
 from forms.case_data import CaseFile, pages_for
 from forms.model import load_form
+from sync.kinds import KIND_CASE_REGISTERED
 
 
 def registration_of(journal: Journal, case_id: str) -> dict[str, Any]:
     """The ``case.registered`` payload of the case (CounterAppError if it is not registered)."""
     for entry in journal.entries(case_id=case_id):
-        if entry.kind == "case.registered":
+        if entry.kind == KIND_CASE_REGISTERED:
             return entry.payload
     raise CounterAppError("该业务尚未登记，不能打印结婚证。", code="certificates.not_registered")
 
@@ -105,7 +107,7 @@ def _divorce_notice_pages(journal: Journal, case, office: dict[str, Any],
     from counter_app.workflows.divorce import DivorceApplication
 
     ended = [e.payload.get("data", {}) for e in journal.entries(case_id=case.case_id)
-             if e.kind == "case.transition" and e.payload.get("to") == case.state][-1]
+             if e.kind == KIND_CASE_TRANSITION and e.payload.get("to") == case.state][-1]
     flow = DivorceApplication(journal, office, operator="")
     applied = flow.case_input(flow.state(case.case_id), case.receipt_date)
     ended_on = date.fromisoformat(ended["on"]) if ended.get("on") else case.receipt_date

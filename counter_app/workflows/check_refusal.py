@@ -14,6 +14,7 @@ from datetime import date
 from typing import Any
 
 from counter_app.rules.evaluator import evaluate
+from counter_app.workflows.kinds import KIND_INTAKE_RULES_CHECKED
 from counter_app.workflows.registration import (PROTOCOL_ROLE, MarriageRegistration,
                                                 RegistrationError)
 
@@ -47,7 +48,7 @@ def refuse_after_check(flow: MarriageRegistration, case_id: str, on: date) -> li
     if not refusing:
         raise RegistrationError("联网核对未通过，但规则中没有对应的不予登记情形，请报负责人处理。",
                                 detail="blocked answer, no refusing rule")
-    flow.journal.append("intake.rules_checked", {
+    flow.journal.append(KIND_INTAKE_RULES_CHECKED, {
         "on": on.isoformat(), "decision": decision.as_json(), "refusals": refusing,
         "stage": "online_check", "check_request_id": answer.get("request_id")},
         operator=flow.operator, case_id=case_id)
@@ -82,7 +83,7 @@ def refusal_state(flow: MarriageRegistration, case_id: str) -> str | None:
         return "can_refuse" if blocked_answer(flow, case_id) else None
     if case.state == "refused":
         checks = [e for e in flow.journal.entries(case_id=case_id)
-                  if e.kind == "intake.rules_checked"]
+                  if e.kind == KIND_INTAKE_RULES_CHECKED]
         if checks and checks[-1].payload.get("stage") == "online_check":
             return "refused"
     return None

@@ -32,7 +32,10 @@ from typing import Any
 from counter_app.errors import CounterAppError
 from counter_app.journal import Journal
 from counter_app.workflows.intake import ROLE_ZH, ROLES, IntakeState, MarriageIntake
+from counter_app.workflows.kinds import (KIND_DECLARATION_DETAILS, KIND_DECLARATION_FINGERPRINT,
+                                         KIND_DECLARATION_WITNESSED)
 from forms.case_data import CaseFile, Particulars, pages_for
+from forms.kinds import KIND_SIGNATURE_CAPTURED
 from forms.model import FormData, FormDefinition, load_form
 
 FORM_ID = "marriage_declaration"
@@ -121,18 +124,18 @@ class Declarations:
         result = {role: PartyDeclaration(role) for role in ROLES}
         for entry in self.journal.entries(case_id=case_id):
             payload = entry.payload
-            if entry.kind == "declaration.details":
+            if entry.kind == KIND_DECLARATION_DETAILS:
                 result[payload["role"]].details = payload
-            elif entry.kind == "signature.captured" and payload.get("form_id") == FORM_ID \
+            elif entry.kind == KIND_SIGNATURE_CAPTURED and payload.get("form_id") == FORM_ID \
                     and payload.get("signer") in result:
                 party = result[payload["signer"]]
                 party.signature = _record(self.signing, payload)
                 party.signature_seq = entry.seq
-            elif entry.kind == "declaration.fingerprint":
+            elif entry.kind == KIND_DECLARATION_FINGERPRINT:
                 party = result[payload["role"]]
                 party.fingerprint = {**payload, "attachments": entry.attachments}
                 party.fingerprint_seq = entry.seq
-            elif entry.kind == "declaration.witnessed":
+            elif entry.kind == KIND_DECLARATION_WITNESSED:
                 party = result[payload["role"]]
                 party.witness = {**payload, "operator": entry.operator}
                 party.witness_seq = entry.seq
@@ -185,7 +188,7 @@ class Declarations:
         record = self.signing.sign(self.form, data, SLOT, role, signature)
         recorded = self.state(case_id)[role].details
         if recorded is None or _comparable(recorded) != _comparable(details):
-            self.journal.append("declaration.details", {"role": role, **details},
+            self.journal.append(KIND_DECLARATION_DETAILS, {"role": role, **details},
                                 operator=self.operator, case_id=case_id)
         self.signing.journal_signature(self.journal, record,
                                        self.signing.unsigned_pdf(self.form, data),
@@ -207,7 +210,7 @@ class Declarations:
                 "请擦干手指，平放在指纹仪上稍用力按住，再按一次。", code="declaration.poor_print")
         refs = [self.journal.put_attachment(sample.png(), "image/png"),
                 self.journal.put_attachment(sample.template, "application/octet-stream")]
-        self.journal.append("declaration.fingerprint", {
+        self.journal.append(KIND_DECLARATION_FINGERPRINT, {
             "role": role, "document_sha256": party.digest, "quality": sample.quality,
             "width": sample.width, "height": sample.height, "device": sample.device,
             "image_sha256": refs[0].sha256, "template_sha256": refs[1].sha256},
@@ -224,7 +227,7 @@ class Declarations:
             raise DeclarationError(
                 f"{ROLE_ZH[role]}还没有签名并按指纹，不能见证确认。" if party.next_action in
                 ("sign", "fingerprint") else f"{ROLE_ZH[role]}的声明书已经见证确认。")
-        self.journal.append("declaration.witnessed", {
+        self.journal.append(KIND_DECLARATION_WITNESSED, {
             "role": role, "document_sha256": party.digest, "witness": self.operator},
             operator=self.operator, case_id=case_id)
 

@@ -5,11 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from drivers.base import DeviceInfo
-
-KIND_NAMES = {
-    "card_reader": "读卡器", "camera": "摄像头", "document_camera": "高拍仪",
-    "printer": "打印机", "fingerprint": "指纹仪", "signature_pad": "签名板",
-}
+from drivers.registry import EXPECTED_KINDS
 
 
 @dataclass(frozen=True)
@@ -28,13 +24,13 @@ class KindStatus:
 
 def summarize(rows: list[DeviceInfo]) -> list[KindStatus]:
     """Group detection rows by kind; a kind is ready when at least one device of it is ok."""
-    kinds = list(KIND_NAMES) + sorted({r.kind for r in rows} - set(KIND_NAMES))
+    kinds = list(EXPECTED_KINDS) + sorted({r.kind for r in rows} - set(EXPECTED_KINDS))
     result = []
     for kind in kinds:
         mine = [r for r in rows if r.kind == kind]
         lines = tuple(f"[{_STATUS_ZH.get(r.status, r.status)}] {r.name}"
                       + (f" — {r.detail}" if r.detail else "") for r in mine)
-        result.append(KindStatus(kind, KIND_NAMES.get(kind, kind),
+        result.append(KindStatus(kind, EXPECTED_KINDS.get(kind, kind),
                                  any(r.status == "ok" for r in mine),
                                  lines or ("没有检测到这类设备",)))
     return result

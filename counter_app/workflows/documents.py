@@ -26,6 +26,8 @@ from counter_app.journal import Journal
 from counter_app.vision.archive import ArchiveOptions, page_bytes, prepare_page
 from counter_app.vision.document import ScanResult
 from counter_app.workflows.intake import ROLE_ZH, ROLES
+from counter_app.workflows.kinds import (KIND_DOCUMENT_AGREEMENT_SUMMARY, KIND_DOCUMENT_SCANNED,
+                                         KIND_DOCUMENT_SUPERSEDED, KIND_INTAKE_RULES_CHECKED)
 
 log = logging.getLogger(__name__)
 
@@ -135,7 +137,7 @@ class DocumentScanning:
         """The papers the case's rules decision asks for that are scanned here."""
         decision = None
         for entry in self.journal.entries(case_id=case_id):
-            if entry.kind == "intake.rules_checked":
+            if entry.kind == KIND_INTAKE_RULES_CHECKED:
                 decision = entry.payload["decision"]
         if decision is None:
             return []
@@ -145,11 +147,11 @@ class DocumentScanning:
         """The kept pages per document key, in page order (superseded pages left out)."""
         kept: dict[str, ScannedPage] = {}
         for entry in self.journal.entries(case_id=case_id):
-            if entry.kind == "document.scanned":
+            if entry.kind == KIND_DOCUMENT_SCANNED:
                 p = entry.payload
                 kept[entry.entry_id] = ScannedPage(p["document"], p["page"], p["sha256"],
                                                    p["dpi"], entry.entry_id)
-            elif entry.kind == "document.superseded":
+            elif entry.kind == KIND_DOCUMENT_SUPERSEDED:
                 kept.pop(entry.payload["supersedes"], None)
         result: dict[str, list[ScannedPage]] = {}
         for page in sorted(kept.values(), key=lambda p: p.page):
@@ -170,7 +172,7 @@ class DocumentScanning:
         data = page_bytes(prepare_page(image, ArchiveOptions(dpi=dpi, paper=None)),
                           "JPEG", JPEG_QUALITY)
         ref = self.journal.put_attachment(data, "image/jpeg")
-        entry = self.journal.append("document.scanned", {
+        entry = self.journal.append(KIND_DOCUMENT_SCANNED, {
             "document": document.key, "doc_type": document.kind, "title": document.title,
             "party": document.party, "page": number, "dpi": dpi,
             "width": int(image.shape[1]), "height": int(image.shape[0]),
@@ -182,7 +184,7 @@ class DocumentScanning:
     def retake(self, case_id: str, page: ScannedPage, reason: str = "重拍") -> None:
         """Set a page aside (a superseding entry); the next capture takes its place."""
         self._require_editable(case_id)
-        self.journal.append("document.superseded", {
+        self.journal.append(KIND_DOCUMENT_SUPERSEDED, {
             "document": page.document, "page": page.page, "sha256": page.sha256,
             "supersedes": page.entry_id, "reason": reason},
             operator=self.operator, case_id=case_id)
@@ -198,14 +200,14 @@ class DocumentScanning:
             raise DocumentError(f"请填写离婚协议的{'、'.join(empty)}（协议未约定的写“无”）。")
         if not both_signed:
             raise DocumentError("离婚协议书须由双方共同签名。未签名的协议不能受理：请双方签名后重拍。")
-        self.journal.append("document.agreement_summary", {**texts, "both_signed": True},
+        self.journal.append(KIND_DOCUMENT_AGREEMENT_SUMMARY, {**texts, "both_signed": True},
                             operator=self.operator, case_id=case_id)
 
     def summary(self, case_id: str) -> dict[str, Any] | None:
         """The latest agreement summary, or None."""
         found = None
         for entry in self.journal.entries(case_id=case_id):
-            if entry.kind == "document.agreement_summary":
+            if entry.kind == KIND_DOCUMENT_AGREEMENT_SUMMARY:
                 found = entry.payload
         return found
 

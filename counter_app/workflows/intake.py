@@ -17,14 +17,15 @@ from typing import Any
 
 from counter_app.cases.service import CaseService
 from counter_app.domain.idnumber import validate
-from counter_app.domain.party import Applicant, Party
+from counter_app.domain.party import LONG_TERM, ROLE_OF_SEX, ROLE_ZH, Applicant, Party
 from counter_app.errors import CounterAppError
 from counter_app.journal import Journal
 from counter_app.rules.caseinput import CaseInput, parse_office
 from counter_app.rules.evaluator import evaluate
+from counter_app.workflows.kinds import (KIND_INTAKE_ANSWERS, KIND_INTAKE_PARTY,
+                                         KIND_INTAKE_RULES_CHECKED)
 
 ROLES = ("man", "woman")
-ROLE_ZH = {"man": "男方", "woman": "女方"}
 #: Findings that are expected at intake and settled before registration (the online check).
 SETTLED_LATER = frozenset({"check.marital_status_unchecked"})
 #: What a party record must hold for the rules (the rules-check party fields, docs/rules.md).
@@ -108,7 +109,7 @@ def validate_party(party: dict[str, Any]) -> str:
     if missing:
         raise IntakeError(f"当事人信息不完整，请补充：{'、'.join(FIELD_ZH[f] for f in missing)}",
                           detail=f"missing {missing}")
-    role = {"male": "man", "female": "woman"}.get(party["sex"])
+    role = ROLE_OF_SEX.get(party["sex"])
     if role is None:
         raise IntakeError("无法确定当事人性别，请核对证件。", detail=f"sex {party['sex']}")
     _check_party(role, party)
@@ -119,7 +120,7 @@ def _check_party(role: str, party: dict[str, Any]) -> None:
     """Dates, region code and the ID number, and that the number agrees with them."""
     who = ROLE_ZH[role]
     birth = _iso_date(party["birth_date"], f"{who}出生日期")
-    if party["id_valid_until"] != "long-term":
+    if party["id_valid_until"] != LONG_TERM:
         if _iso_date(party["id_valid_until"], f"{who}证件有效期") < birth:
             raise IntakeError(f"{who}证件有效期早于出生日期，请核对。")
     if (party["id_type"] == "resident" or party.get("hukou_region_code")) and \
@@ -163,7 +164,7 @@ class MarriageIntake:
         """Record one party (from a card, a chip or manual entry); returns its role."""
         self._require_open(case_id)
         role = validate_party(party)
-        self.journal.append("intake.party", {"role": role, "source": source, "party": party},
+        self.journal.append(KIND_INTAKE_PARTY, {"role": role, "source": source, "party": party},
                             operator=self.operator, case_id=case_id)
         return role
 
@@ -177,7 +178,7 @@ class MarriageIntake:
         self._require_open(case_id)
         if role not in ROLES:
             raise IntakeError(f"未知的当事人：{role}")
-        self.journal.append("intake.answers", {"role": role, **answers},
+        self.journal.append(KIND_INTAKE_ANSWERS, {"role": role, **answers},
                             operator=self.operator, case_id=case_id)
 
     def state(self, case_id: str) -> IntakeState:
@@ -187,12 +188,12 @@ class MarriageIntake:
             raise IntakeError(f"找不到业务 {case_id}。")
         state = IntakeState(case_id, case_state=case.state, open_state=self.OPEN_STATE)
         for entry in self.journal.entries(case_id=case_id):
-            if entry.kind == "intake.party":
+            if entry.kind == KIND_INTAKE_PARTY:
                 state.parties[entry.payload["role"]] = entry.payload["party"]
-            elif entry.kind == "intake.answers":
+            elif entry.kind == KIND_INTAKE_ANSWERS:
                 state.answers[entry.payload["role"]] = {
                     k: v for k, v in entry.payload.items() if k != "role"}
-            elif entry.kind == "intake.rules_checked":
+            elif entry.kind == KIND_INTAKE_RULES_CHECKED:
                 state.decision = entry.payload["decision"]
                 state.refusals = entry.payload.get("refusals", [])
                 state.checked_on = entry.payload["on"]
@@ -210,7 +211,7 @@ class MarriageIntake:
             raise IntakeError("还有未完成的步骤，不能进行审查。", detail=state.next_step)
         decision = evaluate(self.case_input(state, on))
         refusing = [r for r in decision.reasons if r.outcome == "refuse"]
-        self.journal.append("intake.rules_checked",
+        self.journal.append(KIND_INTAKE_RULES_CHECKED,
                             {"on": on.isoformat(), "decision": decision.as_json(),
                              "refusals": [r.as_json() for r in refusing]},
                             operator=self.operator, case_id=case_id)

@@ -20,16 +20,17 @@ from datetime import date
 from typing import Any, ClassVar, Protocol
 
 from counter_app.domain.idnumber import mrz_check_digit
+from counter_app.domain.party import ROLE_OF_SEX
 from counter_app.errors import CounterAppError
 from counter_app.journal import Journal
 from counter_app.workflows.intake import ROLE_ZH
+from counter_app.workflows.kinds import KIND_INTAKE_CHIP_PHOTO, KIND_INTAKE_PARTY
 from drivers.base import DeviceError, DeviceNotFound, DriverUnavailable
 from drivers.pcsc import bac
 from drivers.pcsc.chip_reader import IcaoChipReader
 from drivers.pcsc.mrz import Mrz, MrzError
 from drivers.pcsc.mrz import parse as parse_mrz
 
-CHIP_PHOTO_KIND = "intake.chip_photo"
 #: The ``source`` of a party recorded from a chip (``MarriageIntake.record_party``).
 CHIP_SOURCE = "chip"
 #: ICAO nationality codes shorter than three letters (Doc 9303 Part 3: Germany is "D").
@@ -174,7 +175,7 @@ class PassportRead:
 
     @property
     def role(self) -> str:
-        return {"male": "man", "female": "woman"}[self.party["sex"]]
+        return ROLE_OF_SEX[self.party["sex"]]
 
 
 class PassportDesk:
@@ -213,7 +214,7 @@ class PassportDesk:
         if read.face is None:
             return None
         ref = self.journal.put_attachment(read.face, read.face_mime or "image/jpeg")
-        self.journal.append(CHIP_PHOTO_KIND, {
+        self.journal.append(KIND_INTAKE_CHIP_PHOTO, {
             "role": read.role, "document_type": read.party["id_type"],
             "document_number": read.party["id_number"], "mime": read.face_mime},
             operator=self.operator, case_id=case_id, attachments=[ref])
@@ -226,9 +227,9 @@ def chip_photos(journal: Journal, case_id: str) -> dict[str, bytes]:
     parties: dict[str, dict] = {}
     photos: dict[str, tuple[str, str]] = {}
     for entry in journal.entries(case_id=case_id):
-        if entry.kind == "intake.party":
+        if entry.kind == KIND_INTAKE_PARTY:
             parties[entry.payload["role"]] = entry.payload
-        elif entry.kind == CHIP_PHOTO_KIND and entry.attachments:
+        elif entry.kind == KIND_INTAKE_CHIP_PHOTO and entry.attachments:
             photos[entry.payload["role"]] = (entry.payload["document_number"],
                                              entry.attachments[0]["sha256"])
     result = {}

@@ -17,6 +17,7 @@ from collections.abc import Sequence
 from typing import Any, Callable
 
 from counter_app.cases.service import CaseService
+from counter_app.domain.party import SEX_OF_ROLE
 from counter_app.errors import CounterAppError
 from counter_app.journal import Journal
 from counter_app.numbering import allocate_number
@@ -24,10 +25,12 @@ from counter_app.rules.caseinput import CaseInput
 from counter_app.rules.evaluator import evaluate
 from counter_app.workflows.divorce import DivorceApplication
 from counter_app.workflows.intake import ROLES, MarriageIntake
+from counter_app.workflows.kinds import KIND_INTAKE_PARTY
 from counter_app.workflows.steps import CaseStep, next_step
+from sync.kinds import KIND_CASE_REGISTERED, KIND_MARITAL_CHECK
 
 #: How the sync protocol names the parties and the resident ID (docs/sync-protocol.md).
-PROTOCOL_ROLE = {"man": "male", "woman": "female"}
+PROTOCOL_ROLE = SEX_OF_ROLE  # the marital-status check names a party by its sex
 PROTOCOL_ID_TYPE = {"resident": "resident_id"}
 
 Checker = Callable[..., dict]
@@ -89,9 +92,9 @@ class MarriageRegistration:
         details were corrected after it (the province was asked about someone else)."""
         answer = None
         for entry in self.journal.entries(case_id=case_id):
-            if entry.kind == "sync.marital_check":
+            if entry.kind == KIND_MARITAL_CHECK:
                 answer = entry.payload["answer"]
-            elif entry.kind == "intake.party":
+            elif entry.kind == KIND_INTAKE_PARTY:
                 answer = None
         return answer
 
@@ -111,7 +114,7 @@ class MarriageRegistration:
                                      division_code=self.office["region_code"], year=on.year,
                                      operator=self.operator, low_water=self.low_water)
         state = self.intake.state(case_id)
-        self.journal.append("case.registered", {
+        self.journal.append(KIND_CASE_REGISTERED, {
             "item": self.ITEM, "registration_date": on.isoformat(),
             "certificate_number": allocation.number, "office_code": self.office["code"],
             "required_documents": decision["required_documents"],

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
 from counter_app.cases.service import CaseService
+from counter_app.domain.party import LONG_TERM, LONG_TERM_ZH
 from counter_app.errors import CounterAppError
 from counter_app.journal import Journal
 from counter_app.workflows.capture import PartyCapture
@@ -28,6 +29,7 @@ from counter_app.workflows.intake import (
     IntakeError,
     MarriageIntake,
 )
+from counter_app.workflows.kinds import KIND_INTAKE_PARTY
 
 ANSWER_ZH = {"voluntary": "本人自愿结婚", "kinship_declared_none": "声明双方无禁止结婚的亲属关系",
              "agreement_signed": "已签署离婚协议书", "full_capacity": "具有完全民事行为能力",
@@ -135,7 +137,7 @@ class CaseReviewer:
     def _parties(self, case_id: str, state) -> Section:
         section = Section("parties", "当事人", edit="party")
         sources = {e.payload["role"]: e.payload["source"]
-                   for e in self.journal.entries(case_id=case_id) if e.kind == "intake.party"}
+                   for e in self.journal.entries(case_id=case_id) if e.kind == KIND_INTAKE_PARTY}
         for role in ROLES:
             party = state.parties.get(role)
             if party is None:
@@ -238,8 +240,8 @@ class CaseReviewer:
         if unknown:
             raise ReviewError("这些信息不能在审查时更正：" + "、".join(sorted(unknown)))
         party.update({k: v.strip() for k, v in changes.items()})
-        if party.get("id_valid_until") in ("长期", "长期有效"):
-            party["id_valid_until"] = "long-term"
+        if party.get("id_valid_until") in (LONG_TERM_ZH, "长期有效"):
+            party["id_valid_until"] = LONG_TERM
         try:
             got = flow.record_party(case_id, party, source="correction")
         except IntakeError as err:
@@ -273,8 +275,8 @@ class _Correcting:
 def _shown(key: str, value: Any) -> str:
     if key == "sex":
         return SEX_ZH.get(value, value)
-    if key == "id_valid_until" and value == "long-term":
-        return "长期"
+    if key == "id_valid_until" and value == LONG_TERM:
+        return LONG_TERM_ZH
     if key == "id_type" and value == "resident":
         return "居民身份证"
     return str(value)

@@ -19,6 +19,7 @@ from typing import Any, overload
 
 from counter_app.domain import ethnicity as ethnicity_table
 from counter_app.domain import idnumber
+from counter_app.domain.party import LONG_TERM
 from counter_app.errors import CounterAppError
 
 CARD_TYPES = {" ": "resident", "J": "hmt_residence_permit", "I": "foreign_2017",
@@ -26,7 +27,6 @@ CARD_TYPES = {" ": "resident", "J": "hmt_residence_permit", "I": "foreign_2017",
 #: card_type -> id_type understood by counter_app.domain.idnumber.validate
 ID_TYPE_OF = {"resident": "resident", "hmt_residence_permit": "hmt_residence_permit",
               "foreign_2017": "foreign_permanent", "foreign_2023": "foreign_permanent"}
-LONG_TERM = "long-term"
 
 
 class CardDataError(CounterAppError):

@@ -15,6 +15,7 @@ from dataclasses import dataclass, replace
 
 from counter_app.errors import CounterAppError
 from drivers.signature.model import Signature
+from forms.kinds import KIND_SIGNATURE_CAPTURED
 from forms.model import FormData, FormDefinition
 from forms.qt.pdf import render_pdf
 
@@ -105,5 +106,5 @@ def journal_signature(journal, record: SignatureRecord, document_pdf: bytes, *, 
                                    detail="document bytes do not match the record's digest")
     refs = [journal.put_attachment(document_pdf, "application/pdf"),
             journal.put_attachment(record.signature_json.encode(), "application/json")]
-    return journal.append("signature.captured", record.as_payload(), operator=operator,
+    return journal.append(KIND_SIGNATURE_CAPTURED, record.as_payload(), operator=operator,
                           case_id=case_id, attachments=refs)

@@ -7,9 +7,9 @@ import os
 
 import pytest
 
+from counter_app.numbering.kinds import KIND_NUMBERING_BLOCK_RECEIVED, KIND_STOCK_RANGE_RECEIVED
 from sync import outbox
 from sync.errors import NetworkError, NotEnrolledError
-from sync.projections import KIND_BLOCK, KIND_RANGE
 from tests.sync.conftest import enroll, machine_id, make_engine, start_sim
 
 
@@ -39,12 +39,12 @@ def test_everything_arrives_and_reference_data_becomes_entries(sim, enrolled, jo
     result = engine.run_once()
     assert result.ok, result.error
     assert_server_has_everything(sim, journal, data_dir)
-    blocks = [e.payload for e in journal.entries() if e.kind == KIND_BLOCK]
+    blocks = [e.payload for e in journal.entries() if e.kind == KIND_NUMBERING_BLOCK_RECEIVED]
     assert sorted(b["prefix"] for b in blocks) == ["BJ", "BL", "J", "L"]
     assert set(blocks[0]) == {"block_id", "prefix", "division_code", "year", "first_serial",
                               "last_serial", "source"}
     assert blocks[0]["division_code"] == "110101" and blocks[0]["source"] == "server"
-    ranges = [e.payload for e in journal.entries() if e.kind == KIND_RANGE]
+    ranges = [e.payload for e in journal.entries() if e.kind == KIND_STOCK_RANGE_RECEIVED]
     assert {r["certificate"] for r in ranges} == {"marriage", "divorce"}
     offices = journal.query("SELECT item_id FROM reference_items WHERE collection='offices'")
     assert {"110101", "532529"} <= {r["item_id"] for r in offices}

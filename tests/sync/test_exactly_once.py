@@ -21,7 +21,7 @@ from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, 
 
 from helpers.journals import open_test_journal
 from sync.errors import SyncError
-from sync.projections import KIND_ENTRY_REJECTED
+from sync.kinds import KIND_ENTRY_REJECTED
 from tests.sync.conftest import enroll, machine_id, make_engine, start_sim
 
 FAULTS = "5xx=0.08,drop=0.08,lost_ack=0.08,dup_ack=0.3,slow=0.03,slow_s=0.02,reject=0.1,seed=3"

@@ -42,6 +42,14 @@ def test_every_text_is_translated():
     assert len(messages(i18n_script.TS)) > 5
 
 
+def test_the_role_names_marked_for_translation_are_the_domains():
+    from counter_app.domain.party import ROLE_ZH
+    from counter_app.ui.i18n import ROLE_NAMES, role_name
+
+    assert ROLE_NAMES == {role: ROLE_ZH[role] for role in ("man", "woman")}
+    assert role_name("woman") == "女方"  # no catalogue loaded: the source language
+
+
 def test_the_compiled_catalogue_is_current(tmp_path):
     qm = tmp_path / "en.qm"
     i18n_script.release(i18n_script.TS, qm)

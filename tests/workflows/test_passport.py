@@ -11,6 +11,7 @@ from people import MAN, OFFICE
 from counter_app import demo
 from counter_app.workflows import passport as pp
 from counter_app.workflows.intake import IntakeError, MarriageIntake
+from counter_app.workflows.kinds import KIND_INTAKE_CHIP_PHOTO
 from drivers.base import DeviceError, DeviceNotFound, DriverUnavailable
 from drivers.pcsc.bac import BacError
 
@@ -79,7 +80,7 @@ def test_the_chip_party_is_recorded_and_its_photo_kept_encrypted(journal, desk):
     read = desk.read(pp.bac_entry("L898902C3", "1986-08-12", "2031-04-15"))
     sha = desk.keep_photo(case_id, read)
     assert intake.record_party(case_id, read.party, pp.CHIP_SOURCE) == "woman"
-    entry = [e for e in journal.entries(case_id=case_id) if e.kind == pp.CHIP_PHOTO_KIND][0]
+    entry = [e for e in journal.entries(case_id=case_id) if e.kind == KIND_INTAKE_CHIP_PHOTO][0]
     assert entry.payload == {"role": "woman", "document_type": "passport",
                              "document_number": "L898902C3", "mime": "image/jpeg"}
     assert entry.attachments[0]["sha256"] == sha

@@ -15,6 +15,7 @@ from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (QCheckBox, QGridLayout, QLabel,
                                QPushButton, QStackedWidget, QVBoxLayout, QWidget)
 
+from counter_app.domain.party import ROLE_OF_SEX
 from counter_app.errors import CounterAppError
 from counter_app.ui.ops import Op
 from counter_app.ui.widgets.demo_tray import demo_card_tray
@@ -209,7 +210,7 @@ class IntakePage(QWidget):
 
     def _on_party(self, party: dict, source: str) -> None:
         state = self.intake.state(self.case_id)
-        role = {"male": "man", "female": "woman"}.get(party.get("sex"))
+        role = ROLE_OF_SEX.get(party.get("sex"))
         if role in state.parties and len(state.parties) == 1:
             other = role_name("woman" if role == "man" else "man")
             self.party.say(self.tr("已经读取了{who}，请换{other}的身份证。").format(

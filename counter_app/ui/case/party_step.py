@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from counter_app.domain.party import LONG_TERM, LONG_TERM_ZH
 from counter_app.errors import CounterAppError
 from counter_app.ui.case.passport_widget import PassportWidget
 from counter_app.ui.style import message_style
@@ -27,7 +28,6 @@ from counter_app.workflows.passport import CHIP_SOURCE, PassportDesk, PassportRe
 
 SEX_ZH = {"male": "男", "female": "女", "unknown": "未知"}
 LIST_SEP_ZH = "；"
-LONG_TERM_ZH = "长期"  # what a long-term card says, typed as printed
 
 
 class PartyStep(QWidget):
@@ -138,7 +138,7 @@ class PartyStep(QWidget):
             self.tr("出生 {birth}　号码 {number}\n住址 {address}\n有效期至 {valid}").format(
                 birth=card.get("birth_date"), number=card.get("id_number"),
                 address=card.get("address") or "",
-                valid=self.tr("长期") if valid == "long-term" else valid)
+                valid=self.tr("长期") if valid == LONG_TERM else valid)
             + (self.tr("\n提示：{warnings}").format(warnings=LIST_SEP_ZH.join(card["warnings"]))
                if card.get("warnings") else ""))
         self.hukou.setText(self._party["hukou_region_code"] or "")
@@ -210,5 +210,5 @@ class PartyStep(QWidget):
         return {"name": self.m_name.text().strip(), "sex": self.m_sex.currentData(),
                 "birth_date": self.m_birth.text().strip(), "id_type": "resident",
                 "id_number": self.m_number.text().strip().upper(),
-                "id_valid_until": "long-term" if valid in (LONG_TERM_ZH, self.tr("长期")) else valid,
+                "id_valid_until": LONG_TERM if valid in (LONG_TERM_ZH, self.tr("长期")) else valid,
                 "nationality": "CHN", "residence_permit_region_code": None}

@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from counter_app.domain.party import LONG_TERM
 from counter_app.errors import CounterAppError
 from counter_app.ui.i18n import role_name
 from counter_app.ui.style import error_style
@@ -178,14 +179,14 @@ class ReviewPage(QWidget):
         party = self.flow.intake.state(self.case_id).parties.get(role, {})
         for key, field in self.correct_fields.items():
             value = party.get(key) or ""
-            field.setText(self.tr("长期") if value == "long-term" else str(value))
+            field.setText(self.tr("长期") if value == LONG_TERM else str(value))
 
     def save_correction(self) -> None:
         role = self.correct_role.currentData()
         party = self.flow.intake.state(self.case_id).parties.get(role, {})
         changes = {k: f.text() for k, f in self.correct_fields.items()
                    if f.text().strip() != str(party.get(k) or "") and
-                   not (f.text() == self.tr("长期") and party.get(k) == "long-term")}
+                   not (f.text() == self.tr("长期") and party.get(k) == LONG_TERM)}
         if not changes:
             self.correction.hide()
             self.refresh(self.tr("没有改动。"))

@@ -16,6 +16,7 @@ from PySide6.QtCore import Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QLabel, QStackedWidget, QVBoxLayout, QWidget
 
+from counter_app.cases.kinds import KIND_CASE_TRANSITION
 from counter_app.errors import CounterAppError
 from counter_app.reissue import ReissueFlow
 from counter_app.reissue.workflow import CAUSES
@@ -186,8 +187,8 @@ class ReissuePage(QWidget):
 
     def _refusal(self) -> str:
         rows = self.flow.journal.query(
-            "SELECT payload FROM entries WHERE case_id = ? AND kind = 'case.transition' "
-            "ORDER BY seq DESC LIMIT 1", [self.case_id])
+            "SELECT payload FROM entries WHERE case_id = ? AND kind = ? "
+            "ORDER BY seq DESC LIMIT 1", [self.case_id, KIND_CASE_TRANSITION])
         import json
 
         return json.loads(rows[0]["payload"]).get("reason", "") if rows else ""
