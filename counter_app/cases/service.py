@@ -70,6 +70,14 @@ class CaseService:
         return [_case_state(r) for r in self.journal.query(
             f"SELECT * FROM case_state WHERE state IN ({marks}) ORDER BY updated_seq", wanted)]
 
+    def last_reason(self, case_id: str) -> str:
+        """The reason recorded with the case's last state change ("" when it gave none)."""
+        last = None
+        for entry in self.journal.entries(case_id=case_id):
+            if entry.kind == KIND_CASE_TRANSITION:
+                last = entry
+        return (last.payload.get("reason") or "") if last is not None else ""
+
     def open(self, case_type: str, *, operator: str, case_id: str | None = None,
              data: dict | None = None) -> CaseState:
         """Create a case in its procedure's first state."""

@@ -44,8 +44,10 @@ def test_refusal_needs_a_reason(svc):
     svc.open("reissue", operator="reg01", case_id="r1")
     with pytest.raises(IllegalTransitionError):
         svc.transition("r1", "refused", operator="reg01")
+    assert svc.last_reason("r1") == ""  # opened, no reason yet
     assert svc.transition("r1", "refused", operator="reg01", reason="婚姻状况已改变").state == \
         "refused"
+    assert svc.last_reason("r1") == "婚姻状况已改变"
 
 
 def test_unknown_and_duplicate_cases(svc):

@@ -16,7 +16,6 @@ from PySide6.QtCore import Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QLabel, QStackedWidget, QVBoxLayout, QWidget
 
-from counter_app.cases.kinds import KIND_CASE_TRANSITION
 from counter_app.errors import CounterAppError
 from counter_app.reissue import ReissueFlow
 from counter_app.reissue.workflow import CAUSES
@@ -186,12 +185,7 @@ class ReissuePage(QWidget):
                 date=state.record.registration_date)
 
     def _refusal(self) -> str:
-        rows = self.flow.journal.query(
-            "SELECT payload FROM entries WHERE case_id = ? AND kind = ? "
-            "ORDER BY seq DESC LIMIT 1", [self.case_id, KIND_CASE_TRANSITION])
-        import json
-
-        return json.loads(rows[0]["payload"]).get("reason", "") if rows else ""
+        return self.flow.cases.last_reason(self.case_id)
 
     # --- search --------------------------------------------------------------------------
 
