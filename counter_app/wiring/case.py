@@ -8,11 +8,15 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import Any, cast
 
 from counter_app.operators import Operator
+from counter_app.printing.booklets import BookletPrinting
+from counter_app.vision.matcher import FaceMatcher
 from counter_app.wiring import devices
 from counter_app.wiring.services import Services
+from counter_app.workflows.archive_file import ArchiveFile
+from counter_app.workflows.registration import MarriageRegistration
 from counter_app.workflows.steps import CaseStep
 
 
@@ -28,13 +32,14 @@ class CaseParts:
     archive: Any
 
 
-def registration_flow(services: Services, operator: Operator, case_id: str, **extra):
+def registration_flow(services: Services, operator: Operator, case_id: str,
+                      **extra: Any) -> MarriageRegistration:
     """The marriage or divorce registration flow of ``case_id`` (by its case type)."""
     from counter_app.cases.service import CaseService
-    from counter_app.workflows.registration import DivorceRegistration, MarriageRegistration
+    from counter_app.workflows.registration import DivorceRegistration
 
     case = CaseService(services.journal).state(case_id)
-    kind = DivorceRegistration if case and case.case_type == "divorce" else MarriageRegistration
+    kind: type[MarriageRegistration] = DivorceRegistration if case and case.case_type == "divorce" else MarriageRegistration
     return kind(services.journal, services.office(), operator.operator_id,
                 today=services.ctx.today, **extra)
 
@@ -58,12 +63,11 @@ def case_page(services: Services, operator: Operator, case_id: str) -> CaseParts
                      archive)
 
 
-def archive_file(services: Services, operator: Operator):
+def archive_file(services: Services, operator: Operator) -> ArchiveFile:
     """The electronic archive file of registered cases (forms.qt.render paints the PDF)."""
-    from counter_app.workflows.archive_file import ArchiveFile
     from counter_app.workflows.declarations import signed_declaration_pages
 
-    def pages(case_id):
+    def pages(case_id: str) -> list:
         return signed_declaration_pages(services.journal, case_id, services.ports.signing)
 
     return ArchiveFile(services.journal, services.office(), services.office_name(),
@@ -105,8 +109,10 @@ def capture(services: Services, operator: Operator, case_id: str) -> CapturePart
 
     cfg = services.ctx.config
     photos = chip_photos(services.journal, case_id)
-    matcher = OnDemandMatcher(cfg["vision.match_backend"],
-                              cfg["vision.models_dir"] or None) if photos else None
+    # The on-demand matcher answers as a FaceMatcher does (compare), opening the models first.
+    matcher = cast(FaceMatcher, OnDemandMatcher(cfg["vision.match_backend"],
+                                                cfg["vision.models_dir"] or None)) \
+        if photos else None
     return CaptureParts(PartyCapture(services.journal, operator.operator_id, matcher),
                         devices.portrait_camera(services.ctx), photos,
                         liveness_challenges(cfg["vision.liveness"]))
@@ -128,9 +134,8 @@ def documents(services: Services, operator: Operator) -> tuple[Any, Callable[[],
             devices.document_camera(services.ctx))
 
 
-def certificates(services: Services, operator: Operator, case_id: str):
+def certificates(services: Services, operator: Operator, case_id: str) -> BookletPrinting:
     """The booklet printing of a registered case (BookletPrinting)."""
-    from counter_app.printing.booklets import BookletPrinting
     from counter_app.workflows.certificates import certificate_pages, registration_of
 
     pages = certificate_pages(services.journal, case_id, services.office(),

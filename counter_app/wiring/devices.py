@@ -44,7 +44,7 @@ def document_camera(ctx: Context) -> Callable[[], Any]:
     """Opens the document camera (高拍仪) the settings name; demo mode's ``simulator`` shows a
     page laid on a desk, so the auto-capture has something to find."""
 
-    def open_it():
+    def open_it() -> Any:
         from drivers.camera import open_camera, parse_resolution
 
         source, resolution = ctx.config["camera.document_source"], ctx.config["camera.resolution"]
@@ -66,7 +66,7 @@ def fingerprint_pad(ctx: Context) -> Callable[[], Any]:
     return lambda: open_pad(ctx.config["drivers.fingerprint.device"], ctx.demo)
 
 
-def chip_port(ctx: Context):
+def chip_port(ctx: Context) -> Any:
     """Where foreign parties' chip passports are read: demo mode's emulated chip in process,
     else the PC/SC reader (pyscard)."""
     if ctx.demo:

@@ -4,6 +4,8 @@ receipt printer) that starts the cooling-off period; completion is a case page
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from counter_app.operators import Operator
 from counter_app.wiring import devices
 from counter_app.wiring.marriage import IntakeParts
@@ -31,7 +33,7 @@ def intake(services: Services, operator: Operator) -> IntakeParts:
                        print_receipt=receipt_printer(services), describe_acceptance=describe)
 
 
-def receipt_printer(services: Services):
+def receipt_printer(services: Services) -> Callable[[str], str]:
     """A function printing a divorce application's 受理回执 on the receipt printer (journaled
     first, so a failed print can be repeated); returns the printer's description."""
 

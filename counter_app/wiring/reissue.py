@@ -11,6 +11,8 @@ from typing import Any
 
 from counter_app.errors import CounterAppError
 from counter_app.operators import Operator
+from counter_app.printing.booklets import BookletPrinting
+from counter_app.reissue import Archive, ArchiveIndex, ReissueError, ReissueFlow
 from counter_app.wiring import devices
 from counter_app.wiring.services import Services
 
@@ -39,9 +41,9 @@ class ReissueDesk:
     why when the reissue is started."""
 
     def __init__(self, services: Services) -> None:
-        from counter_app.reissue import Archive, ArchiveIndex
-
-        self.services, self.index, self.problem = services, None, None
+        self.services = services
+        self.index: ArchiveIndex | None = None
+        self.problem: CounterAppError | None = None
         try:
             self.index = ArchiveIndex.for_journal(services.journal)
             if services.demo:
@@ -52,11 +54,10 @@ class ReissueDesk:
 
     def parts(self, operator: Operator) -> ReissueParts:
         """The reissue for the logged-in operator (CounterAppError when the archive is shut)."""
-        from counter_app.reissue import Archive, ReissueFlow
-
         if self.index is None:
-            raise CounterAppError(f"补领档案库无法打开（{self.problem.message_zh}），"
-                                  "请联系技术人员。", code="archive.unavailable")
+            why = self.problem.message_zh if self.problem is not None else ""
+            raise CounterAppError(f"补领档案库无法打开（{why}），请联系技术人员。",
+                                  code="archive.unavailable")
         s, ctx = self.services, self.services.ctx
         flow = ReissueFlow(s.journal, Archive(s.journal, self.index, operator.operator_id),
                            s.office(), operator.operator_id,
@@ -68,13 +69,14 @@ class ReissueDesk:
                             lambda case_id: self.printing(flow, operator, case_id), ctx.today,
                             cards, insert)
 
-    def printing(self, flow, operator: Operator, case_id: str):
+    def printing(self, flow: ReissueFlow, operator: Operator, case_id: str) -> BookletPrinting:
         """The booklet printing of an issued reissue (BookletPrinting)."""
-        from counter_app.printing.booklets import BookletPrinting
         from counter_app.reissue.certificate import certificate_pages
 
         s = self.services
         state = flow.state(case_id)
+        if state.issued is None:
+            raise ReissueError("该补领业务尚未发证，不能打印。", code="reissue.not_issued")
         pages = certificate_pages(s.journal, flow, case_id, s.office_name())
         return BookletPrinting(s.journal, case_id=case_id, operator=operator.operator_id,
                                certificate=state.issued["item"],
@@ -82,7 +84,7 @@ class ReissueDesk:
                                printer=s.certificate_printer())
 
 
-def import_demo_archive(archive) -> None:
+def import_demo_archive(archive: Archive) -> None:
     """Demo mode's synthetic archive (resources/archive_demo), imported once (a file already
     imported is recognised by its hash)."""
     from counter_app.resources import resource_path

@@ -11,7 +11,7 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from counter_app.archive_file.build import Renderer
 from counter_app.context import Context
@@ -25,6 +25,9 @@ from counter_app.wiring import devices
 from counter_app.wiring.sync import sync_status
 from counter_app.workflows.resume import OpenCase
 from counter_app.workflows.steps import CaseStep
+
+if TYPE_CHECKING:
+    from counter_app.workflows.declarations import Declarations
 
 log = logging.getLogger(__name__)
 
@@ -115,7 +118,7 @@ class Services:
                      DocumentScanning(self.journal, who).done),
         ]
 
-    def declarations(self, operator: Operator, *, for_print: bool = False):
+    def declarations(self, operator: Operator, *, for_print: bool = False) -> Declarations:
         """The declarations flow; ``for_print`` adds the office the printed page names."""
         from counter_app.workflows.declarations import Declarations
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from counter_app.context import Context
 from counter_app.journal import Journal
 from sync import enrolment, outbox
@@ -31,7 +33,7 @@ def background_sync(ctx: Context, journal: Journal) -> BackgroundSync:
                           ctx.config["sync.interval_s"], demo_married=married)
 
 
-def sync_status(ctx: Context, journal: Journal):
+def sync_status(ctx: Context, journal: Journal) -> Callable[[], dict]:
     """A function that reports the outbox (the shape of ``counter-app sync status --json``)."""
 
     def report() -> dict:
