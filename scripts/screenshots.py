@@ -84,7 +84,8 @@ def take_all(data_dir: Path, out: Path) -> int:
         QTest.keyClicks(page.password, "demo")
         QTest.keyClick(page.password, Qt.Key.Key_Return)
         wait_for(lambda: window.stack.currentWidget() is window.home_page)
-        wait_for(lambda: bool(window.home_page.devices.statuses))
+        # The device check runs off the GUI thread and competes with it for the interpreter.
+        wait_for(lambda: bool(window.home_page.devices.statuses), 60_000)
         # Let the demo's sync thread enrol with the built-in provincial simulator first.
         wait_for(lambda: background.engine is not None and
                  background.engine.state.get("last_success"), 30_000)
