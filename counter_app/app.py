@@ -49,7 +49,7 @@ def build_main_window(ctx: Context, journal: Journal, background=None):
     from counter_app.operators.accounts import seed_demo_accounts
     from counter_app.ui.main_window import MainWindow
 
-    services = Services(ctx, journal, qt_ports(ctx), background)
+    services = Services(ctx, journal, lambda: qt_ports(ctx), background)
     if ctx.demo:
         seed_demo_accounts(services.operators)
     return MainWindow(services)

@@ -14,18 +14,21 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from counter_app.journal import Journal
-from sync import enrolment
-from sync.engine import SyncEngine
 from sync.errors import NetworkError
 
+# The engine, enrolment and requests are imported on the sync thread, not while the window is
+# built (a quarter of a second at start-up).
 if TYPE_CHECKING:
     from sync.demo import DemoSync
+    from sync.engine import SyncEngine
 
 log = logging.getLogger(__name__)
 
 
 def is_enrolled(data_dir: Path) -> bool:
     """Whether this machine has been enrolled with the provincial system."""
+    from sync import enrolment
+
     return (enrolment.sync_dir(data_dir) / enrolment.ENROLMENT_FILE).exists()
 
 

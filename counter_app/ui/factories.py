@@ -3,7 +3,8 @@ run's services (counter_app.wiring.services.Services) once, when the window is b
 returns the factory the main window calls for the logged-in operator (and the case).
 
 Each factory only turns what the item's wiring module builds into its page; which page a case
-needs next is the case navigator's answer (counter_app.cases.navigator).
+needs next is the case navigator's answer (counter_app.cases.navigator). The pages and their
+wiring are imported when a page is first made, not while the window is built (start-up time).
 """
 
 from __future__ import annotations
@@ -32,9 +33,10 @@ def _intake_page(parts, **extra) -> QWidget:
 
 def marriage(services: Services) -> ItemPage:
     """The marriage intake; its party step reads foreign parties' chip passports (F12)."""
-    from counter_app.wiring import marriage as wiring
 
     def make(operator: Operator) -> QWidget:
+        from counter_app.wiring import marriage as wiring
+
         parts = wiring.intake(services, operator)
         page = _intake_page(parts)
         page.party.enable_passport(parts.passport, lambda: page.case_id)
@@ -45,21 +47,25 @@ def marriage(services: Services) -> ItemPage:
 
 def divorce(services: Services) -> ItemPage:
     """The divorce application (three questions per party, the receipt)."""
-    from counter_app.ui.case.intake_page import DIVORCE_QUESTIONS
-    from counter_app.wiring import divorce as wiring
 
-    return lambda operator: _intake_page(wiring.intake(services, operator),
-                                         questions=DIVORCE_QUESTIONS)
+    def make(operator: Operator) -> QWidget:
+        from counter_app.ui.case.intake_page import DIVORCE_QUESTIONS
+        from counter_app.wiring import divorce as wiring
+
+        return _intake_page(wiring.intake(services, operator), questions=DIVORCE_QUESTIONS)
+
+    return make
 
 
 def reissue(services: Services) -> ItemPage:
     """The reissue wizard; the archive index is opened now, with the window."""
-    from counter_app.ui.reissue.reissue_page import ReissuePage
     from counter_app.wiring.reissue import ReissueDesk
 
     desk = ReissueDesk(services)
 
     def make(operator: Operator) -> QWidget:
+        from counter_app.ui.reissue.reissue_page import ReissuePage
+
         p = desk.parts(operator)
         return ReissuePage(p.flow, p.open_reader, open_camera=p.open_camera,
                            printing=p.printing, today=p.today, demo_cards=p.demo_cards,
@@ -70,10 +76,11 @@ def reissue(services: Services) -> ItemPage:
 
 def case(services: Services) -> CasePage:
     """The case page: examination, 联网核对, registration, then the archive file."""
-    from counter_app.ui.case.registration_page import RegistrationPage
-    from counter_app.wiring import case as wiring
 
     def make(operator: Operator, case_id: str) -> QWidget:
+        from counter_app.ui.case.registration_page import RegistrationPage
+        from counter_app.wiring import case as wiring
+
         p = wiring.case_page(services, operator, case_id)
         return RegistrationPage(p.flow, case_id, steps=p.steps, today=p.today,
                                 print_notice=p.print_notice, refuse_blocked=p.refuse_blocked,
@@ -84,19 +91,23 @@ def case(services: Services) -> CasePage:
 
 def certificates(services: Services) -> CasePage:
     """The certificate printing of a registered case."""
-    from counter_app.ui.case.certificates_page import CertificatesPage
-    from counter_app.wiring import case as wiring
 
-    return lambda operator, case_id: CertificatesPage(
-        wiring.certificates(services, operator, case_id))
+    def make(operator: Operator, case_id: str) -> QWidget:
+        from counter_app.ui.case.certificates_page import CertificatesPage
+        from counter_app.wiring import case as wiring
+
+        return CertificatesPage(wiring.certificates(services, operator, case_id))
+
+    return make
 
 
 def capture(services: Services) -> CasePage:
     """The photo and identity-check step."""
-    from counter_app.ui.case.capture_page import CapturePage
-    from counter_app.wiring import case as wiring
 
     def make(operator: Operator, case_id: str) -> QWidget:
+        from counter_app.ui.case.capture_page import CapturePage
+        from counter_app.wiring import case as wiring
+
         p = wiring.capture(services, operator, case_id)
         return CapturePage(p.capture, case_id, open_camera=p.open_camera,
                            chip_photos=p.chip_photos, liveness=p.liveness)
@@ -106,10 +117,11 @@ def capture(services: Services) -> CasePage:
 
 def declarations(services: Services) -> CasePage:
     """The declarations step (signature, fingerprint, the registrar's witness)."""
-    from counter_app.ui.case.declaration_page import DeclarationPage
-    from counter_app.wiring import case as wiring
 
     def make(operator: Operator, case_id: str) -> QWidget:
+        from counter_app.ui.case.declaration_page import DeclarationPage
+        from counter_app.wiring import case as wiring
+
         flow, open_pad = wiring.declarations(services, operator)
         return DeclarationPage(flow, case_id, open_pad, demo=services.demo)
 
@@ -118,10 +130,11 @@ def declarations(services: Services) -> CasePage:
 
 def documents(services: Services) -> CasePage:
     """The papers step on the document camera (高拍仪)."""
-    from counter_app.ui.case.document_page import DocumentPage
-    from counter_app.wiring import case as wiring
 
     def make(operator: Operator, case_id: str) -> QWidget:
+        from counter_app.ui.case.document_page import DocumentPage
+        from counter_app.wiring import case as wiring
+
         scanning, open_camera = wiring.documents(services, operator)
         return DocumentPage(scanning, case_id, open_camera)
 
@@ -130,10 +143,11 @@ def documents(services: Services) -> CasePage:
 
 def review(services: Services) -> CasePage:
     """The review page (everything about a case before 审查)."""
-    from counter_app.ui.case.review_page import ReviewPage
-    from counter_app.wiring import case as wiring
 
     def make(operator: Operator, case_id: str) -> QWidget:
+        from counter_app.ui.case.review_page import ReviewPage
+        from counter_app.wiring import case as wiring
+
         reviewer, flow = wiring.review(services, operator, case_id)
         return ReviewPage(reviewer, flow, case_id)
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cached_property
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
@@ -47,11 +48,13 @@ class Ports:
 
 
 class Services:
-    """The shared services of one run (``background``: the sync thread, for 联网核对)."""
+    """The shared services of one run (``ports``: makes the Qt ports; ``background``: the sync
+    thread, for 联网核对)."""
 
-    def __init__(self, ctx: Context, journal: Journal, ports: Ports,
+    def __init__(self, ctx: Context, journal: Journal, ports: Callable[[], Ports],
                  background: Any = None) -> None:
-        self.ctx, self.journal, self.ports, self.background = ctx, journal, ports, background
+        self.ctx, self.journal, self.background = ctx, journal, background
+        self._make_ports = ports
         cfg = ctx.config
         self.operators = OperatorService(journal, max_failures=cfg["auth.max_failures"],
                                          lockout_minutes=cfg["auth.lockout_minutes"],
@@ -60,6 +63,12 @@ class Services:
         self.open_case_marker = OpenCase(ctx.data_dir)
         self.sync_status = sync_status(ctx, journal)
         self.detect_devices = devices.detect_devices(ctx)
+
+    @cached_property
+    def ports(self) -> Ports:
+        """The Qt ports, made when a page first needs one: QtPrintSupport and the painter
+        are not loaded while the window is built."""
+        return self._make_ports()
 
     @property
     def demo(self) -> bool:

@@ -4,16 +4,22 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from typing import TYPE_CHECKING
+
 from counter_app.context import Context
 from counter_app.journal import Journal
-from sync import enrolment, outbox
-from sync.background import BackgroundSync, is_enrolled
-from sync.engine import EngineSettings, SyncEngine
-from sync.state import SyncState
+
+# The sync modules (requests among them) are imported where they are used, on the sync
+# thread or in the report, not while the window is built: a third of a second at start-up.
+if TYPE_CHECKING:
+    from sync.background import BackgroundSync
+    from sync.engine import SyncEngine
 
 
 def make_engine(journal: Journal, ctx: Context, server: str | None = None) -> SyncEngine:
     """A SyncEngine configured from the settings (``server`` overrides sync.server_url)."""
+    from sync.engine import EngineSettings, SyncEngine
+
     cfg = ctx.config
     settings = EngineSettings(connect_timeout_s=cfg["sync.connect_timeout_s"],
                               read_timeout_s=cfg["sync.read_timeout_s"],
@@ -24,6 +30,8 @@ def make_engine(journal: Journal, ctx: Context, server: str | None = None) -> Sy
 
 def background_sync(ctx: Context, journal: Journal) -> BackgroundSync:
     """The app's sync thread (not started); demo mode's runs the built-in simulator."""
+    from sync.background import BackgroundSync
+
     married = None
     if ctx.demo:
         from counter_app.demo import ALREADY_MARRIED
@@ -37,6 +45,10 @@ def sync_status(ctx: Context, journal: Journal) -> Callable[[], dict]:
     """A function that reports the outbox (the shape of ``counter-app sync status --json``)."""
 
     def report() -> dict:
+        from sync import enrolment, outbox
+        from sync.background import is_enrolled
+        from sync.state import SyncState
+
         state = SyncState(enrolment.sync_dir(ctx.data_dir) / "state.db")
         try:
             result = outbox.status(journal, state)

@@ -28,7 +28,7 @@ def make_window(qtbot, journal, idle_lock_s=0):
     data_dir = str(journal.path.parent)
     ctx = make_context(build_parser().parse_args(["--demo", "--data-dir", data_dir]))
     ctx.config.values.update({"ui.idle_lock_s": idle_lock_s, "auth.max_failures": 3})
-    services = Services(ctx, journal, qt_ports(ctx))
+    services = Services(ctx, journal, lambda: qt_ports(ctx))
     seed_demo_accounts(services.operators)
     win = MainWindow(services)
     qtbot.addWidget(win)
