@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 from counter_app import config
+from counter_app.context import Context
 
 
 def register(sub) -> None:
@@ -17,7 +18,7 @@ def register(sub) -> None:
     docs.set_defaults(func=run_docs)
 
 
-def run_show(args, ctx) -> int:
+def run_show(args, ctx: Context) -> int:
     cfg = ctx.config
     if args.json:
         print(json.dumps({"file": str(cfg.file), "data_dir": str(cfg.data_dir),
@@ -30,6 +31,6 @@ def run_show(args, ctx) -> int:
     return 0
 
 
-def run_docs(args, ctx) -> int:
+def run_docs(args, ctx: Context) -> int:
     print(config.render_docs(), end="")
     return 0
