@@ -22,7 +22,7 @@ from datetime import date
 from counter_app.archive_file.kinds import KIND_ARCHIVE_BUILT
 from counter_app.cases.service import CaseService, CaseState
 from counter_app.journal import Journal
-from counter_app.numbering import issued_blanks
+from counter_app.numbering import issued_blanks, issued_counts
 from counter_app.printing.kinds import KIND_NOTICE_PRINTED
 from counter_app.rules.calendar import divorce_periods, divorce_phase
 from sync.projections import check_outcomes
@@ -51,7 +51,6 @@ LISTED_STATES = ("initial_review", "applied", "accepted", "cooling_off", "examin
 #: Ended divorce applications whose notice the parties are owed, by state.
 NOTICE_DUE = {"withdrawn": "已撤回：请打印撤回离婚登记申请确认单",
               "deemed_withdrawn": "已视为撤回：请打印视为撤回告知书"}
-#: The entries that record the last acts of a case.
 
 
 def booklets_needed(case_type: str) -> int:
@@ -235,8 +234,9 @@ def read_facts(journal: Journal, case_id: str, *, pending_step: Lazy | None = No
     if case is None:
         return None
     outcome = (lambda _: check()) if check else check_outcomes(journal).get
-    return _facts(journal, case, built=journal.cases_with(KIND_ARCHIVE_BUILT),
+    return _facts(case, built=journal.cases_with(KIND_ARCHIVE_BUILT),
                   notified=journal.cases_with(KIND_NOTICE_PRINTED), check=outcome,
+                  booklets=lambda _: len(issued_blanks(journal, case_id)),
                   pending_step=pending_step)
 
 
@@ -249,21 +249,24 @@ def case_next(journal: Journal, case_id: str, on: date | None = None, *,
 
 def open_cases(journal: Journal, on: date) -> list[Next]:
     """Every case on the home page on ``on``, the least recently moved first."""
-    checks = check_outcomes(journal)
-    built, notified = journal.cases_with(KIND_ARCHIVE_BUILT), journal.cases_with(KIND_NOTICE_PRINTED)
-    found = (decide(_facts(journal, case, built=built, notified=notified, check=checks.get), on)
+    checks, counts = check_outcomes(journal), issued_counts(journal)
+    built = journal.cases_with(KIND_ARCHIVE_BUILT)
+    notified = journal.cases_with(KIND_NOTICE_PRINTED)
+    found = (decide(_facts(case, built=built, notified=notified, check=checks.get,
+                           booklets=lambda case_id: counts.get(case_id, 0)), on)
              for case in CaseService(journal).in_states(LISTED_STATES))
     return [n for n in found if n.home_list is not None]
 
 
-def _facts(journal: Journal, case: CaseState, *, built: set[str], notified: set[str],
-           check: Callable[[str], str | None], pending_step: Lazy | None = None) -> CaseFacts:
+def _facts(case: CaseState, *, built: set[str], notified: set[str],
+           check: Callable[[str], str | None], booklets: Callable[[str], int],
+           pending_step: Lazy | None = None) -> CaseFacts:
     """Each fact read only where the case's state makes it count."""
     case_id, state = case.case_id, case.state
     counted = state in ("registered", "issued") and case_id not in built
     return CaseFacts(
         case_id, case.case_type, state, case.receipt_date,
         check=check(case_id) if state == "examined" else None,
-        booklets=len(issued_blanks(journal, case_id)) if counted else 0,
+        booklets=booklets(case_id) if counted else 0,
         archive_built=case_id in built, notice_printed=case_id in notified,
         step=pending_step() if pending_step and state in STEP_STATES else None)
