@@ -14,7 +14,6 @@ The camera loop itself (off the GUI thread) is counter_app.vision.scanner.
 from __future__ import annotations
 
 import hashlib
-import logging
 from dataclasses import dataclass
 from typing import Any
 
@@ -28,8 +27,6 @@ from counter_app.vision.document import ScanResult
 from counter_app.workflows.intake import ROLE_ZH, ROLES
 from counter_app.workflows.kinds import (KIND_DOCUMENT_AGREEMENT_SUMMARY, KIND_DOCUMENT_SCANNED,
                                          KIND_DOCUMENT_SUPERSEDED, KIND_INTAKE_RULES_CHECKED)
-
-log = logging.getLogger(__name__)
 
 JPEG_QUALITY = 85
 #: Papers produced or captured by other steps of this counter, not scanned here: the

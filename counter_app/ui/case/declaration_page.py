@@ -3,9 +3,10 @@
 The man first, then the woman. The preview is painted by forms.qt.painter, the same code as the
 printout, so the party reads exactly the page their signature is bound to. The signature comes
 from the on-screen signing area (pen tablet or mouse; in demo mode the signature-tablet
-simulator replays a recording into it); the fingerprint pad runs on its own thread (drivers.fingerprint.session) and
-is reached through Op, so the window never waits for it. Every failure says what to do and Esc
-always returns to the case: what was recorded stays in the journal and the page resumes there.
+simulator replays a recording into it); the fingerprint pad runs on its own thread
+(drivers.fingerprint.session) and is reached through Op, so the window never waits for it.
+Every failure says what to do and Esc always returns to the case: what was recorded stays in
+the journal and the page resumes there.
 """
 
 from __future__ import annotations
