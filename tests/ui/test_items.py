@@ -65,12 +65,15 @@ def test_a_list_shows_only_the_cases_of_the_items_that_contribute_it(qtbot, jour
     assert every_item.lists["awaiting_check"].count() == 2  # the divorce is listed there
 
 
-def test_every_step_and_screen_has_a_page(qtbot):
-    from counter_app.ui.i18n import STEP_LABELS
+def test_every_screen_the_navigator_names_has_a_page(demo_window):
+    from counter_app.cases import navigator
 
-    assert {"case", "certificates", "review", "capture", "declare", "documents"} <= \
-        set(CASE_PAGES)
-    assert len(STEP_LABELS) == 3
+    window = demo_window()
+    steps = {s.key for s in window.services.case_steps(window.operator)}
+    assert steps and steps <= set(window.case_pages)          # each step opens its page
+    assert {navigator.CASE, navigator.CERTIFICATES, "review"} <= set(window.case_pages)
+    intake_screens = {*navigator.INTAKE_SCREEN.values(), "marriage"}
+    assert intake_screens <= set(window.item_pages)           # each intake is an item's page
 
 
 @pytest.mark.parametrize("item", ITEMS, ids=lambda i: i.key)
