@@ -12,7 +12,7 @@ from PySide6.QtGui import QShortcut
 from counter_app.cases.service import CaseService
 from counter_app.operators import Operator
 from counter_app.ui.home.home_page import HomePage
-from counter_app.ui.items import CASE_PAGES, HOME_LISTS, ITEMS, BusinessItem, HomeList
+from counter_app.ui.items import HOME_LISTS, ITEMS, BusinessItem, HomeList
 
 #: A made-up item with a list of its own, as a new item would be added.
 EXTRA = BusinessItem("retro", "补办结婚登记（F6）", "F6", ("retroactive_marriage",),
