@@ -3,7 +3,8 @@
 Every item gets a deterministic ``entry_id`` (collection, id, version), so pulling the same
 page twice - after a crash before the cursor was saved, or after the sync state was lost -
 appends nothing twice. Certificate-number blocks and blank-stock ranges use the exact kinds
-and payloads ``counter_app.numbering`` reads; everything else is ``reference.updated``.
+and payloads ``counter_app.numbering`` reads; operators become the counter's accounts
+(``sync.operator_accounts``); everything else is ``reference.updated``.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from typing import Any
 
 from counter_app.journal import Journal
 from counter_app.numbering.kinds import KIND_NUMBERING_BLOCK_RECEIVED, KIND_STOCK_RANGE_RECEIVED
-from sync import protocol
+from sync import operator_accounts, protocol
 from sync.errors import ProtocolError
 from sync.kinds import KIND_REFERENCE
 from sync.state import SyncState
@@ -21,6 +22,7 @@ from sync.transport import Transport
 
 PAGE_LIMIT = 200
 SYNC_OPERATOR = "sync"
+OPERATORS = "operators"
 
 
 def entry_for(collection: str, item: dict[str, Any]) -> tuple[str, dict, str]:
@@ -54,17 +56,27 @@ def entry_for(collection: str, item: dict[str, Any]) -> tuple[str, dict, str]:
     return kind, payload, f"ref-{digest}"
 
 
-def pull_page(transport: Transport, journal: Journal, state: SyncState, collection: str) -> bool:
-    """Fetch one page after the saved cursor and append its items; True when more remain."""
-    cursor = state.get(f"cursor:{collection}", "0")
+def fetch_page(transport: Transport, collection: str, cursor: str) -> dict[str, Any]:
+    """One page of a collection after ``cursor``; ProtocolError when it is not a page."""
     response = transport.get(f"{protocol.API_PREFIX}/reference/{collection}",
                              {"cursor": cursor, "limit": PAGE_LIMIT})
     body = response.body
-    items = body.get("items")
-    if not isinstance(items, list) or "next_cursor" not in body:
+    if not isinstance(body.get("items"), list) or "next_cursor" not in body:
         raise ProtocolError("省级系统下发的基础数据格式不对，稍后重试。",
                             detail=f"{collection} page without items/next_cursor")
-    for item in items:
+    return body
+
+
+def pull_page(transport: Transport, journal: Journal, state: SyncState, collection: str) -> bool:
+    """Fetch one page after the saved cursor and append its items; True when more remain.
+    The operators collection is read whole every cycle instead (sync.operator_accounts)."""
+    if collection == OPERATORS:
+        return operator_accounts.pull_page(transport, journal, state,
+                                           lambda cursor: fetch_page(transport, OPERATORS,
+                                                                     cursor))
+    cursor = state.get(f"cursor:{collection}", "0")
+    body = fetch_page(transport, collection, cursor)
+    for item in body["items"]:
         kind, payload, entry_id = entry_for(collection, item)
         journal.append(kind, payload, operator=SYNC_OPERATOR, entry_id=entry_id)
     # the cursor is saved only after every item of the page is durably in the journal

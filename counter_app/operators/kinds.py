@@ -5,3 +5,11 @@ KIND_OPERATOR_ACCOUNT_SET = "operator.account_set"
 KIND_OPERATOR_LOGIN_SUCCEEDED = "operator.login_succeeded"
 KIND_OPERATOR_LOGIN_FAILED = "operator.login_failed"
 KIND_OPERATOR_UNLOCKED = "operator.unlocked"
+
+# Accounts from the province (docs/sync-protocol.md §13): an account as the operators
+# collection holds it (no password), its removal from the collection, what a complete pull
+# confirmed and when, and the local scrypt verifier kept after the province verified a password.
+KIND_OPERATOR_PROVINCE_ACCOUNT = "operator.province_account"
+KIND_OPERATOR_PROVINCE_REMOVED = "operator.province_removed"
+KIND_OPERATOR_ACCOUNTS_CONFIRMED = "operator.accounts_confirmed"
+KIND_OPERATOR_VERIFIER_SET = "operator.verifier_set"

@@ -85,7 +85,7 @@ def _store_one(store: SimStore, machine_id: str, entry: dict, rejects: Callable[
                touched: set[str]) -> dict:
     kind, case_id = str(entry["kind"]), entry.get("case_id")
     status, code, reason = protocol.ENTRY_STORED, None, None
-    business = not kind.startswith(("sync.", "reference.", "numbering.", "stock."))
+    business = not kind.startswith(("sync.", "reference.", "numbering.", "stock.", "operator."))
     if business and rejects(str(entry["entry_id"])):
         status, code = protocol.ENTRY_REJECTED, "incomplete_documents"
         reason = "材料不齐：省级系统要求补充户口簿本人页扫描件，请补录后重新提交。"

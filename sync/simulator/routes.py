@@ -6,7 +6,7 @@ import json
 import time
 
 from sync import protocol, signing
-from sync.simulator import ledger
+from sync.simulator import accounts, ledger
 from sync.simulator.ledger import LedgerError
 from sync.simulator.server import (
     ATTACHMENT_PATH,
@@ -55,9 +55,11 @@ def dispatch(h: Handler, method: str) -> tuple[int, dict]:
         return _after(h, sim, ledger.rejections_page(sim.store, mid, cursor, limit))
     ref = REFERENCE_PATH.match(path)
     if method == "GET" and ref:
-        return _after(h, sim, _reference(sim, mid, ref.group(1), params))
+        return _after(h, sim, _reference(sim, machine, ref.group(1), params))
     if method == "POST" and path == "/v1/marital-checks":
         return _after(h, sim, ledger.marital_check(sim.store, mid, _json(body), sim.sign))
+    if method == "POST" and path == "/v1/operators/login-verifications":
+        return _after(h, sim, accounts.verify_login(sim.store, machine, _json(body), sim.sign))
     raise LedgerError("not_found", f"no endpoint {method} {path}")
 
 
@@ -94,12 +96,13 @@ def _entries(sim: Simulator, mid: str, body: dict) -> dict:
     return answer
 
 
-def _reference(sim: Simulator, mid: str, collection: str, params: dict) -> dict:
+def _reference(sim: Simulator, machine: dict, collection: str, params: dict) -> dict:
     if collection not in protocol.COLLECTIONS:
         raise LedgerError("not_found", f"unknown collection {collection}")
     cursor, limit = _page(params)
     with sim.store.lock:
-        return sim.store.reference_page(collection, mid, cursor, limit)
+        return sim.store.reference_page(collection, machine["machine_id"], cursor, limit,
+                                        machine["office_code"])
 
 
 def _page(params: dict) -> tuple[int, int]:

@@ -19,6 +19,7 @@ from urllib.parse import parse_qs, urlsplit
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from sync import protocol, signing
+from sync.simulator import accounts
 from sync.simulator import faults as faultmod
 from sync.simulator.ledger import LedgerError
 from sync.simulator.store import SimStore, now
@@ -35,6 +36,7 @@ class Simulator:
 
     def __init__(self, data_dir: Path, faults: faultmod.Faults | None = None) -> None:
         self.store = SimStore(Path(data_dir))
+        accounts.install(self.store)
         self.faults = faults or faultmod.Faults()
         key_path = Path(data_dir) / "server_ed25519.pem"
         if not key_path.exists():

@@ -46,13 +46,16 @@ OFFICES = {
     # counter enrols for the region its rules are judged for.
     "110105": "北京市朝阳区婚姻登记处（示例）", "445202": "揭阳市榕城区婚姻登记处（示例）",
 }
+# The accounts of the office 110101 (their passwords: sync.simulator.accounts).
 OPERATORS: list[dict[str, Any]] = [
-    {"operator_id": "reg01", "name": "登记员一", "roles": ["registrar"],
-     "qualified_until": "2028-06-30", "active": True},
+    {"operator_id": "reg01", "name": "登记员一", "roles": ["registrar"], "office_code": "110101",
+     "qualified_until": "2028-06-30", "active": True, "credential_version": 1},
     {"operator_id": "sup01", "name": "主管一", "roles": ["supervisor", "registrar"],
-     "qualified_until": "2027-12-31", "active": True},
+     "office_code": "110101", "qualified_until": "2027-12-31", "active": True,
+     "credential_version": 1},
     {"operator_id": "tech01", "name": "技术员一", "roles": ["technician"],
-     "qualified_until": None, "active": True},
+     "office_code": "110101", "qualified_until": None, "active": True,
+     "credential_version": 1},
 ]
 BLOCK_SIZE, RANGE_SIZE = 1000, 500
 
@@ -117,11 +120,15 @@ class SimStore:
         return version
 
     def reference_page(self, collection: str, machine_id: str, cursor: int,
-                       limit: int) -> dict:
+                       limit: int, office_code: str | None = None) -> dict:
+        # A machine sees its own office's accounts only (docs/sync-protocol.md §13).
+        office = "" if collection != "operators" else \
+            "AND json_extract(data, '$.office_code') IS ? "
+        params = [collection, cursor, machine_id] + ([office_code] if office else [])
         rows = self.db.execute(
             "SELECT * FROM reference WHERE collection = ? AND change > ? AND "
-            "(machine_id IS NULL OR machine_id = ?) ORDER BY change LIMIT ?",
-            [collection, cursor, machine_id, limit + 1]).fetchall()
+            f"(machine_id IS NULL OR machine_id = ?) {office}ORDER BY change LIMIT ?",
+            [*params, limit + 1]).fetchall()
         more = len(rows) > limit
         rows = rows[:limit]
         items = [{"id": r["item_id"], "version": r["version"], "deleted": bool(r["deleted"]),

@@ -8,7 +8,6 @@ from datetime import date, timedelta
 import pytest
 
 from helpers.journals import open_test_journal
-from counter_app.journal.clock import iso_ms
 from counter_app.journal.verify import verify
 from counter_app.operators import LoginRefused, OperatorService
 from counter_app.operators.accounts import password_matches, seed_demo_accounts
@@ -104,14 +103,12 @@ def test_expired_qualification_is_refused(service, clock):
     assert refused.value.code == "auth.qualification_expired"
 
 
-def test_server_accounts_stop_after_the_offline_grace(service, clock):
-    service.set_account("reg04", "赵强", ["registrar"], "pw", source="server",
-                        confirmed_at=iso_ms(clock.now()))
-    clock.advance(days=6)
-    assert service.authenticate("reg04", "pw")
-    clock.advance(days=2)
-    with pytest.raises(LoginRefused, match="同步账号"):
-        service.authenticate("reg04", "pw")
+def test_province_accounts_cannot_be_set_on_the_counter(service):
+    """A server account set locally would log in forever (no confirmation): refused."""
+    from counter_app.errors import CounterAppError
+    with pytest.raises(CounterAppError, match="省级系统") as refused:
+        service.set_account("reg04", "赵强", ["registrar"], "pw", source="server")
+    assert refused.value.code == "auth.not_local" and service.record("reg04") is None
 
 
 def test_unknown_role_is_refused(service):

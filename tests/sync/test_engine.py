@@ -237,13 +237,14 @@ def test_marital_check_through_the_engine_and_offline(sim, enrolled, journal, da
 
 
 def test_an_operator_revocation_arrives_with_the_next_pull(sim, enrolled, journal, data_dir):
+    from counter_app.operators import OperatorService
+    from sync.simulator import accounts
+
     engine = make_engine(journal, data_dir)
     assert engine.run_once().ok
-    with sim.sim.store.tx() as store:
-        store.put_reference("operators", "reg01", {"operator_id": "reg01", "name": "登记员一",
-                                                   "roles": ["registrar"], "active": False})
+    assert OperatorService(journal).record("reg01")["disabled"] == 0
+    accounts.update_account(sim.sim.store, "reg01", active=False)
     assert engine.run_once().ok
-    row = journal.query("SELECT version, data FROM reference_items WHERE "
-                        "collection = 'operators' AND item_id = 'reg01'")[0]
-    assert row["version"] == 2 and '"active":false' in row["data"]
+    row = OperatorService(journal).record("reg01")
+    assert (row["version"], row["disabled"], row["source"]) == (2, 1, "server")
     engine.close()
