@@ -165,6 +165,11 @@ AUTH_OFFLINE_GRACE_DAYS = Setting(
     "How many days an account from the provincial system keeps working without a sync that "
     "confirms it; a disabled (离岗) account stops at the next sync or after this grace.",
 )
+AUTH_VERIFY_TIMEOUT_S = Setting(
+    "auth.verify_timeout_s", 10.0, float,
+    "Seconds the login waits for the provincial system's answer when a province account logs "
+    "in on this machine for the first time (its password is checked by the province).",
+)
 UI_IDLE_LOCK_S = Setting(
     "ui.idle_lock_s", 300, int,
     "Seconds without keyboard or mouse input after which the counter locks its screen and "

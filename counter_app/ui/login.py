@@ -67,7 +67,8 @@ class LoginPage(QWidget):
         if not user.strip() or not password:
             self.message.setText(self.tr("请输入工号和密码。"))
             return
-        self.message.setText(self.tr("正在验证……"))
+        self.message.setText(self.tr("正在连接省级系统核验密码（该账号首次在本机登录）……")
+                             if self.operators.asks_province(user) else self.tr("正在验证……"))
         self._op = Op(self, lambda: self.operators.authenticate(user, password)) \
             .success(self._on_success).failure(self._on_failure).run_in_background()
 

@@ -23,7 +23,7 @@ from counter_app.printing.booklets import CertificatePrinter
 from counter_app.printing.notices import FormsPrinter
 from counter_app.rules.offices import counter_office, office_profile
 from counter_app.wiring import devices
-from counter_app.wiring.sync import sync_status
+from counter_app.wiring.sync import province_link, sync_status
 from counter_app.workflows.resume import OpenCase
 from counter_app.workflows.steps import CaseStep
 
@@ -58,7 +58,8 @@ class Services:
         cfg = ctx.config
         self.operators = OperatorService(journal, max_failures=cfg["auth.max_failures"],
                                          lockout_minutes=cfg["auth.lockout_minutes"],
-                                         offline_grace_days=cfg["auth.offline_grace_days"])
+                                         offline_grace_days=cfg["auth.offline_grace_days"],
+                                         province=province_link(ctx, journal, background))
         #: Which case is on screen, so that after a crash the next login reopens it.
         self.open_case_marker = OpenCase(ctx.data_dir)
         self.sync_status = sync_status(ctx, journal)

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 
 from counter_app.context import Context
 from counter_app.journal import Journal
+from counter_app.operators import LoginVerdict
 
 # The sync modules (requests among them) are imported where they are used, on the sync
 # thread or in the report, not while the window is built: a third of a second at start-up.
@@ -39,6 +40,26 @@ def background_sync(ctx: Context, journal: Journal) -> BackgroundSync:
         married = tuple(ALREADY_MARRIED)
     return BackgroundSync(journal, ctx.data_dir, lambda: make_engine(journal, ctx),
                           ctx.config["sync.interval_s"], demo_married=married)
+
+
+def province_link(ctx: Context, journal: Journal,
+                  background: BackgroundSync | None = None) -> Callable[[str, str], LoginVerdict]:
+    """The login's link to the province (a province account's first login on this machine):
+    the running sync engine's server and clock offset when there is one (demo mode's simulator
+    moves to a new port at each start), else the enrolment's server."""
+
+    def verify(operator_id: str, password: str) -> LoginVerdict:
+        from sync.login_verification import verify_login
+
+        engine = background.engine if background is not None else None
+        url = engine.transport.base_url if engine is not None else None
+        return verify_login(ctx.data_dir, journal, operator_id, password,
+                            server_url=url or ctx.config["sync.server_url"] or None,
+                            offset_ms=engine.transport.offset_ms if engine is not None else 0,
+                            connect_timeout_s=ctx.config["sync.connect_timeout_s"],
+                            read_timeout_s=ctx.config["auth.verify_timeout_s"])
+
+    return verify
 
 
 def sync_status(ctx: Context, journal: Journal) -> Callable[[], dict]:

@@ -737,6 +737,10 @@ Check the cable and the power, then click &quot;Retry&quot;. If it still fails, 
         <translation>Enter your operator ID and password.</translation>
     </message>
     <message>
+        <source>正在连接省级系统核验密码（该账号首次在本机登录）……</source>
+        <translation>Asking the provincial system to check the password (first login of this account on this machine)…</translation>
+    </message>
+    <message>
         <source>正在验证……</source>
         <translation>Checking…</translation>
     </message>
