@@ -63,7 +63,8 @@ def apply_rejections(db: sqlite_utils.Database, entry: Entry) -> None:
         PRIMARY KEY (collection, item_id))""",
 ))
 def apply_reference(db: sqlite_utils.Database, entry: Entry) -> None:
-    """Rule packs, offices, operator accounts (with revocations) and appointments as pulled."""
+    """Rule packs, offices and appointments as pulled (operators become the counter's
+    accounts instead: counter_app.operators.province)."""
     if entry.kind != KIND_REFERENCE:
         return
     p = entry.payload
