@@ -2,8 +2,8 @@
 
 The base is ``debootstrap --variant=minbase bookworm`` (no Python, no X, no Qt libraries),
 made once and cached in ``.cache/debroot/`` (rebuilt after MAX_AGE_DAYS, when the mirror's
-package lists may have moved on). Each test gets a throw-away overlay on it, with /proc and a
-private /dev/shm; downloaded .debs are kept in ``.cache/debroot/apt-archives`` so a rerun
+package lists may have moved on). Each test gets a throw-away overlay on it, with /proc, /sys
+and a private /dev/shm; downloaded .debs are kept in ``.cache/debroot/apt-archives`` so a rerun
 installs from the cache. The GUI talks to an Xvfb started on the host: the chroot shares the
 host's network namespace, so the X server's abstract socket is reachable from inside it.
 
@@ -124,13 +124,15 @@ def _mount(*args: str) -> None:
 
 @contextlib.contextmanager
 def _mounted(path: Path) -> Iterator[Root]:
-    """/proc, a private /dev/shm, the host's resolv.conf and the shared .deb cache."""
+    """/proc, /sys, a private /dev/shm, the host's resolv.conf and the shared .deb cache."""
     mounts: list[Path] = []
     archives = CACHE / "apt-archives"
     (archives / "partial").mkdir(parents=True, exist_ok=True)
     shutil.copyfile("/etc/resolv.conf", path / "etc/resolv.conf")
     try:
+        # /sys read-only: mediapipe's tcmalloc reads the CPUs from it and aborts without it.
         for target, args in ((path / "proc", ["-t", "proc", "proc"]),
+                             (path / "sys", ["-t", "sysfs", "-o", "ro", "sysfs"]),
                              (path / "dev/shm", ["-t", "tmpfs", "-o", "mode=1777", "shm"]),
                              (path / "var/cache/apt/archives", ["--bind", str(archives)])):
             target.mkdir(parents=True, exist_ok=True)
