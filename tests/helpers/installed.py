@@ -4,6 +4,7 @@ screen on a host Xvfb, and what its log and its process say."""
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import signal
 import subprocess
@@ -55,6 +56,18 @@ def gui_reaches_login(root: cleanroot.Root, command: str) -> GuiRun:
             output = proc.communicate(timeout=30)[0].decode("utf-8", "replace")
     raise AssertionError(f"no login screen within 90 s (exit {proc.returncode}):\n"
                          f"{output[-3000:]}")
+
+
+def doctor(root: cleanroot.Root, command: str) -> dict[str, dict[str, str]]:
+    """``command doctor --json`` in the root on a host Xvfb: the rows by check name. A new
+    counter has warnings (no journal, not enrolled) and failures (no devices): exit 1."""
+    with cleanroot.xvfb() as display:
+        result = root.sh(f"{command} doctor --json", check=False, timeout=300,
+                         env={"DISPLAY": display, "QT_QPA_PLATFORM": "xcb"})
+    assert result.returncode == 1, result.stdout[-3000:] + result.stderr[-3000:]
+    rows = json.loads(result.stdout)
+    assert all(list(row) == ["check", "status", "detail", "hint"] for row in rows)
+    return {row["check"]: row for row in rows}
 
 
 def _environ(pid: int) -> dict[str, str]:

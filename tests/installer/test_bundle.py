@@ -11,7 +11,7 @@ import shutil
 
 import pytest
 from helpers import cleanroot
-from helpers.installed import gui_reaches_login, log_problems, no_python, runtime_deps
+from helpers.installed import doctor, gui_reaches_login, log_problems, no_python, runtime_deps
 
 from counter_app import __version__
 
@@ -31,6 +31,13 @@ def test_the_bundle_runs_in_a_clean_debian_root_without_python(bundle, tmp_path)
 
         version = root.sh(f"{INSTALLED}/counter-app --version")
         assert version.stdout.strip() == f"counter-app {__version__}"
+
+        report = doctor(root, f"{INSTALLED}/counter-app")
+        assert f"安装包 {INSTALLED}" in report["version"]["detail"]
+        for check in ("version", "disk_space", "fonts", "models", "qt_platform", "screen"):
+            assert report[check]["status"] == "ok", report[check]
+        assert report["journal"]["status"] == "warn"  # a new counter: no journal yet
+        assert report["pcscd"]["status"] == "fail"  # no PC/SC daemon in the bare root
 
         gui = gui_reaches_login(root, f"{INSTALLED}/counter-app --demo")
         assert log_problems(gui.log) == []

@@ -8,13 +8,17 @@ Slow: builds the bundle and the package (gzip -1), then installs about 60 MB of 
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import shutil
 import subprocess
+import time
+from collections.abc import Iterator
 
 import pytest
 from helpers import cleanroot
-from helpers.installed import DEMO_DATA, ROOT, gui_reaches_login, log_problems, no_python
+from helpers.installed import (DEMO_DATA, ROOT, doctor, gui_reaches_login, log_problems,
+                               no_python, stop)
 
 from counter_app import __version__
 
@@ -58,8 +62,27 @@ def install(root: cleanroot.Root, deb) -> None:
         assert exists(root, path), path
 
 
+@contextlib.contextmanager
+def pcscd_running(root: cleanroot.Root) -> Iterator[None]:
+    """The pcscd the package depends on, started by hand (no init system in the root)."""
+    daemon = root.popen("exec pcscd --foreground", stdout=subprocess.DEVNULL,
+                        stderr=subprocess.DEVNULL)
+    try:
+        deadline = time.monotonic() + 20
+        while not root.host("/run/pcscd/pcscd.comm").exists():
+            assert daemon.poll() is None and time.monotonic() < deadline, "pcscd did not start"
+            time.sleep(0.1)
+        yield
+    finally:
+        stop(daemon)
+
+
 def starts(root: cleanroot.Root) -> None:
     assert root.sh("counter-app --version").stdout.strip() == f"counter-app {__version__}"
+    with pcscd_running(root):
+        report = doctor(root, "counter-app")
+    for check in ("version", "fonts", "models", "qt_platform", "screen", "pcscd"):
+        assert report[check]["status"] == "ok", report[check]
     gui = gui_reaches_login(root, "counter-app --demo")
     assert log_problems(gui.log) == []
     assert gui.environ.get("MALLOC_ARENA_MAX") == "2"
