@@ -10,6 +10,10 @@
 #                         mediapipe (libGLESv2) load at run time
 #   poppler-utils         - pdftotext/pdftoppm to read back the PDFs we write
 #   iproute2 nftables     - shaped, lossy links for the sync benchmark
+#   binutils              - objdump/objcopy, which PyInstaller uses to build the bundle
+#   debootstrap           - the clean Debian 12 root the bundle and the .deb are tested in
+#   nsis                  - makensis, compiles the Windows installer script (installer/windows)
+#   desktop-file-utils    - desktop-file-validate checks the .deb's desktop entry
 set -euo pipefail
 PACKAGES=(
   python3 python3-venv python3-dev gcc libc6-dev
@@ -18,6 +22,7 @@ PACKAGES=(
   libxcb-xkb1 libxkbcommon-x11-0 libxcb-shape0 libxcb-randr0 libxcb-xinerama0
   libgl1 libegl1 libgles2 libglib2.0-0 libfontconfig1 libdbus-1-3
   poppler-utils iproute2 nftables
+  binutils debootstrap nsis desktop-file-utils
 )
 missing=()
 for p in "${PACKAGES[@]}"; do

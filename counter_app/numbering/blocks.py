@@ -71,6 +71,15 @@ def remaining(journal: Journal, prefix: str, division_code: str, year: int) -> i
     return int(total[0]["n"]) - int(taken[0]["n"])
 
 
+def remaining_by_series(journal: Journal, year: int) -> list[dict]:
+    """Every series with a block for ``year``: {prefix, division_code, year, remaining}, for
+    `counter-app doctor`."""
+    series = journal.query("SELECT DISTINCT prefix, division_code, year FROM number_blocks "
+                           "WHERE year = ? ORDER BY prefix, division_code", [year])
+    return [{**row, "remaining": remaining(journal, row["prefix"], row["division_code"], year)}
+            for row in series]
+
+
 def number_of_case(journal: Journal, case_id: str, prefix: str) -> dict | None:
     rows = journal.query("SELECT * FROM cert_numbers WHERE case_id = ? AND prefix = ? AND "
                          "status != 'released' ORDER BY seq DESC LIMIT 1", [case_id, prefix])

@@ -102,6 +102,18 @@ def issued_counts(journal: Journal) -> dict[str, int]:
         "AND case_id IS NOT NULL GROUP BY case_id")}
 
 
+def unused_counts(journal: Journal) -> dict[str, int]:
+    """Blanks never issued nor voided in the ranges received, per certificate kind that has a
+    range (certificate -> count), for `counter-app doctor`."""
+    totals = {r["certificate"]: int(r["n"]) for r in journal.query(
+        "SELECT certificate, SUM(last_n - first_n + 1) AS n FROM stock_ranges "
+        "GROUP BY certificate")}
+    used = {r["certificate"]: int(r["n"]) for r in journal.query(
+        "SELECT b.certificate, COUNT(*) AS n FROM stock_blanks b JOIN stock_ranges r "
+        "ON b.range_id = r.range_id GROUP BY b.certificate")}
+    return {cert: total - used.get(cert, 0) for cert, total in totals.items()}
+
+
 def next_blank(journal: Journal, certificate: str) -> str | None:
     """The lowest unused 印制号 of the oldest range that has one, or None when none is left."""
     for r in journal.query("SELECT * FROM stock_ranges WHERE certificate = ? ORDER BY seq",

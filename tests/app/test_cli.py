@@ -79,3 +79,9 @@ def test_devices_lists_every_kind_without_hardware(tmp_path):
     printer = next(r for r in rows if r["kind"] == "printer")
     assert printer["status"] == "absent" and "printing.receipt_printer" in printer["detail"]
     assert not any(r["backend"] == "simulator" for r in rows), "simulators only in demo mode"
+
+
+def test_devices_exits_1_unless_every_expected_kind_has_a_usable_device(tmp_path):
+    assert run_cli("devices", data_dir=tmp_path).returncode == 1  # no hardware here
+    demo = run_cli("--demo", "devices", data_dir=tmp_path)  # a simulator for every kind
+    assert demo.returncode == 0, demo.stdout
