@@ -40,24 +40,25 @@ def _db_option(parser) -> None:
 def open_journal(args, ctx: Context):
     from counter_app.journal import Journal
     from counter_app.wiring.journal import PROJECTION_MODULES
+    from counter_app.wiring.journal import open_journal as open_data_dir
 
-    path = args.db or ctx.journal_path
-    # Verify and rebuild cover the same projections the app maintains.
+    if args.db is None or Path(args.db).resolve() == ctx.journal_path.resolve():
+        return open_data_dir(ctx)
+    # Another file (a backup, a copy): examined with this data dir's key when it has one.
     kwargs = dict(projections=PROJECTION_MODULES,
                   clock_slack_ms=ctx.config["journal.clock_slack_ms"],
                   clock_max_skew_s=ctx.config["journal.clock_max_skew_s"])
-    if args.db is None:
-        return Journal.open(ctx.data_dir, ctx.config["journal.key_store"], **kwargs)
-    return Journal.open_file(path, ctx.config["journal.key_store"], **kwargs)
+    return Journal.open_file(args.db, ctx.config["journal.key_store"],
+                             key_dir=ctx.config.key_dir, **kwargs)
 
 
 def run_verify(args, ctx: Context) -> int:
     from counter_app.journal.verify import verify
 
-    path = args.db or ctx.journal_path
-    if not Path(path).exists():
-        print(f"错误 error: 日志文件不存在 journal not found: {path}", file=sys.stderr)
-        return 2
+    if args.db is None and not ctx.journal_path.exists():
+        from counter_app.wiring.journal import open_journal as open_data_dir
+
+        open_data_dir(ctx, readonly=True).close()  # raises: deleted, or never created
     with open_journal(args, ctx) as journal:
         report = verify(journal)
     if report.ok:

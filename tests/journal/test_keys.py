@@ -8,6 +8,7 @@ from keyring.backend import KeyringBackend
 
 from counter_app.journal import Journal, KeyStoreError
 from counter_app.journal import keys
+from helpers.journals import key_file
 
 
 class MemoryKeyring(KeyringBackend):
@@ -44,7 +45,8 @@ def test_keyring_store_keeps_the_key_out_of_the_data_dir(data_dir, memory_keyrin
     assert not (data_dir / "keys").exists()
     assert len(memory_keyring.items) == 1
     (service, user), value = next(iter(memory_keyring.items.items()))
-    assert service == "counter-app" and user.startswith("journal-key:") and len(value) == 64
+    assert service == "counter-app" and user.startswith("journal-key:")
+    assert value.startswith("anchored:") and len(value) == len("anchored:") + 64
     with Journal.open(data_dir, key_store="keyring") as journal:
         assert journal.head()[0] == 1
 
@@ -63,7 +65,7 @@ def test_auto_prefers_a_real_keystore(data_dir, memory_keyring, monkeypatch):
     monkeypatch.setattr(keys, "keyring_usable", lambda: False)
     other = data_dir / "other"
     keys.load_or_create(other, "auto")
-    assert (other / "keys" / "machine.key").exists()
+    assert key_file(other).exists() and not (other / "keys").exists()
 
 
 def test_the_fail_backend_is_not_a_keystore(monkeypatch):

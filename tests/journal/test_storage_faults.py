@@ -15,6 +15,7 @@ from counter_app.journal import DiskFullError, Journal, WrongKeyError
 from counter_app.journal.keys import MachineKey, write_key_file
 from counter_app.journal.verify import verify
 from tampering import run_cli
+from helpers.journals import key_file
 
 
 @pytest.fixture
@@ -75,7 +76,7 @@ def test_full_disk_gives_a_clear_error_and_loses_nothing(small_disk):
 def test_wrong_key_is_a_clear_error(data_dir):
     with Journal.open(data_dir, key_store="file") as journal:
         journal.append("k", {"x": 1}, operator="op")
-    write_key_file(data_dir / "keys" / "machine.key", MachineKey.generate())
+    write_key_file(key_file(data_dir), MachineKey.generate())
     with pytest.raises(WrongKeyError, match="无法解密"):
         Journal.open(data_dir, key_store="file")
     result = run_cli("journal", "verify", data_dir=data_dir)
