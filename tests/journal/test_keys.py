@@ -78,3 +78,44 @@ def test_subkeys_differ_and_are_stable():
     key = keys.MachineKey(bytes(32))
     assert len({key.sqlcipher_key, key.attachment_key, key.attachment_name_key}) == 3
     assert key.sqlcipher_key == keys.MachineKey(bytes(32)).sqlcipher_key
+
+
+def test_a_keystore_key_from_before_the_anchor_is_adopted(data_dir, memory_keyring):
+    """Earlier versions stored the bare key in the keystore and had no anchor: the first
+    opening seals one and marks the key, after which a removed anchor is refused."""
+    from counter_app.journal import JournalSwappedError
+
+    where = keys.place(data_dir, "keyring")
+    key = keys.MachineKey.generate()
+    memory_keyring.set_password("counter-app", where.keyring_user, key.master.hex())
+    with Journal(data_dir / "journal.db", key, data_dir / "attachments") as old:
+        old.append("k", {"x": 1}, operator="op")
+    with Journal.open(data_dir, key_store="keyring") as journal:
+        assert journal.head()[0] == 1
+    assert memory_keyring.get_password("counter-app", where.keyring_user) == \
+        "anchored:" + key.master.hex()
+    assert where.anchor_file.exists()
+    where.anchor_file.unlink()
+    with pytest.raises(JournalSwappedError, match="保护记录"):
+        Journal.open(data_dir, key_store="keyring")
+
+
+def test_a_migration_cut_short_finishes_and_a_foreign_key_file_is_refused(data_dir):
+    """The key is written to the key dir before the data dir's copy is removed: both equal
+    means the removal was cut short; different keys mean someone put one there."""
+    with Journal.open(data_dir, key_store="file") as journal:
+        journal.append("k", {}, operator="op")
+    legacy = data_dir / "keys" / "machine.key"
+    keys.write_key_file(legacy, keys.load_or_create(data_dir, "file", create=False))
+    Journal.open(data_dir, key_store="file").close()
+    assert not legacy.exists()
+    keys.write_key_file(legacy, keys.MachineKey.generate())
+    with pytest.raises(KeyStoreError, match="旧密钥文件"):
+        Journal.open(data_dir, key_store="file")
+    assert legacy.exists() and key_file(data_dir).exists()
+
+
+def test_a_key_dir_inside_the_data_dir_is_refused(data_dir):
+    with pytest.raises(KeyStoreError, match="位于数据目录之内"):
+        Journal.open(data_dir, key_store="file", key_dir=data_dir / "keys")
+    assert not (data_dir / "journal.db").exists()
