@@ -72,8 +72,12 @@ def _open(cls: type[Journal], where: keys.KeyPlace, lock: DataDirLock | None, re
         # The new journal takes the id its anchor was sealed with.
         kwargs = {**kwargs, "journal_id": anchor.last.journal_id}
     assert stored is not None
-    journal = cls(path, stored.key, where.data_dir / ATTACHMENT_DIR, anchor=anchor, lock=lock,
-                  **kwargs)
+    try:
+        journal = cls(path, stored.key, where.data_dir / ATTACHMENT_DIR, anchor=anchor,
+                      lock=lock, **kwargs)
+    except BaseException:
+        anchor.close()
+        raise
     try:
         _seal_opened(journal, anchor)
         keys.settle_key(where, stored)
