@@ -56,19 +56,27 @@ def _db_option(parser) -> None:
                         help="journal file (default: journal.db in the data dir)")
 
 
-def open_journal(args, ctx: Context):
-    from counter_app.journal import Journal
+def open_journal(args, ctx: Context, *, examine: bool = False):
+    """The journal a command works on; ``examine``: a file given with --db that is not a data
+    dir's own journal is only read (verify must not change a backup it checks)."""
+    from counter_app.journal import Journal, keys
     from counter_app.wiring.journal import PROJECTION_MODULES
     from counter_app.wiring.journal import open_journal as open_data_dir
 
     if args.db is None or Path(args.db).resolve() == ctx.journal_path.resolve():
         return open_data_dir(ctx)
-    # Another file (a backup, a copy): examined with this data dir's key when it has one.
+    # Another data dir's journal.db opens as that data dir's; any other file (a backup, a
+    # copy set aside) is examined as this data dir's: with its key and attachments.
     kwargs = dict(projections=PROJECTION_MODULES,
                   clock_slack_ms=ctx.config["journal.clock_slack_ms"],
                   clock_max_skew_s=ctx.config["journal.clock_max_skew_s"])
-    return Journal.open_file(args.db, ctx.config["journal.key_store"],
-                             key_dir=ctx.config.key_dir, **kwargs)
+    store = ctx.config["journal.key_store"]
+    stored = keys.find_key(keys.place(ctx.data_dir, store, ctx.config.key_dir))
+    if stored is not None:
+        kwargs.update(key=stored.key, attachment_dir=ctx.data_dir / "attachments")
+    if examine and Path(args.db).name != "journal.db":
+        kwargs.update(readonly=True)
+    return Journal.open_file(args.db, store, key_dir=ctx.config.key_dir, **kwargs)
 
 
 def run_verify(args, ctx: Context) -> int:
@@ -78,7 +86,7 @@ def run_verify(args, ctx: Context) -> int:
         from counter_app.wiring.journal import open_journal as open_data_dir
 
         open_data_dir(ctx, readonly=True).close()  # raises: deleted, or never created
-    with open_journal(args, ctx) as journal:
+    with open_journal(args, ctx, examine=True) as journal:
         report = verify(journal)
     if report.ok:
         print(f"ok {report.entries} entries, last seq {report.last_seq}")

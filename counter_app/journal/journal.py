@@ -109,18 +109,19 @@ class Journal:
 
     @classmethod
     def open_file(cls, path: Path, key_store: str = "auto", *, key: MachineKey | None = None,
-                  key_dir: Path | None = None, **kwargs: Any) -> "Journal":
+                  attachment_dir: Path | None = None, key_dir: Path | None = None,
+                  **kwargs: Any) -> "Journal":
         """Open the journal file ``path``. A data dir's own ``journal.db`` opens as
         :meth:`open` does; any other file (a backup, a copy under examination) opens with
-        ``key`` (default: the key of the directory it is in), unanchored and unlocked, and
-        is never created."""
+        ``key`` and ``attachment_dir`` (default: those of the directory it is in),
+        unanchored and unlocked, and is never created."""
         path = Path(path)
-        if path.name == JOURNAL_FILE and key is None:
+        if path.name == JOURNAL_FILE:
             return cls.open(path.parent, key_store, key_dir=key_dir, **kwargs)
         if not path.exists():
             raise JournalOpenError(f"日志文件不存在：{path}", detail=f"missing {path}")
         key = key or load_or_create(path.parent, key_store, create=False, key_dir=key_dir)
-        return cls(path, key, path.parent / ATTACHMENT_DIR, **kwargs)
+        return cls(path, key, attachment_dir or path.parent / ATTACHMENT_DIR, **kwargs)
 
     def _open_writer(self, stop_before: str | None) -> sqlite_utils.Database:
         self._writer_thread = threading.current_thread()

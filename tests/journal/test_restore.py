@@ -55,6 +55,12 @@ def test_a_backup_is_one_private_encrypted_file_and_is_journaled(tmp_path):
     assert entry.payload["attachments"] == 2 and entry.payload["os_user"]
     again = run_cli("journal", "backup", "--out", str(backup), data_dir=data_dir)
     assert again.returncode == 2 and "已存在" in again.stderr
+    # A technician checks a backup with this data dir's key; checking does not change it.
+    before = backup.read_bytes()
+    result = run_cli("journal", "verify", "--db", str(backup), data_dir=data_dir)
+    assert result.stdout == "ok 4 entries, last seq 4\n", result.stderr
+    assert backup.read_bytes() == before and sorted(p.name for p in backup.parent.iterdir()) \
+        == [backup.name]
 
 
 def test_a_deleted_journal_and_its_attachments_come_back_from_a_backup(tmp_path):
