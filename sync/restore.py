@@ -24,7 +24,7 @@ from counter_app.journal.keys import MachineKey
 from counter_app.journal.restore import RestoreError, stage_entries
 from sync import enrolment as enrol
 from sync import protocol
-from sync.errors import ServerError
+from sync.errors import NotEnrolledError, ServerError
 from sync.transport import Credentials, Transport
 
 PAGE = 500
@@ -33,7 +33,12 @@ PAGE = 500
 def stage_from_province(data_dir: Path, key: MachineKey, projections: Iterable[ModuleType], *,
                         server_url: str | None, config: Config) -> tuple[Path, dict[str, Any]]:
     """Stage the province's copy of this machine's journal; (staged file, what it came from)."""
-    enrolment, signing_key = enrol.load(data_dir, key)
+    try:
+        enrolment, signing_key = enrol.load(data_dir, key)
+    except NotEnrolledError as err:
+        raise RestoreError("这个数据目录没有（或已损坏）本机在省级系统的登记信息（sync/ 文件夹），无法从省级系统"
+                           "取回日志。请从备份恢复；没有备份时见 docs/security.md。",
+                           detail=err.detail) from None
     url = server_url or config["sync.server_url"] or enrolment.server_url
     transport = Transport(url, Credentials(enrolment.machine_id, signing_key),
                           connect_timeout_s=config["sync.connect_timeout_s"],

@@ -197,3 +197,12 @@ def test_the_province_hands_back_what_it_acknowledged(tmp_path):
     finally:
         sim.stop()
     assert key_file(data_dir).exists()
+
+
+def test_the_province_cannot_help_a_data_dir_without_its_enrolment(tmp_path):
+    data_dir, _ = backed_up(tmp_path)
+    remove_journal(data_dir)
+    before = fingerprint(data_dir)
+    result = restore(data_dir, "--from-province")
+    assert result.returncode == 2 and "登记信息" in result.stderr and "备份" in result.stderr
+    assert fingerprint(data_dir) == before
