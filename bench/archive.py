@@ -17,7 +17,10 @@ same work row by row, which suits village packs of thousands, not millions.
 from __future__ import annotations
 
 import argparse
+import atexit
+import os
 import random
+import shutil
 import statistics
 import sys
 import tempfile
@@ -37,6 +40,13 @@ SURNAMES = ("王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁�
             "毛郝龚邵万钱严覃武戴莫孔向汤单")
 GIVEN = "伟芳娜秀英敏静丽强磊军洋勇艳杰娟涛明超兰霞平刚桂华建国志红文玉梅兵春荣海燕林玲淑珍云飞鹏辉"
 REGIONS = ("110105", "110102", "330281", "445202", "532301", "440301", "510104", "420102")
+
+
+# The journals made here keep their keys and anchors in a temporary key dir, not the
+# user's (journal.key_dir).
+KEY_DIR = tempfile.mkdtemp(prefix="counter-app-bench-keys-")
+atexit.register(shutil.rmtree, KEY_DIR, True)
+os.environ["COUNTER_APP_JOURNAL_KEY_DIR"] = KEY_DIR
 
 
 def person(rng: random.Random, male: bool, year: int) -> tuple[str, str, str]:

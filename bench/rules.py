@@ -13,6 +13,9 @@
 from __future__ import annotations
 
 import argparse
+import atexit
+import os
+import shutil
 import statistics
 import sys
 import tempfile
@@ -28,6 +31,13 @@ from casebuilder import make_case, office, party
 from counter_app.rules.caseinput import parse_case
 from counter_app.rules.evaluator import evaluate
 from counter_app.rules.packs import load_packs
+
+
+# The journals made here keep their keys and anchors in a temporary key dir, not the
+# user's (journal.key_dir).
+KEY_DIR = tempfile.mkdtemp(prefix="counter-app-bench-keys-")
+atexit.register(shutil.rmtree, KEY_DIR, True)
+os.environ["COUNTER_APP_JOURNAL_KEY_DIR"] = KEY_DIR
 
 
 def cases() -> list[dict]:

@@ -14,7 +14,9 @@ reboot also pays for reading the libraries from disk; later runs hit the page ca
 from __future__ import annotations
 
 import argparse
+import atexit
 import os
+import shutil
 import statistics
 import subprocess
 import sys
@@ -28,6 +30,13 @@ BASELINE = ("from PySide6.QtCore import QTimer\n"
             "app = QApplication([]); w = QLabel('婚姻登记'); w.show()\n"
             "QTimer.singleShot(0, lambda: print('shown', flush=True))\n"
             "QTimer.singleShot(50, app.quit); app.exec()\n")
+
+
+# The journals made here keep their keys and anchors in a temporary key dir, not the
+# user's (journal.key_dir).
+KEY_DIR = tempfile.mkdtemp(prefix="counter-app-bench-keys-")
+atexit.register(shutil.rmtree, KEY_DIR, True)
+os.environ["COUNTER_APP_JOURNAL_KEY_DIR"] = KEY_DIR
 
 
 def time_app(data_dir: Path) -> float:

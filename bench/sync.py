@@ -19,6 +19,7 @@ byte-identical (duplicates and losses are reported, not assumed).
 from __future__ import annotations
 
 import argparse
+import atexit
 import hashlib
 import json
 import os
@@ -39,6 +40,13 @@ CLI_IP, SRV_IP = "10.77.77.1", "10.77.77.2"
 SYNC_PORT, NAIVE_PORT = 8080, 8081
 LINK_BPS = 1_000_000
 PY = sys.executable
+
+
+# The journals made here keep their keys and anchors in a temporary key dir, not the
+# user's (journal.key_dir).
+KEY_DIR = tempfile.mkdtemp(prefix="counter-app-bench-keys-")
+atexit.register(shutil.rmtree, KEY_DIR, True)
+os.environ["COUNTER_APP_JOURNAL_KEY_DIR"] = KEY_DIR
 
 
 def sh(*cmd: str, check: bool = True, input_: str | None = None) -> None:

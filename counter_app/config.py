@@ -91,10 +91,19 @@ DATA_DIR = Setting(
 JOURNAL_KEY_STORE = Setting(
     "journal.key_store", "auto", str,
     "Where the machine key that encrypts the journal lives. 'keyring': the OS keystore "
-    "(Windows Credential Manager/DPAPI, Secret Service on Linux); 'file': keys/machine.key in "
-    "the data dir, readable only by the account running the app; 'auto': keyring when a real "
+    "(Windows Credential Manager/DPAPI, Secret Service on Linux); 'file': a key file in "
+    "journal.key_dir (outside the data dir), readable only by the account running the app "
+    "(DPAPI-protected on Windows); 'auto': keyring when a real "
     "backend exists, else file.",
     choices=("auto", "keyring", "file"),
+)
+JOURNAL_KEY_DIR = Setting(
+    "journal.key_dir", "", str,
+    "Directory outside the data dir that holds the machine key file (key_store 'file') and "
+    "each data dir's journal anchor (the sealed head that detects a deleted, emptied or older "
+    "journal). Owner-only. Empty: the platform's user state dir (Linux "
+    "~/.local/state/counter-app-keys, Windows %LOCALAPPDATA%\\counter-app-keys). Must not "
+    "lie inside the data dir (docs/security.md).",
 )
 JOURNAL_CLOCK_MAX_SKEW_S = Setting(
     "journal.clock_max_skew_s", 300, int,
@@ -278,6 +287,17 @@ class Config:
         if configured:
             return Path(configured).expanduser()
         return Path(platformdirs.user_data_dir(APP_NAME, appauthor=False))
+
+    @property
+    def key_dir(self) -> Path:
+        configured = self.values.get("journal.key_dir") or ""
+        return Path(configured).expanduser() if configured else platform_key_dir()
+
+
+def platform_key_dir() -> Path:
+    """Where machine keys and journal anchors live when journal.key_dir is not set: a
+    directory of its own in the user state dir, never inside the default data dir."""
+    return Path(platformdirs.user_state_dir(APP_NAME + "-keys", appauthor=False))
 
 
 def default_config_file() -> Path:

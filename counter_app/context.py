@@ -22,6 +22,8 @@ class Context:
     demo: bool
     #: The counter's date for business rules (tests and training put a fake calendar here).
     today: Callable[[], date] = field(default=date.today)
+    #: How this run names itself to a second program on the same data dir (its lock file).
+    program: str = "counter-app"
 
     @property
     def data_dir(self) -> Path:

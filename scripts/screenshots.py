@@ -10,6 +10,7 @@ plugin. Each screen is reached the way a registrar reaches it (keyboard input th
 from __future__ import annotations
 
 import argparse
+import atexit
 import os
 import shutil
 import subprocess
@@ -20,6 +21,13 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+
+
+# The journals made here keep their keys and anchors in a temporary key dir, not the
+# user's (journal.key_dir).
+KEY_DIR = tempfile.mkdtemp(prefix="counter-app-bench-keys-")
+atexit.register(shutil.rmtree, KEY_DIR, True)
+os.environ["COUNTER_APP_JOURNAL_KEY_DIR"] = KEY_DIR
 
 
 def main() -> int:

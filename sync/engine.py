@@ -62,7 +62,8 @@ class SyncEngine:
         self.journal = journal
         self.settings = settings or EngineSettings()
         self.enrolment, key = enrol.load(data_dir, journal)
-        self.state = SyncState(enrol.sync_dir(data_dir) / "state.db")
+        self.state = SyncState(enrol.sync_dir(data_dir) / "state.db",
+                               label_key=state_label_key(journal))
         self.state.bind_machine(self.enrolment.machine_id)
         self.transport = Transport(server_url or self.enrolment.server_url,
                                    Credentials(self.enrolment.machine_id, key),
@@ -314,6 +315,11 @@ class SyncEngine:
         if not reference.pull_page(self.transport, self.journal, self.state,
                                    action.collection):
             self._collections_due.remove(action.collection)
+
+
+def state_label_key(journal: Journal) -> bytes:
+    """The key the sync state files attachment progress under (never the bare hash)."""
+    return journal.key.derive("sync state attachment labels")
 
 
 def entry_record(entry: Entry) -> dict:

@@ -20,6 +20,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from counter_app import __version__
 from counter_app.journal import Journal
+from counter_app.journal.keys import MachineKey
 from sync import protocol, signing
 from sync.errors import NotEnrolledError, ProtocolError, SyncError
 from sync.kinds import KIND_ENROLLED
@@ -44,12 +45,14 @@ def sync_dir(data_dir: Path) -> Path:
     return Path(data_dir) / "sync"
 
 
-def key_password(journal: Journal) -> bytes:
-    return journal.key.derive("sync enrolment ed25519").hex().encode("ascii")
+def key_password(journal: Journal | MachineKey) -> bytes:
+    key = journal.key if isinstance(journal, Journal) else journal
+    return key.derive("sync enrolment ed25519").hex().encode("ascii")
 
 
-def load(data_dir: Path, journal: Journal) -> tuple[Enrolment, Ed25519PrivateKey]:
-    """This machine's enrolment and key, or NotEnrolledError with what to do."""
+def load(data_dir: Path, journal: Journal | MachineKey) -> tuple[Enrolment, Ed25519PrivateKey]:
+    """This machine's enrolment and key, or NotEnrolledError with what to do (the machine
+    key alone will do: ``journal restore --from-province`` has no journal to open)."""
     folder = sync_dir(data_dir)
     try:
         record = json.loads((folder / ENROLMENT_FILE).read_text(encoding="utf-8"))

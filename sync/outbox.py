@@ -36,7 +36,7 @@ def pending_attachments(journal: Journal, state: SyncState, through_seq: int,
     """Attachments first referenced at or before ``through_seq`` and not known complete."""
     floor = int(state.get("attachments_done_through", 0))
     rows = attachments_first_referenced(journal, floor, through_seq)
-    progress = state.progress()
+    progress = state.progress(row["sha256"] for row in rows)
     pending = []
     for row in rows:
         info = progress.get(row["sha256"], {})
@@ -81,7 +81,7 @@ ITEM_LIMIT = 50
 def _attachment_items(journal: Journal, state: SyncState,
                       items: list[PendingAttachment]) -> list[dict]:
     """Per pending attachment, the smallest first (the order they will go): for the UI."""
-    progress = state.progress()
+    progress = state.progress(a.sha256 for a in items)
     cases = attachment_cases(journal, (a.sha256 for a in items))
     return [{"sha256": a.sha256, "case_id": cases.get(a.sha256), "size": a.size,
              "received": a.received, "attempts": progress.get(a.sha256, {}).get("attempts", 0),

@@ -4,7 +4,9 @@ the developer's real config, keystore or data."""
 from __future__ import annotations
 
 import os
+import shutil
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -15,11 +17,20 @@ sys.path.insert(0, str(ROOT / "tests"))
 # Tests never read the developer's configuration or keystore, and Qt never needs a display.
 os.environ["COUNTER_APP_CONFIG"] = str(ROOT / "tests" / "helpers" / "no-config.toml")
 os.environ["COUNTER_APP_JOURNAL_KEY_STORE"] = "file"
+# Machine keys and journal anchors live outside the data dir, by default in the user's state
+# dir: the suite (and every process it starts) keeps them in a temporary dir of its own. Each
+# data dir's files there are named after its path, so tests never share them.
+KEY_DIR = Path(tempfile.mkdtemp(prefix="counter-app-test-keys-"))
+os.environ["COUNTER_APP_JOURNAL_KEY_DIR"] = str(KEY_DIR)
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 
 def pytest_addoption(parser):
     parser.addoption("--hardware", action="store_true", help="run tests that need real devices")
+
+
+def pytest_sessionfinish(session, exitstatus):
+    shutil.rmtree(KEY_DIR, ignore_errors=True)
 
 
 def pytest_collection_modifyitems(config, items):

@@ -76,13 +76,22 @@ def make_context(args: argparse.Namespace) -> Context:
         for key, value in demo_values.items():
             if key == "journal.key_store" or cfg.sources[key] == "default":
                 cfg.values[key], cfg.sources[key] = value, "demo"
-    return Context(config=cfg, demo=args.demo)
+    return Context(config=cfg, demo=args.demo, program=program_name(args))
 
 
 def demo_data_dir() -> Path:
     import platformdirs
 
     return Path(platformdirs.user_data_dir(config.APP_NAME, appauthor=False)) / "demo"
+
+
+def program_name(args: argparse.Namespace) -> str:
+    """How this run names itself to a second one on the same data dir (the lock file)."""
+    if args.command is None:
+        return f"counter-app 窗口{'（演示模式）' if args.demo else ''}"
+    words = [args.command] + [str(value) for name, value in sorted(vars(args).items())
+                              if name.endswith("_command") and value]
+    return "counter-app " + " ".join(words)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -93,6 +102,10 @@ def main(argv: list[str] | None = None) -> int:
               f"{type(exc).__name__}: {exc}", file=sys.stderr)
         return EXIT_INTERNAL
     args = parser.parse_args(argv)
+    # Every file the app creates (journal, attachments, logs, sync state, prints) is the
+    # account's alone; the data dir itself is made 0700 when the journal opens.
+    if os.name != "nt":
+        os.umask(0o077)
     try:
         ctx = make_context(args)
         logs.setup(ctx.data_dir, ctx.config["log.level"], ctx.config["log.max_bytes"],

@@ -52,7 +52,8 @@ def run_sync(args, ctx: Context) -> int:
 
 
 def run_status(args, ctx: Context) -> int:
-    with open_journal(ctx) as journal:
+    # Read-only: it runs beside the window (no data dir lock), and writes nothing.
+    with open_journal(ctx, readonly=True) as journal:
         report = sync_status(ctx, journal)()
     if args.json:
         print(json.dumps(report, ensure_ascii=False, indent=2))

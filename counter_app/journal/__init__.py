@@ -15,14 +15,15 @@ from counter_app.journal.attachments import AttachmentRef
 from counter_app.journal.clock import Clock, ClockReading, ServerOffset, SystemClock
 from counter_app.journal.entry import Entry
 from counter_app.journal.errors import (AttachmentError, ClockUntrustedError,
-                                        DiskFullError, JournalError, JournalOpenError,
+                                        DataDirInUseError, DiskFullError, JournalError,
+                                        JournalOpenError, JournalSwappedError,
                                         JournalWriteError, KeyStoreError, WrongKeyError)
 from counter_app.journal.journal import Journal
 from counter_app.journal.projections import projection
 
 __all__ = [
-    "AttachmentError", "AttachmentRef", "Clock", "ClockReading",
-    "ClockUntrustedError", "DiskFullError", "Entry", "Journal", "JournalError",
-    "JournalOpenError", "JournalWriteError", "KeyStoreError", "ServerOffset", "SystemClock",
-    "WrongKeyError", "projection",
+    "AttachmentError", "AttachmentRef", "Clock", "ClockReading", "ClockUntrustedError",
+    "DataDirInUseError", "DiskFullError", "Entry", "Journal", "JournalError",
+    "JournalOpenError", "JournalSwappedError", "JournalWriteError", "KeyStoreError",
+    "ServerOffset", "SystemClock", "WrongKeyError", "projection",
 ]

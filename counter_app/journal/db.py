@@ -14,8 +14,12 @@ from counter_app.journal.errors import (DiskFullError, JournalOpenError, Journal
 DatabaseError = sqlcipher3.DatabaseError
 
 
-def connect(path: Path, key: bytes, *, readonly: bool = False) -> sqlite_utils.Database:
+def connect(path: Path, key: bytes, *, readonly: bool = False,
+            immutable: bool = False) -> sqlite_utils.Database:
     """Open ``path`` with the SQLCipher ``key`` and the journal's pragmas.
+
+    ``immutable`` (read-only, for a file no one is writing: no -wal beside it) reads without
+    creating the -wal and -shm files a WAL database otherwise gets even from a reader.
 
     Raises WrongKeyError when the file does not decrypt with the key (or is not a journal at
     all) and JournalOpenError when it cannot be opened for another reason.
@@ -23,8 +27,9 @@ def connect(path: Path, key: bytes, *, readonly: bool = False) -> sqlite_utils.D
     path = Path(path)
     try:
         if readonly:
-            conn = sqlcipher3.connect(f"file:{path}?mode=ro", uri=True, isolation_level=None,
-                                      check_same_thread=False)
+            options = "mode=ro&immutable=1" if immutable else "mode=ro"
+            conn = sqlcipher3.connect(f"{path.resolve().as_uri()}?{options}", uri=True,
+                                      isolation_level=None, check_same_thread=False)
         else:
             conn = sqlcipher3.connect(str(path), isolation_level=None, check_same_thread=False)
     except sqlcipher3.Error as exc:
@@ -44,7 +49,8 @@ def connect(path: Path, key: bytes, *, readonly: bool = False) -> sqlite_utils.D
         if "not a database" in str(exc) or "encrypted" in str(exc):
             raise WrongKeyError(
                 "无法解密日志数据库：本机密钥与该文件不匹配，或文件不是本系统的日志。"
-                "请确认使用的是本机的数据目录；如需恢复，请联系技术人员。",
+                "请确认使用的是本机的数据目录；如需恢复，请技术人员用 counter-app journal restore "
+                "从备份或省级系统恢复（见 docs/security.md）。",
                 detail=f"{path}: {exc}",
             ) from None
         raise JournalOpenError(f"日志文件已损坏，无法打开：{path}。请联系技术人员。",

@@ -58,3 +58,20 @@ class AttachmentError(JournalError):
     """An attachment is missing, does not decrypt, or does not match its SHA-256."""
 
     code = "journal.attachment"
+
+
+class JournalSwappedError(JournalOpenError):
+    """The data dir's journal is not the one its anchor (or the province) knows: deleted,
+    emptied, an older copy or another chain. Only ``journal restore`` puts one back."""
+
+    code = "journal.swapped"
+
+    def __init__(self, message_zh: str, *, reason: str, detail: str = "") -> None:
+        super().__init__(message_zh, detail=detail)
+        self.reason = reason
+
+
+class DataDirInUseError(JournalError):
+    """Another program (a window or a writing command) holds the data dir's lock."""
+
+    code = "journal.data_dir_in_use"

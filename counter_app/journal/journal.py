@@ -9,6 +9,7 @@ own connection and never block on the writer (WAL).
 from __future__ import annotations
 
 import logging
+import os
 import threading
 import uuid
 from concurrent.futures import ThreadPoolExecutor
@@ -28,7 +29,9 @@ from counter_app.journal.clock import (Clock, ClockReading, ServerOffset, System
 from counter_app.journal.entry import Entry
 from counter_app.journal.errors import (AttachmentError, ClockUntrustedError, JournalError,
                                         EntryIdConflictError, JournalOpenError)
+from counter_app.journal.anchor import Anchor
 from counter_app.journal.keys import MachineKey, load_or_create
+from counter_app.journal.lock import DataDirLock
 from counter_app.journal.projections import defined_in
 
 log = logging.getLogger(__name__)
@@ -49,9 +52,16 @@ class Journal:
     def __init__(self, path: Path, key: MachineKey, attachment_dir: Path, *,
                  projections: Iterable[ModuleType] = (),
                  clock: Clock | None = None, clock_slack_ms: int = 1000,
-                 clock_max_skew_s: int = 300, stop_before: str | None = None) -> None:
+                 clock_max_skew_s: int = 300, stop_before: str | None = None,
+                 readonly: bool = False, journal_id: str | None = None,
+                 anchor: Anchor | None = None, lock: DataDirLock | None = None) -> None:
         self.path = Path(path)
         self.key = key
+        self.readonly = readonly
+        #: The anchor sealed after every commit (None: a file opened outside its data dir).
+        self.anchor = anchor
+        self._lock = lock
+        self._new_journal_id = journal_id
         self.projections = defined_in((core_projections, *projections))
         self.clock: Clock = clock or SystemClock()
         self.clock_slack_ms = clock_slack_ms
@@ -63,31 +73,55 @@ class Journal:
         self._writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="journal-writer")
         self._writer_thread: threading.Thread | None = None
         self._read_lock = threading.Lock()
-        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self._wdb: sqlite_utils.Database | None = None
         try:
-            self._wdb: sqlite_utils.Database = self._on_writer(
-                lambda: self._open_writer(stop_before))
+            if not readonly:
+                _create_private(self.path)
+                self._wdb = self._on_writer(lambda: self._open_writer(stop_before))
+            self._rdb = dbmod.connect(self.path, key.sqlcipher_key, readonly=readonly)
         except BaseException:
+            if self._wdb is not None:
+                self._on_writer(self._wdb.close)
             self._writer.shutdown(wait=True)
             raise
-        self._rdb = dbmod.connect(self.path, key.sqlcipher_key)
 
     # --- opening ---------------------------------------------------------------------------
 
     @classmethod
-    def open(cls, data_dir: Path, key_store: str = "auto", **kwargs: Any) -> "Journal":
-        """Open (creating if needed) the journal in ``data_dir`` with this machine's key."""
-        data_dir = Path(data_dir)
-        path = data_dir / JOURNAL_FILE
-        key = load_or_create(data_dir, key_store, create=not path.exists())
-        return cls(path, key, data_dir / ATTACHMENT_DIR, **kwargs)
+    def open(cls, data_dir: Path, key_store: str = "auto", *, key_dir: Path | None = None,
+             readonly: bool = False, acked_seq: int | None = None,
+             program: str = "counter-app", **kwargs: Any) -> "Journal":
+        """Open the journal of ``data_dir`` with this machine's key, after checking it against
+        its anchor (``guard.py``); create it only in a genuinely new data dir.
+
+        Unless ``readonly``, the data dir's lock is taken and held until :meth:`close`
+        (DataDirInUseError when another program has it). ``key_dir`` is where the key file
+        and the anchor live (default ``keys.default_key_dir()``); ``acked_seq`` is the
+        province's acknowledged seq as last heard, when known; ``program`` names this process
+        in the lock file. Refusals raise
+        JournalSwappedError (deleted, emptied, older copy, another chain) or KeyStoreError.
+        """
+        from counter_app.journal.opening import open_data_dir
+
+        return open_data_dir(cls, Path(data_dir), key_store, key_dir=key_dir,
+                             readonly=readonly, acked_seq=acked_seq, program=program,
+                             **kwargs)
 
     @classmethod
-    def open_file(cls, path: Path, key_store: str = "auto", **kwargs: Any) -> "Journal":
-        """Open the journal file ``path``; its key and attachments are looked up beside it."""
+    def open_file(cls, path: Path, key_store: str = "auto", *, key: MachineKey | None = None,
+                  attachment_dir: Path | None = None, key_dir: Path | None = None,
+                  **kwargs: Any) -> "Journal":
+        """Open the journal file ``path``. A data dir's own ``journal.db`` opens as
+        :meth:`open` does; any other file (a backup, a copy under examination) opens with
+        ``key`` and ``attachment_dir`` (default: those of the directory it is in),
+        unanchored and unlocked, and is never created."""
         path = Path(path)
-        key = load_or_create(path.parent, key_store, create=not path.exists())
-        return cls(path, key, path.parent / ATTACHMENT_DIR, **kwargs)
+        if path.name == JOURNAL_FILE:
+            return cls.open(path.parent, key_store, key_dir=key_dir, **kwargs)
+        if not path.exists():
+            raise JournalOpenError(f"日志文件不存在：{path}", detail=f"missing {path}")
+        key = key or load_or_create(path.parent, key_store, create=False, key_dir=key_dir)
+        return cls(path, key, attachment_dir or path.parent / ATTACHMENT_DIR, **kwargs)
 
     def _open_writer(self, stop_before: str | None) -> sqlite_utils.Database:
         self._writer_thread = threading.current_thread()
@@ -97,7 +131,7 @@ class Journal:
             with wdb.atomic():
                 if wdb.execute("SELECT count(*) FROM journal_state").fetchone()[0] == 0:
                     wdb.execute("INSERT INTO journal_state VALUES (1, ?, 0, ?, NULL)",
-                                [uuid.uuid4().hex, GENESIS_HASH])
+                                [self._new_journal_id or uuid.uuid4().hex, GENESIS_HASH])
             if stop_before is None:
                 self._ensure_projections(wdb)
         except dbmod.DatabaseError as exc:
@@ -142,16 +176,22 @@ class Journal:
                     [proj.name, proj.version])
 
     def close(self) -> None:
-        """Finish pending writes and close both connections."""
+        """Finish pending writes, close both connections, the anchor and the lock."""
         if self._writer is None:
             return
         try:
-            self._on_writer(self._wdb.close)
+            if self._wdb is not None:
+                self._on_writer(self._wdb.close)
         finally:
             self._writer.shutdown(wait=True)
             self._writer = None  # type: ignore[assignment]
             with self._read_lock:
                 self._rdb.close()
+            if self.anchor is not None:
+                self.anchor.close()
+            if self._lock is not None:
+                self._lock.release()
+                self._lock = None
 
     def __enter__(self) -> "Journal":
         return self
@@ -165,6 +205,11 @@ class Journal:
         if threading.current_thread() is self._writer_thread:
             return fn()
         return self._writer.submit(fn).result()
+
+    def _writable(self) -> sqlite_utils.Database:
+        if self._wdb is None:
+            raise JournalError("内部错误：只读打开的日志不能写入。", detail="readonly journal")
+        return self._wdb
 
     def put_attachment(self, data: bytes, media_type: str = "application/octet-stream"
                        ) -> AttachmentRef:
@@ -204,10 +249,29 @@ class Journal:
 
     def _append_on_writer(self, kind: str, payload: dict, operator: str, case_id: str | None,
                           refs: list[AttachmentRef], legal_act: bool, entry_id: str) -> Entry:
-        wdb = self._wdb
-        existing = self._existing_entry(wdb, entry_id, kind, payload, case_id)
-        if existing is not None:
-            return existing
+        # BEGIN IMMEDIATE takes SQLite's write lock before anything is read: the entry-id
+        # check, the head and the clock's high water are read inside the write transaction,
+        # so a second writer on the same file (another process that got past the data dir
+        # lock) waits for this commit and then sees it: no fork of the chain, no blank twice.
+        wdb = self._writable()
+        try:
+            wdb.execute("BEGIN IMMEDIATE")
+            existing = self._existing_entry(wdb, entry_id, kind, payload, case_id)
+            if existing is not None:
+                wdb.execute("ROLLBACK")
+                return existing
+            entry, high_water = self._next_entry(wdb, kind, payload, operator, case_id, refs,
+                                                 legal_act, entry_id)
+            self._write_entry(wdb, entry, high_water)
+            wdb.execute("COMMIT")
+        except BaseException as exc:
+            raise self._rolled_back(wdb, exc) from None
+        self._seal(entry)
+        return entry
+
+    def _next_entry(self, wdb: sqlite_utils.Database, kind: str, payload: dict, operator: str,
+                    case_id: str | None, refs: list[AttachmentRef], legal_act: bool,
+                    entry_id: str) -> tuple[Entry, str]:
         head_seq, head_hash, high_water = wdb.execute(
             "SELECT head_seq, head_hash, high_water_time FROM journal_state").fetchone()
         reading = read_clock(self.clock, high_water, self._server_offset(wdb),
@@ -220,30 +284,37 @@ class Journal:
                       clock=reading.as_record(), attachments=[r.as_record() for r in refs],
                       prev_hash=head_hash)
         entry = Entry(hash=entry_hash(**fields), **fields)
-        self._commit(wdb, entry, max(high_water or "", entry.device_time))
-        return entry
+        return entry, max(high_water or "", entry.device_time)
 
-    def _commit(self, wdb: sqlite_utils.Database, entry: Entry, high_water: str) -> None:
+    def _write_entry(self, wdb: sqlite_utils.Database, entry: Entry, high_water: str) -> None:
+        row = entry.as_row()
+        columns = ", ".join(row)
+        wdb.execute(f"INSERT INTO entries ({columns}) VALUES ({', '.join('?' * len(row))})",
+                    list(row.values()))
+        wdb.execute("UPDATE journal_state SET head_seq = ?, head_hash = ?, "
+                    "high_water_time = ?", [entry.seq, entry.hash, high_water])
+        for proj in self.projections:
+            proj.apply(wdb, entry)
+
+    @staticmethod
+    def _rolled_back(wdb: sqlite_utils.Database, exc: BaseException) -> BaseException:
+        """Roll back the open transaction; the error to raise for ``exc``."""
+        if wdb.conn.in_transaction:
+            wdb.execute("ROLLBACK")
+        if isinstance(exc, (dbmod.DatabaseError, OSError)) and not isinstance(exc, JournalError):
+            log.error("journal write failed: %r", exc)
+            return dbmod.translate_write_error(exc)
+        return exc
+
+    def _seal(self, entry: Entry) -> None:
+        """Seal the new head in the anchor. The entry is committed whatever happens here: a
+        failed seal leaves the anchor behind, which the next seal (or opening) catches up."""
+        if self.anchor is None:
+            return
         try:
-            wdb.execute("BEGIN IMMEDIATE")
-            row = entry.as_row()
-            columns = ", ".join(row)
-            wdb.execute(f"INSERT INTO entries ({columns}) VALUES ({', '.join('?' * len(row))})",
-                        list(row.values()))
-            wdb.execute("UPDATE journal_state SET head_seq = ?, head_hash = ?, "
-                        "high_water_time = ?", [entry.seq, entry.hash, high_water])
-            for proj in self.projections:
-                proj.apply(wdb, entry)
-            wdb.execute("COMMIT")
-        except BaseException as exc:
-            if wdb.conn.in_transaction:
-                wdb.execute("ROLLBACK")
-            if isinstance(exc, JournalError):
-                raise
-            if isinstance(exc, (dbmod.DatabaseError, OSError)):
-                log.error("journal write failed at seq %s: %r", entry.seq, exc)
-                raise dbmod.translate_write_error(exc) from None
-            raise
+            self.anchor.seal_head(entry.seq, entry.hash)
+        except OSError as exc:
+            log.error("journal anchor not sealed at seq %s: %r", entry.seq, exc)
 
     def _existing_entry(self, wdb: sqlite_utils.Database, entry_id: str, kind: str,
                         payload: dict, case_id: str | None) -> Entry | None:
@@ -276,8 +347,9 @@ class Journal:
         def write() -> ServerOffset:
             now = self.clock.now()
             offset = ServerOffset(int((server_time - now).total_seconds() * 1000), iso_ms(now))
-            with self._wdb.atomic():
-                self._wdb.execute("INSERT OR REPLACE INTO server_clock VALUES (1, ?, ?, ?)",
+            wdb = self._writable()
+            with wdb.atomic():
+                wdb.execute("INSERT OR REPLACE INTO server_clock VALUES (1, ?, ?, ?)",
                                   [offset.offset_ms, offset.observed_at, iso_ms(server_time)])
             return offset
 
@@ -288,14 +360,42 @@ class Journal:
         row = wdb.execute("SELECT offset_ms, observed_at FROM server_clock").fetchone()
         return ServerOffset(row[0], row[1]) if row else None
 
+    def import_entries(self, entries: Iterable[Entry]) -> int:
+        """Put another copy's entries, exactly as they were (seq, hashes), into this new, empty
+        journal, in one transaction with the projections; for ``journal restore`` from the
+        province. Each entry must hash right and continue the chain. Returns the head seq."""
+
+        def run() -> int:
+            wdb = self._writable()
+            try:
+                wdb.execute("BEGIN IMMEDIATE")
+                head_seq, head_hash = wdb.execute(
+                    "SELECT head_seq, head_hash FROM journal_state").fetchone()
+                if head_seq != 0:
+                    raise JournalError("内部错误：只能把记录导入到空的日志中。",
+                                       detail=f"import into a journal at seq {head_seq}")
+                high_water = ""
+                for entry in entries:
+                    _check_continues(entry, head_seq, head_hash)
+                    high_water = max(high_water, entry.device_time)
+                    self._write_entry(wdb, entry, high_water)
+                    head_seq, head_hash = entry.seq, entry.hash
+                wdb.execute("COMMIT")
+            except BaseException as exc:
+                raise self._rolled_back(wdb, exc) from None
+            return int(head_seq)
+
+        return self._on_writer(run)
+
     def rebuild_projections(self) -> list[str]:
         """Drop and rebuild every maintained projection from the entries, in one transaction."""
 
         def rebuild() -> list[str]:
             done = []
-            with self._wdb.atomic():
+            wdb = self._writable()
+            with wdb.atomic():
                 for proj in self.projections:
-                    self._rebuild_one(self._wdb, proj)
+                    self._rebuild_one(wdb, proj)
                     done.append(proj.name)
             return done
 
@@ -322,6 +422,11 @@ class Journal:
         return {r["case_id"] for r in self.query(
             "SELECT DISTINCT case_id FROM entries WHERE kind = ? AND case_id IS NOT NULL", [kind])}
 
+    @property
+    def journal_id(self) -> str:
+        """The id this journal got when it was created (the anchor checks it)."""
+        return str(self.query("SELECT journal_id FROM journal_state")[0]["journal_id"])
+
     def head(self) -> tuple[int, str]:
         """(seq, hash) of the last committed entry; (0, genesis) when empty."""
         row = self.query("SELECT head_seq, head_hash FROM journal_state")[0]
@@ -344,6 +449,20 @@ class Journal:
     def schema_version(self) -> int:
         with self._read_lock:
             return migrations.schema_version(self._rdb)
+
+
+def _check_continues(entry: Entry, head_seq: int, head_hash: str) -> None:
+    if (entry.seq, entry.prev_hash) != (head_seq + 1, head_hash) or \
+            entry.computed_hash() != entry.hash:
+        raise JournalError(f"恢复的记录第 {entry.seq} 条与前一条接不上或内容被改动，恢复已中止。",
+                           detail=f"import: seq {entry.seq} does not continue {head_seq}")
+
+
+def _create_private(path: Path) -> None:
+    """Create a new journal file owner-only (SQLite gives its -wal and -shm the same mode)."""
+    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    if not path.exists():
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
 
 
 def _iter_entries(db: sqlite_utils.Database) -> Iterator[Entry]:

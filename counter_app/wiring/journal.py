@@ -23,9 +23,15 @@ PROJECTION_MODULES = (
 )
 
 
-def open_journal(ctx: Context) -> Journal:
-    """The data dir's journal with the configured key store and clock tolerances."""
+def open_journal(ctx: Context, *, readonly: bool = False) -> Journal:
+    """The data dir's journal with the configured key store, key dir and clock tolerances,
+    checked against its anchor and the province's last acknowledged position. Unless
+    ``readonly``, the data dir's lock is held until the journal is closed."""
+    from sync.state import known_acked_seq
+
     return Journal.open(ctx.data_dir, ctx.config["journal.key_store"],
+                        key_dir=ctx.config.key_dir, readonly=readonly,
+                        acked_seq=known_acked_seq(ctx.data_dir), program=ctx.program,
                         projections=PROJECTION_MODULES,
                         clock_slack_ms=ctx.config["journal.clock_slack_ms"],
                         clock_max_skew_s=ctx.config["journal.clock_max_skew_s"])

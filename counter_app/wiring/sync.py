@@ -68,9 +68,11 @@ def sync_status(ctx: Context, journal: Journal) -> Callable[[], dict]:
     def report() -> dict:
         from sync import enrolment, outbox
         from sync.background import is_enrolled
+        from sync.engine import state_label_key
         from sync.state import SyncState
 
-        state = SyncState(enrolment.sync_dir(ctx.data_dir) / "state.db")
+        state = SyncState(enrolment.sync_dir(ctx.data_dir) / "state.db",
+                          label_key=state_label_key(journal))
         try:
             result = outbox.status(journal, state)
         finally:

@@ -268,6 +268,40 @@ def _settle_all(store: SimStore, sha256: str) -> list[dict]:
     return [c for c in (_case_status(store, cid) for cid in case_ids) if c]
 
 
+# --- handing a machine's journal back (docs/sync-protocol.md §7.4) --------------------------
+#: Bytes of attachment content per answer (base64 in JSON).
+CONTENT_PIECE = 512 * 1024
+
+
+def entries_page(store: SimStore, machine_id: str, cursor: int, limit: int) -> dict:
+    """This machine's stored entries after seq ``cursor``, exactly as they were uploaded."""
+    with store.lock:
+        rows = store.db.execute("SELECT seq, body FROM entries WHERE machine_id = ? AND seq > ? "
+                                "ORDER BY seq LIMIT ?", [machine_id, cursor, limit + 1]).fetchall()
+        acked, acked_hash = store.position(machine_id)
+    items = [json.loads(r["body"]) for r in rows[:limit]]
+    last = rows[:limit][-1]["seq"] if rows else cursor
+    return {"items": items, "next_cursor": str(last), "more": len(rows) > limit,
+            "acked_seq": acked, "acked_hash": acked_hash}
+
+
+def attachment_content(store: SimStore, machine_id: str, sha256: str, offset: int) -> dict:
+    """Up to CONTENT_PIECE bytes of a complete attachment this machine uploaded."""
+    import base64
+
+    with store.lock:
+        row = _attachment_row(store, machine_id, sha256)
+        if not row["complete"]:
+            raise LedgerError("not_found", "the attachment was never completely uploaded",
+                              sha256=sha256)
+        with open(store.blob_path(sha256), "rb") as fh:
+            fh.seek(offset)
+            data = fh.read(CONTENT_PIECE)
+    return {"sha256": sha256, "size": row["size"], "offset": offset,
+            "data": base64.b64encode(data).decode("ascii"),
+            "complete": offset + len(data) >= row["size"]}
+
+
 # --- 联网核对 -------------------------------------------------------------------------------
 def marital_check(store: SimStore, machine_id: str, body: dict,
                   sign: Callable[[bytes], dict]) -> dict:

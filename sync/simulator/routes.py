@@ -9,6 +9,7 @@ from sync import protocol, signing
 from sync.simulator import accounts, ledger
 from sync.simulator.ledger import LedgerError
 from sync.simulator.server import (
+    ATTACHMENT_CONTENT_PATH,
     ATTACHMENT_PATH,
     MAX_CHUNK_BYTES,
     MAX_JSON_BYTES,
@@ -47,6 +48,12 @@ def dispatch(h: Handler, method: str) -> tuple[int, dict]:
         return _after(h, sim, _entries(sim, mid, _json(body)), dup_key=mid)
     if method == "GET" and match:
         return 200, ledger.attachment_status(sim.store, mid, match.group(1))
+    if method == "GET" and path == "/v1/machines/self/entries":
+        cursor, limit = _page(params)
+        return _after(h, sim, ledger.entries_page(sim.store, mid, cursor, limit))
+    content = ATTACHMENT_CONTENT_PATH.match(path)
+    if method == "GET" and content:
+        return 200, ledger.attachment_content(sim.store, mid, content.group(1), _offset(params))
     if method == "GET" and path == "/v1/cases/status":
         cursor, limit = _page(params)
         return _after(h, sim, ledger.case_status_page(sim.store, mid, cursor, limit))
@@ -110,6 +117,13 @@ def _page(params: dict) -> tuple[int, int]:
         return int(params.get("cursor", "0")), max(1, min(1000, int(params.get("limit", 200))))
     except ValueError:
         raise LedgerError("bad_request", "cursor and limit must be integers") from None
+
+
+def _offset(params: dict) -> int:
+    try:
+        return max(0, int(params.get("offset", "0")))
+    except ValueError:
+        raise LedgerError("bad_request", "offset must be an integer") from None
 
 
 def _read_json(h: Handler) -> bytes:

@@ -28,6 +28,7 @@ log = logging.getLogger(__name__)
 MAX_JSON_BYTES = 8 * 1024 * 1024
 MAX_CHUNK_BYTES = 16 * 1024 * 1024
 ATTACHMENT_PATH = re.compile(r"^/v1/attachments/([0-9a-f]{64})$")
+ATTACHMENT_CONTENT_PATH = re.compile(r"^/v1/attachments/([0-9a-f]{64})/content$")
 REFERENCE_PATH = re.compile(r"^/v1/reference/([a-z_]+)$")
 
 

@@ -41,7 +41,10 @@ def make(version: str) -> Path:
     shutil.rmtree(target, ignore_errors=True)
     target.mkdir(parents=True)
     write_key_file(target / "keys" / "machine.key", TEST_KEY)
-    Journal.open(target, key_store="file", stop_before=STOP_BEFORE[version]).close()
+    # The constructor, not Journal.open: these are data dirs from before the anchor, with the
+    # key inside (keys/machine.key), exactly as that version left them.
+    Journal(target / "journal.db", TEST_KEY, target / "attachments",
+            stop_before=STOP_BEFORE[version]).close()
     conn = sqlcipher3.connect(str(target / "journal.db"), isolation_level=None)
     conn.execute(f"PRAGMA key = \"x'{TEST_KEY.sqlcipher_key.hex()}'\"")
     prev = GENESIS_HASH

@@ -11,6 +11,7 @@ from counter_app.journal import (AttachmentError, ClockUntrustedError, Journal, 
                                  KeyStoreError)
 from counter_app.journal.canonical import GENESIS_HASH, canonical_json
 from counter_app.journal.verify import verify
+from helpers.journals import key_file
 
 
 def test_entries_are_chained_in_order(journal):
@@ -162,7 +163,7 @@ def test_reopening_keeps_everything(data_dir, clock):
 def test_a_missing_key_is_never_silently_replaced(data_dir, clock):
     with Journal.open(data_dir, key_store="file", clock=clock) as j:
         j.append("k", {}, operator="op")
-    (data_dir / "keys" / "machine.key").unlink()
+    key_file(data_dir).unlink()
     with pytest.raises(KeyStoreError, match="密钥"):
         Journal.open(data_dir, key_store="file", clock=clock)
 
@@ -172,8 +173,9 @@ def test_key_file_is_private(data_dir, journal):
     import stat
     if os.name == "nt":
         pytest.skip("POSIX permissions")
-    mode = stat.S_IMODE((data_dir / "keys" / "machine.key").stat().st_mode)
-    assert mode == 0o600
+    assert not (data_dir / "keys").exists()
+    assert stat.S_IMODE(key_file(data_dir).stat().st_mode) == 0o600
+    assert stat.S_IMODE(key_file(data_dir).parent.stat().st_mode) == 0o700
 
 
 def test_writes_from_many_threads_are_serialised(journal):

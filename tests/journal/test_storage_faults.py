@@ -15,6 +15,7 @@ from counter_app.journal import DiskFullError, Journal, WrongKeyError
 from counter_app.journal.keys import MachineKey, write_key_file
 from counter_app.journal.verify import verify
 from tampering import run_cli
+from helpers.journals import key_file
 
 
 @pytest.fixture
@@ -75,7 +76,7 @@ def test_full_disk_gives_a_clear_error_and_loses_nothing(small_disk):
 def test_wrong_key_is_a_clear_error(data_dir):
     with Journal.open(data_dir, key_store="file") as journal:
         journal.append("k", {"x": 1}, operator="op")
-    write_key_file(data_dir / "keys" / "machine.key", MachineKey.generate())
+    write_key_file(key_file(data_dir), MachineKey.generate())
     with pytest.raises(WrongKeyError, match="无法解密"):
         Journal.open(data_dir, key_store="file")
     result = run_cli("journal", "verify", data_dir=data_dir)
@@ -146,3 +147,50 @@ def test_redact_masks_id_numbers_phones_and_mrz():
     assert logs.redact("seq 12345 case c1") == "seq 12345 case c1"
     mrz = "P<CHNZHANG<<SAN<<<<<<<<<<<<<<<<<<<<<<<<<<<<<"
     assert "ZHANG" not in logs.redact(mrz)
+
+
+@pytest.mark.skipif(os.name == "nt", reason="POSIX permissions (Windows: the profile's ACL)")
+def test_every_data_file_and_the_key_dir_are_owner_only(tmp_path):
+    import stat
+
+    from helpers.journals import anchor_file
+
+    data_dir = tmp_path / "data"
+    data_dir.mkdir(mode=0o755)
+    os.chmod(data_dir, 0o755)  # as an installer or a careless copy may leave it
+    result = run_cli("journal", "stress", "--entries", "4", "--attachment-every", "2",
+                     data_dir=data_dir)
+    assert result.returncode == 0, result.stderr
+    modes = {p: stat.S_IMODE(p.stat().st_mode) for p in [data_dir, *data_dir.rglob("*")]}
+    assert any("attachments" in p.parts and p.is_file() for p in modes)
+    assert any(p.suffix == ".log" for p in modes)
+    loose = {str(p): oct(m) for p, m in modes.items() if m & 0o077}
+    assert not loose, f"readable by other accounts: {loose}"
+    for path in (key_file(data_dir), anchor_file(data_dir)):
+        assert stat.S_IMODE(path.stat().st_mode) == 0o600
+        assert stat.S_IMODE(path.parent.stat().st_mode) == 0o700
+
+
+def test_the_sync_state_holds_no_attachment_hashes(tmp_path, data_dir):
+    """The cache beside the journal is plain SQLite: it must not list which photos and scans
+    this counter holds (their SHA-256 would confirm a known picture)."""
+    from tests.sync.conftest import enroll, make_engine, start_sim
+
+    sim = start_sim(tmp_path / "sim")
+    try:
+        with Journal.open(data_dir, key_store="file") as journal:
+            enroll(data_dir, journal, sim.url)
+            refs = [journal.put_attachment(os.urandom(5000), "image/jpeg") for _ in range(3)]
+            journal.append("case.captured", {}, operator="reg01", case_id="c1", attachments=refs)
+            engine = make_engine(journal, data_dir)
+            try:
+                assert engine.run_once().ok
+                assert len(engine.state.progress(r.sha256 for r in refs)) == 3
+            finally:
+                engine.close()
+    finally:
+        sim.stop()
+    state = b"".join(p.read_bytes() for p in (data_dir / "sync").glob("state.db*"))
+    assert state, "the sync state was not written"
+    for ref in refs:
+        assert ref.sha256.encode() not in state and bytes.fromhex(ref.sha256) not in state

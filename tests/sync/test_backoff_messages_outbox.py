@@ -8,6 +8,7 @@ import re
 
 from sync import protocol
 from sync.backoff import Backoff
+from sync.engine import state_label_key
 from sync.outbox import ITEM_LIMIT, status
 from sync.state import SyncState
 from sync.transport import USER_MESSAGES
@@ -33,7 +34,7 @@ def test_the_outbox_lists_the_smallest_attachments_first_even_beyond_its_limit(j
         ref = journal.put_attachment(bytes([size % 251]) * size, "application/octet-stream")
         journal.append("document.scanned", {"n": size}, operator="t", case_id="c1",
                        attachments=[ref])
-    state = SyncState(tmp_path / "state.db")
+    state = SyncState(tmp_path / "state.db", label_key=state_label_key(journal))
     try:
         listed = status(journal, state)["attachments"]
     finally:
@@ -46,7 +47,7 @@ def test_the_outbox_counts_each_case_s_waiting_attachments(journal, tmp_path):
     for n, case_id in enumerate(("c1", "c1", "c2", None)):
         journal.append("document.scanned", {"n": n}, operator="t", case_id=case_id,
                        attachments=[(bytes([n]) * 10, "application/octet-stream")])
-    state = SyncState(tmp_path / "state.db")
+    state = SyncState(tmp_path / "state.db", label_key=state_label_key(journal))
     try:
         result = status(journal, state)
     finally:
