@@ -51,7 +51,7 @@ def read_accounts(ctx: Context) -> list[dict]:
                               "无法列出账号。请确认数据目录是否正确。",
                               code="operators.no_journal", detail=str(ctx.journal_path))
     try:
-        with open_journal(ctx) as journal:
+        with open_journal(ctx, readonly=True) as journal:  # runs beside the open counter
             return OperatorService(journal).accounts()
     except OSError as exc:
         raise CounterAppError(f"无法读取数据目录 {ctx.data_dir}：{exc.strerror or exc}",

@@ -39,17 +39,12 @@ def check_journal(probe: Probe) -> Result:
 
 
 def key_location(probe: Probe) -> tuple[str, Path | None]:
-    """Where this data dir's machine key is kept: ("keyring", None) or ("file", its path).
-
-    Written against counter_app/journal/keys.py as it is on main (the key file is KEY_FILE
-    inside the data dir); retarget here when the key file moves out of the data dir.
-    """
+    """Where this data dir's machine key is kept: ("keyring", None) or ("file", its path)."""
     from counter_app.journal import keys
 
-    store = probe.ctx.config["journal.key_store"]
-    if store == "auto":
-        store = "keyring" if keys.keyring_usable() else "file"
-    return store, (probe.data_dir / keys.KEY_FILE if store == "file" else None)
+    where = keys.place(probe.data_dir, probe.ctx.config["journal.key_store"],
+                       probe.ctx.config.key_dir)
+    return where.store, (where.key_file if where.store == "file" else None)
 
 
 def check_key_store(probe: Probe) -> Result:
@@ -139,16 +134,27 @@ def _supply(check: str, detail: str, counts: list[int], missing: list[str], low:
 
 
 def lock_holder(probe: Probe) -> str | None:
-    """Who holds the data dir's single-instance lock, or None when it is free.
+    """Who holds the data dir's single-instance lock, or None when it is free."""
+    from counter_app.journal.errors import DataDirInUseError
+    from counter_app.journal.lock import LOCK_FILE, DataDirLock, holder
 
-    Written against main, which has no such lock yet: there is nothing to ask. Retarget here
-    (and in check_instance_lock) when the lock lands.
-    """
+    if not probe.data_dir.exists():
+        return None
+    try:
+        DataDirLock.acquire(probe.data_dir, "counter-app doctor").release()
+    except DataDirInUseError:
+        who = holder(probe.data_dir / LOCK_FILE)
+        return f"{who.get('program', '另一个程序')}（进程号 {who.get('pid', '?')}）"
     return None
 
 
 def check_instance_lock(probe: Probe) -> Result:
-    lock_holder(probe)
-    return Result("instance_lock", WARN,
-                  "此版本还没有数据目录的单实例锁：同时打开同一数据目录的两个程序不会被阻止",
-                  "每台柜台电脑只运行一个本程序；升级到带单实例锁的版本。")
+    """The single-instance lock works; who holds it now (the open counter, normally)."""
+    try:
+        who = lock_holder(probe)
+    except OSError as exc:
+        return Result("instance_lock", FAIL, f"无法使用数据目录的单实例锁：{exc}",
+                      "检查数据目录所在磁盘和权限；两个程序同时写同一数据目录会出错。")
+    if who:
+        return Result("instance_lock", OK, f"数据目录正由 {who} 使用（单实例锁有效）")
+    return Result("instance_lock", OK, "数据目录未被其他程序占用，单实例锁可用")

@@ -65,7 +65,18 @@ class Probe:
         if (self.data_dir / "journal.db").exists():
             return "present"
         used = any((self.data_dir / name).exists() for name in USED_DATA)
-        return "missing" if used else "new"
+        return "missing" if used or self._anchored() else "new"
+
+    def _anchored(self) -> bool:
+        """A sealed journal head exists for this data dir (kept beside its key)."""
+        from counter_app.journal import keys
+
+        try:
+            where = keys.place(self.data_dir, self.ctx.config["journal.key_store"],
+                               self.ctx.config.key_dir)
+        except CounterAppError:
+            return False
+        return where.anchor_file.exists()
 
     def journal(self) -> Journal:
         """The data dir's journal, opened on first use; Skipped when there is none or it did
@@ -84,7 +95,8 @@ class Probe:
         from counter_app.wiring.journal import open_journal
 
         try:
-            self._journal = open_journal(self.ctx)
+            # read-only: doctor runs beside the open counter and never takes its lock
+            self._journal = open_journal(self.ctx, readonly=True)
         except CounterAppError as err:
             self.journal_error = err.message_zh
         except Exception as exc:  # noqa: BLE001 - reported as the journal check's failure

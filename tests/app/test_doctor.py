@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import re
+import subprocess
 import sys
 from pathlib import Path
 
@@ -65,7 +66,8 @@ def test_a_fresh_counter_is_reported_check_by_check_without_creating_a_journal(t
         assert row["status"] == "ok" or CHINESE.search(row["hint"]), row
     status = {row["check"]: row["status"] for row in rows}
     assert status["version"] == status["disk_space"] == status["models"] == "ok"
-    assert status["journal"] == status["enrolment"] == status["instance_lock"] == "warn"
+    assert status["journal"] == status["enrolment"] == "warn"
+    assert status["instance_lock"] == "ok"
     assert not (tmp_path / "journal.db").exists() and not (tmp_path / "keys").exists()
 
 
@@ -75,8 +77,8 @@ def test_exit_0_only_when_every_check_is_ok(tmp_path, monkeypatch, capsys):
     assert main(["--data-dir", str(tmp_path), "doctor"]) == 0
     assert "全部正常" in capsys.readouterr().out
     monkeypatch.setattr(registry, "CHECKS", ok_only + (
-        registry.Check("instance_lock", "counter_app.doctor.data:check_instance_lock"),))
-    assert main(["--data-dir", str(tmp_path), "doctor"]) == 1
+        registry.Check("journal", "counter_app.doctor.data:check_journal"),))
+    assert main(["--data-dir", str(tmp_path), "doctor"]) == 1  # no journal yet: a warning
 
 
 def test_a_check_that_raises_is_a_failed_row_and_the_others_still_run(tmp_path, monkeypatch):
@@ -88,7 +90,7 @@ def test_a_check_that_raises_is_a_failed_row_and_the_others_still_run(tmp_path, 
     assert "检查出错" in rows[0].detail and rows[0].hint
 
 
-def test_a_whole_journal_with_numbers_stock_and_a_key_beside_the_data(tmp_path):
+def test_a_whole_journal_with_numbers_stock_and_its_key_outside_the_data(tmp_path):
     from counter_app.numbering import blocks, stock
 
     with open_test_journal(tmp_path) as journal:
@@ -104,7 +106,8 @@ def test_a_whole_journal_with_numbers_stock_and_a_key_beside_the_data(tmp_path):
     try:
         assert data.check_journal(probe).status == "ok"
         key = data.check_key_store(probe)
-        assert key.status == "warn" and str(tmp_path / "keys") in key.detail
+        assert key.status == "ok" and "不在数据目录内" in key.detail
+        assert str(data.key_location(probe)[1]) in key.detail
         numbers = data.check_number_blocks(probe)
         assert numbers.status == "warn" and "J110101 100 个" in numbers.detail \
             and "L110101 10 个" in numbers.detail  # L is below the low-water mark of 50
@@ -129,17 +132,34 @@ def test_a_tampered_journal_fails_and_a_missing_one_is_not_a_fresh_start(tmp_pat
     (tmp_path / "journal.db").rename(tmp_path / "moved.db")
     missing = probe_for(tmp_path)
     assert data.check_journal(missing).status == "fail"
-    assert data.check_key_store(missing).status == "warn"  # the key is still there
-    (tmp_path / "keys" / "machine.key").unlink()
+    assert data.check_key_store(missing).status == "ok"  # the key is still there, outside
+    data.key_location(missing)[1].unlink()
     assert data.check_key_store(probe_for(tmp_path)).status == "fail"
 
 
 @pytest.mark.skipif(sys.platform == "win32", reason="POSIX file modes")
 def test_a_key_file_others_can_read_fails(tmp_path):
     open_test_journal(tmp_path).close()
-    (tmp_path / "keys" / "machine.key").chmod(0o644)
-    result = data.check_key_store(probe_for(tmp_path))
+    probe = probe_for(tmp_path)
+    data.key_location(probe)[1].chmod(0o644)
+    result = data.check_key_store(probe)
     assert result.status == "fail" and "chmod 600" in result.hint
+
+
+def test_the_lock_check_names_the_program_holding_the_data_dir(tmp_path):
+    holder = subprocess.Popen(
+        [sys.executable, "-c", "import sys, time; from counter_app.journal.lock import DataDirLock;"
+         " DataDirLock.acquire(sys.argv[1], 'counter-app GUI'); print('held', flush=True);"
+         " time.sleep(60)", str(tmp_path)], stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout.readline().strip() == "held"
+        result = data.check_instance_lock(probe_for(tmp_path))
+    finally:
+        holder.kill()
+        holder.wait()
+    assert result.status == "ok" and "counter-app GUI" in result.detail
+    assert str(holder.pid) in result.detail
+    assert "未被其他程序占用" in data.check_instance_lock(probe_for(tmp_path)).detail
 
 
 @pytest.mark.integration

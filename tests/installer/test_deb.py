@@ -14,6 +14,7 @@ import shutil
 import subprocess
 import time
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from helpers import cleanroot
@@ -30,7 +31,9 @@ PACKAGE_FILES = ("/usr/bin/counter-app", "/opt/counter-app/counter-app",
                  "/usr/share/icons/hicolor/256x256/apps/counter-app.png",
                  "/lib/udev/rules.d/60-counter-app-readers.rules",
                  "/usr/share/doc/counter-app/copyright")
-KEPT = (f"{DEMO_DATA}/journal.db", f"{DEMO_DATA}/keys/machine.key")
+KEPT = (f"{DEMO_DATA}/journal.db",)
+#: The machine keys and journal anchors live outside the data dir (journal.key_dir's default).
+KEY_DIR = "/root/.local/state/counter-app-keys"
 
 
 def exists(root: cleanroot.Root, path: str) -> bool:
@@ -38,7 +41,10 @@ def exists(root: cleanroot.Root, path: str) -> bool:
 
 
 def digests(root: cleanroot.Root) -> dict[str, str]:
-    return {p: hashlib.sha256(root.host(p).read_bytes()).hexdigest() for p in KEPT}
+    keys = sorted(str(p) for p in root.host(KEY_DIR).glob("journal-*.key"))
+    assert len(keys) == 1, keys  # the demo data dir's key, outside the data dir
+    return {p: hashlib.sha256(Path(p).read_bytes() if p in keys else
+                              root.host(p).read_bytes()).hexdigest() for p in (*KEPT, *keys)}
 
 
 def package_status(root: cleanroot.Root) -> str:

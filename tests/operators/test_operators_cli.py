@@ -14,7 +14,7 @@ from tampering import run_cli  # noqa: E402
 from counter_app.operators import OperatorService  # noqa: E402
 from counter_app.operators import province  # noqa: E402
 from counter_app.operators.accounts import seed_demo_accounts  # noqa: E402
-from helpers.journals import open_test_journal  # noqa: E402
+from helpers.journals import key_file, open_test_journal  # noqa: E402
 from helpers.stubs import FakeClock  # noqa: E402
 
 KEYS = ["active", "confirmed_at", "name", "operator_id", "qualified_until", "roles", "source"]
@@ -72,6 +72,6 @@ def test_a_data_dir_without_a_journal_is_exit_2_and_creates_nothing(tmp_path):
 
 def test_a_journal_without_its_key_is_exit_2(data_dir):
     fill(data_dir)
-    (data_dir / "keys" / "machine.key").unlink()
+    key_file(data_dir).unlink()
     result = run_cli("operators", "list", data_dir=data_dir)
     assert result.returncode == 2 and "密钥" in result.stderr
