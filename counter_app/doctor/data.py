@@ -48,7 +48,7 @@ def key_location(probe: Probe) -> tuple[str, Path | None]:
 
 
 def check_key_store(probe: Probe) -> Result:
-    store, path = key_location(probe)
+    _store, path = key_location(probe)
     if path is None:
         return _keyring_result(probe)
     return _key_file_result(probe, path)
