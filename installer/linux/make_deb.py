@@ -94,6 +94,16 @@ def _control_dir(tree: Path, version: str) -> None:
         _place(HERE / script, debian / script, 0o755)
 
 
+def _normalise_modes(tree: Path) -> None:
+    """Directories 0755, programs 0755, other files 0644, whatever the umask of the process
+    that built the bundle or this tree (the app's own commands run with umask 077)."""
+    for path in (tree, *tree.rglob("*")):
+        if path.is_symlink():
+            continue
+        executable = path.is_dir() or path.stat().st_mode & 0o111
+        path.chmod(0o755 if executable else 0o644)
+
+
 def build_deb(bundle: Path, dist: Path, compression: str = "xz") -> Path:
     """``dist/counter-app_<version>_amd64.deb`` from the bundle folder."""
     from counter_app import __version__
@@ -104,6 +114,7 @@ def build_deb(bundle: Path, dist: Path, compression: str = "xz") -> Path:
         tree = Path(tmp) / "tree"
         _lay_out(bundle, tree)
         _control_dir(tree, __version__)
+        _normalise_modes(tree)
         level = ["-z1"] if compression == "gzip" else []  # gzip: fast, for tests
         subprocess.run(["dpkg-deb", "--root-owner-group", f"-Z{compression}", *level, "--build",
                         str(tree), str(out)], check=True, stdout=subprocess.DEVNULL)

@@ -15,7 +15,7 @@ from counter_app.journal import DiskFullError, Journal, WrongKeyError
 from counter_app.journal.keys import MachineKey, write_key_file
 from counter_app.journal.verify import verify
 from tampering import run_cli
-from helpers.journals import key_file
+from helpers.journals import key_file, open_test_journal
 
 
 @pytest.fixture
@@ -178,7 +178,7 @@ def test_the_sync_state_holds_no_attachment_hashes(tmp_path, data_dir):
 
     sim = start_sim(tmp_path / "sim")
     try:
-        with Journal.open(data_dir, key_store="file") as journal:
+        with open_test_journal(data_dir) as journal:  # sync pulls accounts: every projection
             enroll(data_dir, journal, sim.url)
             refs = [journal.put_attachment(os.urandom(5000), "image/jpeg") for _ in range(3)]
             journal.append("case.captured", {}, operator="reg01", case_id="c1", attachments=refs)
