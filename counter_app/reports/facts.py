@@ -65,11 +65,33 @@ def blank_events(journal: Journal, first: str, last: str) -> list[dict[str, Any]
                          [first, last])
 
 
-def blank_totals_before(journal: Journal, day: str) -> dict[str, int]:
-    """Blanks received, issued and voided on the days before ``day`` (the opening stock)."""
+def blank_totals_before(journal: Journal, day: str, certificate: str) -> dict[str, int]:
+    """Blanks of ``certificate`` received, issued and voided on the days before ``day`` (the
+    opening stock is the first less the others)."""
     rows = journal.query("SELECT event, sum(count) AS n FROM report_blanks WHERE day < ? "
-                         "AND event != 'sent' GROUP BY event", [day])
+                         "AND certificate = ? AND event != 'sent' GROUP BY event",
+                         [day, certificate])
     return {r["event"]: int(r["n"]) for r in rows}
+
+
+def first_voids(journal: Journal, numbers: Iterable[str]) -> dict[tuple[str, str, str], int]:
+    """(case, 字号, holder) -> seq of the first blank voided for that booklet, for ``numbers``."""
+    wanted = sorted(set(numbers))
+    found: dict[tuple[str, str, str], int] = {}
+    for start in range(0, len(wanted), 500):
+        chunk = wanted[start:start + 500]
+        for r in journal.query(
+                "SELECT case_id, number, holder, min(seq) AS seq FROM report_blanks WHERE "
+                f"event = 'voided' AND number IN ({', '.join('?' * len(chunk))}) "
+                "GROUP BY case_id, number, holder", chunk):
+            found[(r["case_id"], r["number"], r["holder"])] = r["seq"]
+    return found
+
+
+def sent_through(journal: Journal, through: str) -> list[dict[str, Any]]:
+    """The blanks sent to the printer on or before ``through`` (certificate, serial)."""
+    return journal.query("SELECT DISTINCT certificate, serial FROM report_blanks WHERE "
+                         "day <= ? AND event = 'sent'", [through])
 
 
 def settled_serials(journal: Journal, through: str) -> set[tuple[str, str]]:

@@ -116,10 +116,18 @@ def _blank(db: sqlite_utils.Database, entry: Entry) -> None:
              KIND_CERTIFICATE_PRINT_SENT: "sent"}[entry.kind]
     if not p.get("serial") or not p.get("certificate"):
         return
+    serial = str(parse_printno(p["serial"]))
+    holder = p.get("holder")
+    if holder is None and event == "voided":
+        # a void does not say whose booklet it was; the print it spoiled does
+        row = db.execute("SELECT holder FROM report_blanks WHERE event = 'sent' AND "
+                         "certificate = ? AND serial = ? ORDER BY seq DESC LIMIT 1",
+                         [p["certificate"], serial]).fetchone()
+        holder = row[0] if row else None
     db.execute("INSERT INTO report_blanks VALUES (?, ?, ?, ?, ?, NULL, NULL, 1, ?, ?, ?, ?, ?)",
-               [entry.seq, day_of(entry.device_time), event, p["certificate"],
-                str(parse_printno(p["serial"])), entry.case_id, p.get("certificate_number"),
-                p.get("holder"), p.get("reason"), entry.operator])
+               [entry.seq, day_of(entry.device_time), event, p["certificate"], serial,
+                entry.case_id, p.get("certificate_number"), holder, p.get("reason"),
+                entry.operator])
 
 
 def _range(db: sqlite_utils.Database, entry: Entry) -> None:

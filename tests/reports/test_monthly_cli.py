@@ -41,6 +41,8 @@ def test_a_month_without_cases_is_zeros(data_dir, office, capsys):
 @pytest.mark.parametrize("args, words", [
     (("monthly", "--month", "2026-13"), "月份"), (("monthly", "--month", "26-05"), "月份"),
     (("monthly", "--month", "2026-05", "--format", "docx"), "不支持的格式"),
+    (("daily", "--date", "2026-02-30"), "日期"), (("daily", "--date", "yesterday"), "日期"),
+    (("daily", "--date", "2026-05-02", "--window", "2;drop"), "窗口号"),
 ])
 def test_bad_input_is_exit_2_in_chinese_and_opens_nothing(data_dir, office, capsys, args,
                                                            words):
