@@ -12,6 +12,7 @@ file. docs/reports.md gives the JSON shapes.
 from __future__ import annotations
 
 import getpass
+import os
 import sys
 from pathlib import Path
 
@@ -83,6 +84,8 @@ def _service(ctx: Context, journal, fmt: str):
 
     pdf = None
     if fmt == "pdf":
+        # painting a PDF needs no window system: the offscreen platform works on a server
+        os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
         from forms.qt.pdf import render_pdf
         from forms.qt.render import ensure_gui_application
 

@@ -1,4 +1,4 @@
-"""A seeded demo data dir shared by the report tests of one module (seeding takes ~20 s):
+"""A seeded demo data dir shared by the report tests that only read it (seeding takes ~20 s):
 75 days from 2026-09-14 at about 6 cases a day, seed 2, through ``counter-app demo seed``.
 Seed 2 was picked because its plan has every kind of case the reports count: refusals of each
 sort, cross-region, foreign and HMT couples, withdrawals, completions and lapsed divorces,
@@ -16,9 +16,9 @@ SEED_ARGS = ("--days", "75", "--per-day", "6", "--start", "2026-09-14", "--seed"
 START, END = date(2026, 9, 14), date(2026, 11, 27)
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def seeded(tmp_path_factory):
-    """The data dir of a seeded demo window."""
+    """The data dir of a seeded demo window (shared: tests only read it)."""
     data_dir = tmp_path_factory.mktemp("seeded") / "data"
     assert main(["--data-dir", str(data_dir), "demo", "seed", *SEED_ARGS]) == 0
     return data_dir

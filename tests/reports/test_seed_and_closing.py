@@ -17,9 +17,9 @@ from counter_app.reports.service import ReportService
 from counter_app.rules.offices import counter_office, office_profile
 from counter_app.workflows.kinds import KIND_INTAKE_PARTY
 from helpers.journals import open_test_journal
-from reports.conftest import END
 
 SMALL = ("--days", "4", "--per-day", "4", "--start", "2026-11-02", "--seed", "5")
+LAST = date(2026, 11, 5)
 
 
 def seed(data_dir, *args) -> int:
@@ -69,26 +69,28 @@ def test_seeding_again_before_the_last_day_seeded_is_refused(seeded, capsys):
 
 
 @pytest.fixture
-def closing(seeded):
-    with open_test_journal(seeded) as journal:
+def closing(tmp_path):
+    """A small seeded window of its own (these tests sign its last day)."""
+    assert seed(tmp_path / "own", *SMALL) == 0
+    with open_test_journal(tmp_path / "own") as journal:
         office = counter_office("110105-HY")
         service = ReportService(journal, office_profile(office), office.name, "1")
-        yield DailyClosing(service, today=lambda: END)
+        yield DailyClosing(service, today=lambda: LAST)
 
 
 def test_a_closing_is_signed_once_and_countersigned_by_another_supervisor(closing):
     with pytest.raises(CounterAppError, match="只能由登记员、负责人"):
-        closing.sign("tech", END)
+        closing.sign("tech", LAST)
     with pytest.raises(ClosingError, match="还没有登记员签字"):
-        closing.countersign("boss", END)
-    signed = closing.sign("boss", END)
-    assert signed["date"] == END.isoformat() and sum(signed["items"].values()) > 0
+        closing.countersign("boss", LAST)
+    signed = closing.sign("boss", LAST)
+    assert signed["date"] == LAST.isoformat() and sum(signed["items"].values()) > 0
     with pytest.raises(ClosingError, match="已经签字"):
-        closing.sign("demo", END)
+        closing.sign("demo", LAST)
     with pytest.raises(CounterAppError, match="只能由负责人"):
-        closing.countersign("demo2", END)
+        closing.countersign("demo2", LAST)
     with pytest.raises(ClosingError, match="自己签字"):
-        closing.countersign("boss", END)
+        closing.countersign("boss", LAST)
     with pytest.raises(ClosingError, match="还没有到"):
         closing.sign("demo", date(2099, 1, 1))
 
@@ -97,3 +99,14 @@ def test_another_windows_closing_not_yet_returned_is_exit_2(seeded, capsys):
     assert main(["--demo", "--data-dir", str(seeded), "report", "daily", "--date",
                  "2026-11-02", "--window", "2"]) == 2
     assert "2 号窗口" in capsys.readouterr().err
+
+
+def test_the_countersigned_closing_names_both_and_the_hash_signed(closing):
+    signed = closing.sign("demo", LAST)
+    closing.countersign("boss", LAST)
+    shown = closing.service.make("boss", "daily", {"date": LAST.isoformat()}).data
+    assert [(s["operator_id"], s["role"]) for s in shown["signed_off_by"]] == \
+        [("demo", "registrar"), ("boss", "supervisor")]
+    assert shown["signed_off_by"][0]["sha256"] == shown["signed_off_by"][1]["sha256"]
+    assert {k: v for k, v in shown.items() if k not in ("signed_off_by", "after_sign_off")} \
+        == signed
