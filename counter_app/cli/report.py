@@ -67,6 +67,8 @@ def _run(ctx: Context, key: str, params: dict, fmt: str, out: Path | None) -> in
     with _open_journal(ctx) as journal:
         service = _service(ctx, journal, fmt)
         operator = cli_operator()
+        if key == "daily" and params.get("window") not in (None, service.window):
+            _fetch(service, operator, params["date"])
         report = service.make(operator, key, params)
         if out is None and fmt != "json":
             out = Path(f"{report.file_stem}.{fmt}")
@@ -76,6 +78,15 @@ def _run(ctx: Context, key: str, params: dict, fmt: str, out: Path | None) -> in
     else:
         print(f"已导出 {report.title}（{report.subtitle}）：{written.output}", file=sys.stderr)
     return EXIT_OK
+
+
+def _fetch(service, operator: str, day: str) -> None:
+    """Another window's closing: ask the province first; offline, the copy last fetched
+    (if any) is shown."""
+    try:
+        service.fetch_closings(operator, day)
+    except CounterAppError as err:
+        print(f"未能从省级系统取回日结（{err.message_zh}），显示本机上次取回的。", file=sys.stderr)
 
 
 def _service(ctx: Context, journal, fmt: str):

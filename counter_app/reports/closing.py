@@ -19,7 +19,7 @@ from counter_app.errors import CounterAppError
 from counter_app.journal.canonical import canonical_json
 from counter_app.reports import facts
 from counter_app.reports.daily import compute
-from counter_app.reports.kinds import KIND_CLOSING_COUNTERSIGNED, KIND_CLOSING_SIGNED
+from sync.kinds import KIND_CLOSING_COUNTERSIGNED, KIND_CLOSING_SIGNED
 from counter_app.reports.service import ReportService, roles_of
 
 ROLES_FOR = {"closing.sign": ("registrar", "supervisor"),

@@ -93,5 +93,12 @@ class Definition:
                       tuple(self.tables(data)), tuple(self.charts(data)), dict(params))
 
 
-def iso(day: date) -> str:
-    return day.isoformat()
+def cell_text(value: Any, column: Column) -> str:
+    """How a table's value reads on the screen and in the PDF."""
+    if value is None:
+        return ""
+    if isinstance(value, date):
+        return value.isoformat()
+    if column.kind == "percent" and isinstance(value, (int, float)):
+        return f"{value:.1f}%"
+    return str(value)

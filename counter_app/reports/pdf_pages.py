@@ -10,12 +10,11 @@ them with the bundled CJK font and a text layer that extracts exactly.
 from __future__ import annotations
 
 import math
-from datetime import date
 from typing import Any
 
 from forms.model import Box, FormData, FormDefinition, Item
 
-from counter_app.reports.model import Column, Report, Table
+from counter_app.reports.model import Column, Report, Table, cell_text
 
 PAGE_W, PAGE_H = 210.0, 297.0
 LEFT, RIGHT, TOP, BOTTOM = 15.0, 195.0, 15.0, 282.0
@@ -90,7 +89,7 @@ def _widths(table: Table) -> list[float]:
 def _table(out: _Pages, table: Table) -> None:
     widths = _widths(table)
     header_h = max(ROW_H, max(_height(c.title, w, HEAD_PT) for c, w in zip(table.columns, widths)))
-    rows = [tuple(_text(v, c) for v, c in zip(row, table.columns)) for row in table.rows] or \
+    rows = [tuple(cell_text(v, c) for v, c in zip(row, table.columns)) for row in table.rows] or \
         [("（无）",) + ("",) * (len(table.columns) - 1)]
     first_h = max(ROW_H, max(_height(t, w, CELL_PT) for t, w in zip(rows[0], widths)))
     out.need(9 + header_h + first_h)
@@ -136,12 +135,3 @@ def _height(text: str, width: float, size: float) -> float:
     lines = max(1, math.ceil(units / per_line))
     return lines * em * 1.45 + 2.0
 
-
-def _text(value: Any, column: Column) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, date):
-        return value.isoformat()
-    if column.kind == "percent" and isinstance(value, (int, float)):
-        return f"{value:.1f}%"
-    return str(value)

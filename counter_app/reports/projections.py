@@ -32,8 +32,8 @@ from counter_app.printing.kinds import KIND_CERTIFICATE_PRINT_SENT
 from counter_app.reissue.kinds import KIND_REISSUE_CHECKED, KIND_REISSUE_PARTY
 from counter_app.reports.days import day_of
 from counter_app.reports.items import item_of
-from counter_app.reports.kinds import (KIND_CLOSING_COUNTERSIGNED, KIND_CLOSING_PROVINCE_COPIES,
-                                       KIND_CLOSING_SIGNED)
+from sync.kinds import (KIND_CLOSING_COUNTERSIGNED, KIND_CLOSING_PROVINCE_COPIES,
+                        KIND_CLOSING_SIGNED)
 from counter_app.workflows.kinds import KIND_INTAKE_PARTY, KIND_INTAKE_RULES_CHECKED
 
 

@@ -32,6 +32,9 @@ FORMATS = ("json", "xlsx", "pdf")
 SUFFIX = {"json": ".json", "xlsx": ".xlsx", "pdf": ".pdf"}
 #: Renders a report's PDF pages (forms.qt.pdf.render_pdf, handed in: Qt stays out of here).
 PdfRenderer = Callable[[list, str], bytes]
+#: Asks the province for a day's closings of the office's windows and records them
+#: (sync.closings.fetch_closings, handed in by the wiring): (day, operator) -> closings.
+ProvinceClosings = Callable[[str, str], list]
 
 #: Who may do what with reports, until the shared permission table (issue 13) replaces it:
 #: the command line (``cli:<OS user>``) reads reports and closings; registrars see and sign
@@ -102,10 +105,11 @@ class ReportService:
 
     def __init__(self, journal: Journal, office: dict[str, Any], office_name: str,
                  window: str, *, outbox: Callable[[], dict[str, Any]] | None = None,
-                 pdf: PdfRenderer | None = None) -> None:
+                 pdf: PdfRenderer | None = None,
+                 province: ProvinceClosings | None = None) -> None:
         self.journal, self.office, self.office_name = journal, office, office_name
         self.window = str(window)
-        self._outbox, self._pdf = outbox, pdf
+        self._outbox, self._pdf, self._province = outbox, pdf, province
 
     # --- what definitions read (model.Source) ----------------------------------------------
     def outbox(self) -> dict[str, Any] | None:
@@ -162,6 +166,15 @@ class ReportService:
                 Path(where).unlink(missing_ok=True)
             raise
         return data, Exported(fmt, digest, len(data), where)
+
+    def fetch_closings(self, operator_id: str, day: str) -> list[dict[str, Any]]:
+        """The office's windows' signed closings of ``day``, asked of the province now and
+        recorded (a network call: never on the GUI thread); for supervisors."""
+        _require(self.journal, operator_id, "reports.view")
+        if self._province is None:
+            raise CounterAppError("本机没有连接省级系统，不能取回其他窗口的日结。",
+                                  code="reports.no_province")
+        return self._province(day, operator_id)
 
     def cases(self, operator_id: str, report: Report, item: str,
               day: str | None = None) -> list[dict[str, Any]]:
