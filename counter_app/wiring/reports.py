@@ -4,6 +4,9 @@ with the province's closings through the running sync engine (or the enrolment's
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from counter_app.context import Context
@@ -12,6 +15,8 @@ from counter_app.reports.service import PdfRenderer, ProvinceClosings, ReportSer
 from counter_app.rules.offices import counter_office, office_profile
 
 if TYPE_CHECKING:
+    from counter_app.reports.closing import DailyClosing
+    from counter_app.wiring.services import Services
     from sync.background import BackgroundSync
 
 
@@ -45,3 +50,25 @@ def province_closings(ctx: Context, journal: Journal,
                               read_timeout_s=ctx.config["sync.read_timeout_s"])
 
     return fetch
+
+
+@dataclass
+class ReportsParts:
+    """What the supervisors' reports page is made of (counter_app.ui.reports)."""
+
+    service: ReportService
+    closing: DailyClosing
+    today: Callable[[], date]
+    export_dir: Path
+
+
+def reports(services: Services, pdf: PdfRenderer | None) -> ReportsParts:
+    """The reports of this counter for its screen: the outbox from the sync status, the
+    other windows' closings through the sync thread, exports into the data dir's exports/
+    folder by default."""
+    from counter_app.reports.closing import DailyClosing
+
+    service = report_service(services.ctx, services.journal, outbox=services.sync_status,
+                             pdf=pdf, background=services.background)
+    return ReportsParts(service, DailyClosing(service, today=services.today), services.today,
+                        services.ctx.data_dir / "exports")
