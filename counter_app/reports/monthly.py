@@ -86,14 +86,15 @@ def _ages(ages: dict[str, dict[str, int]], people: list[dict[str, Any]], on: dat
 
 def _grounds(events: list[facts.Event]) -> list[dict[str, Any]]:
     """Each refusal ground with its legal basis and how often it was given, most often first
-    (a refusal with two grounds counts for each)."""
-    counted: Counter[tuple[str, str, str]] = Counter()
+    (a refusal with two grounds counts for each). A ground is named by the rule's message up
+    to its first colon: "男方未到法定婚龄：登记日 … 为 21 周岁 …" counts as 男方未到法定婚龄."""
+    counted: Counter[tuple[str, str, str, str]] = Counter()
     for event in events:
         for ground in event.grounds or [{"message_zh": "", "basis": ""}]:
-            counted[(event.item, ground.get("message_zh") or "（未写明）",
-                     ground.get("basis") or "")] += 1
-    return [{"item": item, "ground": ground, "basis": basis, "count": n}
-            for (item, ground, basis), n in counted.most_common()]
+            text = (ground.get("message_zh") or "（未写明）").split("：")[0]
+            counted[(event.item, ground.get("code") or "", text, ground.get("basis") or "")] += 1
+    return [{"item": item, "code": code, "ground": ground, "basis": basis, "count": n}
+            for (item, code, ground, basis), n in counted.most_common()]
 
 
 def _by_window(source: Source, d0: str, d1: str, own: dict[str, int]) -> dict[str, Any]:

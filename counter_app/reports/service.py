@@ -24,7 +24,7 @@ from counter_app.journal import Journal
 from counter_app.reports import facts
 from counter_app.reports.days import ReportInputError
 from counter_app.reports.kinds import KIND_REPORT_EXPORTED
-from counter_app.reports.model import Report
+from counter_app.reports.model import Definition, Report
 from counter_app.reports.output import write_file
 from counter_app.reports.writers import to_json, to_xlsx
 
@@ -196,7 +196,7 @@ def check_format(fmt: str) -> None:
                                detail=f"format {fmt!r}")
 
 
-def definition_of(key: str):
+def definition_of(key: str) -> Definition:
     from counter_app.reports.registry import REPORTS
 
     try:

@@ -103,7 +103,7 @@ def seed_demo(ctx: Context, opts: SeedOptions,
         _accounts(journal)
         with _province(journal, ctx, plan.married) as checker, _archive(journal) as archive:
             seeder = Seeder(journal, clock, office, office_name, plan, checker, archive,
-                            _photographer(), _closer(journal, ctx, office, office_name))
+                            _photographer(), _closer(journal, ctx, office, office_name, clock))
             return seeder.run(progress).counts
 
 
@@ -119,8 +119,8 @@ def _accounts(journal: Journal) -> None:
                             qualification_valid_until=date(2099, 12, 31))
 
 
-def _closer(journal: Journal, ctx: Context, office: dict[str, Any],
-            office_name: str) -> Callable[[date], None]:
+def _closer(journal: Journal, ctx: Context, office: dict[str, Any], office_name: str,
+            clock: Any) -> Callable[[date], None]:
     """Each day's closing signed by the registrar and countersigned by the supervisor."""
     from counter_app.reports.closing import DailyClosing
     from counter_app.reports.service import ReportService
@@ -130,6 +130,7 @@ def _closer(journal: Journal, ctx: Context, office: dict[str, Any],
     def close(day: date) -> None:
         closing = DailyClosing(service, today=lambda: day)
         closing.sign("demo", day)
+        clock.tick(12)   # the supervisor comes by a little later
         closing.countersign("boss", day)
 
     return close
@@ -186,6 +187,8 @@ def _photographer() -> Callable[[Any, str, str], None] | None:
 
     path: Path = resource_path("demo", "portrait.jpg")
     frame = cv2.imdecode(np.fromfile(str(path), dtype=np.uint8), cv2.IMREAD_COLOR)
+    if frame is None:
+        return None
     try:
         with quiet_native_stderr(), FacePipeline() as pipeline:
             report = check_photo(frame, pipeline.analyse(frame))

@@ -250,8 +250,8 @@ class Seeder:
         flow.after_capture(case_id)
         issued = flow.issue(case_id, day)
         self.tally.add("补领")
-        state = flow.state(case_id)
-        self._print(case, case_id, state.issued["item"], issued.certificate_number,
+        item = (flow.state(case_id).issued or {}).get("item", "marriage")
+        self._print(case, case_id, item, issued.certificate_number,
                     certificate_pages(self.journal, flow, case_id, self.office_name))
 
 
