@@ -10,6 +10,7 @@ gives the same month.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 
 from counter_app.cli import EXIT_OK
@@ -42,7 +43,12 @@ def run_seed(args, ctx: Context) -> int:
     opts = options(args.days, args.per_day, start, args.seed, ctx.today())
     print(f"正在生成演示数据：{opts.start} 起 {opts.days} 天，每天约 {opts.per_day} 件，"
           f"数据目录 {ctx.data_dir}", file=sys.stderr)
-    counts = seed_demo(ctx, opts, progress=lambda line: print(line, file=sys.stderr))
+    # the archive files' PDFs are painted offscreen: no window system is needed
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    from forms.qt.render import render_spec_pages
+
+    counts = seed_demo(ctx, opts, progress=lambda line: print(line, file=sys.stderr),
+                       renderer=render_spec_pages)
     summary = "，".join(f"{what} {n}" for what, n in sorted(counts.items()))
     print(f"完成：{summary}。", file=sys.stderr)
     return EXIT_OK

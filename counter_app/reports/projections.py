@@ -13,16 +13,16 @@ office's calendar day of its entry (counter_app.reports.days):
 * ``report_signoffs``: the daily closings' signatures (registrar and supervisor);
 * ``report_copies``: the other windows' signed closings as the province returned them.
 
-``apply`` reads only the entry and these tables. counter_app.reports.facts is the read API.
+``apply`` reads only the entry and these tables, and stores JSON canonically (a rebuild reads
+the payloads back with their keys sorted). counter_app.reports.facts is the read API.
 """
 
 from __future__ import annotations
 
-import json
-
 import sqlite_utils
 
 from counter_app.cases.kinds import KIND_CASE_TRANSITION
+from counter_app.journal.canonical import canonical_json
 from counter_app.journal.entry import Entry
 from counter_app.journal.projections import projection
 from counter_app.numbering.certno import parse_printno
@@ -37,7 +37,7 @@ from sync.kinds import (KIND_CLOSING_COUNTERSIGNED, KIND_CLOSING_PROVINCE_COPIES
 from counter_app.workflows.kinds import KIND_INTAKE_PARTY, KIND_INTAKE_RULES_CHECKED
 
 
-@projection("reports", version=1, tables=(
+@projection("reports", version=2, tables=(
     "report_events", "report_parties", "report_grounds", "report_blanks", "report_signoffs",
     "report_copies"), schema=(
     """CREATE TABLE report_events (
@@ -80,8 +80,8 @@ def _transition(db: sqlite_utils.Database, entry: Entry) -> None:
         row = db.execute("SELECT grounds FROM report_grounds WHERE case_id = ?",
                          [entry.case_id]).fetchone()
         # the reasons of the last check that refused it, else the reason the refusal gave
-        grounds = row[0] if row else json.dumps(
-            [{"code": "", "message_zh": p.get("reason") or "", "basis": ""}], ensure_ascii=False)
+        grounds = row[0] if row else canonical_json(
+            [{"code": "", "message_zh": p.get("reason") or "", "basis": ""}])
     db.execute("INSERT INTO report_events VALUES (?, ?, ?, ?, ?, ?, ?)",
                [entry.seq, day_of(entry.device_time), item, entry.case_id,
                 p.get("case_type", ""), entry.operator, grounds])
@@ -105,7 +105,7 @@ def _checked(db: sqlite_utils.Database, entry: Entry) -> None:
         grounds = [{"code": r.get("code", ""), "message_zh": r.get("message_zh", ""),
                     "basis": r.get("basis", "")} for r in refusals]
         db.execute("INSERT OR REPLACE INTO report_grounds VALUES (?, ?)",
-                   [entry.case_id, json.dumps(grounds, ensure_ascii=False)])
+                   [entry.case_id, canonical_json(grounds)])
     else:
         db.execute("DELETE FROM report_grounds WHERE case_id = ?", [entry.case_id])
 
@@ -142,7 +142,7 @@ def _range(db: sqlite_utils.Database, entry: Entry) -> None:
 def _signed(db: sqlite_utils.Database, entry: Entry) -> None:
     p = entry.payload
     role = "registrar" if entry.kind == KIND_CLOSING_SIGNED else "supervisor"
-    closing = json.dumps(p["closing"], ensure_ascii=False) if "closing" in p else None
+    closing = canonical_json(p["closing"]) if "closing" in p else None
     db.execute("INSERT INTO report_signoffs VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                [entry.seq, p["date"], str(p["window"]), role, entry.operator,
                 entry.device_time, p["sha256"], int(p.get("through_seq", entry.seq)), closing])
@@ -153,8 +153,8 @@ def _copies(db: sqlite_utils.Database, entry: Entry) -> None:
     for copy in p.get("closings", []):
         db.execute("INSERT OR REPLACE INTO report_copies VALUES (?, ?, ?, ?, ?, ?)",
                    [p["date"], copy["machine_id"], str(copy["window"]),
-                    json.dumps(copy["closing"], ensure_ascii=False),
-                    json.dumps(copy.get("signed_off_by", []), ensure_ascii=False), entry.seq])
+                    canonical_json(copy["closing"]),
+                    canonical_json(copy.get("signed_off_by", [])), entry.seq])
 
 
 _HANDLERS = {

@@ -86,8 +86,11 @@ def _check_journal(journal: Journal, ctx: Context, first: date) -> None:
 
 
 def seed_demo(ctx: Context, opts: SeedOptions,
-              progress: Callable[[str], None] = lambda _: None) -> dict[str, int]:
-    """Fill the demo data dir; returns how many of each thing were made."""
+              progress: Callable[[str], None] = lambda _: None,
+              renderer: Any = None) -> dict[str, int]:
+    """Fill the demo data dir; returns how many of each thing were made. ``renderer``
+    (forms.qt.render.render_spec_pages) paints the cases' archive files; without it none is
+    built."""
     from counter_app.seed.plan import make_plan
     from counter_app.seed.run import SeedClock, Seeder
     from counter_app.wiring.journal import PROJECTION_MODULES
@@ -103,7 +106,8 @@ def seed_demo(ctx: Context, opts: SeedOptions,
         _accounts(journal)
         with _province(journal, ctx, plan.married) as checker, _archive(journal) as archive:
             seeder = Seeder(journal, clock, office, office_name, plan, checker, archive,
-                            _photographer(), _closer(journal, ctx, office, office_name, clock))
+                            _photographer(), _closer(journal, ctx, office, office_name, clock),
+                            _filer(journal, office, office_name, renderer))
             return seeder.run(progress).counts
 
 
@@ -134,6 +138,20 @@ def _closer(journal: Journal, ctx: Context, office: dict[str, Any], office_name:
         closing.countersign("boss", day)
 
     return close
+
+
+def _filer(journal: Journal, office: dict[str, Any], office_name: str,
+           renderer: Any) -> Callable[[str], None] | None:
+    """Builds a registered case's electronic archive file (counter_app.workflows.archive_file),
+    as the registrar does after the booklets (F12)."""
+    if renderer is None:
+        return None
+    from counter_app.workflows.archive_file import ArchiveFile
+
+    def file_case(case_id: str) -> None:
+        ArchiveFile(journal, office, office_name, "demo", renderer=renderer).build(case_id)
+
+    return file_case
 
 
 class _province:

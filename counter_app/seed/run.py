@@ -7,8 +7,9 @@ The registrar's devices are the demo's: the 联网核对 goes to the built-in pr
 simulator over HTTP (sync.demo, as demo mode does), the reissue photo is the demo camera's
 picture judged by the real quality checks, and the certificate printer is a training printer
 that uses no paper (it may jam: the booklet is then voided and printed again, as at the
-counter). The preparation steps (photos, signed declarations, scanned papers) and the
-electronic archive files are not part of the seed.
+counter). The preparation steps (photos, signed declarations, scanned papers) are not part of
+the seed; each registered case's electronic archive file is built (the forms' Qt painting is
+handed in by the command), except the last day's.
 """
 
 from __future__ import annotations
@@ -84,10 +85,11 @@ class Seeder:
     def __init__(self, journal: Journal, clock: SeedClock, office: dict[str, Any],
                  office_name: str, plan: Plan, checker: Callable[..., dict],
                  archive: Any, photo: Callable[[Any, str, str], None] | None,
-                 close_day: Callable[[date], None] | None = None) -> None:
+                 close_day: Callable[[date], None] | None = None,
+                 file_case: Callable[[str], None] | None = None) -> None:
         self.journal, self.clock, self.office, self.office_name = journal, clock, office, office_name
         self.plan, self.checker, self.archive, self.photo = plan, checker, archive, photo
-        self.close_day = close_day
+        self.close_day, self.file_case = close_day, file_case
         self.tally = Tally()
 
     def run(self, progress: Callable[[str], None] = lambda _: None) -> Tally:
@@ -183,6 +185,11 @@ class Seeder:
         self.tally.add(what)
         self._print(case, case_id, certificate, registered.certificate_number,
                     _pages(self.journal, case_id, self.office, self.office_name))
+        if self.file_case is not None and day != self.plan.days[-1]:
+            # the electronic archive file, the case's last act (the last day's are left to do)
+            self.clock.tick(1)
+            self.file_case(case_id)
+            self.tally.add("电子档案")
 
     def _print(self, case: Case, case_id: str, certificate: str, number: str,
                pages: list[tuple[str, Any]]) -> None:

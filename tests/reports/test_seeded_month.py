@@ -134,3 +134,18 @@ def test_signed_days_keep_what_was_signed_and_later_entries_are_flagged(seeded, 
 def test_the_last_day_is_left_to_sign(seeded, capsys):
     data = report(seeded, capsys, "daily", "--date", END.isoformat())
     assert data["signed_off_by"] == [] and data["after_sign_off"] == []
+
+
+def test_the_seeded_journal_verifies_and_its_cases_are_filed(seeded, capsys):
+    """The reports projection equals a rebuild from the entries (journal verify), and every
+    registration has its archive file but the last day's, left to file in training: those
+    are all the home page lists as ready."""
+    assert main(["--demo", "--data-dir", str(seeded), "journal", "verify"]) == 0
+    assert "ok" in capsys.readouterr().out
+    last = report(seeded, capsys, "daily", "--date", END.isoformat())
+    from counter_app.workflows.today import overview
+
+    with open_test_journal(seeded) as journal:
+        ready = overview(journal, END).ready_to_issue
+    assert len(ready) == last["registrations"] > 0
+    assert all(line.note.startswith("已发证") for line in ready)
