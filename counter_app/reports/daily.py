@@ -19,6 +19,7 @@ besides, "window", "office_name", "states", "outbox", "flagged", "after_sign_off
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 from collections import Counter
 from datetime import date
 from typing import Any
@@ -183,23 +184,29 @@ def unaccounted(source: Source, day: str) -> list[dict[str, str]]:
             found.append({"certificate": row["certificate"], "serial": row["serial"],
                           "reason": SENT_UNSETTLED})
     sent = {(f["certificate"], f["serial"]) for f in found}
+    used = _used_numbers(settled)
     for rng in facts.ranges_through(source.journal, day):
         first, last = parse_printno(rng["first"]), parse_printno(rng["last"])
-        used = [parse_printno(s).number for c, s in settled
-                if c == rng["certificate"] and _in_range(s, first, last)]
-        for n in range(first.number, max(used, default=first.number - 1)):
+        numbers = used.get((rng["certificate"], first.prefix, first.width), [])
+        inside = numbers[bisect_left(numbers, first.number):bisect_right(numbers, last.number)]
+        taken = set(inside)
+        for n in range(first.number, inside[-1] if inside else first.number):
             serial = str(PrintNo(first.prefix, n, first.width))
-            key = (rng["certificate"], serial)
-            if key not in settled and key not in sent:
+            if n not in taken and (rng["certificate"], serial) not in sent:
                 found.append({"certificate": rng["certificate"], "serial": serial,
                               "reason": SKIPPED})
     return found
 
 
-def _in_range(serial: str, first: PrintNo, last: PrintNo) -> bool:
-    s = parse_printno(serial)
-    return (s.prefix, s.width) == (first.prefix, first.width) and \
-        first.number <= s.number <= last.number
+def _used_numbers(settled: set[tuple[str, str]]) -> dict[tuple[str, str, int], list[int]]:
+    """(certificate, prefix, width) -> the numbers of the settled 印制号, sorted."""
+    used: dict[tuple[str, str, int], list[int]] = {}
+    for certificate, serial in settled:
+        s = parse_printno(serial)
+        used.setdefault((certificate, s.prefix, s.width), []).append(s.number)
+    for numbers in used.values():
+        numbers.sort()
+    return used
 
 
 def flagged(source: Source, day: str) -> list[dict[str, Any]]:
