@@ -19,7 +19,6 @@ besides, "window", "office_name", "states", "outbox", "flagged", "after_sign_off
 from __future__ import annotations
 
 import re
-from bisect import bisect_left, bisect_right
 from collections import Counter
 from datetime import date
 from typing import Any
@@ -123,11 +122,12 @@ def numbers(source: Source, day: str) -> dict[str, Any]:
     for number in used:
         cert = parse_certno(number)
         by_series.setdefault((cert.prefix, cert.division_code, cert.year), []).append(cert.serial)
-    known = facts.numbers_used_through(source.journal, day)
     series, gaps = [], []
     for (prefix, division, year), serials in sorted(by_series.items()):
         low, high = min(serials), max(serials)
         name = f"{prefix}{division}-{year}"
+        known = facts.numbers_used_between(source.journal, f"{name}-{low:06d}",
+                                           f"{name}-{high:06d}", day)
         missing = [f"{name}-{s:06d}" for s in range(low, high + 1)
                    if f"{name}-{s:06d}" not in known]
         series.append({"series": name, "kind": PREFIX_ZH[prefix], "first": f"{name}-{low:06d}",
@@ -176,37 +176,31 @@ def _balance(rows: list[dict[str, Any]], before: dict[str, int],
 
 def unaccounted(source: Source, day: str) -> list[dict[str, str]]:
     """Every 印制号 whose whereabouts the ledger cannot say at the end of ``day``: sent to the
-    printer but neither confirmed nor voided, or left unused below a used one of its range."""
-    settled = facts.settled_serials(source.journal, day)
-    found = []
-    for row in facts.sent_through(source.journal, day):
-        if (row["certificate"], row["serial"]) not in settled:
-            found.append({"certificate": row["certificate"], "serial": row["serial"],
-                          "reason": SENT_UNSETTLED})
+    printer but neither confirmed nor voided (as the ledger stands now: a signed closing keeps
+    what it said when signed), or left unused below a used one of its range."""
+    found = [{"certificate": r["certificate"], "serial": r["serial"], "reason": SENT_UNSETTLED}
+             for r in facts.unsettled_sent(source.journal, day)]
     sent = {(f["certificate"], f["serial"]) for f in found}
-    used = _used_numbers(settled)
     for rng in facts.ranges_through(source.journal, day):
-        first, last = parse_printno(rng["first"]), parse_printno(rng["last"])
-        numbers = used.get((rng["certificate"], first.prefix, first.width), [])
-        inside = numbers[bisect_left(numbers, first.number):bisect_right(numbers, last.number)]
-        taken = set(inside)
-        for n in range(first.number, inside[-1] if inside else first.number):
-            serial = str(PrintNo(first.prefix, n, first.width))
-            if n not in taken and (rng["certificate"], serial) not in sent:
+        for serial in _skipped(source, rng, day):
+            if (rng["certificate"], serial) not in sent:
                 found.append({"certificate": rng["certificate"], "serial": serial,
                               "reason": SKIPPED})
     return found
 
 
-def _used_numbers(settled: set[tuple[str, str]]) -> dict[tuple[str, str, int], list[int]]:
-    """(certificate, prefix, width) -> the numbers of the settled 印制号, sorted."""
-    used: dict[tuple[str, str, int], list[int]] = {}
-    for certificate, serial in settled:
-        s = parse_printno(serial)
-        used.setdefault((certificate, s.prefix, s.width), []).append(s.number)
-    for numbers in used.values():
-        numbers.sort()
-    return used
+def _skipped(source: Source, rng: dict[str, Any], day: str) -> list[str]:
+    """The unused 印制号 of a range below its highest used one (none in the usual case, where
+    the range is used from its start without a hole: checked by a count, not a scan)."""
+    first = parse_printno(rng["first"])
+    count, top = facts.settled_in(source.journal, rng["certificate"], rng["first"],
+                                  rng["last"], day)
+    if top is None or count == parse_printno(top).number - first.number + 1:
+        return []
+    taken = facts.settled_serials_in(source.journal, rng["certificate"], rng["first"], top, day)
+    serials = (str(PrintNo(first.prefix, n, first.width))
+               for n in range(first.number, parse_printno(top).number))
+    return [s for s in serials if s not in taken]
 
 
 def flagged(source: Source, day: str) -> list[dict[str, Any]]:

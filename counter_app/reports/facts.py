@@ -68,9 +68,8 @@ def blank_events(journal: Journal, first: str, last: str) -> list[dict[str, Any]
 def blank_totals_before(journal: Journal, day: str, certificate: str) -> dict[str, int]:
     """Blanks of ``certificate`` received, issued and voided on the days before ``day`` (the
     opening stock is the first less the others)."""
-    rows = journal.query("SELECT event, sum(count) AS n FROM report_blanks WHERE day < ? "
-                         "AND certificate = ? AND event != 'sent' GROUP BY event",
-                         [day, certificate])
+    rows = journal.query("SELECT event, sum(n) AS n FROM report_blank_days WHERE "
+                         "certificate = ? AND day < ? GROUP BY event", [certificate, day])
     return {r["event"]: int(r["n"]) for r in rows}
 
 
@@ -88,17 +87,33 @@ def first_voids(journal: Journal, numbers: Iterable[str]) -> dict[tuple[str, str
     return found
 
 
-def sent_through(journal: Journal, through: str) -> list[dict[str, Any]]:
-    """The blanks sent to the printer on or before ``through`` (certificate, serial)."""
-    return journal.query("SELECT DISTINCT certificate, serial FROM report_blanks WHERE "
-                         "day <= ? AND event = 'sent'", [through])
+
+def unsettled_sent(journal: Journal, through: str) -> list[dict[str, Any]]:
+    """Blanks sent to the printer on or before ``through`` and not issued or voided since
+    (certificate, serial)."""
+    return journal.query("SELECT certificate, serial FROM report_open_prints WHERE day <= ? "
+                         "ORDER BY certificate, serial", [through])
 
 
-def settled_serials(journal: Journal, through: str) -> set[tuple[str, str]]:
-    """(certificate, 印制号) of every blank issued or voided on or before ``through``."""
-    return {(r["certificate"], r["serial"]) for r in journal.query(
-        "SELECT certificate, serial FROM report_blanks WHERE day <= ? AND event IN "
-        "('issued', 'voided')", [through])}
+def settled_in(journal: Journal, certificate: str, first: str, last: str,
+               through: str) -> tuple[int, str | None]:
+    """How many blanks of the range ``first``-``last`` were issued or voided on or before
+    ``through``, and the highest of them (印制号 of one range share prefix and width, so they
+    sort as their numbers do)."""
+    row = journal.query(
+        "SELECT count(DISTINCT serial) AS n, max(serial) AS top FROM report_blanks WHERE "
+        "certificate = ? AND serial BETWEEN ? AND ? AND event IN ('issued', 'voided') "
+        "AND day <= ?", [certificate, first, last, through])[0]
+    return int(row["n"]), row["top"]
+
+
+def settled_serials_in(journal: Journal, certificate: str, first: str, last: str,
+                       through: str) -> set[str]:
+    """The 印制号 of the range issued or voided on or before ``through``."""
+    return {r["serial"] for r in journal.query(
+        "SELECT DISTINCT serial FROM report_blanks WHERE certificate = ? AND serial BETWEEN "
+        "? AND ? AND event IN ('issued', 'voided') AND day <= ?",
+        [certificate, first, last, through])}
 
 
 def ranges_through(journal: Journal, through: str) -> list[dict[str, Any]]:
@@ -107,11 +122,12 @@ def ranges_through(journal: Journal, through: str) -> list[dict[str, Any]]:
                          "AND event = 'received' ORDER BY seq", [through])
 
 
-def numbers_used_through(journal: Journal, through: str) -> set[str]:
-    """The 字号 on a blank issued on or before ``through``."""
+def numbers_used_between(journal: Journal, first: str, last: str, through: str) -> set[str]:
+    """The 字号 from ``first`` to ``last`` (one series: they sort as their serials) on a
+    blank issued on or before ``through``."""
     return {r["number"] for r in journal.query(
-        "SELECT DISTINCT number FROM report_blanks WHERE day <= ? AND event = 'issued' "
-        "AND number IS NOT NULL", [through])}
+        "SELECT DISTINCT number FROM report_blanks WHERE number BETWEEN ? AND ? AND "
+        "event = 'issued' AND day <= ?", [first, last, through])}
 
 
 def later_rows(journal: Journal, day: str, after_seq: int) -> list[dict[str, Any]]:

@@ -10,6 +10,8 @@ office's calendar day of its entry (counter_app.reports.days):
   nationality, hukou): cross-region, foreign-related and age counts join them;
 * ``report_grounds``: the refusing reasons of each case's last rules check;
 * ``report_blanks``: blank booklets received (ranges), issued, voided and sent to the printer;
+  ``report_blank_days`` their counts per day (the opening stock of any day is a short sum),
+  ``report_open_prints`` the blanks sent to the printer and not yet issued or voided;
 * ``report_signoffs``: the daily closings' signatures (registrar and supervisor);
 * ``report_copies``: the other windows' signed closings as the province returned them.
 
@@ -37,9 +39,9 @@ from sync.kinds import (KIND_CLOSING_COUNTERSIGNED, KIND_CLOSING_PROVINCE_COPIES
 from counter_app.workflows.kinds import KIND_INTAKE_PARTY, KIND_INTAKE_RULES_CHECKED
 
 
-@projection("reports", version=2, tables=(
-    "report_events", "report_parties", "report_grounds", "report_blanks", "report_signoffs",
-    "report_copies"), schema=(
+@projection("reports", version=4, tables=(
+    "report_events", "report_parties", "report_grounds", "report_blanks", "report_blank_days",
+    "report_open_prints", "report_signoffs", "report_copies"), schema=(
     """CREATE TABLE report_events (
         seq INTEGER PRIMARY KEY, day TEXT NOT NULL, item TEXT NOT NULL, case_id TEXT,
         case_type TEXT NOT NULL, operator TEXT NOT NULL, grounds TEXT)""",
@@ -53,6 +55,15 @@ from counter_app.workflows.kinds import KIND_INTAKE_PARTY, KIND_INTAKE_RULES_CHE
         certificate TEXT NOT NULL, serial TEXT, first TEXT, last TEXT, count INTEGER NOT NULL,
         case_id TEXT, number TEXT, holder TEXT, reason TEXT, operator TEXT NOT NULL)""",
     "CREATE INDEX report_blanks_day ON report_blanks (day, event)",
+    "CREATE INDEX report_blanks_serial ON report_blanks (certificate, serial, event)",
+    "CREATE INDEX report_blanks_number ON report_blanks (number, event)",
+    "CREATE INDEX report_blanks_event ON report_blanks (event, day)",
+    """CREATE TABLE report_blank_days (
+        day TEXT NOT NULL, certificate TEXT NOT NULL, event TEXT NOT NULL, n INTEGER NOT NULL,
+        PRIMARY KEY (certificate, day, event))""",
+    """CREATE TABLE report_open_prints (
+        certificate TEXT NOT NULL, serial TEXT NOT NULL, day TEXT NOT NULL,
+        PRIMARY KEY (certificate, serial))""",
     """CREATE TABLE report_signoffs (
         seq INTEGER PRIMARY KEY, day TEXT NOT NULL, window TEXT NOT NULL, role TEXT NOT NULL,
         operator TEXT NOT NULL, at TEXT NOT NULL, sha256 TEXT NOT NULL,
@@ -124,19 +135,35 @@ def _blank(db: sqlite_utils.Database, entry: Entry) -> None:
                          "certificate = ? AND serial = ? ORDER BY seq DESC LIMIT 1",
                          [p["certificate"], serial]).fetchone()
         holder = row[0] if row else None
+    day = day_of(entry.device_time)
     db.execute("INSERT INTO report_blanks VALUES (?, ?, ?, ?, ?, NULL, NULL, 1, ?, ?, ?, ?, ?)",
-               [entry.seq, day_of(entry.device_time), event, p["certificate"], serial,
+               [entry.seq, day, event, p["certificate"], serial,
                 entry.case_id, p.get("certificate_number"), holder, p.get("reason"),
                 entry.operator])
+    if event == "sent":
+        db.execute("INSERT OR IGNORE INTO report_open_prints VALUES (?, ?, ?)",
+                   [p["certificate"], serial, day])
+    else:
+        db.execute("DELETE FROM report_open_prints WHERE certificate = ? AND serial = ?",
+                   [p["certificate"], serial])
+        _count_day(db, day, p["certificate"], event, 1)
 
 
 def _range(db: sqlite_utils.Database, entry: Entry) -> None:
     p = entry.payload
     first, last = parse_printno(p["first"]), parse_printno(p["last"])
+    day, count = day_of(entry.device_time), last.number - first.number + 1
     db.execute("INSERT INTO report_blanks VALUES (?, ?, 'received', ?, NULL, ?, ?, ?, NULL, "
                "NULL, NULL, NULL, ?)",
-               [entry.seq, day_of(entry.device_time), p["certificate"], str(first), str(last),
-                last.number - first.number + 1, entry.operator])
+               [entry.seq, day, p["certificate"], str(first), str(last), count, entry.operator])
+    _count_day(db, day, p["certificate"], "received", count)
+
+
+def _count_day(db: sqlite_utils.Database, day: str, certificate: str, event: str,
+               n: int) -> None:
+    db.execute("INSERT INTO report_blank_days VALUES (?, ?, ?, ?) ON CONFLICT "
+               "(certificate, day, event) DO UPDATE SET n = n + excluded.n",
+               [day, certificate, event, n])
 
 
 def _signed(db: sqlite_utils.Database, entry: Entry) -> None:
