@@ -15,8 +15,10 @@ not hours.
 Then measures, for one month in the middle:
   * counter-app: ReportService.make("monthly") — GROUP BY over the reports projection;
   * baseline: a naive full replay — read every entry of the journal in seq order, decode its
-    JSON and count the month's items, days, cross-region couples and ages (the same figures,
-    checked equal to the report's).
+    JSON and count the month's items, days and cross-region couples (the same figures, checked
+    equal to the report's);
+  * and the daily closing of the month's first working day (blanks reconciled against all the
+    stock ever received).
 Target (issue 17): the monthly report in under 5 s on this machine.
 """
 
@@ -269,6 +271,14 @@ def measure(directory: Path, args: argparse.Namespace) -> int:
               f"best {min(times):7.3f} s  ({total} cases counted)")
         print(f"baseline naive full replay of the journal       {naive_s:7.3f} s")
         print(f"figures equal: {same(report.data, naive)}")
+        day = next(d for d, c in report.data["by_day"].items() if sum(c.values()))
+        daily = []
+        for _ in range(args.runs):
+            started = time.perf_counter()
+            closing = service.make("cli:bench", "daily", {"date": day})
+            daily.append(time.perf_counter() - started)
+        print(f"counter-app daily closing of {day}        first {daily[0]:7.3f} s  "
+              f"best {min(daily):7.3f} s  ({closing.data['blanks']['issued']} blanks issued)")
     return 0
 
 
