@@ -197,6 +197,12 @@ OFFICE_CODE = Setting(
     "later from the provincial system at enrolment). It selects the rule packs in force. "
     "Empty: registration screens say the office is not set (demo mode uses 110105-HY).",
 )
+OFFICE_WINDOW = Setting(
+    "office.window", 1, int,
+    "This counter's window number (窗口号) at its office. The daily closing (日结) is made and "
+    "signed per window; a supervisor's counter gets the other windows' signed closings from "
+    "the provincial system by this number (docs/reports.md).",
+)
 IDCARD_PORT = Setting(
     "drivers.idcard.port", "", str,
     "Where the resident-ID card reader (SAM, GA/T 467) is: a serial device (COM3, /dev/ttyUSB0), "

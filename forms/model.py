@@ -231,6 +231,8 @@ class FormData:
     #: in pad units), as drivers.signature.model.Signature.for_form() gives them.
     strokes: dict[str, tuple[float, float, list[list[tuple[float, float, float]]]]] = field(
         default_factory=dict)
+    #: Charts per slot (``chart`` items, reports): forms.charts.ChartSpec, drawn as vectors.
+    charts: dict[str, Any] = field(default_factory=dict)
 
     def missing(self, form: FormDefinition) -> list[str]:
         """Required keys without a value (the form must not be printed blank there)."""

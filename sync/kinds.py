@@ -14,3 +14,10 @@ KIND_REFERENCE = "reference.updated"
 # protocol's REGISTRATION_KINDS: the server checks registrations for conflicts), and sync sits
 # below the workflows.
 KIND_CASE_REGISTERED = "case.registered"
+
+# The daily closings (counter_app.reports.closing writes the first two; named here because the
+# province reads them: docs/sync-protocol.md §14), and the office's windows' signed closings as
+# the province returns them to a supervisor's counter (sync.closings writes it).
+KIND_CLOSING_SIGNED = "closing.signed"
+KIND_CLOSING_COUNTERSIGNED = "closing.countersigned"
+KIND_CLOSING_PROVINCE_COPIES = "closing.province_copies"

@@ -74,6 +74,20 @@ def reissue(services: Services) -> ItemPage:
     return make
 
 
+def reports(services: Services) -> ItemPage:
+    """The reports screen: daily closings, the province's copies of the other windows', the
+    monthly statistics, charts and exports (PDF painted by forms.qt)."""
+
+    def make(operator: Operator) -> QWidget:
+        from counter_app.ui.reports.reports_page import ReportsPage
+        from counter_app.wiring import reports as wiring
+        from forms.qt.pdf import render_pdf
+
+        return ReportsPage(wiring.reports(services, render_pdf), operator.operator_id)
+
+    return make
+
+
 def case(services: Services) -> CasePage:
     """The case page: examination, 联网核对, registration, then the archive file."""
 

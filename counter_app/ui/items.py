@@ -60,6 +60,9 @@ ITEMS = (
                  ("awaiting_check", "divorce_deadlines", "ready_to_issue")),
     BusinessItem("reissue", QT_TRANSLATE_NOOP("HomePage", "补领婚姻登记证（F4）"), "F4",
                  ("reissue",), factories.reissue, ("awaiting_check", "ready_to_issue")),
+    # no cases of its own: the daily closing and the statistics (counter_app.reports)
+    BusinessItem("reports", QT_TRANSLATE_NOOP("HomePage", "日结与统计报表（F9）"), "F9",
+                 (), factories.reports, ()),
 )
 
 #: The pages of an existing case by the case navigator's screen key: the case page, the

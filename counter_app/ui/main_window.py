@@ -202,8 +202,8 @@ class MainWindow(QMainWindow):
             page = getattr(self, name)
             setattr(self, name, None)
             if page is not None:
-                if name == "intake_page":
-                    page.reader.stop()
+                if name == "intake_page" and hasattr(page, "reader"):
+                    page.reader.stop()   # the card reader of an intake (reports have none)
                 self.stack.removeWidget(page)
                 page.deleteLater()
 

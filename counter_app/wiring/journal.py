@@ -9,6 +9,7 @@ from counter_app.journal import Journal
 from counter_app.numbering import projections as numbering_projections
 from counter_app.operators import projections as operator_projections
 from counter_app.printing import calibration, receipts
+from counter_app.reports import projections as report_projections
 
 #: The modules whose projections every journal of the app maintains (besides the journal's own
 #: cases and attachments). Add a projection module here; a stored journal whose projections
@@ -20,6 +21,7 @@ PROJECTION_MODULES = (
     operator_projections,
     numbering_projections,
     case_projections,
+    report_projections,
 )
 
 

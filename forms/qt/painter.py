@@ -111,6 +111,11 @@ def check_page(form: FormDefinition, data: FormData, *,
     for item, text in texts:
         where = item.label or item.key or item.text[:8]
         fonts.check_coverage(text, f"{form.title}的“{where}”")
+        if item.kind == "chart":
+            from forms.qt.charts import chart_texts
+
+            for label in chart_texts(data.charts[item.key], item.box):
+                fonts.check_coverage(label, f"{form.title}的图表")
     return texts
 
 
@@ -138,6 +143,11 @@ def _paint_item(painter: QPainter, mapper: _Mapper, item: Item, text: str,
         painter.drawRect(rect)
     if item.kind in ("image", "signature", "fingerprint"):
         _paint_slot(painter, mapper, item, rect, data, record)
+        return
+    if item.kind == "chart":   # a report's chart, as vectors (forms.qt.charts)
+        from forms.qt.charts import paint_chart
+
+        paint_chart(painter, item.box, data.charts[item.key], record, mapper.cal)
         return
     if text:
         _paint_text(painter, mapper, item, rect, text, record)

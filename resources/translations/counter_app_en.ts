@@ -139,7 +139,7 @@
     <name>CaseSteps</name>
     <message>
         <source>现场拍照与人证核验（F7）</source>
-        <extracomment>The case steps&apos; button labels (counter_app.app.case_steps), for the catalogue.</extracomment>
+        <extracomment>The case steps&apos; button labels (counter_app.wiring.services.Services.case_steps), for the catalogue.</extracomment>
         <translation>Photos and identity checks (F7)</translation>
     </message>
     <message>
@@ -558,6 +558,10 @@ Check the cable and the power, then click &quot;Retry&quot;. If it still fails, 
         <translation>Reissue a certificate (F4)</translation>
     </message>
     <message>
+        <source>日结与统计报表（F9）</source>
+        <translation>Daily closing and reports (F9)</translation>
+    </message>
+    <message>
         <source>待审查与联网核对</source>
         <translation>To examine and check online</translation>
     </message>
@@ -780,7 +784,7 @@ Check the cable and the power, then click &quot;Retry&quot;. If it still fails, 
     <name>Names</name>
     <message>
         <source>男方</source>
-        <extracomment>Language setting -&gt; compiled catalogue (None: the source language, nothing to load). Names the screens use everywhere (the journal and the forms keep the Chinese ones).</extracomment>
+        <extracomment>Language setting -&gt; compiled catalogue (None: the source language, nothing to load). Names the screens use everywhere (the journal and the forms keep the Chinese ones). The roles&apos; are counter_app.domain.party.ROLE_ZH, spelled again only for lupdate to collect them (tests/ui/test_i18n.py checks that the two agree).</extracomment>
         <translation>man</translation>
     </message>
     <message>
@@ -989,7 +993,7 @@ Note: {warnings}</translation>
     </message>
     <message>
         <source>打印{cert}（回车）</source>
-        <extracomment>(step key, case id): open that step&apos;s page (MainWindow.open_step). counter_app.workflows.archive_file.ArchiveFile: the file after both booklets.</extracomment>
+        <extracomment>This page&apos;s action at each stage of the case navigator (a blocked case may be checked again). (step key, case id): open that step&apos;s page (MainWindow.open_step). counter_app.workflows.archive_file.ArchiveFile: the file after both booklets.</extracomment>
         <translation>Print the {cert}s (Enter)</translation>
     </message>
     <message>
@@ -1198,6 +1202,153 @@ Archive: </translation>
 男方 {man}&#x3000;女方 {woman}</source>
         <translation>{date} {kind} registration   number {number}   {office}
 Man {man}   Woman {woman}</translation>
+    </message>
+</context>
+<context>
+    <name>ReportsPage</name>
+    <message>
+        <source>窗口日结（F2）</source>
+        <translation>Daily closing (F2)</translation>
+    </message>
+    <message>
+        <source>月报（F3）</source>
+        <translation>Monthly (F3)</translation>
+    </message>
+    <message>
+        <source>导出 Excel（F7）</source>
+        <translation>Export Excel (F7)</translation>
+    </message>
+    <message>
+        <source>导出 PDF（F8）</source>
+        <translation>Export PDF (F8)</translation>
+    </message>
+    <message>
+        <source>日结签字（F9）</source>
+        <translation>Sign closing (F9)</translation>
+    </message>
+    <message>
+        <source>复核签字（F10）</source>
+        <translation>Countersign (F10)</translation>
+    </message>
+    <message>
+        <source>取回各窗口日结（F11）</source>
+        <translation>Fetch windows&apos; closings (F11)</translation>
+    </message>
+    <message>
+        <source>返回（Esc）</source>
+        <translation>Back (Esc)</translation>
+    </message>
+    <message>
+        <source>日期或月份</source>
+        <translation>Date or month</translation>
+    </message>
+    <message>
+        <source>窗口号</source>
+        <translation>Window number</translation>
+    </message>
+    <message>
+        <source>本窗口</source>
+        <translation>this window</translation>
+    </message>
+    <message>
+        <source>窗口：</source>
+        <translation>Window:</translation>
+    </message>
+    <message>
+        <source>窗口日结</source>
+        <translation>Window&apos;s daily closing</translation>
+    </message>
+    <message>
+        <source>统计月报</source>
+        <translation>Monthly statistics</translation>
+    </message>
+    <message>
+        <source>日期：</source>
+        <translation>Date:</translation>
+    </message>
+    <message>
+        <source>月份：</source>
+        <translation>Month:</translation>
+    </message>
+    <message>
+        <source>图表</source>
+        <translation>Charts</translation>
+    </message>
+    <message>
+        <source>业务明细</source>
+        <translation>Cases</translation>
+    </message>
+    <message>
+        <source>&#x3000;（尚未签字）</source>
+        <translation> (not signed yet)</translation>
+    </message>
+    <message>
+        <source>&#x3000;（已签字：%1）</source>
+        <translation> (signed: %1)</translation>
+    </message>
+    <message>
+        <source>、</source>
+        <translation>, </translation>
+    </message>
+    <message>
+        <source>%1：%2 件</source>
+        <translation>%1: %2 cases</translation>
+    </message>
+    <message>
+        <source>正在导出……</source>
+        <translation>Exporting…</translation>
+    </message>
+    <message>
+        <source>已导出：%1</source>
+        <translation>Exported: %1</translation>
+    </message>
+    <message>
+        <source>确认签字 %1 的日结？签字后当日的数字不再改变，之后记入的记录会在下一次日结中列出。</source>
+        <translation>Sign the closing of %1? Once signed, the day&apos;s figures no longer change; entries written later are listed on the next closing.</translation>
+    </message>
+    <message>
+        <source>日结已签字。</source>
+        <translation>The closing is signed.</translation>
+    </message>
+    <message>
+        <source>确认复核签字 %1 的日结？</source>
+        <translation>Countersign the closing of %1?</translation>
+    </message>
+    <message>
+        <source>日结已复核签字。</source>
+        <translation>The closing is countersigned.</translation>
+    </message>
+    <message>
+        <source>正在从省级系统取回各窗口日结……</source>
+        <translation>Fetching the windows&apos; closings from the provincial system…</translation>
+    </message>
+    <message>
+        <source>无</source>
+        <translation>none</translation>
+    </message>
+    <message>
+        <source>已取回各窗口日结：%1 号窗口</source>
+        <translation>Fetched the closings of window(s) %1</translation>
+    </message>
+    <message>
+        <source>操作失败，请联系技术人员。</source>
+        <translation>The operation failed; please call a technician.</translation>
+    </message>
+    <message>
+        <source>只能在本窗口的日结上签字。</source>
+        <translation>Only this window&apos;s closing can be signed here.</translation>
+    </message>
+    <message>
+        <source>请先切换到日结（F2）。</source>
+        <translation>Switch to the daily closing first (F2).</translation>
+    </message>
+    <message>
+        <source>日期不对，请写成 年-月-日，例如 2026-05-20。</source>
+        <translation>Wrong date: write year-month-day, e.g. 2026-05-20.</translation>
+    </message>
+    <message>
+        <source>请确认</source>
+        <translation>Please confirm</translation>
     </message>
 </context>
 <context>

@@ -67,6 +67,10 @@ def dispatch(h: Handler, method: str) -> tuple[int, dict]:
         return _after(h, sim, ledger.marital_check(sim.store, mid, _json(body), sim.sign))
     if method == "POST" and path == "/v1/operators/login-verifications":
         return _after(h, sim, accounts.verify_login(sim.store, machine, _json(body), sim.sign))
+    if method == "GET" and path == "/v1/closings":   # §14: the office's windows' closings
+        from sync.simulator.closings import closings
+
+        return _after(h, sim, closings(sim.store, machine, params))
     raise LedgerError("not_found", f"no endpoint {method} {path}")
 
 

@@ -174,7 +174,7 @@ def test_the_openapi_file_lists_exactly_the_simulator_endpoints(sim):
         "/v1/time", "/v1/machines", "/v1/machines/self", "/v1/entries", "/v1/entries/rejected",
         "/v1/attachments/{sha256}", "/v1/cases/status", "/v1/reference/{collection}",
         "/v1/marital-checks", "/v1/operators/login-verifications",
-        "/v1/machines/self/entries", "/v1/attachments/{sha256}/content"])
+        "/v1/machines/self/entries", "/v1/attachments/{sha256}/content", "/v1/closings"])
     codes = spec["components"]["responses"]["Error"]["content"]["application/json"]["schema"][
         "properties"]["error"]["properties"]["code"]["enum"]
     assert sorted(codes) == sorted(protocol.ERRORS)

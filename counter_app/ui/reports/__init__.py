@@ -1,0 +1,1 @@
+"""The supervisors' reports screen (daily closings, monthly statistics, charts, exports)."""
