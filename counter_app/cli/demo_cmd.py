@@ -38,8 +38,7 @@ def run_seed(args, ctx: Context) -> int:
 
     start = parse_day(args.start) if args.start else None
     if not ctx.demo:   # the seed always runs with the demo's settings and data dir
-        ctx = make_context(argparse.Namespace(data_dir=args.data_dir, config=args.config,
-                                              demo=True))
+        ctx = make_context(argparse.Namespace(**{**vars(args), "demo": True}))
     opts = options(args.days, args.per_day, start, args.seed, ctx.today())
     print(f"正在生成演示数据：{opts.start} 起 {opts.days} 天，每天约 {opts.per_day} 件，"
           f"数据目录 {ctx.data_dir}", file=sys.stderr)

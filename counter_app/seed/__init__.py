@@ -93,15 +93,14 @@ def seed_demo(ctx: Context, opts: SeedOptions,
     built."""
     from counter_app.seed.plan import make_plan
     from counter_app.seed.run import SeedClock, Seeder
-    from counter_app.wiring.journal import PROJECTION_MODULES
+    from counter_app.wiring.journal import open_journal
 
     check_demo_data_dir(ctx)
     office = office_profile(counter_office(ctx.config["office.code"]))
     office_name = counter_office(ctx.config["office.code"]).name
     plan = make_plan(office, opts.start, opts.days, opts.per_day, opts.seed)
     clock = SeedClock(office_time(opts.start, 8, 0))
-    with Journal.open(ctx.data_dir, ctx.config["journal.key_store"],
-                      projections=PROJECTION_MODULES, clock=clock) as journal:
+    with open_journal(ctx, clock=clock) as journal:
         _check_journal(journal, ctx, opts.start)
         _accounts(journal)
         with _province(journal, ctx, plan.married) as checker, _archive(journal) as archive:

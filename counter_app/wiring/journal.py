@@ -6,6 +6,7 @@ import sync.projections
 from counter_app.cases import projections as case_projections
 from counter_app.context import Context
 from counter_app.journal import Journal
+from counter_app.journal.clock import Clock
 from counter_app.numbering import projections as numbering_projections
 from counter_app.operators import projections as operator_projections
 from counter_app.printing import calibration, receipts
@@ -25,10 +26,11 @@ PROJECTION_MODULES = (
 )
 
 
-def open_journal(ctx: Context, *, readonly: bool = False) -> Journal:
+def open_journal(ctx: Context, *, readonly: bool = False, clock: Clock | None = None) -> Journal:
     """The data dir's journal with the configured key store, key dir and clock tolerances,
     checked against its anchor and the province's last acknowledged position. Unless
-    ``readonly``, the data dir's lock is held until the journal is closed."""
+    ``readonly``, the data dir's lock is held until the journal is closed; ``clock`` (the demo
+    seed's) replaces the system clock."""
     from sync.state import known_acked_seq
 
     return Journal.open(ctx.data_dir, ctx.config["journal.key_store"],
@@ -36,4 +38,4 @@ def open_journal(ctx: Context, *, readonly: bool = False) -> Journal:
                         acked_seq=known_acked_seq(ctx.data_dir), program=ctx.program,
                         projections=PROJECTION_MODULES,
                         clock_slack_ms=ctx.config["journal.clock_slack_ms"],
-                        clock_max_skew_s=ctx.config["journal.clock_max_skew_s"])
+                        clock_max_skew_s=ctx.config["journal.clock_max_skew_s"], clock=clock)
