@@ -9,7 +9,8 @@ import sqlite_utils
 from counter_app.journal.entry import Entry
 from counter_app.journal.projections import projection
 from counter_app.operators.kinds import (KIND_OPERATOR_ACCOUNT_SET, KIND_OPERATOR_LOGIN_FAILED,
-                                         KIND_OPERATOR_LOGIN_SUCCEEDED, KIND_OPERATOR_UNLOCKED)
+                                         KIND_OPERATOR_LOGIN_SUCCEEDED, KIND_OPERATOR_ROLES_SET,
+                                         KIND_OPERATOR_UNLOCKED)
 
 
 @projection("operators", version=1, tables=("operators",), schema=(
@@ -43,6 +44,9 @@ def apply_operators(db: sqlite_utils.Database, entry: Entry) -> None:
             [p["operator_id"], p["name"], json.dumps(p["roles"]),
              p.get("qualification_valid_until"), json.dumps(p["password"], sort_keys=True),
              int(bool(p.get("disabled"))), p.get("source", "local"), p.get("confirmed_at")])
+    elif entry.kind == KIND_OPERATOR_ROLES_SET:
+        db.execute("UPDATE operators SET roles = ? WHERE operator_id = ?",
+                   [json.dumps(p["roles"]), p["operator_id"]])
     elif entry.kind == KIND_OPERATOR_LOGIN_FAILED:
         count = "1" if p.get("reset") else "failed_count + 1"
         db.execute(f"UPDATE operators SET failed_count = {count}, last_failed_at = ? "
