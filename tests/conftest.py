@@ -4,7 +4,9 @@ the developer's real config, keystore or data."""
 from __future__ import annotations
 
 import os
+import shutil
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -15,7 +17,14 @@ sys.path.insert(0, str(ROOT / "tests"))
 # Tests never read the developer's configuration or keystore, and Qt never needs a display.
 os.environ["COUNTER_APP_CONFIG"] = str(ROOT / "tests" / "helpers" / "no-config.toml")
 os.environ["COUNTER_APP_JOURNAL_KEY_STORE"] = "file"
+# Nor write to the developer's data dir: a command run without --data-dir (forms render and
+# print receipt journal their audit entry) gets a throw-away one.
+os.environ["COUNTER_APP_DATA_DIR"] = tempfile.mkdtemp(prefix="counter-app-tests-")
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+
+def pytest_sessionfinish(session, exitstatus):
+    shutil.rmtree(os.environ["COUNTER_APP_DATA_DIR"], ignore_errors=True)
 
 
 def pytest_addoption(parser):

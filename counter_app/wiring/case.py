@@ -59,7 +59,8 @@ def case_page(services: Services, operator: Operator, case_id: str) -> CaseParts
         return refuse_and_print(flow, services.ports.forms_printer, blocked, services.today(),
                                 services.office_name())
 
-    return CaseParts(flow, steps, services.ctx.today, services.print_notice, refuse_blocked,
+    return CaseParts(flow, steps, services.ctx.today, services.notice_printer(operator),
+                     refuse_blocked,
                      archive)
 
 
@@ -144,4 +145,4 @@ def certificates(services: Services, operator: Operator, case_id: str) -> Bookle
     return BookletPrinting(services.journal, case_id=case_id, operator=operator.operator_id,
                            certificate=registration["item"],
                            number=registration["certificate_number"], pages=pages,
-                           printer=services.certificate_printer())
+                           printer=services.certificate_printer(), approve=services.approve)

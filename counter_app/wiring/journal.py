@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sync.projections
+from counter_app.audit import log as audit_log
 from counter_app.cases import projections as case_projections
 from counter_app.context import Context
 from counter_app.journal import Journal
@@ -20,6 +21,7 @@ PROJECTION_MODULES = (
     operator_projections,
     numbering_projections,
     case_projections,
+    audit_log,
 )
 
 
