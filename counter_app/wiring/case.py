@@ -60,8 +60,7 @@ def case_page(services: Services, operator: Operator, case_id: str) -> CaseParts
                                 services.office_name())
 
     return CaseParts(flow, steps, services.ctx.today, services.notice_printer(operator),
-                     refuse_blocked,
-                     archive)
+                     refuse_blocked, archive)
 
 
 def archive_file(services: Services, operator: Operator) -> ArchiveFile:
