@@ -87,10 +87,13 @@ def bench_rules(n: int) -> None:
 def bench_numbers(n: int) -> None:
     from counter_app.journal import Journal
     from counter_app.numbering import allocate_number, receive_block
+    from counter_app.operators import OperatorService
     from counter_app.wiring.journal import PROJECTION_MODULES
 
     with tempfile.TemporaryDirectory() as tmp, Journal.open(
             Path(tmp), key_store="file", projections=PROJECTION_MODULES) as j:
+        # receiving a block by hand is a supervisor's act: the bench has such an account
+        OperatorService(j).set_account("bench", "bench", ["supervisor"], "bench")
         receive_block(j, block_id="b", prefix="J", division_code="445202", year=2026,
                       first_serial=1, last_serial=n + 10, operator="bench")
         alloc, base = [], []

@@ -22,7 +22,14 @@ os.environ["COUNTER_APP_JOURNAL_KEY_STORE"] = "file"
 # data dir's files there are named after its path, so tests never share them.
 KEY_DIR = Path(tempfile.mkdtemp(prefix="counter-app-test-keys-"))
 os.environ["COUNTER_APP_JOURNAL_KEY_DIR"] = str(KEY_DIR)
+# Nor write to the developer's data dir: a command run without --data-dir (forms render and
+# print receipt journal their audit entry) gets a throw-away one.
+os.environ["COUNTER_APP_DATA_DIR"] = tempfile.mkdtemp(prefix="counter-app-tests-")
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+
+def pytest_sessionfinish(session, exitstatus):
+    shutil.rmtree(os.environ["COUNTER_APP_DATA_DIR"], ignore_errors=True)
 
 
 def pytest_addoption(parser):

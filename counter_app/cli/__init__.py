@@ -33,7 +33,7 @@ logging.getLogger().addHandler(logging.NullHandler())
 #: Subcommand modules under counter_app.cli, in the order ``--help`` lists them.
 COMMAND_MODULES = ("journal", "config_cmd", "idcard", "devices", "forms", "print_cmd",
                    "sync", "enroll", "provincial_sim", "rules", "face", "scan",
-                   "archive", "operators", "doctor", "report", "demo_cmd")
+                   "archive", "operators", "doctor", "report", "demo_cmd", "audit")
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 70
 

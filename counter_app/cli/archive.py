@@ -1,7 +1,8 @@
 """``counter-app archive import FILE`` and ``counter-app archive search QUERY`` (补领档案库).
 
-Both work on the data dir's encrypted archive index and journal every import and search
-(docs/reissue.md gives the file columns and the JSON shapes).
+Both work on the data dir's encrypted archive index and journal every import and search as
+``cli:<OS user>`` (docs/reissue.md gives the file columns and the JSON shapes; docs/audit.md
+the audit). ``--purpose`` says why records are looked up; it is kept with the search.
 """
 
 from __future__ import annotations
@@ -27,29 +28,30 @@ def register(sub) -> None:
     search = asub.add_parser("search", help="search by ID number, name, pinyin, spouse, year")
     search.add_argument("query", metavar="QUERY",
                         help='e.g. "11010519601102042X", "刘秀英", "lxy 1986", "单志刚 曾淑芬"')
+    search.add_argument("--purpose", default="命令行查询", metavar="TEXT",
+                        help="why the records are looked up (kept in the audit; default "
+                             "命令行查询)")
     _common(search)
     search.set_defaults(func=run_search)
 
 
 def _common(parser) -> None:
     parser.add_argument("--json", action="store_true", help="machine-readable output")
-    parser.add_argument("--operator", default="cli",
-                        help="who is recorded in the journal for this import/search "
-                             "(default: cli)")
 
 
-def _open(ctx: Context, operator: str):
+def _open(ctx: Context):
+    from counter_app.operators import cli_operator
     from counter_app.reissue import open_archive
     from counter_app.wiring.journal import open_journal
 
     journal = open_journal(ctx)
-    return journal, open_archive(journal, operator)
+    return journal, open_archive(journal, cli_operator())
 
 
 def run_import(args, ctx: Context) -> int:
     from counter_app.reissue import ArchiveImportError
 
-    journal, archive = _open(ctx, args.operator)
+    journal, archive = _open(ctx)
     try:
         report = archive.import_file(args.file, args.format)
     except ArchiveImportError as err:
@@ -71,9 +73,9 @@ def run_import(args, ctx: Context) -> int:
 
 
 def run_search(args, ctx: Context) -> int:
-    journal, archive = _open(ctx, args.operator)
+    journal, archive = _open(ctx)
     try:
-        result = archive.search(args.query)
+        result = archive.search(args.query, purpose=args.purpose)
     finally:
         archive.index.close()
         journal.close()

@@ -1,4 +1,5 @@
-"""``counter-app forms list`` and ``counter-app forms render FORM_ID --case CASE.json --out OUT.pdf``."""
+"""``counter-app forms list`` and ``counter-app forms render FORM_ID --case CASE.json --out OUT.pdf``
+(each render is audited in the data dir's journal as ``cli:<OS user>``: counter_app.cli.audit)."""
 
 from __future__ import annotations
 
@@ -45,11 +46,15 @@ def run_render(args, ctx: Context) -> int:
     # Rendering needs no window system: the offscreen platform works on a server, over SSH
     # and in CI alike (only this process is affected).
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-    pdf = _forms_render().render_case_pdf(args.form_id, args.case, version=args.version)
-    try:
-        args.out.write_bytes(pdf)
-    except OSError as err:
-        raise CounterAppError(f"无法写入文件 {args.out}：{err.strerror}",
-                              code="forms.write_failed") from None
+    from counter_app.cli.audit import audited_print
+
+    with audited_print(ctx, f"forms render {args.form_id}", args.case) as done:
+        pdf = _forms_render().render_case_pdf(args.form_id, args.case, version=args.version)
+        try:
+            args.out.write_bytes(pdf)
+        except OSError as err:
+            raise CounterAppError(f"无法写入文件 {args.out}：{err.strerror}",
+                                  code="forms.write_failed") from None
+        done(args.out)
     print(f"{args.out}\t{len(pdf)} bytes")
     return EXIT_OK

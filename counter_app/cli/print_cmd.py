@@ -1,4 +1,5 @@
-"""``counter-app print receipt --case CASE.json --out FILE``: the raw ESC/POS bytes."""
+"""``counter-app print receipt --case CASE.json --out FILE``: the raw ESC/POS bytes (audited in
+the data dir's journal as ``cli:<OS user>``: counter_app.cli.audit)."""
 
 from __future__ import annotations
 
@@ -21,8 +22,12 @@ def run_receipt(args, ctx: Context) -> int:
     from drivers.printer.receipts import receipt_for_case_file
     from drivers.printer.simulator import FilePrinter
 
-    job = receipt_for_case_file(args.case,
-                                chinese_font=ctx.config["printing.receipt_chinese_font"])
-    FilePrinter(args.out).print_job(job)
+    from counter_app.cli.audit import audited_print
+
+    with audited_print(ctx, "print receipt", args.case) as done:
+        job = receipt_for_case_file(args.case,
+                                    chinese_font=ctx.config["printing.receipt_chinese_font"])
+        FilePrinter(args.out).print_job(job)
+        done(args.out)
     print(f"{args.out}\t{len(job.data)} bytes")
     return EXIT_OK

@@ -23,6 +23,7 @@ from counter_app.numbering.certno import PREFIX_ZH, PREFIXES, format_certno, par
 from counter_app.numbering.errors import NumbersExhaustedError, NumberStateError
 from counter_app.numbering.kinds import (KIND_NUMBERING_ALLOCATED, KIND_NUMBERING_BLOCK_RECEIVED,
                                          KIND_NUMBERING_RELEASED)
+from counter_app.operators import require
 
 log = logging.getLogger(__name__)
 
@@ -46,7 +47,9 @@ class Allocation:
 def receive_block(journal: Journal, *, block_id: str, prefix: str, division_code: str,
                   year: int, first_serial: int, last_serial: int, operator: str,
                   source: str = "manual") -> Entry:
-    """Record a reserved block (the sync service writes the same entry for server blocks)."""
+    """Record a reserved block received by hand (a supervisor's act; the sync service
+    writes the province's blocks as the same entry kind)."""
+    require(journal, operator, "numbers.receive", record=block_id)
     format_certno(prefix, division_code, year, first_serial)  # validates the parts
     format_certno(prefix, division_code, year, last_serial)
     if last_serial < first_serial or source not in ("server", "manual"):

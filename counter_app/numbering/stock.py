@@ -32,6 +32,8 @@ from counter_app.numbering.certno import CERTIFICATES, PrintNo, parse_printno, p
 from counter_app.numbering.errors import BlankStateError
 from counter_app.numbering.kinds import (KIND_STOCK_BLANK_ISSUED, KIND_STOCK_BLANK_VOIDED,
                                          KIND_STOCK_RANGE_RECEIVED)
+from counter_app.operators import require
+from counter_app.operators.approvals import approver_for
 
 CERT_ZH = {"marriage": "结婚证", "divorce": "离婚证"}
 
@@ -44,7 +46,9 @@ def _cert(certificate: str) -> str:
 
 def receive_range(journal: Journal, *, range_id: str, certificate: str, first: str, last: str,
                   operator: str, source: str = "manual") -> Entry:
-    """Record a range of blank booklets (the sync service writes the same entry kind)."""
+    """Record a range of blank booklets received by hand (a supervisor's act; the sync
+    service writes the province's ranges as the same entry kind)."""
+    require(journal, operator, "numbers.receive", record=range_id)
     a, b = printno_range(first, last)
     if source not in ("server", "manual"):
         raise BlankStateError(f"来源应为 server 或 manual，实际为 {source!r}。")
@@ -180,13 +184,26 @@ def issue_blank(journal: Journal, *, certificate: str, serial: str, case_id: str
 
 def void_blank(journal: Journal, *, certificate: str, serial: str, reason: str, operator: str,
                case_id: str | None = None, certificate_number: str | None = None,
-               when: str | None = None) -> Entry:
-    """Record a spoiled blank (报废): it is never used again; its 字号 stays with the case."""
+               when: str | None = None, holder: str | None = None,
+               approval: str | None = None) -> Entry:
+    """Record a spoiled blank (报废): it is never used again; its 字号 stays with the case.
+
+    Voiding is a supervisor's act: ``operator`` is one, or ``approval`` is the entry id of a
+    supervisor's approval for this operator, case and blank (counter_app.operators.approvals);
+    the entry records both (``who`` and ``approved_by``).
+    """
+    approver = approver_for(journal, approval, action="blank.void", operator=operator,
+                            case_id=case_id, record=serial)
+    require(journal, approver, "blank.void", case_id=case_id, record=serial)
     if not (reason or "").strip():
         raise BlankStateError("作废空白证必须填写原因。", detail="void without reason")
     extra = {"reason": reason.strip(), "when": when}
     if certificate_number:
         extra["certificate_number"] = certificate_number
+    if holder is not None:
+        extra["holder"] = holder
+    if approval is not None:
+        extra |= {"approved_by": approver, "approval": approval}
     return _record(journal, KIND_STOCK_BLANK_VOIDED, certificate, serial, operator, case_id, extra)
 
 

@@ -29,8 +29,9 @@ from counter_app.errors import CounterAppError
 from counter_app.journal import Journal
 from counter_app.journal.clock import Clock, SystemClock, parse_iso
 from counter_app.operators.kinds import (KIND_OPERATOR_ACCOUNT_SET, KIND_OPERATOR_LOGIN_FAILED,
-                                         KIND_OPERATOR_LOGIN_SUCCEEDED, KIND_OPERATOR_UNLOCKED,
-                                         KIND_OPERATOR_VERIFIER_SET)
+                                         KIND_OPERATOR_LOGIN_SUCCEEDED, KIND_OPERATOR_ROLES_SET,
+                                         KIND_OPERATOR_UNLOCKED, KIND_OPERATOR_VERIFIER_SET)
+from counter_app.operators.permissions import require
 from counter_app.operators.province import (SOURCE, LinkUnavailable, LoginVerdict,
                                             ProvinceLink)
 
@@ -110,9 +111,9 @@ class OperatorService:
         if source not in LOCAL_SOURCES:
             raise CounterAppError("省级系统的账号只能由省级系统下发，不能在本机设置。",
                                   code="auth.not_local", detail=f"source {source!r}")
-        unknown = set(roles) - set(ROLES)
-        if unknown:
-            raise CounterAppError(f"未知的角色：{', '.join(sorted(unknown))}")
+        _check_roles(roles)
+        if ":" in operator_id:  # cli:<user> names the command line (operators.permissions)
+            raise CounterAppError(f"账号 {operator_id} 不能含有冒号。", code="auth.bad_account_id")
         stored = password_hash or hash_password(password or secrets.token_urlsafe(24))
         self.journal.append(KIND_OPERATOR_ACCOUNT_SET, {
             "operator_id": operator_id, "name": name, "roles": list(roles),
@@ -195,11 +196,28 @@ class OperatorService:
             operator=operator_id, entry_id=f"opv-{verdict.request_id}")
 
     def unlock(self, operator_id: str, by: Operator) -> None:
-        """A supervisor lifts a lockout."""
-        if not by.has_role("supervisor"):
-            raise LoginRefused("只有负责人可以解锁账号。", code="auth.not_supervisor")
+        """A supervisor lifts a lockout (``by``'s roles are read from the journal)."""
+        require(self.journal, by.operator_id, "account.unlock", record=operator_id)
         self.journal.append(KIND_OPERATOR_UNLOCKED, {"operator_id": operator_id},
                             operator=by.operator_id)
+
+    def set_roles(self, operator_id: str, roles: list[str], *, by: str) -> None:
+        """A supervisor sets a local account's roles: never his own (nobody grants himself a
+        role), never a province account's (the province sets those; its next sync would undo
+        the change)."""
+        require(self.journal, by, "account.set_roles", record=operator_id)
+        _check_roles(roles)
+        record = self.record(operator_id)
+        if record is None:
+            raise CounterAppError(f"没有账号 {operator_id}。", code="auth.unknown_account")
+        if operator_id == by:
+            raise CounterAppError("不能修改自己的角色，请由另一位负责人办理。",
+                                  code="auth.own_roles")
+        if record["source"] == "server":
+            raise CounterAppError("该账号来自省级系统，角色由省级系统设置。",
+                                  code="auth.server_account")
+        self.journal.append(KIND_OPERATOR_ROLES_SET, {"operator_id": operator_id,
+                                                      "roles": sorted(roles)}, operator=by)
 
     def _locked(self, record: dict, now: datetime) -> bool:
         return (record["failed_count"] >= self.max_failures and record["last_failed_at"]
@@ -248,6 +266,12 @@ def needs_province(record: dict) -> bool:
     return record["source"] == SOURCE and (
         record["password"] is None
         or record["verifier_credential"] != record["credential_version"])
+
+
+def _check_roles(roles: list[str]) -> None:
+    unknown = set(roles) - set(ROLES)
+    if unknown:
+        raise CounterAppError(f"未知的角色：{', '.join(sorted(unknown))}")
 
 
 DEMO_ACCOUNTS = (

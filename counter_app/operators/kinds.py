@@ -13,3 +13,8 @@ KIND_OPERATOR_PROVINCE_ACCOUNT = "operator.province_account"
 KIND_OPERATOR_PROVINCE_REMOVED = "operator.province_removed"
 KIND_OPERATOR_ACCOUNTS_CONFIRMED = "operator.accounts_confirmed"
 KIND_OPERATOR_VERIFIER_SET = "operator.verifier_set"
+# Roles (counter_app.operators.permissions): an action refused by the permission table, a
+# supervisor's approval given on the spot (voiding a blank and reprinting), roles changed.
+KIND_OPERATOR_ACTION_REFUSED = "operator.action_refused"
+KIND_OPERATOR_APPROVAL_GRANTED = "operator.approval_granted"
+KIND_OPERATOR_ROLES_SET = "operator.roles_set"

@@ -20,11 +20,11 @@ from counter_app.operators.kinds import (KIND_OPERATOR_ACCOUNT_SET,
                                          KIND_OPERATOR_LOGIN_FAILED,
                                          KIND_OPERATOR_LOGIN_SUCCEEDED,
                                          KIND_OPERATOR_PROVINCE_ACCOUNT,
-                                         KIND_OPERATOR_PROVINCE_REMOVED,
+                                         KIND_OPERATOR_PROVINCE_REMOVED, KIND_OPERATOR_ROLES_SET,
                                          KIND_OPERATOR_UNLOCKED, KIND_OPERATOR_VERIFIER_SET)
 
 
-@projection("operators", version=2, tables=("operators",), schema=(
+@projection("operators", version=3, tables=("operators",), schema=(
     """CREATE TABLE operators (
         operator_id TEXT PRIMARY KEY,
         name TEXT NOT NULL,
@@ -117,6 +117,12 @@ def _verifier_set(db: sqlite_utils.Database, entry: Entry) -> None:
                 p["operator_id"]])
 
 
+def _roles_set(db: sqlite_utils.Database, entry: Entry) -> None:
+    # A supervisor changed a local account's roles (never a province account's).
+    db.execute("UPDATE operators SET roles = ? WHERE operator_id = ? AND source != 'server'",
+               [json.dumps(entry.payload["roles"]), entry.payload["operator_id"]])
+
+
 def _login_failed(db: sqlite_utils.Database, entry: Entry) -> None:
     p = entry.payload
     count = "1" if p.get("reset") else "failed_count + 1"
@@ -138,6 +144,7 @@ _HANDLERS = {
     KIND_OPERATOR_PROVINCE_REMOVED: _province_removed,
     KIND_OPERATOR_ACCOUNTS_CONFIRMED: _confirmed,
     KIND_OPERATOR_VERIFIER_SET: _verifier_set,
+    KIND_OPERATOR_ROLES_SET: _roles_set,
     KIND_OPERATOR_LOGIN_FAILED: _login_failed,
     KIND_OPERATOR_LOGIN_SUCCEEDED: _failures_cleared,
     KIND_OPERATOR_UNLOCKED: _failures_cleared,

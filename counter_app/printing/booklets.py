@@ -12,6 +12,11 @@ The flow never consumes a blank on its own. For each holder in turn:
    voided with the reason (``void_blank``) and the same holder is printed again on the next
    blank, with the same 字号.
 
+Voiding a blank and printing the booklet again are a supervisor's acts (the permission table):
+at the counter the registrar asks the 负责人 on the spot (:meth:`void_with_approval`: his 工号,
+password and the reason), and the approval covers the void and the reprint of that booklet;
+both entries name the registrar and the approving supervisor.
+
 The printer object is handed in by the UI (a QPrinter wrapper) or a test double; this module
 imports no Qt.
 """
@@ -25,6 +30,8 @@ from typing import Any, Protocol
 from counter_app.domain.party import ROLE_ZH
 from counter_app.errors import CounterAppError
 from counter_app.journal import Journal
+from counter_app.numbering.kinds import KIND_STOCK_BLANK_VOIDED
+from counter_app.operators import may, require
 from counter_app.printing.calibration import CalibrationProfile, load_profile
 from counter_app.printing.kinds import KIND_CERTIFICATE_PRINT_FAILED, KIND_CERTIFICATE_PRINT_SENT
 from drivers.printer.base import PrinterError
@@ -57,7 +64,7 @@ class BlankStock(Protocol):
               operator: str, holder: str) -> None: ...
 
     def void(self, *, certificate: str, serial: str, reason: str, case_id: str, number: str,
-             operator: str) -> None: ...
+             operator: str, holder: str, approval: str | None) -> None: ...
 
 
 class NumberingStock:
@@ -77,11 +84,13 @@ class NumberingStock:
         issue_blank(self.journal, certificate=certificate, serial=serial, case_id=case_id,
                     certificate_number=number, operator=operator, holder=holder)
 
-    def void(self, *, certificate, serial, reason, case_id, number, operator) -> None:
+    def void(self, *, certificate, serial, reason, case_id, number, operator, holder,
+             approval) -> None:
         from counter_app.numbering import void_blank
 
         void_blank(self.journal, certificate=certificate, serial=serial, reason=reason,
-                   operator=operator, case_id=case_id, certificate_number=number)
+                   operator=operator, case_id=case_id, certificate_number=number,
+                   holder=holder, approval=approval)
 
 
 def _issued_serials(journal: Journal, case_id: str, certificate: str) -> dict[str, str]:
@@ -101,6 +110,8 @@ class Booklet:
     serial: str | None = None
     attempts: int = 0
     issued: bool = False
+    #: Who answers for printing it again after a voided blank (the approving supervisor).
+    reprint_by: str | None = None
 
 
 class BookletPrinting:
@@ -109,8 +120,12 @@ class BookletPrinting:
     def __init__(self, journal: Journal, *, case_id: str, operator: str, certificate: str,
                  number: str, pages: list[tuple[str, Any]], printer: CertificatePrinter,
                  stock: BlankStock | None = None,
-                 describe: Callable[[Any], dict] = lambda page: {}) -> None:
+                 describe: Callable[[Any], dict] = lambda page: {},
+                 approve: Callable[..., Any] | None = None) -> None:
         self.journal, self.case_id, self.operator = journal, case_id, operator
+        #: counter_app.operators.approvals.approve bound to the operator service (a supervisor's
+        #: approval on the spot); None where no one can give one.
+        self._approve = approve
         self.certificate, self.number, self.printer = certificate, number, printer
         self.stock = stock or NumberingStock(journal)
         # A booklet confirmed earlier (the page was left, the program restarted) stays issued:
@@ -139,13 +154,17 @@ class BookletPrinting:
 
     def print_current(self, serial: str | None = None) -> Booklet:
         """Print the current holder's page on blank ``serial`` (default: the next unused)."""
+        require(self.journal, self.operator, "certificate.print", case_id=self.case_id)
         booklet = self._require(awaiting=False)
+        reprint_by = self._reprint_by(booklet)
         booklet.serial = serial or self.stock.next_blank(self.certificate)
         if booklet.serial is None:
             raise BookletFlowError("空白证已用完：本机没有可用的空白证印制号。请领取新的空白证并"
                                    "登记号段后再打印。", code="printing.no_blanks")
         booklet.attempts += 1
         payload = self._base(booklet) | self.describe(booklet.page)
+        if reprint_by is not None:
+            payload["reprint_approved_by"] = reprint_by
         try:
             self.printer.print_page(booklet.page, self.calibration)
         except PrinterError as err:
@@ -160,6 +179,7 @@ class BookletPrinting:
 
     def confirm(self) -> Booklet:
         """The registrar checked the booklet: it printed right. Its blank is issued."""
+        require(self.journal, self.operator, "certificate.print", case_id=self.case_id)
         booklet = self._require(awaiting=True)
         self.stock.issue(certificate=self.certificate, serial=booklet.serial,
                          case_id=self.case_id, number=self.number, operator=self.operator,
@@ -167,13 +187,46 @@ class BookletPrinting:
         booklet.issued, self.awaiting_confirmation = True, False
         return booklet
 
-    def spoiled(self, reason: str) -> Booklet:
-        """Jam or misprint: the blank is voided with ``reason``; print again on the next one."""
+    def void_with_approval(self, supervisor: str, password: str, reason: str) -> Booklet:
+        """Jam or misprint at the counter: the 负责人 approves on the spot (his 工号 and
+        password, the reason), then the blank is voided and may be printed again."""
+        booklet = self._require(awaiting=True)
+        if self._approve is None:
+            raise BookletFlowError("本机无法请负责人确认作废，请联系技术人员。",
+                                   code="printing.no_approval")
+        approval = self._approve(supervisor, password, actions=("blank.void",
+                                 "certificate.reprint"), requested_by=self.operator,
+                                 reason=reason, case_id=self.case_id, record=booklet.serial)
+        return self.spoiled(approval.reason, approval)
+
+    def spoiled(self, reason: str, approval: Any = None) -> Booklet:
+        """Jam or misprint: the blank is voided with ``reason``; print again on the next one.
+        ``approval`` (counter_app.operators.approvals.Approval) is the supervisor's, unless
+        the operator is a supervisor himself."""
         booklet = self._require(awaiting=True)
         self.stock.void(certificate=self.certificate, serial=booklet.serial, reason=reason,
-                        case_id=self.case_id, number=self.number, operator=self.operator)
+                        case_id=self.case_id, number=self.number, operator=self.operator,
+                        holder=booklet.holder,
+                        approval=approval.entry_id if approval is not None else None)
+        booklet.reprint_by = approval.supervisor if approval is not None else self.operator
         booklet.serial, self.awaiting_confirmation = None, False
         return booklet
+
+    def _reprint_by(self, booklet: Booklet) -> str | None:
+        """Who answers for printing ``booklet`` again after a voided blank (None: it is its
+        first print): the supervisor who approved the void (also after a restart: the void
+        entry names him), if he still is one; else the operator on his own right, or refused."""
+        voids = [e for e in self.journal.entries(case_id=self.case_id)
+                 if e.kind == KIND_STOCK_BLANK_VOIDED and e.payload.get("holder") ==
+                 booklet.holder and e.payload.get("certificate") == self.certificate]
+        if not voids:
+            return None
+        approver = booklet.reprint_by or voids[-1].payload.get("approved_by")
+        if approver and may(self.journal, approver, "certificate.reprint"):
+            return approver
+        require(self.journal, self.operator, "certificate.reprint", case_id=self.case_id,
+                record=booklet.holder)
+        return self.operator
 
     def _require(self, *, awaiting: bool) -> Booklet:
         booklet = self.current

@@ -1,7 +1,7 @@
 """Per-printer calibration profiles, made from a printed calibration page and kept in the journal.
 
 The calibration page (form ``printer_calibration``) carries two crosses at known positions.
-The registrar prints it on a spoiled blank or plain paper cut to size, measures with a ruler
+A technician (the permission table's ``device.calibrate``) prints it on a spoiled blank or plain paper cut to size, measures with a ruler
 where the crosses landed (millimetres from the paper's left and top edges) and enters the
 figures. The printer is taken to map a nominal position n to ``offset + scale * n`` on each
 axis; the profile is the correction that undoes it, in the form the painter applies
@@ -17,6 +17,7 @@ import sqlite_utils
 from counter_app.errors import CounterAppError
 from counter_app.journal import Journal, projection
 from counter_app.journal.entry import Entry
+from counter_app.operators import require
 from counter_app.printing.kinds import KIND_PRINTER_CALIBRATED
 
 #: Centres of the two crosses of the calibration page, in mm (forms/definitions/
@@ -71,8 +72,17 @@ def profile_from_measurement(printer: str, measured: tuple[tuple[float, float],
                               round(scale_y, 5))
 
 
+def calibrate(journal: Journal, printer: str, measured, *, operator: str):
+    """A technician's calibration of ``printer`` from the measured crosses: the profile is
+    computed and journaled (CalibrationError when the figures cannot be right)."""
+    require(journal, operator, "device.calibrate", record=printer)
+    return save_profile(journal, profile_from_measurement(printer, measured), measured,
+                        operator=operator)
+
+
 def save_profile(journal: Journal, profile: CalibrationProfile, measured, *, operator: str):
-    """Journal the profile ("printer.calibrated"); the newest one per printer is in force."""
+    """Journal the profile ("printer.calibrated"); the newest one per printer is in force.
+    Unguarded: :func:`calibrate` is the technician's way in; the demo's set-up calls this."""
     payload = asdict(profile) | {"measured": [list(m) for m in measured],
                                  "nominal": [list(n) for n in NOMINAL_MARKS]}
     return journal.append(KIND_PRINTER_CALIBRATED, payload, operator=operator)

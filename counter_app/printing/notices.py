@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from typing import Any, Protocol
 
 from counter_app.journal import Journal
+from counter_app.operators import require
 from counter_app.printing.kinds import KIND_NOTICE_PRINTED
 
 
@@ -23,9 +24,11 @@ class FormsPrinter(Protocol):
 
 
 def print_notice(journal: Journal, printer: FormsPrinter, case_id: str, form_id: str,
-                 pages: Sequence[Any]) -> str:
-    """Print a notice's pages, journal ``notice.printed`` and return where they went."""
+                 pages: Sequence[Any], *, operator: str) -> str:
+    """Print a notice's pages, journal ``notice.printed`` under ``operator`` (who printed it:
+    the audit's print record) and return where they went."""
+    require(journal, operator, "notice.print", case_id=case_id)
     where = printer.print_forms(pages, f"notice-{form_id}-{case_id[:8]}")
     journal.append(KIND_NOTICE_PRINTED, {"form": form_id, "printer": where},
-                   operator="counter", case_id=case_id)
+                   operator=operator, case_id=case_id)
     return where

@@ -15,6 +15,7 @@ import sqlite_utils
 from counter_app.errors import CounterAppError
 from counter_app.journal import Journal, projection
 from counter_app.journal.entry import Entry
+from counter_app.operators import require
 from counter_app.printing.kinds import (KIND_RECEIPT_PRINTED, KIND_RECEIPT_PRINT_FAILED,
                                         KIND_RECEIPT_REQUESTED)
 from drivers.printer.base import PrinterError, PrintJob, ReceiptPrinter
@@ -24,6 +25,7 @@ def print_receipt(journal: Journal, printer: ReceiptPrinter, job: PrintJob, *, o
                   case_id: str | None = None) -> str:
     """Journal and print ``job``; return its request id. Raises the printer's error (the
     job is then pending and :func:`reprint` repeats it)."""
+    require(journal, operator, "notice.print", case_id=case_id)
     request_id = uuid.uuid4().hex
     ref = journal.put_attachment(job.data, "application/vnd.escpos")
     journal.append(KIND_RECEIPT_REQUESTED, {"request_id": request_id, "kind": job.kind,
@@ -57,6 +59,7 @@ def reprint(journal: Journal, printer: ReceiptPrinter, request_id: str, *,
     if not rows:
         raise CounterAppError("找不到这张小票的打印记录。", code="printing.unknown_receipt")
     row = rows[0]
+    require(journal, operator, "notice.print", case_id=row["case_id"])
     job = PrintJob(row["kind"], row["description"], journal.get_attachment(row["sha256"]))
     _send(journal, printer, request_id, job, operator, row["case_id"])
 

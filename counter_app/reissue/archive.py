@@ -1,10 +1,12 @@
 """The archive as the registrar uses it: import files, search, open a record — each audited.
 
 Every import is a journal entry (``archive.imported``: the file's SHA-256, its format and row
-counts); every search (``archive.searched``: the kinds of key used, a keyed hash of the query
-and the number of results — never the query itself, so the journal's uploads carry no name
-or ID number typed at the counter) and every record opened (``archive.viewed``: the record's
-ref) too (PRODUCT.md §5: every view is audited). Logs get counts only.
+counts); every search (``archive.searched``: the kinds of key used, a keyed hash of the query,
+the number of results and the refs of the records shown, and the purpose — never the query
+itself, so the journal's uploads carry no name or ID number typed at the counter) and every
+record opened (``archive.viewed``: the record's ref) too (PRODUCT.md §5: every view is
+audited; counter_app.audit lists them). Each is refused unless the permission table allows it
+(archive.import, archive.search, archive.view: never a technician). Logs get counts only.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from typing import Any
 
 from counter_app.errors import CounterAppError
 from counter_app.journal import Journal
+from counter_app.operators import require
 from counter_app.reissue.index import ArchiveIndex, SearchResult, file_sha256
 from counter_app.reissue.kinds import (KIND_ARCHIVE_IMPORTED, KIND_ARCHIVE_SEARCHED,
                                        KIND_ARCHIVE_VIEWED)
@@ -67,7 +70,9 @@ class Archive:
 
     def import_file(self, path: Path, fmt: str | None = None) -> ImportReport:
         """Import a CSV or JSON archive file, all rows or none. The same file twice is a no-op
-        (``already_imported``). Raises ArchiveImportError listing every bad row."""
+        (``already_imported``). Raises ArchiveImportError listing every bad row. A supervisor's
+        act (or the command line's); :meth:`import_bytes` is the unguarded part below it."""
+        require(self.journal, self.operator, "archive.import", record=Path(path).name)
         path = Path(path)
         try:
             data = path.read_bytes()
@@ -159,25 +164,30 @@ class Archive:
 
     # --- search and view -----------------------------------------------------------------
 
-    def search(self, query: str) -> SearchResult:
-        """Search (after indexing new registrations); the search is journaled."""
+    def search(self, query: str, *, purpose: str = "") -> SearchResult:
+        """Search (after indexing new registrations); the search is journaled with the refs of
+        the records it shows and why they were looked up (``purpose``, e.g. 补领)."""
+        require(self.journal, self.operator, "archive.search")
         self.sync_journal()
         result = self.index.search(query)
         digest = hmac.new(self._query_key, " ".join(query.split()).encode(), "sha256")
         self.journal.append(KIND_ARCHIVE_SEARCHED, {
             "kinds": result.kinds, "query_hmac": digest.hexdigest(),
-            "results": len(result.hits), "truncated": result.truncated},
+            "results": len(result.hits), "truncated": result.truncated,
+            "refs": [h.record.ref for h in result.hits], "purpose": purpose},
             operator=self.operator)
         log.info("archive search: %s -> %d results", ",".join(result.kinds), len(result.hits))
         return result
 
-    def view(self, ref: str, case_id: str | None = None) -> ArchiveRecord:
-        """Open one record (journaled as a view)."""
+    def view(self, ref: str, case_id: str | None = None, *, purpose: str = "") -> ArchiveRecord:
+        """Open one record (journaled as a view, with the case or the purpose it is for)."""
+        require(self.journal, self.operator, "archive.view", case_id=case_id, record=ref)
         record = self.index.get(ref)
         if record is None:
             raise CounterAppError("档案记录不存在（可能档案库已重建），请重新查询。",
                                   code="archive.no_record")
-        self.journal.append(KIND_ARCHIVE_VIEWED, {"ref": ref, "source": record.source},
+        self.journal.append(KIND_ARCHIVE_VIEWED, {"ref": ref, "source": record.source,
+                                                  "purpose": purpose},
                             operator=self.operator, case_id=case_id)
         return record
 

@@ -31,19 +31,22 @@ from counter_app.domain.party import SEX_OF_ROLE, Applicant, Party
 from counter_app.errors import CounterAppError
 from counter_app.journal import Journal
 from counter_app.numbering import allocate_number, issued_blanks
+from counter_app.operators import require
 from counter_app.reissue.archive import Archive
+from counter_app.reissue.index import SearchResult
 from counter_app.reissue.kinds import (KIND_CASE_REISSUED, KIND_REISSUE_CHECKED,
                                        KIND_REISSUE_DECLARED, KIND_REISSUE_PARTY,
                                        KIND_REISSUE_RECORD)
 from counter_app.reissue.records import ArchiveRecord
 from counter_app.rules.caseinput import CaseInput, parse_office
 from counter_app.rules.evaluator import evaluate
-from counter_app.workflows.capture import PartyCapture
 from counter_app.workflows.intake import IntakeError, validate_party
 
 PREFIX = {"marriage": "BJ", "divorce": "BL"}
 KIND_ZH = {"marriage": "结婚证", "divorce": "离婚证"}
 CAUSES = {"lost": "遗失", "damaged": "损毁"}
+#: Why the archive is searched and its records shown here (the audit's purpose).
+PURPOSE = "补领婚姻登记证"
 #: Why a changed status stops a reissue (law.md §7 [V-old]; the rule packs cite the current
 #: texts for the declared case).
 STATUS_BASIS = ("《婚姻登记工作规范》补领条件：当事人须仍处于该婚姻状态（离婚、丧偶、复婚后不予补领）"
@@ -104,17 +107,26 @@ class ReissueFlow:
                  *, low_water: int = 50, today: Callable[[], date] = date.today) -> None:
         self.journal, self.archive, self.office, self.operator = journal, archive, office, operator
         self.cases = CaseService(journal)
+        # Imported here: it loads OpenCV, which opening a journal (the audit reads this
+        # package's kinds) must not pay for.
+        from counter_app.workflows.capture import PartyCapture
+
         self.capture = PartyCapture(journal, operator)
         self.low_water, self._today = low_water, today
 
+    def search(self, query: str) -> SearchResult:
+        """Search the archive for the applicant's record (audited, for a reissue)."""
+        return self.archive.search(query, purpose=PURPOSE)
+
     def open(self, ref: str) -> str:
         """Start a reissue case for the archive record ``ref``; returns the case id."""
+        require(self.journal, self.operator, "case.reissue")
         record = self.archive.index.get(ref)
         if record is None:
             raise ReissueError("档案记录不存在，请重新查询。", code="archive.no_record")
         case_id = self.cases.open("reissue", operator=self.operator,
                                   data={"item": record.item}).case_id
-        self.archive.view(ref, case_id)
+        self.archive.view(ref, case_id, purpose=PURPOSE)
         self.journal.append(KIND_REISSUE_RECORD, {"record": record.as_json()},
                             operator=self.operator, case_id=case_id)
         return case_id
@@ -150,6 +162,7 @@ class ReissueFlow:
     def verify(self, case_id: str, party: dict[str, Any], source: str) -> str:
         """The applicant's identity: their ID number must be one party's of the record.
         Returns the applicant's role (man / woman)."""
+        require(self.journal, self.operator, "case.reissue", case_id=case_id)
         state = self._require(case_id, "initial_review")
         checked = validate(party.get("id_number") or "", party.get("id_type") or "resident")
         if not checked.ok:
@@ -195,6 +208,7 @@ class ReissueFlow:
                 on: date | None = None) -> dict[str, Any]:
         """The applicant's declaration (cause; marital status unchanged), then the rules check
         of ``on``: accepted, refused (with reasons) or left for the supervisor (refer)."""
+        require(self.journal, self.operator, "case.reissue", case_id=case_id)
         state = self._require(case_id, "initial_review")
         if state.party is None:
             raise ReissueError("请先核验申请人身份。")
@@ -250,6 +264,7 @@ class ReissueFlow:
     def after_capture(self, case_id: str) -> str:
         """After the photo step: examined when photo and identity are confirmed, refused when
         the registrar found the applicant is not the card's holder. Returns the next step."""
+        require(self.journal, self.operator, "case.reissue", case_id=case_id)
         state = self.state(case_id)
         if state.case_state != "accepted":
             return state.next_step
@@ -266,6 +281,7 @@ class ReissueFlow:
     def issue(self, case_id: str, on: date | None = None) -> Issued:
         """Issue the reissued certificate's 字号 (a legal act; refused on an untrusted clock).
         Issuing again returns the same number."""
+        require(self.journal, self.operator, "case.reissue", case_id=case_id)
         state = self.state(case_id)
         if state.issued is not None:
             if state.case_state == "examined":

@@ -53,6 +53,7 @@ class MainWindow(QMainWindow):
         self._before_lock = None
         self.home_page.start_item.connect(self.start_item)
         self.home_page.open_case.connect(self.open_case)
+        self.home_page.open_audit.connect(self.open_audit)
         if services.demo:
             self.statusBar().showMessage(self.tr("演示模式：模拟设备，演示账号 demo / demo"))
         self.login_page.logged_in.connect(self.on_logged_in)
@@ -68,7 +69,8 @@ class MainWindow(QMainWindow):
             return
         returning = self.operator is not None
         self.operator = operator
-        self.home_page.show_operator(operator)
+        self.home_page.show_operator(operator,
+                                     audit=self.services.may(operator, "audit.view"))
         # Unlocking returns to the screen that was locked (an intake half-way, say).
         target = self._before_lock if returning and self._before_lock else self.home_page
         self.stack.setCurrentWidget(target)
@@ -102,6 +104,8 @@ class MainWindow(QMainWindow):
             self.home_page.notice.setText(self.tr("本机暂不能办理该业务。"))
             return
         try:
+            if case_id is not None:
+                self.services.case_opened(self.operator, case_id, "intake")
             page = factory(self.operator)
         except CounterAppError as err:
             self.home_page.notice.setText(err.message_zh)
@@ -110,7 +114,12 @@ class MainWindow(QMainWindow):
         self.intake_page = page
         self._show_page(page)
         page.continue_case.connect(self.open_case)
-        page.begin(case_id)
+        try:
+            page.begin(case_id)  # a new case is opened here (refused to a technician)
+        except CounterAppError as err:
+            self.back_home()
+            self.home_page.notice.setText(err.message_zh)
+            return
         self._remember(getattr(page, "case_id", None))
 
     def open_case(self, case_id: str) -> None:
@@ -130,6 +139,27 @@ class MainWindow(QMainWindow):
         if self.case_page is not None and hasattr(self.case_page, "print_certificates"):
             self.case_page.print_certificates.connect(self.print_certificates)
             self.case_page.step_requested.connect(self.open_step)
+
+    def open_audit(self) -> None:
+        """F12 on the home page: the audit screen (the service refuses, and journals, anyone
+        the permission table does not let read it)."""
+        from counter_app.ui.audit_page import AuditPage
+
+        if self.operator is None or self.stack.currentWidget() is not self.home_page:
+            return
+        operator = self.operator
+        try:
+            self.services.audit(operator)  # refused here, before anything is shown
+        except CounterAppError as err:
+            self.home_page.notice.setText(err.message_zh)
+            return
+        self.home_page.notice.clear()
+        page = AuditPage(lambda since, who: self.services.audit(operator, since, who),
+                         self.services.audit_operators(), self.services.today())
+        self._close_pages()
+        self.case_page = page
+        self._show_page(page)
+        page.begin()
 
     def open_step(self, key: str, case_id: str) -> None:
         """A case's step page (photos, declarations, scans ...); ``finished(case_id)`` returns
@@ -167,6 +197,7 @@ class MainWindow(QMainWindow):
         if self.operator is None or factory is None:
             return
         try:
+            self.services.case_opened(self.operator, case_id, "case")
             page = factory(self.operator, case_id)
         except CounterAppError as err:
             self.back_home()
@@ -188,6 +219,7 @@ class MainWindow(QMainWindow):
 
     def back_home(self) -> None:
         self.stack.setCurrentWidget(self.home_page)
+        self.services.case_closed()
         self._close_pages()
         self.open_case_marker.closed()
         self.home_page.refresh()

@@ -59,8 +59,8 @@ def case_page(services: Services, operator: Operator, case_id: str) -> CaseParts
         return refuse_and_print(flow, services.ports.forms_printer, blocked, services.today(),
                                 services.office_name())
 
-    return CaseParts(flow, steps, services.ctx.today, services.print_notice, refuse_blocked,
-                     archive)
+    return CaseParts(flow, steps, services.ctx.today, services.notice_printer(operator),
+                     refuse_blocked, archive)
 
 
 def archive_file(services: Services, operator: Operator) -> ArchiveFile:
@@ -144,4 +144,4 @@ def certificates(services: Services, operator: Operator, case_id: str) -> Bookle
     return BookletPrinting(services.journal, case_id=case_id, operator=operator.operator_id,
                            certificate=registration["item"],
                            number=registration["certificate_number"], pages=pages,
-                           printer=services.certificate_printer())
+                           printer=services.certificate_printer(), approve=services.approve)

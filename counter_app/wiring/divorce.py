@@ -30,12 +30,14 @@ def intake(services: Services, operator: Operator) -> IntakeParts:
 
     cards, insert = devices.card_tray(ctx)
     return IntakeParts(flow, devices.card_reader(ctx), ctx.today, cards, insert,
-                       print_receipt=receipt_printer(services), describe_acceptance=describe)
+                       print_receipt=receipt_printer(services, operator),
+                       describe_acceptance=describe)
 
 
-def receipt_printer(services: Services) -> Callable[[str], str]:
-    """A function printing a divorce application's 受理回执 on the receipt printer (journaled
-    first, so a failed print can be repeated); returns the printer's description."""
+def receipt_printer(services: Services, operator: Operator) -> Callable[[str], str]:
+    """A function printing a divorce application's 受理回执 on the receipt printer as
+    ``operator`` (journaled first, so a failed print can be repeated); returns the printer's
+    description."""
 
     def print_it(case_id: str) -> str:
         from counter_app.workflows.notices import print_divorce_receipt
@@ -44,7 +46,8 @@ def receipt_printer(services: Services) -> Callable[[str], str]:
         cfg = services.ctx.config
         printer = open_receipt_printer(cfg["printing.receipt_printer"])
         print_divorce_receipt(services.journal, printer, case_id, services.office(),
-                              services.office_name(), cfg["printing.receipt_chinese_font"])
+                              services.office_name(), cfg["printing.receipt_chinese_font"],
+                              operator=operator.operator_id)
         return DEMO_RECEIPT_PRINTER if printer.BACKEND == "simulator" else \
             cfg["printing.receipt_printer"]
 

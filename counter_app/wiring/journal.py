@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sync.projections
+from counter_app.audit import log as audit_log
 from counter_app.cases import projections as case_projections
 from counter_app.context import Context
 from counter_app.journal import Journal
@@ -23,6 +24,7 @@ PROJECTION_MODULES = (
     numbering_projections,
     case_projections,
     report_projections,
+    audit_log,
 )
 
 

@@ -39,4 +39,4 @@ def intake(services: Services, operator: Operator) -> IntakeParts:
     cards, insert = devices.card_tray(ctx)
     passport = PassportDesk(journal, operator.operator_id, devices.chip_port(ctx))
     return IntakeParts(flow, devices.card_reader(ctx), ctx.today, cards, insert,
-                       print_notice=services.print_notice, passport=passport)
+                       print_notice=services.notice_printer(operator), passport=passport)

@@ -81,12 +81,14 @@ class ReissueDesk:
         return BookletPrinting(s.journal, case_id=case_id, operator=operator.operator_id,
                                certificate=state.issued["item"],
                                number=state.issued["certificate_number"], pages=pages,
-                               printer=s.certificate_printer())
+                               printer=s.certificate_printer(), approve=s.approve)
 
 
 def import_demo_archive(archive: Archive) -> None:
     """Demo mode's synthetic archive (resources/archive_demo), imported once (a file already
-    imported is recognised by its hash)."""
+    imported is recognised by its hash). The demo's own set-up, not a user's import: it goes
+    in below the permission check (Archive.import_file is the supervisor's way in)."""
     from counter_app.resources import resource_path
 
-    archive.import_file(resource_path("archive_demo", "archive-demo.csv"))
+    path = resource_path("archive_demo", "archive-demo.csv")
+    archive.import_bytes(path.read_bytes(), path.name, "csv")

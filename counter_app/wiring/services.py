@@ -19,6 +19,7 @@ from counter_app.context import Context
 from counter_app.errors import CounterAppError
 from counter_app.journal import Journal
 from counter_app.operators import Operator, OperatorService
+from counter_app.operators.approvals import Approval, approve
 from counter_app.printing.booklets import CertificatePrinter
 from counter_app.printing.notices import FormsPrinter
 from counter_app.rules.offices import counter_office, office_profile
@@ -28,9 +29,13 @@ from counter_app.workflows.resume import OpenCase
 from counter_app.workflows.steps import CaseStep
 
 if TYPE_CHECKING:
+    from counter_app.audit import AuditRow
     from counter_app.workflows.declarations import Declarations
 
 log = logging.getLogger(__name__)
+
+#: How many of the newest audited acts the audit screen shows.
+AUDIT_SCREEN_ROWS = 500
 
 
 @dataclass(frozen=True)
@@ -62,6 +67,8 @@ class Services:
                                          province=province_link(ctx, journal, background))
         #: Which case is on screen, so that after a crash the next login reopens it.
         self.open_case_marker = OpenCase(ctx.data_dir)
+        #: (operator, case) on screen now: the audit records a case once per opening.
+        self._case_on_screen: tuple[str, str] | None = None
         self.sync_status = sync_status(ctx, journal)
         self.detect_devices = devices.detect_devices(ctx)
 
@@ -88,12 +95,17 @@ class Services:
         """This counter's office as printed on forms (北京市朝阳区婚姻登记处 ...)."""
         return counter_office(self.ctx.config["office.code"]).name
 
-    def print_notice(self, case_id: str) -> str:
-        """Print the notice ``case_id``'s state calls for; returns where it went."""
+    def notice_printer(self, operator: Operator) -> Callable[[str], str]:
+        """A function printing the notice a case's state calls for, as ``operator``; it
+        returns where the notice went."""
         from counter_app.workflows.notices import print_case_notice
 
-        return print_case_notice(self.journal, self.ports.forms_printer, case_id,
-                                 self.office(), self.office_name())
+        def print_it(case_id: str) -> str:
+            return print_case_notice(self.journal, self.ports.forms_printer, case_id,
+                                     self.office(), self.office_name(),
+                                     operator=operator.operator_id)
+
+        return print_it
 
     def certificate_printer(self) -> CertificatePrinter:
         """The certificate printer; demo mode's PDF printer is calibrated as a perfect one the
@@ -136,6 +148,46 @@ class Services:
             return Declarations(self.journal, operator.operator_id, self.ports.signing,
                                 self.office(), self.office_name())
         return Declarations(self.journal, operator.operator_id, self.ports.signing)
+
+    def case_opened(self, operator: Operator, case_id: str, screen: str) -> None:
+        """The window opens ``case_id`` for ``operator``: audited once while it stays on
+        screen (moving between its pages is not a new opening); PermissionRefused for whoever
+        may not see a case's personal data (a technician)."""
+        from counter_app.audit import record_case_opened
+
+        if self._case_on_screen == (operator.operator_id, case_id):
+            return
+        record_case_opened(self.journal, operator.operator_id, case_id, screen)
+        self._case_on_screen = (operator.operator_id, case_id)
+
+    def case_closed(self) -> None:
+        """Back on the home page: the next case shown is a new opening."""
+        self._case_on_screen = None
+
+    def may(self, operator: Operator, action: str) -> bool:
+        """Whether the permission table lets ``operator`` do ``action`` (to offer it)."""
+        from counter_app.operators import may
+
+        return may(self.journal, operator.operator_id, action)
+
+    def audit(self, viewer: Operator, since: date | None = None,
+              operator: str | None = None) -> list[AuditRow]:
+        """The audit screen's rows (the newest AUDIT_SCREEN_ROWS): PermissionRefused, and a
+        journal entry, for a viewer who may not read the audit."""
+        from counter_app.audit import list_entries
+
+        return list_entries(self.journal, viewer.operator_id, since=since, operator=operator,
+                            limit=AUDIT_SCREEN_ROWS)
+
+    def audit_operators(self) -> list[str]:
+        """Everyone in the audit (the screen's operator filter)."""
+        from counter_app.audit import operators_seen
+
+        return operators_seen(self.journal)
+
+    def approve(self, supervisor: str, password: str, **request: Any) -> Approval:
+        """A supervisor's approval on the spot (counter_app.operators.approvals.approve)."""
+        return approve(self.operators, supervisor, password, **request)
 
     def on_login(self, operator: Operator) -> list[str]:
         """At each login: divorce applications past their window become deemed withdrawn."""

@@ -23,6 +23,7 @@ from counter_app.archive_file.kinds import KIND_ARCHIVE_BUILT
 from counter_app.cases.navigator import read_facts
 from counter_app.errors import CounterAppError
 from counter_app.journal import Journal
+from counter_app.operators import require
 from counter_app.numbering import issued_blanks
 from counter_app.resources import resource_path
 from counter_app.workflows.capture import PartyCapture
@@ -83,6 +84,7 @@ class ArchiveFile:
 
     def build(self, case_id: str):
         """Gather, order, render and journal the archive file; returns the entry."""
+        require(self.journal, self.operator, "case.archive_file", case_id=case_id)
         if self.built(case_id) is not None:
             raise ArchiveFileError("该业务的电子档案已经生成。", code="archive.exists")
         if not self.booklets_confirmed(case_id):

@@ -17,6 +17,7 @@ import numpy as np
 
 from counter_app.errors import CounterAppError
 from counter_app.journal import Journal
+from counter_app.operators import require
 from counter_app.vision.liveness import Challenge
 from counter_app.vision.matcher import FaceMatcher, MatchResult
 from counter_app.vision.quality import QualityReport
@@ -43,6 +44,7 @@ class PartyCapture:
         """Keep ``frame`` (BGR) as the party's photo; returns its SHA-256. Refused, with the
         problems in words, when the quality checks did not pass. ``liveness`` records how the
         live-person check went (see :func:`liveness_record`)."""
+        require(self.journal, self.operator, "case.prepare", case_id=case_id)
         _check_role(role)
         if not quality.ok:
             raise CaptureError(f"{ROLE_ZH[role]}照片不合格：" +
@@ -75,6 +77,7 @@ class PartyCapture:
     def decide(self, case_id: str, role: str, decision: str, match: MatchResult | None,
                reason: str = "") -> None:
         """Record the registrar's decision (confirmed / rejected / manual) with the advice."""
+        require(self.journal, self.operator, "case.prepare", case_id=case_id)
         _check_role(role)
         if match is not None:
             payload = match.record(decision, reason)

@@ -13,6 +13,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+from counter_app.operators import require
 from counter_app.rules.evaluator import evaluate
 from counter_app.workflows.kinds import KIND_INTAKE_RULES_CHECKED
 from counter_app.workflows.registration import (PROTOCOL_ROLE, MarriageRegistration,
@@ -31,6 +32,7 @@ def refuse_after_check(flow: MarriageRegistration, case_id: str, on: date) -> li
     """Refuse an examined case whose 联网核对 blocked it; returns the refusing reasons
     (``message_zh``, ``basis``, ...). RegistrationError when the answer does not block or the
     rules find no ground (the registrar then asks the supervisor)."""
+    require(flow.journal, flow.operator, "case.refuse", case_id=case_id)
     case = flow.cases.state(case_id)
     if case is None or case.state != "examined":
         raise RegistrationError("只有审查完毕、等待登记的业务才能据联网核对结果不予登记。",

@@ -31,6 +31,7 @@ from typing import Any
 
 from counter_app.errors import CounterAppError
 from counter_app.journal import Journal
+from counter_app.operators import require
 from counter_app.workflows.intake import ROLE_ZH, ROLES, IntakeState, MarriageIntake
 from counter_app.workflows.kinds import (KIND_DECLARATION_DETAILS, KIND_DECLARATION_FINGERPRINT,
                                          KIND_DECLARATION_WITNESSED)
@@ -174,6 +175,7 @@ class Declarations:
         """Record the party's details and ``signature`` (drivers.signature Signature) bound to
         the page they make; returns the forms.qt.signing SignatureRecord. Refused when details
         are missing or the case is past registration."""
+        require(self.journal, self.operator, "case.prepare", case_id=case_id)
         _check_role(role)
         intake = self._require_open(case_id)
         if marital_status not in MARITAL_STATUSES:
@@ -199,6 +201,7 @@ class Declarations:
         """Keep ``sample`` (drivers.fingerprint FingerprintSample) as the party's fingerprint
         on the signed page; returns its quality. Refused before the signature or when the
         print is too poor to read."""
+        require(self.journal, self.operator, "case.prepare", case_id=case_id)
         _check_role(role)
         self._require_open(case_id)
         party = self.state(case_id)[role]
@@ -220,6 +223,7 @@ class Declarations:
     def witness(self, case_id: str, role: str) -> None:
         """The registrar (this operator) confirms, as 监誓人, that the party read, signed and
         pressed the fingerprint in front of them."""
+        require(self.journal, self.operator, "case.prepare", case_id=case_id)
         _check_role(role)
         self._require_open(case_id)
         party = self.state(case_id)[role]

@@ -17,6 +17,7 @@ from typing import Any
 from counter_app.domain.party import Applicant
 from counter_app.errors import CounterAppError
 from counter_app.journal import Journal
+from counter_app.operators import require
 from counter_app.rules.calendar import DivorcePeriods, divorce_periods
 from counter_app.rules.caseinput import CaseInput, parse_office
 from counter_app.workflows.intake import ROLE_ZH, ROLES, IntakeError, IntakeState, MarriageIntake
@@ -65,6 +66,7 @@ class DivorceApplication(MarriageIntake):
 
     def withdraw(self, case_id: str, role: str, on: date) -> None:
         """Either party withdraws (撤回) within the 30 days, at the receiving office."""
+        require(self.journal, self.operator, "case.withdraw", case_id=case_id)
         if role not in ROLES:
             raise IntakeError(f"未知的当事人：{role}")
         self.cases.transition(case_id, "withdrawn", operator=self.operator, on=on,

@@ -22,6 +22,7 @@ import numpy as np
 from counter_app.cases.service import CaseService
 from counter_app.errors import CounterAppError
 from counter_app.journal import Journal
+from counter_app.operators import require
 from counter_app.vision.archive import ArchiveOptions, page_bytes, prepare_page
 from counter_app.vision.document import ScanResult
 from counter_app.workflows.intake import ROLE_ZH, ROLES
@@ -159,6 +160,7 @@ class DocumentScanning:
               manual: bool = False) -> ScannedPage:
         """Keep a straightened page as the next page of ``document`` (the first gap a retake
         left, else after the last page)."""
+        require(self.journal, self.operator, "case.prepare", case_id=case_id)
         self._require_editable(case_id)
         image = scan.image
         if image is None or image.size == 0 or min(image.shape[:2]) < 32:
@@ -180,6 +182,7 @@ class DocumentScanning:
 
     def retake(self, case_id: str, page: ScannedPage, reason: str = "重拍") -> None:
         """Set a page aside (a superseding entry); the next capture takes its place."""
+        require(self.journal, self.operator, "case.prepare", case_id=case_id)
         self._require_editable(case_id)
         self.journal.append(KIND_DOCUMENT_SUPERSEDED, {
             "document": page.document, "page": page.page, "sha256": page.sha256,
@@ -189,6 +192,7 @@ class DocumentScanning:
     def record_summary(self, case_id: str, *, children: str, property: str, debts: str,
                        both_signed: bool) -> None:
         """The registrar's summary of the divorce agreement (the latest one counts)."""
+        require(self.journal, self.operator, "case.prepare", case_id=case_id)
         self._require_editable(case_id)
         texts = {"children": children.strip(), "property": property.strip(),
                  "debts": debts.strip()}

@@ -20,6 +20,7 @@ from counter_app.domain.idnumber import validate
 from counter_app.domain.party import LONG_TERM, ROLE_OF_SEX, ROLE_ZH, Applicant, Party
 from counter_app.errors import CounterAppError
 from counter_app.journal import Journal
+from counter_app.operators import require
 from counter_app.rules.caseinput import CaseInput, parse_office
 from counter_app.rules.evaluator import evaluate
 from counter_app.workflows.kinds import (KIND_INTAKE_ANSWERS, KIND_INTAKE_PARTY,
@@ -158,10 +159,12 @@ class MarriageIntake:
 
     def open(self) -> str:
         """Start a case (初审, or 申请 for a divorce) and return its id."""
+        require(self.journal, self.operator, "case.intake")
         return self.cases.open(self.CASE_TYPE, operator=self.operator).case_id
 
     def record_party(self, case_id: str, party: dict[str, Any], source: str) -> str:
         """Record one party (from a card, a chip or manual entry); returns its role."""
+        require(self.journal, self.operator, "case.intake", case_id=case_id)
         self._require_open(case_id)
         role = validate_party(party)
         self.journal.append(KIND_INTAKE_PARTY, {"role": role, "source": source, "party": party},
@@ -175,6 +178,7 @@ class MarriageIntake:
                                              "kinship_declared_none": kinship_declared_none})
 
     def _record_answers(self, case_id: str, role: str, answers: dict[str, bool]) -> None:
+        require(self.journal, self.operator, "case.intake", case_id=case_id)
         self._require_open(case_id)
         if role not in ROLES:
             raise IntakeError(f"未知的当事人：{role}")
@@ -206,6 +210,7 @@ class MarriageIntake:
         refers the case to the supervisor (other than the online check, which comes later)
         leaves it in initial review.
         """
+        require(self.journal, self.operator, "case.intake", case_id=case_id)
         state = self.state(case_id)
         if state.next_step != "rules_check":
             raise IntakeError("还有未完成的步骤，不能进行审查。", detail=state.next_step)

@@ -26,11 +26,11 @@ from drivers.printer.receipts import divorce_receipt
 
 
 def print_case_notice(journal: Journal, printer: FormsPrinter, case_id: str,
-                      office: dict[str, Any], office_name: str) -> str:
+                      office: dict[str, Any], office_name: str, *, operator: str) -> str:
     """Print the notice ``case_id``'s state calls for; returns where it went."""
     form_id = (notice_for(journal, case_id) or ("refusal_acceptance",))[0]
     pages = notice_pages(journal, case_id, office, office_name)
-    return print_notice(journal, printer, case_id, form_id, pages)
+    return print_notice(journal, printer, case_id, form_id, pages, operator=operator)
 
 
 def refuse_and_print(flow: MarriageRegistration, printer: FormsPrinter, case_id: str,
@@ -40,11 +40,13 @@ def refuse_and_print(flow: MarriageRegistration, printer: FormsPrinter, case_id:
     if check_refusal.refusal_state(flow, case_id) == "can_refuse":
         check_refusal.refuse_after_check(flow, case_id, on)
     pages = check_refusal.notice_pages(flow, case_id, office_name)
-    return print_notice(flow.journal, printer, case_id, check_refusal.NOTICE_FORM, pages)
+    return print_notice(flow.journal, printer, case_id, check_refusal.NOTICE_FORM, pages,
+                        operator=flow.operator)
 
 
 def print_divorce_receipt(journal: Journal, printer: ReceiptPrinter, case_id: str,
-                          office: dict[str, Any], office_name: str, chinese_font: str) -> None:
+                          office: dict[str, Any], office_name: str, chinese_font: str, *,
+                          operator: str) -> None:
     """Print a divorce application's 受理回执 (the job is journaled before it is sent)."""
     parties = DivorceApplication(journal, office, "").state(case_id).parties
     case = CaseService(journal).state(case_id)
@@ -52,4 +54,4 @@ def print_divorce_receipt(journal: Journal, printer: ReceiptPrinter, case_id: st
                           names=[parties[r]["name"] for r in ("man", "woman")],
                           receipt_date=case.receipt_date, receipt_number=case_id[:8],
                           chinese_font=chinese_font)
-    print_receipt(journal, printer, job, operator="counter", case_id=case_id)
+    print_receipt(journal, printer, job, operator=operator, case_id=case_id)

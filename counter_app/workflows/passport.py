@@ -23,6 +23,7 @@ from counter_app.domain.idnumber import mrz_check_digit
 from counter_app.domain.party import ROLE_OF_SEX
 from counter_app.errors import CounterAppError
 from counter_app.journal import Journal
+from counter_app.operators import require
 from counter_app.workflows.intake import ROLE_ZH
 from counter_app.workflows.kinds import KIND_INTAKE_CHIP_PHOTO, KIND_INTAKE_PARTY
 from drivers.base import DeviceError, DeviceNotFound, DriverUnavailable
@@ -189,6 +190,7 @@ class PassportDesk:
     def read(self, entry: BacEntry) -> PassportRead:
         """BAC, then DG1 and DG2 under secure messaging (device I/O: never on the GUI thread).
         A wrong MRZ entry raises the BAC error telling the registrar to check it."""
+        require(self.journal, self.operator, "case.intake")
         with self._lock:
             connection = self.port.connect()
             try:
@@ -211,6 +213,7 @@ class PassportDesk:
 
     def keep_photo(self, case_id: str, read: PassportRead) -> str | None:
         """Keep the chip photo (encrypted attachment) for the party's role; its SHA-256."""
+        require(self.journal, self.operator, "case.intake", case_id=case_id)
         if read.face is None:
             return None
         ref = self.journal.put_attachment(read.face, read.face_mime or "image/jpeg")

@@ -20,6 +20,7 @@ from counter_app.cases.service import CaseService
 from counter_app.domain.party import SEX_OF_ROLE
 from counter_app.errors import CounterAppError
 from counter_app.journal import Journal
+from counter_app.operators import require
 from counter_app.numbering import allocate_number
 from counter_app.rules.caseinput import CaseInput
 from counter_app.rules.evaluator import evaluate
@@ -70,6 +71,7 @@ class MarriageRegistration:
 
     def examine(self, case_id: str) -> None:
         """The registrar has examined the materials (审查): -> examined."""
+        require(self.journal, self.operator, "case.examine", case_id=case_id)
         self.cases.transition(case_id, "examined", operator=self.operator, on=self._today(),
                               office_code=self.office["code"])
 
@@ -78,6 +80,7 @@ class MarriageRegistration:
 
         Raises the sync layer's NetworkError when there is no link: the case then waits.
         """
+        require(self.journal, self.operator, "case.online_check", case_id=case_id)
         if self._checker is None:
             raise RegistrationError("本机尚未连接省级系统，无法联网核对。请联系技术人员完成机器登记。")
         state = self.intake.state(case_id)
@@ -100,6 +103,7 @@ class MarriageRegistration:
 
     def register(self, case_id: str, on: date) -> Registered:
         """Register the marriage on ``on`` (a legal act: refused on an untrusted clock)."""
+        require(self.journal, self.operator, "case.register", case_id=case_id)
         case = self.cases.state(case_id)
         if case is None or case.state != "examined":
             raise RegistrationError("只有审查完毕的业务才能登记。",

@@ -18,6 +18,7 @@ from counter_app.cases.service import CaseService
 from counter_app.domain.party import LONG_TERM, LONG_TERM_ZH
 from counter_app.errors import CounterAppError
 from counter_app.journal import Journal
+from counter_app.operators import require
 from counter_app.workflows.capture import PartyCapture
 from counter_app.workflows.divorce import DivorceApplication
 from counter_app.workflows.documents import SUMMARY_FIELDS, DocumentScanning
@@ -228,6 +229,7 @@ class CaseReviewer:
         """Append a corrected party record, until registration. After the examination a
         correction voids the 联网核对 answer (it asked about the old details: see
         MarriageRegistration.latest_check) and any declaration signed on the old page."""
+        require(self.journal, self.operator, "case.examine", case_id=case_id)
         case = self.cases.state(case_id)
         if case is None or role not in ROLES:
             raise ReviewError("找不到要更正的当事人。")

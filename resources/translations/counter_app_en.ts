@@ -29,6 +29,61 @@
     </message>
 </context>
 <context>
+    <name>AuditPage</name>
+    <message>
+        <source>时间</source>
+        <translation>Time</translation>
+    </message>
+    <message>
+        <source>操作员</source>
+        <translation>Operator</translation>
+    </message>
+    <message>
+        <source>操作</source>
+        <translation>Action</translation>
+    </message>
+    <message>
+        <source>业务</source>
+        <translation>Case</translation>
+    </message>
+    <message>
+        <source>档案或记录</source>
+        <translation>Record</translation>
+    </message>
+    <message>
+        <source>用途</source>
+        <translation>Purpose</translation>
+    </message>
+    <message>
+        <source>审计记录（查看、打印、被拒绝的操作）</source>
+        <translation>Audit (views, prints, refused actions)</translation>
+    </message>
+    <message>
+        <source>起始日期，如 2026-05-20；留空为全部</source>
+        <translation>From date, e.g. 2026-05-20; empty for all</translation>
+    </message>
+    <message>
+        <source>操作员工号；留空为全部</source>
+        <translation>Operator ID; empty for everyone</translation>
+    </message>
+    <message>
+        <source>查询（回车）</source>
+        <translation>Search (Enter)</translation>
+    </message>
+    <message>
+        <source>返回首页（Esc）</source>
+        <translation>Back to home (Esc)</translation>
+    </message>
+    <message>
+        <source>自</source>
+        <translation>From</translation>
+    </message>
+    <message>
+        <source>共 {count} 条（最新的在前）</source>
+        <translation>{count} entries (newest first)</translation>
+    </message>
+</context>
+<context>
     <name>CapturePage</name>
     <message>
         <source>正在打开摄像头……</source>
@@ -175,16 +230,13 @@
         <translation>Printed correctly: confirm (Enter)</translation>
     </message>
     <message>
-        <source>作废这本，重新打印（F4）</source>
-        <translation>Void this booklet and print again (F4)</translation>
-    </message>
-    <message>
         <source>返回首页（Esc）</source>
+        <extracomment>The supervisor&apos;s confirmation while it is open (tests drive it).</extracomment>
         <translation>Back to home (Esc)</translation>
     </message>
     <message>
-        <source>作废原因：</source>
-        <translation>Reason for voiding:</translation>
+        <source>作废这本，重新打印（F4，须负责人确认）</source>
+        <translation>Void this one and print again (F4, supervisor's approval)</translation>
     </message>
     <message>
         <source>{cert}已全部打印（字号 {number}）</source>
@@ -215,8 +267,12 @@
         <translation>The {who}&apos;s {cert} is confirmed (blank serial {serial}).</translation>
     </message>
     <message>
-        <source>空白证 {serial} 已作废（{reason}）。请放入下一本空白证后重新打印。</source>
-        <translation>Blank {serial} voided ({reason}). Insert the next blank booklet and print again.</translation>
+        <source>作废空白证 {serial} 并重新打印{cert}，须由负责人当场确认。</source>
+        <translation>Voiding blank {serial} and printing the {cert} again needs a supervisor's approval on the spot.</translation>
+    </message>
+    <message>
+        <source>空白证 {serial} 已作废（{reason}），负责人已确认。请放入下一本空白证后重新打印。</source>
+        <translation>Blank {serial} voided ({reason}), approved by the supervisor. Load the next blank and print again.</translation>
     </message>
 </context>
 <context>
@@ -575,6 +631,7 @@ Check the cable and the power, then click &quot;Retry&quot;. If it still fails, 
     </message>
     <message>
         <source>上传省级系统</source>
+        <extracomment>F12: the audit screen (offered to supervisors; the service refuses anyone else).</extracomment>
         <translation>Upload to the provincial system</translation>
     </message>
     <message>
@@ -592,6 +649,10 @@ Check the cable and the power, then click &quot;Retry&quot;. If it still fails, 
     <message>
         <source>没有待发证的业务</source>
         <translation>Nothing ready to issue</translation>
+    </message>
+    <message>
+        <source>&#x3000;F12 审计记录</source>
+        <translation>   F12 audit</translation>
     </message>
     <message>
         <source>本机日志：{count} 条记录，已加密保存</source>
@@ -1500,6 +1561,57 @@ Man {man}   Woman {woman}</translation>
     <message>
         <source>找到 {count} 条记录{more}。按 ↓ 选择，回车办理。</source>
         <translation>{count} record(s) found{more}. Press ↓ to choose, Enter to proceed.</translation>
+    </message>
+</context>
+<context>
+    <name>SupervisorApprovalDialog</name>
+    <message>
+        <source>负责人确认</source>
+        <translation>Supervisor's approval</translation>
+    </message>
+    <message>
+        <source>请选择或输入原因</source>
+        <translation>Choose or type the reason</translation>
+    </message>
+    <message>
+        <source>负责人工号</source>
+        <translation>Supervisor's ID</translation>
+    </message>
+    <message>
+        <source>负责人密码</source>
+        <translation>Supervisor's password</translation>
+    </message>
+    <message>
+        <source>确认（回车）</source>
+        <translation>Confirm (Enter)</translation>
+    </message>
+    <message>
+        <source>取消（Esc）</source>
+        <translation>Cancel (Esc)</translation>
+    </message>
+    <message>
+        <source>原因：</source>
+        <translation>Reason:</translation>
+    </message>
+    <message>
+        <source>负责人工号：</source>
+        <translation>Supervisor's ID:</translation>
+    </message>
+    <message>
+        <source>密码：</source>
+        <translation>Password:</translation>
+    </message>
+    <message>
+        <source>原因</source>
+        <translation>reason</translation>
+    </message>
+    <message>
+        <source>密码</source>
+        <translation>password</translation>
+    </message>
+    <message>
+        <source>请填写：{missing}</source>
+        <translation>Please fill in: {missing}</translation>
     </message>
 </context>
 </TS>

@@ -141,9 +141,11 @@ def test_unknown_form_is_a_clear_error():
         load_form("no_such_form")
 
 
-def run_cli(*args):
-    return subprocess.run([sys.executable, "-m", "counter_app", *args], check=False, capture_output=True,
-                          text=True, timeout=120)
+def run_cli(*args, data_dir=None):
+    """The command in ``data_dir`` (a render is audited in its journal)."""
+    prefix = ["--data-dir", str(data_dir)] if data_dir else []
+    return subprocess.run([sys.executable, "-m", "counter_app", *prefix, *args], check=False,
+                          capture_output=True, text=True, timeout=120)
 
 
 def test_cli_forms_list_and_render(tmp_path):
@@ -152,7 +154,7 @@ def test_cli_forms_list_and_render(tmp_path):
     assert {line.split("\t")[0] for line in listed.stdout.splitlines()} == set(FORM_IDS)
     out = tmp_path / "out.pdf"
     rendered = run_cli("forms", "render", "divorce_review", "--case",
-                       str(DATA / "divorce.json"), "--out", str(out))
+                       str(DATA / "divorce.json"), "--out", str(out), data_dir=tmp_path / "data")
     assert rendered.returncode == 0, rendered.stderr
     assert out.read_bytes() == render_case_pdf("divorce_review", DATA / "divorce.json")
 
@@ -161,7 +163,7 @@ def test_cli_render_bad_case_file_exits_2(tmp_path):
     bad = tmp_path / "bad.json"
     bad.write_text('{"item": "marriage"', encoding="utf-8")
     result = run_cli("forms", "render", "marriage_review", "--case", str(bad), "--out",
-                     str(tmp_path / "o.pdf"))
+                     str(tmp_path / "o.pdf"), data_dir=tmp_path / "data")
     assert result.returncode == 2 and "JSON" in result.stderr
     assert "Traceback" not in result.stderr
 

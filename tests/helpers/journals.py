@@ -13,9 +13,17 @@ from counter_app.journal import Journal
 from counter_app.wiring.journal import PROJECTION_MODULES
 
 
-def open_test_journal(data_dir: Path, key_store: str = "file", **kwargs: Any) -> Journal:
-    """The journal in ``data_dir`` maintaining every projection of the app."""
-    return Journal.open(data_dir, key_store, projections=PROJECTION_MODULES, **kwargs)
+def open_test_journal(data_dir: Path, key_store: str = "file", *, staff: bool = False,
+                      **kwargs: Any) -> Journal:
+    """The journal in ``data_dir`` maintaining every projection of the app; ``staff``: with
+    the suite's usual operator accounts (helpers.accounts.STAFF), for tests that act through
+    the services, which check the operator's roles."""
+    journal = Journal.open(data_dir, key_store, projections=PROJECTION_MODULES, **kwargs)
+    if staff:
+        from helpers.accounts import add_staff
+
+        add_staff(journal)
+    return journal
 
 
 def key_file(data_dir: Path) -> Path:

@@ -22,7 +22,7 @@ DIV = "445202"
 
 def _block(j, block_id="b1", first=1, last=5, prefix="J", year=2026):
     return receive_block(j, block_id=block_id, prefix=prefix, division_code=DIV, year=year,
-                         first_serial=first, last_serial=last, operator="sync",
+                         first_serial=first, last_serial=last, operator="admin",
                          source="server")
 
 
@@ -96,7 +96,7 @@ def test_bad_block_refused(journal):
         _block(journal, first=5, last=1)
     with pytest.raises(NumberFormatError):
         receive_block(journal, block_id="x", prefix="Q", division_code=DIV, year=2026,
-                      first_serial=1, last_serial=2, operator="sync")
+                      first_serial=1, last_serial=2, operator="admin")
 
 
 def test_concurrent_allocations_never_duplicate(journal):

@@ -23,9 +23,9 @@ from counter_app.numbering.certno import NumberFormatError, parse_printno, print
 @pytest.fixture
 def stocked(journal):
     receive_range(journal, range_id="r1", certificate="marriage", first="A0000101",
-                  last="A0000105", operator="sync", source="server")
+                  last="A0000105", operator="admin", source="server")
     receive_block(journal, block_id="b1", prefix="J", division_code="445202", year=2026,
-                  first_serial=1, last_serial=10, operator="sync", source="server")
+                  first_serial=1, last_serial=10, operator="admin", source="server")
     return journal
 
 
@@ -59,7 +59,7 @@ def test_misprint_voids_blank_and_reprint_keeps_the_number(stocked):
     j = stocked
     number = _number(j, "c1")
     void_blank(j, certificate="marriage", serial="A0000101", reason="打印错位",
-               operator="reg01", case_id="c1", certificate_number=number)
+               operator="admin", case_id="c1", certificate_number=number)
     assert _number(j, "c1") == number  # the reprint gets the same 字号
     serial = next_blank(j, "marriage")
     assert serial == "A0000102"  # the voided blank is skipped
@@ -102,27 +102,27 @@ def test_double_issue_refused_and_two_booklets_per_number(stocked):
 def test_void_needs_a_reason_and_is_final(stocked):
     with pytest.raises(BlankStateError):
         void_blank(stocked, certificate="marriage", serial="A0000101", reason=" ",
-                   operator="reg01")
+                   operator="admin")
     void_blank(stocked, certificate="marriage", serial="A0000101", reason="污损",
-               operator="reg01")
+               operator="admin")
     with pytest.raises(BlankStateError):
         void_blank(stocked, certificate="marriage", serial="A0000101", reason="again",
-                   operator="reg01")
+                   operator="admin")
 
 
 def test_overlapping_range_refused(stocked):
     with pytest.raises(BlankStateError) as err:
         receive_range(stocked, range_id="r2", certificate="marriage", first="A0000105",
-                      last="A0000110", operator="reg01")
+                      last="A0000110", operator="admin")
     assert "重叠" in err.value.message_zh
     receive_range(stocked, range_id="r3", certificate="divorce", first="A0000101",
-                  last="A0000102", operator="reg01")  # other certificate kind: fine
+                  last="A0000102", operator="admin")  # other certificate kind: fine
 
 
 def test_reconciliation_shows_every_blank(stocked):
     j = stocked
     n1 = _number(j, "c1")
-    void_blank(j, certificate="marriage", serial="A0000101", reason="卡纸", operator="reg02",
+    void_blank(j, certificate="marriage", serial="A0000101", reason="卡纸", operator="admin",
                case_id="c1", certificate_number=n1, when="2026-11-22T09:00:00+00:00")
     issue_blank(j, certificate="marriage", serial="A0000102", case_id="c1",
                 certificate_number=n1, operator="reg01")
@@ -131,7 +131,7 @@ def test_reconciliation_shows_every_blank(stocked):
     assert report.counts == {"unused": 3, "issued": 1, "voided": 1}
     voided = report.blanks[0]
     assert (voided["status"], voided["reason"], voided["who"], voided["when"]) == (
-        "voided", "卡纸", "reg02", "2026-11-22T09:00:00+00:00")
+        "voided", "卡纸", "admin", "2026-11-22T09:00:00+00:00")
     assert report.blanks[1]["certificate_number"] == n1
     assert verify(j).ok  # projections equal a rebuild from the entries
 
@@ -150,7 +150,7 @@ def test_the_blanks_issued_to_a_case_are_read_through_numbering(stocked):
     number = _number(j, "c1")
     issue_blank(j, certificate="marriage", serial="A0000101", case_id="c1",
                 certificate_number=number, operator="reg01", holder="man")
-    void_blank(j, certificate="marriage", serial="A0000102", reason="卡纸", operator="reg01",
+    void_blank(j, certificate="marriage", serial="A0000102", reason="卡纸", operator="admin",
                case_id="c1", certificate_number=number)
     issue_blank(j, certificate="marriage", serial="A0000103", case_id="c1",
                 certificate_number=number, operator="reg01", holder="woman")

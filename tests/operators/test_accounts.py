@@ -9,7 +9,7 @@ import pytest
 
 from helpers.journals import open_test_journal
 from counter_app.journal.verify import verify
-from counter_app.operators import LoginRefused, OperatorService
+from counter_app.operators import LoginRefused, Operator, OperatorService, PermissionRefused
 from counter_app.operators.accounts import password_matches, seed_demo_accounts
 from helpers.stubs import FakeClock
 
@@ -78,14 +78,16 @@ def test_a_supervisor_unlocks(service):
         with pytest.raises(LoginRefused):
             service.authenticate("reg01", "wrong")
     registrar = as_registrar("reg01")
-    with pytest.raises(LoginRefused, match="负责人"):
+    with pytest.raises(PermissionRefused, match="负责人"):
         service.unlock("reg01", by=registrar)
+    # the roles are the journal's, not the caller's: a registrar passed off as a supervisor
+    with pytest.raises(PermissionRefused):
+        service.unlock("reg01", by=Operator("reg01", "x", ("supervisor",)))
     service.unlock("reg01", by=service.authenticate("boss", "boss-pw"))
     assert service.authenticate("reg01", "正确的密码-1")
 
 
 def as_registrar(operator_id):
-    from counter_app.operators import Operator
     return Operator(operator_id, "x", ("registrar",))
 
 

@@ -6,8 +6,14 @@ from pathlib import Path
 
 import pytest
 
+from functools import partial
+
+from helpers.accounts import PASSWORD
 from helpers.journals import open_test_journal
-from counter_app.numbering import allocate_number, receive_block, receive_range, reconcile
+from counter_app.numbering import (allocate_number, receive_block, receive_range, reconcile,
+                                   void_blank)
+from counter_app.operators import LoginRefused, OperatorService, PermissionRefused
+from counter_app.operators.approvals import ApprovalError, approve
 from counter_app.printing.booklets import BookletFlowError, BookletPrinting
 from counter_app.printing.calibration import (
     CalibrationError,
@@ -53,7 +59,7 @@ class FakeCertificatePrinter:
 
 @pytest.fixture
 def journal(data_dir):
-    with open_test_journal(data_dir, key_store="file") as j:
+    with open_test_journal(data_dir, key_store="file", staff=True) as j:
         receive_range(j, range_id="r1", certificate="marriage", first="A0000101",
                       last="A0000110", operator="admin")
         receive_block(j, block_id="b1", prefix="J", division_code="110108", year=2026,
@@ -63,12 +69,12 @@ def journal(data_dir):
         yield j
 
 
-def flow(journal, printer):
+def flow(journal, printer, operator="reg01"):
     number = allocate_number(journal, case_id="c1", prefix="J", division_code="110108",
                              year=2026, operator="reg01").number
-    return BookletPrinting(journal, case_id="c1", operator="reg01", certificate="marriage",
+    return BookletPrinting(journal, case_id="c1", operator=operator, certificate="marriage",
                            number=number, pages=[("man", "MAN-PAGE"), ("woman", "WOMAN-PAGE")],
-                           printer=printer)
+                           printer=printer, approve=partial(approve, OperatorService(journal)))
 
 
 def kinds(journal, *wanted):
@@ -93,7 +99,7 @@ def test_misprint_voids_the_blank_and_reprints_on_the_next(journal):
     printer = FakeCertificatePrinter()
     f = flow(journal, printer)
     assert f.print_current().serial == "A0000101"
-    f.spoiled("卡纸，内页褶皱")
+    f.void_with_approval("boss", PASSWORD, "卡纸，内页褶皱")  # the 负责人 at the counter
     assert f.print_current().serial == "A0000102"
     f.confirm()
     assert f.current.holder == "woman"
@@ -102,9 +108,75 @@ def test_misprint_voids_the_blank_and_reprints_on_the_next(journal):
     assert statuses["A0000102"][0] == "issued"
     assert kinds(journal, "certificate.print_sent", "stock.blank_voided",
                  "stock.blank_issued") == [
-        ("certificate.print_sent", "A0000101", "man"), ("stock.blank_voided", "A0000101", None),
+        ("certificate.print_sent", "A0000101", "man"), ("stock.blank_voided", "A0000101", "man"),
         ("certificate.print_sent", "A0000102", "man"), ("stock.blank_issued", "A0000102", "man")]
     assert [p for p, _ in printer.pages] == ["MAN-PAGE", "MAN-PAGE"]
+    # both the registrar and the approving supervisor are on record, and the approval itself
+    entries = {e.kind: e for e in journal.entries(case_id="c1")}
+    voided, approval = entries["stock.blank_voided"], entries["operator.approval_granted"]
+    assert (voided.operator, voided.payload["who"], voided.payload["approved_by"]) == (
+        "reg01", "reg01", "boss")
+    assert voided.payload["approval"] == approval.entry_id
+    assert approval.payload == {"supervisor": "boss", "requested_by": "reg01",
+                                "actions": ["blank.void", "certificate.reprint"],
+                                "record": "A0000101", "reason": "卡纸，内页褶皱"}
+    assert entries["certificate.print_sent"].payload["reprint_approved_by"] == "boss"
+    assert "reprint_approved_by" not in entries["stock.blank_issued"].payload
+
+
+def test_a_registrar_alone_cannot_void_or_reprint(journal):
+    f = flow(journal, FakeCertificatePrinter())
+    f.print_current()
+    with pytest.raises(PermissionRefused, match="作废空白证.*负责人"):
+        f.spoiled("卡纸")
+    with pytest.raises(LoginRefused):  # a wrong password approves nothing
+        f.void_with_approval("boss", "wrong", "卡纸")
+    with pytest.raises(PermissionRefused):  # another registrar is no supervisor
+        f.void_with_approval("reg02", PASSWORD, "卡纸")
+    with pytest.raises(ApprovalError, match="原因"):  # no reason, no approval
+        f.void_with_approval("boss", PASSWORD, "  ")
+    assert f.awaiting_confirmation and reconcile(journal)[0].counts["voided"] == 0
+    refused = [e for e in journal.entries() if e.kind == "operator.action_refused"]
+    assert [(e.operator, e.payload["action"]) for e in refused] == [
+        ("reg01", "blank.void"), ("reg02", "blank.void")]
+
+
+def test_an_approval_covers_its_own_blank_only(journal):
+    f = flow(journal, FakeCertificatePrinter())
+    f.print_current()
+    granted = approve(OperatorService(journal), "boss", PASSWORD, actions=("blank.void",),
+                      requested_by="reg01", reason="污损", case_id="c1", record="A0000101")
+    with pytest.raises(ApprovalError):  # another blank
+        void_blank(journal, certificate="marriage", serial="A0000102", reason="污损",
+                   operator="reg01", case_id="c1", approval=granted.entry_id)
+    with pytest.raises(ApprovalError):  # another registrar
+        void_blank(journal, certificate="marriage", serial="A0000101", reason="污损",
+                   operator="reg02", case_id="c1", approval=granted.entry_id)
+    void_blank(journal, certificate="marriage", serial="A0000101", reason="污损",
+               operator="reg01", case_id="c1", approval=granted.entry_id)
+
+
+def test_the_reprint_after_a_restart_still_needs_the_approving_supervisor(journal):
+    f = flow(journal, FakeCertificatePrinter())
+    f.print_current()
+    f.void_with_approval("boss", PASSWORD, "打印错位")
+    # the program restarts: the approval is read back from the void entry
+    again = flow(journal, FakeCertificatePrinter())
+    assert again.print_current().serial == "A0000102"
+    again.spoiled("卡纸", approve(OperatorService(journal), "admin", PASSWORD,
+                                 actions=("blank.void", "certificate.reprint"),
+                                 requested_by="reg01", reason="卡纸", case_id="c1",
+                                 record="A0000102"))
+    # admin is no supervisor any more (another supervisor changed his roles): no reprint
+    OperatorService(journal).set_roles("admin", ["registrar"], by="boss")
+    restarted = flow(journal, FakeCertificatePrinter())
+    with pytest.raises(PermissionRefused, match="重新打印"):
+        restarted.print_current()
+    refused = [e for e in journal.entries() if e.kind == "operator.action_refused"]
+    assert [(e.operator, e.payload["action"]) for e in refused] == [
+        ("reg01", "certificate.reprint")]  # the registrar at the printer, on his own
+    # a supervisor at the printer reprints on his own right
+    assert flow(journal, FakeCertificatePrinter(), operator="boss").print_current().serial
 
 
 def test_printer_failure_consumes_nothing_and_can_be_repeated(journal):

@@ -17,7 +17,7 @@ from drivers.printer.simulator import NetworkPrinterSimulator, SimulatorPrinter
 def test_failed_receipt_stays_pending_and_reprints_the_same_bytes(data_dir):
     printer, job = SimulatorPrinter(), queue_ticket("B007", "补领婚姻登记证", 1)
     printer.paper = False
-    with open_test_journal(data_dir, key_store="file") as journal:
+    with open_test_journal(data_dir, key_store="file", staff=True) as journal:
         with pytest.raises(PaperOut):
             print_receipt(journal, printer, job, operator="reg01")
         [row] = pending(journal)

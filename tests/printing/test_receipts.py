@@ -91,9 +91,14 @@ def test_file_printer_reports_unwritable_path_as_offline(tmp_path):
         FilePrinter(tmp_path / "missing" / "lp0").print_job(PrintJob("x", "x", b"\x1b@"))
 
 
+def cli_in(tmp_path):
+    """The command line on a data dir of the test's own (a print is audited in its journal)."""
+    return [sys.executable, "-m", "counter_app", "--data-dir", str(tmp_path / "data")]
+
+
 def test_cli_print_receipt_writes_raw_bytes(tmp_path):
     out = tmp_path / "r.bin"
-    run = subprocess.run([sys.executable, "-m", "counter_app", "print", "receipt", "--case",
+    run = subprocess.run([*cli_in(tmp_path), "print", "receipt", "--case",
                           str(DATA / "divorce.json"), "--out", str(out)],
                          check=False, capture_output=True, text=True, timeout=60)
     assert run.returncode == 0, run.stderr
@@ -101,7 +106,7 @@ def test_cli_print_receipt_writes_raw_bytes(tmp_path):
 
 
 def test_cli_print_receipt_refuses_a_marriage_case(tmp_path):
-    run = subprocess.run([sys.executable, "-m", "counter_app", "print", "receipt", "--case",
+    run = subprocess.run([*cli_in(tmp_path), "print", "receipt", "--case",
                           str(DATA / "marriage.json"), "--out", str(tmp_path / "r.bin")],
                          check=False, capture_output=True, text=True, timeout=60)
     assert run.returncode == 2 and "受理日期" in run.stderr
@@ -112,7 +117,7 @@ def test_cli_honours_the_no_chinese_font_setting(tmp_path):
 
     out = tmp_path / "r.bin"
     env = dict(os.environ, COUNTER_APP_PRINTING_RECEIPT_CHINESE_FONT="false")
-    run = subprocess.run([sys.executable, "-m", "counter_app", "print", "receipt", "--case",
+    run = subprocess.run([*cli_in(tmp_path), "print", "receipt", "--case",
                           str(DATA / "divorce.json"), "--out", str(out)], check=False,
                          capture_output=True, text=True, timeout=60, env=env)
     assert run.returncode == 0, run.stderr

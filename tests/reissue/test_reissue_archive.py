@@ -27,7 +27,7 @@ GOOD = [
 
 @pytest.fixture
 def archive(journal):
-    arc = open_archive(journal, "reg01")
+    arc = open_archive(journal, "boss")  # a supervisor imports, a registrar searches: boss is both
     yield arc
     arc.index.close()
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 
 from counter_app.cli import main
+from counter_app.operators import cli_operator
 from helpers.journals import open_test_journal
 from counter_app.resources import resource_path
 
@@ -34,8 +35,14 @@ def test_import_then_search_json(capsys, tmp_path):
     code, out, _ = run(capsys, tmp_path, "archive", "import", DEMO)
     assert code == 0 and "已导入过" in out
     with open_test_journal(tmp_path / "data", key_store="file") as journal:
-        kinds = [(e.kind, e.operator) for e in journal.entries()]
-    assert kinds == [("archive.imported", "cli"), ("archive.searched", "cli")]
+        entries = list(journal.entries())
+    me = cli_operator()
+    assert me.startswith("cli:") and me != "cli:"
+    assert [(e.kind, e.operator) for e in entries] == [("archive.imported", me),
+                                                       ("archive.searched", me)]
+    # the search is audited with the records it showed and why they were looked up
+    assert entries[1].payload["refs"] == [hit["ref"]]
+    assert entries[1].payload["purpose"] == "命令行查询"
 
 
 def test_human_search_output_and_no_match(capsys, tmp_path):

@@ -46,3 +46,49 @@ def _press(bot, button, keys: bool) -> None:
         bot.keyClick(button, Qt.Key.Key_Return)
     else:
         button.click()
+
+
+def with_approval(bot, page, act) -> None:
+    """F4 on a certificates page opens the 负责人确认 dialog (modal): ``act(dialog)`` runs
+    while it is open (type into it, press Enter or Esc). A failure in ``act`` closes the dialog
+    and is raised here, instead of leaving the test waiting on a modal dialog."""
+    from PySide6.QtCore import QTimer
+
+    failure: list[BaseException] = []
+    ran: list[bool] = []
+
+    def run() -> None:
+        dialog = page.approval
+        if dialog is None or not dialog.isVisible():
+            QTimer.singleShot(10, run)
+            return
+        ran.append(True)
+        try:
+            act(dialog)
+        except BaseException as exc:  # noqa: BLE001 - raised again below
+            failure.append(exc)
+            dialog.reject()
+
+    QTimer.singleShot(0, run)
+    bot.keyClick(page, Qt.Key.Key_F4)
+    if failure:
+        raise failure[0]
+    assert ran, "F4 opened no approval dialog"
+    from PySide6.QtWidgets import QApplication
+
+    # the window is active again (the page's keys work) once the dialog has gone
+    bot.waitUntil(lambda: QApplication.activeWindow() is page.window(), timeout=5000)
+
+
+def approve_as(bot, supervisor: str, password: str, reason_keys: int = 1):
+    """An ``act`` for :func:`with_approval`: choose the listed reason ``reason_keys`` Down
+    presses away (1: the first, 卡纸), type the supervisor's 工号 and password, Enter."""
+    def act(dialog) -> None:
+        for _ in range(reason_keys):
+            bot.keyClick(dialog.reason.lineEdit(), Qt.Key.Key_Down)
+        bot.keyClicks(dialog.supervisor, supervisor)
+        bot.keyClicks(dialog.password, password)
+        bot.keyClick(dialog.password, Qt.Key.Key_Return)
+        assert not dialog.isVisible(), dialog.error.text()
+
+    return act

@@ -10,6 +10,7 @@ from counter_app.resources import resource_path
 from counter_app.vision.liveness import Challenge
 from counter_app.workflows.capture import PartyCapture
 from drivers.camera.simulator import SimulatedCamera
+from helpers.accounts import add_staff
 
 
 @pytest.fixture
@@ -18,6 +19,7 @@ def make_page(qtbot, journal):
     from counter_app.ui.case.capture_page import CapturePage
 
     create_application([])
+    add_staff(journal)  # the capture is a registrar's step: "demo" is one
     pages = []
 
     def make(camera, **kwargs):

@@ -15,6 +15,7 @@ from counter_app.domain.idnumber import check_digit
 from counter_app.workflows.declarations import Declarations
 from counter_app.workflows.intake import MarriageIntake
 from drivers.fingerprint.simulator import SimulatorPad
+from helpers.accounts import add_staff
 
 OFFICE = {"code": "110105-HY", "level": "county", "region_code": "110105",
           "foreign_designated": True, "popup": False}
@@ -46,6 +47,7 @@ def test_both_parties_sign_on_the_demo_window(qtbot, window):  # noqa: F811
 
 @pytest.fixture
 def case(journal, qapp):
+    add_staff(journal)  # the intake and the declarations are a registrar's: "demo" is one
     intake = MarriageIntake(journal, OFFICE, operator="demo")
     case_id = intake.open()
     for name, sex, birth, first17 in (("王䶮", "male", "1990-03-07", "11010219900307123"),

@@ -9,6 +9,7 @@ from counter_app.printing.calibration import NOMINAL_MARKS, profile_from_measure
 from counter_app.workflows.capture import PartyCapture
 from drivers.base import DeviceNotFound
 from drivers.printer.base import PrinterOffline
+from helpers.accounts import add_staff
 
 
 def test_a_camera_that_will_not_open_is_explained(qtbot, journal):
@@ -43,6 +44,7 @@ def test_a_certificate_printer_that_is_off_consumes_no_blank(qtbot, journal):
     from forms.model import FormData, load_form
 
     create_application([])
+    add_staff(journal)
     receive_range(journal, range_id="r1", certificate="marriage", first="A0000101",
                   last="A0000110", operator="admin")
     receive_block(journal, block_id="b1", prefix="J", division_code="110105", year=2026,

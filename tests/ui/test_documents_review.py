@@ -248,8 +248,10 @@ def document_page(qtbot, journal):
     from counter_app.ui.case.document_page import DocumentPage
     from counter_app.workflows.documents import DocumentScanning
     from counter_app.workflows.intake import MarriageIntake
+    from helpers.accounts import add_staff
 
     create_application([])
+    add_staff(journal)  # the intake and the papers are a registrar's: "reg01" is one
     office = {"code": "110105-HY", "level": "county", "region_code": "110105",
               "foreign_designated": True, "popup": False}
     intake = MarriageIntake(journal, office, "reg01")

@@ -9,7 +9,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QComboBox
 
 from documents_helpers import review_and_examine, scan_documents
-from steps_helpers import sign_both
+from steps_helpers import approve_as, sign_both, with_approval
 
 
 
@@ -234,9 +234,9 @@ def test_certificates_printed_confirmed_and_a_misprint_voided(qtbot, window, tmp
     assert page.title.text().startswith("打印男方结婚证")
     qtbot.keyClick(page, Qt.Key.Key_F9)
     first_serial = page.flow.current.serial
-    page.reason.setCurrentText("卡纸")
-    qtbot.keyClick(page, Qt.Key.Key_F4)  # jammed: void, print again on the next blank
-    assert f"空白证 {first_serial} 已作废（卡纸）" in page.message.text()
+    # jammed: the 负责人 approves on the spot (demo: boss / boss), then print on the next blank
+    with_approval(qtbot, page, approve_as(qtbot, "boss", "boss"))
+    assert f"空白证 {first_serial} 已作废（卡纸），负责人已确认" in page.message.text()
     qtbot.keyClick(page, Qt.Key.Key_F9)
     qtbot.keyClick(page, Qt.Key.Key_F9)  # a second F9 while checking changes nothing
     qtbot.keyClick(page.confirm_button, Qt.Key.Key_Return)
@@ -248,7 +248,7 @@ def test_certificates_printed_confirmed_and_a_misprint_voided(qtbot, window, tmp
         "SELECT serial, status, reason, holder FROM stock_blanks WHERE case_id = ? "
         "ORDER BY serial", [case_id])
     assert [(b["status"], b["holder"]) for b in blanks] == [
-        ("voided", None), ("issued", "man"), ("issued", "woman")]
+        ("voided", "man"), ("issued", "man"), ("issued", "woman")]
     assert blanks[0]["reason"] == "卡纸"
     prints = sorted((tmp_path / "prints").glob("*.pdf"))
     assert len(prints) == 3  # jammed, man's, woman's

@@ -11,6 +11,15 @@ from counter_app.workflows.capture import CaptureError, PartyCapture
 from tests.vision.conftest import FIXTURES
 
 
+@pytest.fixture
+def journal(data_dir, clock):
+    """The capture is a registrar's step: the journal has the suite's usual accounts."""
+    from helpers.journals import open_test_journal
+
+    with open_test_journal(data_dir, key_store="file", clock=clock, staff=True) as j:
+        yield j
+
+
 def shoot(pipeline, image):
     return image, check_photo(image, pipeline.analyse(image))
 

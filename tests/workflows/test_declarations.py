@@ -31,7 +31,7 @@ def _qt_app(qapp):
 
 @pytest.fixture
 def journal(tmp_path):
-    with open_test_journal(tmp_path / "data", key_store="file") as j:
+    with open_test_journal(tmp_path / "data", key_store="file", staff=True) as j:
         yield j
 
 

@@ -95,7 +95,7 @@ def test_completion_in_the_window_registers_the_divorce_with_an_l_number(tmp_pat
     from sync.transport import Transport
 
     server = SimulatorServer(tmp_path / "sim").start()
-    with open_test_journal(data_dir, key_store="file") as journal:
+    with open_test_journal(data_dir, key_store="file", staff=True) as journal:
         enrolment.enroll(data_dir, journal, lambda u, c: Transport(u, c), server.url, "110105")
         engine = SyncEngine(journal, data_dir, settings=EngineSettings(read_timeout_s=2.0))
         try:

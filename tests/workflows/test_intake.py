@@ -98,11 +98,11 @@ def test_the_typed_case_is_the_rules_check_case_file_it_stands_for(intake):
 
 
 def test_intake_resumes_after_the_app_is_closed(data_dir, clock):
-    with open_test_journal(data_dir, key_store="file", clock=clock) as journal:
+    with open_test_journal(data_dir, key_store="file", clock=clock, staff=True) as journal:
         intake = MarriageIntake(journal, OFFICE, operator="demo")
         case_id = intake.open()
         intake.record_party(case_id, party_from_card(read_card("resident")), source="card")
-    with open_test_journal(data_dir, key_store="file", clock=clock) as journal:
+    with open_test_journal(data_dir, key_store="file", clock=clock, staff=True) as journal:
         state = MarriageIntake(journal, OFFICE, operator="demo").state(case_id)
         assert state.next_step == "party_woman"
         assert state.parties["man"]["name"] == "王䶮"

@@ -27,7 +27,7 @@ DAY = date(2026, 5, 20)
 def journal(data_dir):
     """On the real clock: the server's time is recorded, and registering (a legal act) is
     refused when the device clock is far from it, as the fake clock of the suite would be."""
-    with open_test_journal(data_dir, key_store="file") as j:
+    with open_test_journal(data_dir, key_store="file", staff=True) as j:
         yield j
 
 

@@ -27,6 +27,8 @@ class HomePage(QWidget):
 
     start_item = Signal(str)
     open_case = Signal(str)
+    #: F12: the audit screen (offered to supervisors; the service refuses anyone else).
+    open_audit = Signal()
 
     def __init__(self, journal: Journal, *, sync_status: Callable[[], dict],
                  detect_devices: Callable[[], list], today: Callable[[], date] = date.today,
@@ -53,6 +55,7 @@ class HomePage(QWidget):
         self._timer.setInterval(REFRESH_MS)
         # Only while the page is seen: the queries would only slow a case page down.
         self._timer.timeout.connect(lambda: self.isVisible() and self.refresh())
+        QShortcut(QKeySequence("F12"), self, activated=self.open_audit.emit)
 
     def _button(self, item: BusinessItem) -> QPushButton:
         button = QPushButton(self.tr(item.label), self)
@@ -96,9 +99,10 @@ class HomePage(QWidget):
         layout.addWidget(self.status_label)
         layout.addWidget(self.devices)
 
-    def show_operator(self, operator: Operator) -> None:
-        self.greeting.setText(self.tr("{name}，您好　　F5 刷新　Ctrl+L 锁定屏幕").format(
-            name=operator.name))
+    def show_operator(self, operator: Operator, *, audit: bool = False) -> None:
+        """Greet ``operator``; ``audit``: offer the audit screen (F12, supervisors)."""
+        text = self.tr("{name}，您好　　F5 刷新　Ctrl+L 锁定屏幕").format(name=operator.name)
+        self.greeting.setText(text + (self.tr("　F12 审计记录") if audit else ""))
         self.refresh()
         self.devices.refresh()
         self._timer.start()

@@ -193,7 +193,7 @@ class ReissuePage(QWidget):
         if self._search_op is not None and self._search_op.busy:
             return
         self.search.say(self.tr("正在查询……"))
-        self._search_op = Op(self, lambda: self.flow.archive.search(query)) \
+        self._search_op = Op(self, lambda: self.flow.search(query)) \
             .success(lambda result: self.search.show_hits(result.hits, result.truncated)) \
             .failure(self._search_failed).run_in_background()
 
