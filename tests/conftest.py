@@ -28,16 +28,13 @@ os.environ["COUNTER_APP_DATA_DIR"] = tempfile.mkdtemp(prefix="counter-app-tests-
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 
-def pytest_sessionfinish(session, exitstatus):
-    shutil.rmtree(os.environ["COUNTER_APP_DATA_DIR"], ignore_errors=True)
-
-
 def pytest_addoption(parser):
     parser.addoption("--hardware", action="store_true", help="run tests that need real devices")
 
 
 def pytest_sessionfinish(session, exitstatus):
     shutil.rmtree(KEY_DIR, ignore_errors=True)
+    shutil.rmtree(os.environ["COUNTER_APP_DATA_DIR"], ignore_errors=True)
 
 
 def pytest_collection_modifyitems(config, items):

@@ -93,14 +93,14 @@ def test_a_check_that_raises_is_a_failed_row_and_the_others_still_run(tmp_path, 
 def test_a_whole_journal_with_numbers_stock_and_its_key_outside_the_data(tmp_path):
     from counter_app.numbering import blocks, stock
 
-    with open_test_journal(tmp_path) as journal:
+    with open_test_journal(tmp_path, staff=True) as journal:
         year = 2026
         blocks.receive_block(journal, block_id="b1", prefix="J", division_code="110101",
-                             year=year, first_serial=1, last_serial=100, operator="t")
+                             year=year, first_serial=1, last_serial=100, operator="boss")
         blocks.receive_block(journal, block_id="b2", prefix="L", division_code="110101",
-                             year=year, first_serial=1, last_serial=10, operator="t")
+                             year=year, first_serial=1, last_serial=10, operator="boss")
         stock.receive_range(journal, range_id="r1", certificate="marriage", first="A0000001",
-                            last="A0000200", operator="t")
+                            last="A0000200", operator="boss")
     probe = probe_for(tmp_path)
     probe.ctx.today = lambda: __import__("datetime").date(year, 5, 20)
     try:

@@ -461,7 +461,14 @@ def test_nobody_grants_himself_a_role(journal):
         service.set_roles("reg01", ["registrar", "supervisor"], by="reg01")
     with pytest.raises(CounterAppError, match="不能修改自己的角色"):  # nor a supervisor his own
         service.set_roles("boss", ["registrar", "supervisor", "technician"], by="boss")
-    service.set_account("p01", "省账号", ["registrar"], "pw", source="server")
+    from datetime import datetime, timezone
+
+    from counter_app.operators import province
+
+    account = province.parse_account({"operator_id": "p01", "name": "省账号",
+                                      "roles": ["registrar"], "office_code": "110101",
+                                      "qualified_until": "2099-12-31", "active": True}, "p01", 1)
+    province.record_account(journal, account, datetime.now(timezone.utc), operator="sync")
     with pytest.raises(CounterAppError, match="省级系统"):
         service.set_roles("p01", ["supervisor"], by="boss")
     with pytest.raises(CounterAppError, match="未知的角色"):
