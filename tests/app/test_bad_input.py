@@ -245,3 +245,41 @@ def test_config_naming_a_missing_file(capsys, data_dir, tmp_path):
 def test_config_naming_a_directory(capsys, data_dir, tmp_path):
     err = refused(capsys, data_dir, "--config", str(tmp_path), "config", "show")
     assert "配置文件" in err and str(tmp_path) in err
+
+
+# --- archive import: CSV cells the csv module cannot take --------------------------------------
+
+ARCHIVE_HEADER = "事项,登记日期,字号,男方姓名,男方身份证号,女方姓名,女方身份证号\r\n"
+ARCHIVE_ROW = "结婚,1986-05-20,J110105-1986-000123,张建国,110105580314031,刘秀英,110105601102042\r\n"
+
+
+def nothing_imported(data_dir: Path) -> bool:
+    from counter_app.reissue import open_archive
+    from helpers.journals import open_test_journal
+
+    with open_test_journal(data_dir) as journal:
+        archive = open_archive(journal, "test")
+        try:
+            return archive.index.count() == 0 and not any(
+                e.kind == "archive.imported" for e in journal.entries())
+        finally:
+            archive.index.close()
+
+
+@pytest.mark.parametrize("cell, reason", [
+    ("朝阳\r区", "单独的回车符"),                 # a bare CR inside an unquoted cell
+    ('"朝阳\r区"', "回车符（U+000D）"),           # the same inside quotes: a control character
+    ("王" * 131_073, "131,072"),                   # past csv's field limit
+    ('"' + "王" * 131_073 + '"', "131,072"),
+])
+def test_archive_import_csv_with_a_bare_cr_or_a_huge_cell(capsys, data_dir, tmp_path, cell,
+                                                           reason):
+    path = tmp_path / "village.csv"
+    bad = ARCHIVE_ROW.replace("张建国", cell).replace("J110105-1986-000123", "J2")
+    path.write_bytes((ARCHIVE_HEADER + ARCHIVE_ROW + bad + ARCHIVE_ROW.replace("000123", "9"))
+                     .encode("utf-8"))
+    code = main(["--data-dir", str(data_dir), "archive", "import", str(path)])
+    _, err = capsys.readouterr()
+    assert code == 2 and err.count("\n") == 1 and "内部错误" not in err
+    assert "第 3 行" in err and reason in err and "整个文件没有导入" in err
+    assert nothing_imported(data_dir)
