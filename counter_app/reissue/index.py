@@ -31,6 +31,7 @@ import time
 from dataclasses import dataclass, field
 from functools import lru_cache
 from itertools import islice
+from operator import itemgetter
 from pathlib import Path
 from typing import Any, Callable, Iterable
 
@@ -294,15 +295,17 @@ class ArchiveIndex:
         log.info("archive import: %d rows read in %.1f s CPU, written in %.1f s CPU",
                  outcome.rows, time.thread_time() - started, writer.cpu)
         self._refuse_duplicates(outcome, base)
-        outcome.imported = rid - base
-        if not outcome.error_count:
+        if not outcome.error_count:  # else everything is rolled back: nothing imported
+            outcome.imported = rid - base
             self.db.execute("INSERT INTO imports VALUES (?, ?)", [sha256, outcome.rows])
         return outcome
 
     def _write(self, records: list[list[Any]], keys: list[tuple[str, int, int]]) -> None:
         """One batch: the records, then their keys sorted (B-tree order, fewer page visits)."""
         self.db.conn.executemany(f"INSERT INTO records VALUES ({', '.join('?' * 16)})", records)
-        keys.sort()
+        # By key alone (twice as fast as comparing tuples): the sort is stable and the keys
+        # were appended in (rid, role) order, so this is the (key, rid, role) order all the same.
+        keys.sort(key=itemgetter(0))
         self.db.conn.executemany("INSERT OR IGNORE INTO keys VALUES (?, ?, ?)", keys)
 
     def _refuse_duplicates(self, outcome: Imported, base: int) -> None:
