@@ -28,6 +28,7 @@ import io
 import re
 from dataclasses import asdict, dataclass
 from datetime import date
+from functools import lru_cache
 from typing import IO, Any, Iterable, Iterator
 
 from counter_app.domain.idnumber import validate
@@ -395,13 +396,20 @@ def _party(role: str, row: dict[str, str]) -> tuple[PartyRecord, bool]:
 
 def parse_date(text: str, what: str) -> date:
     """YYYY-MM-DD, YYYY/MM/DD, YYYY.MM.DD or YYYY年MM月DD日."""
+    day = _date_of(text)
+    if day is None:
+        raise ArchiveFileError(f"{what}“{text}”不是有效日期，应写成 1998-06-18")
+    return day
+
+
+@lru_cache(maxsize=65_536)
+def _date_of(text: str) -> date | None:
+    """The date ``text`` spells, or None (cached: a register's dates repeat thousands of times)."""
     match = _DATE.fullmatch(text.strip())
     try:
-        if match is None:
-            raise ValueError
-        return date(*(int(g) for g in match.groups()))
+        return date(*(int(g) for g in match.groups())) if match else None
     except ValueError:
-        raise ArchiveFileError(f"{what}“{text}”不是有效日期，应写成 1998-06-18") from None
+        return None
 
 
 def parse_rows(rows: Iterable[tuple[int, Row]]) -> Iterator[tuple[int, ArchiveRecord | str]]:
