@@ -64,7 +64,7 @@ FORMS_FIELDS: dict[str, Any] = {
     "refusal": {"number": TEXT, "reason": PARAGRAPH, "basis": PARAGRAPH},
 }
 PARTICULAR_FIELDS: dict[str, Any] = {
-    "marital_status": ("unmarried", "divorced", "widowed"), "occupation": TEXT,
+    "marital_status": tuple(MARITAL_ZH), "occupation": TEXT,
     "education": TEXT, "phone": TEXT, "photo": PATH}
 #: Images named by a case file: what Qt paints and Pillow can check without Qt.
 IMAGE_FORMATS = ("PNG", "JPEG", "BMP")
