@@ -316,9 +316,15 @@ def default_config_file() -> Path:
 
 def load(path: Path | None = None, env: dict[str, str] | None = None,
          overrides: dict[str, Any] | None = None) -> Config:
-    """Resolve every setting from ``overrides`` (CLI flags), the environment, the file, defaults."""
+    """Resolve every setting from ``overrides`` (CLI flags), the environment, the file, defaults.
+    A file named by ``path`` (``--config``) or ``$COUNTER_APP_CONFIG`` must exist; only the
+    platform's default file may be absent (no configuration yet)."""
     env = dict(os.environ) if env is None else env
+    named = path is not None or bool(os.environ.get(ENV_PREFIX + "CONFIG"))
     path = path or default_config_file()
+    if named and not path.exists():
+        raise ConfigError(f"找不到配置文件：{path}（--config 或 COUNTER_APP_CONFIG 指定的文件不存在）",
+                          detail=f"config file {path} missing")
     from_file = _read_file(path)
     cfg = Config(file=path)
     for key, setting in _REGISTRY.items():
@@ -342,6 +348,9 @@ def _read_file(path: Path) -> dict[str, Any]:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise ConfigError(f"配置文件格式错误：{path}", detail=str(exc)) from None
+    except OSError as exc:  # a directory, no permission
+        raise ConfigError(f"无法读取配置文件：{path}（{exc.strerror or exc}）",
+                          detail=f"read {path}: {exc}") from None
     flat = dict(_flatten(data))
     unknown = sorted(set(flat) - set(_REGISTRY))
     if unknown:

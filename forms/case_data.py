@@ -11,7 +11,7 @@ definitions name; for forms filled once per party, ``party.*`` is the party the 
 
 from __future__ import annotations
 
-import json
+import io
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -19,7 +19,8 @@ from typing import Any
 from counter_app.domain.ethnicity import lookup as lookup_ethnicity
 from counter_app.domain.party import ROLE_ZH, Applicant, PartyRecord
 from counter_app.rules.calendar import divorce_periods
-from counter_app.rules.caseinput import ITEM_ZH, CaseInput, parse_case
+from counter_app.rules.caseinput import (ITEM_ZH, CaseInput, date_field, parse_case,
+                                         read_case_json, text_field)
 from forms.model import FormData, FormDefinition, FormError, format_value
 
 SEX_ZH = {"male": "男", "female": "女"}
@@ -42,6 +43,119 @@ class CaseFileError(FormError):
 
 #: A party's fields that forms print and the rules do not judge (docs/forms.md).
 PARTICULARS = ("marital_status", "occupation", "education", "phone", "photo")
+
+# What each field of a case file's ``forms`` object may hold (docs/forms.md); anything else is
+# refused with the field's name, so a form never prints a dict, "None" or a date that does not
+# exist, and a misspelt field is not silently left out.
+TEXT, PARAGRAPH, PATH, DATE, FLAG, LIST = "text", "paragraph", "path", "date", "flag", "list"
+PATHS = "paths"  # an object of who -> image path (signatures, fingerprints)
+FORMS_FIELDS: dict[str, Any] = {
+    "office_name": TEXT, "registrar": TEXT, "joint_photo": PATH, "documents": LIST,
+    "opinion": PARAGRAPH, "remark": PARAGRAPH, "receipt_number": TEXT,
+    "archive_check": PARAGRAPH, "signatures": PATHS, "fingerprints": PATHS,
+    "certificate": {"kind": ("marriage", "divorce"), "number": TEXT, "print_number": TEXT,
+                    "registration_date": DATE, "reissue": FLAG, "cause": ("lost", "damaged"),
+                    "reissue_date": DATE, "original_registration_date": DATE,
+                    "original_office_name": TEXT, "original_number": TEXT},
+    "marriage": {"registration_date": DATE, "certificate_number": TEXT},
+    "agreement": {"scan": PATH, "intent": PARAGRAPH, "children": PARAGRAPH,
+                  "property": PARAGRAPH, "debts": PARAGRAPH, "other": PARAGRAPH},
+    "withdrawal": {"party": ("man", "woman"), "date": DATE, "reason": PARAGRAPH},
+    "refusal": {"number": TEXT, "reason": PARAGRAPH, "basis": PARAGRAPH},
+}
+PARTICULAR_FIELDS: dict[str, Any] = {
+    "marital_status": tuple(MARITAL_ZH), "occupation": TEXT,
+    "education": TEXT, "phone": TEXT, "photo": PATH}
+#: Images named by a case file: what Qt paints and Pillow can check without Qt.
+IMAGE_FORMATS = ("PNG", "JPEG", "BMP")
+
+
+def _bad(path: str, what: str) -> CaseFileError:
+    return CaseFileError(f"案件文件字段 {path} 无效：{what}", detail=f"bad field {path}")
+
+
+def parse_forms(raw: Any, path: str = "forms",
+                fields: dict[str, Any] = FORMS_FIELDS) -> dict[str, Any]:
+    """A case file's ``forms`` object checked field by field (null: not given)."""
+    if not isinstance(raw, dict):
+        raise _bad(path, "应为 JSON 对象")
+    out: dict[str, Any] = {}
+    for key, value in raw.items():
+        where = f"{path}.{key}"
+        if key not in fields:
+            raise _bad(where, "没有这个字段（字段见 docs/forms.md）")
+        if value is not None:
+            out[key] = _field(value, where, fields[key])
+    return out
+
+
+def _field(value: Any, where: str, kind: Any) -> Any:
+    """One value checked against its kind in FORMS_FIELDS."""
+    if isinstance(kind, dict):
+        return parse_forms(value, where, kind)
+    if isinstance(kind, tuple):
+        if value not in kind:
+            raise _bad(where, f"应为 {' | '.join(kind)} 之一，实际为 {_shown(value)}")
+        return value
+    if kind == DATE:
+        return date_field(value, where).isoformat()
+    if kind == FLAG:
+        if not isinstance(value, bool):
+            raise _bad(where, "应为 true 或 false")
+        return value
+    if kind == LIST:
+        return _texts(value, where)
+    if kind == PATHS:
+        if not isinstance(value, dict):
+            raise _bad(where, "应为 JSON 对象（谁 -> 图片文件路径）")
+        return {who: _path(p, f"{where}.{who}") for who, p in value.items() if p is not None}
+    if kind == PATH:
+        return _path(value, where)
+    return _text(value, where, multiline=kind == PARAGRAPH)
+
+
+def _text(value: Any, where: str, multiline: bool = False) -> str:
+    if not isinstance(value, str):
+        raise _bad(where, f"应为字符串，实际为 {_shown(value)}")
+    return text_field(value, where, multiline=multiline)
+
+
+def _texts(value: Any, where: str) -> list[str]:
+    """A list of strings (a single string is a list of one)."""
+    items = [value] if isinstance(value, str) else value
+    if not isinstance(items, list):
+        raise _bad(where, f"应为字符串数组，实际为 {_shown(value)}")
+    return [_text(item, f"{where}[{i}]") for i, item in enumerate(items)]
+
+
+def _path(value: Any, where: str) -> str:
+    text = _text(value, where)
+    if not text.strip():
+        raise _bad(where, "图片文件路径为空")
+    return text
+
+
+def _shown(value: Any) -> str:
+    """A wrong value as a message shows it: its JSON type, not a dump of it."""
+    names = {dict: "JSON 对象", list: "数组", bool: "true/false", int: "数字", float: "数字",
+             type(None): "null"}
+    return names.get(type(value), repr(value)[:40])
+
+
+def _particulars(raw: dict[str, Any], path: str) -> Particulars:
+    values = {}
+    for key, kind in PARTICULAR_FIELDS.items():
+        value = raw.get(key)
+        values[key] = "" if value is None or value == "" else _field(value, f"{path}.{key}",
+                                                                    kind)
+    return Particulars(**values)
+
+
+def _named(case: CaseInput) -> None:
+    """Every party at the counter has a name to print (a form is never printed blank)."""
+    for i, applicant in enumerate(case.parties):
+        if not applicant.party.name.strip():
+            raise _bad(f"parties[{i}].name", "表格须印当事人姓名，不能为空或 null")
 
 
 @dataclass(frozen=True)
@@ -71,11 +185,10 @@ class CaseFile:
     def from_json(cls, raw: Any) -> CaseFile:
         """A decoded CASE.json, validated (CaseInputError / CaseFileError naming the field)."""
         case = parse_case(raw)
-        forms = raw.get("forms", {})
-        if not isinstance(forms, dict):
-            raise CaseFileError("案件文件字段 forms 应为 JSON 对象。")
-        return cls(case, forms, tuple(Particulars(**{k: p.get(k) or "" for k in PARTICULARS})
-                                      for p in raw["parties"]))
+        _named(case)
+        forms = parse_forms(raw.get("forms", {}))
+        return cls(case, forms, tuple(_particulars(p, f"parties[{i}]")
+                                      for i, p in enumerate(raw["parties"])))
 
     def each_party(self) -> list[tuple[Applicant, Particulars]]:
         """Each party of the case with their particulars."""
@@ -90,13 +203,7 @@ class CaseFile:
 
 def load_case(path: Path) -> CaseFile:
     """Read and validate CASE.json."""
-    try:
-        raw = json.loads(Path(path).read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise CaseFileError(f"找不到案件文件：{path}") from None
-    except (UnicodeDecodeError, json.JSONDecodeError) as err:
-        raise CaseFileError(f"案件文件不是有效的 UTF-8 JSON：{path}", detail=str(err)) from None
-    return CaseFile.from_json(raw)
+    return CaseFile.from_json(read_case_json(path))
 
 
 def case_values(case_file: CaseFile) -> dict[str, Any]:
@@ -202,8 +309,9 @@ def _flatten(obj: dict[str, Any], prefix: str = "") -> dict[str, Any]:
     return flat
 
 
-def _images(case_file: CaseFile, base_dir: Path) -> dict[str, bytes]:
-    """Photos, scans, signature and fingerprint images named by path in the case file."""
+def _image_paths(case_file: CaseFile) -> dict[str, str]:
+    """Each image slot the case file fills and the path it names: photos, the agreement scan,
+    signature and fingerprint images."""
     found: dict[str, str] = {}
     for applicant, particulars in case_file.each_party():
         if particulars.photo:
@@ -217,14 +325,37 @@ def _images(case_file: CaseFile, base_dir: Path) -> dict[str, bytes]:
     for group in ("signatures", "fingerprints"):
         for who, path in forms.get(group, {}).items():
             found[f"{group[:-1]}.{who}"] = path
+    return found
+
+
+def _images(case_file: CaseFile, base_dir: Path) -> dict[str, bytes]:
+    """The bytes of every image the case file names (relative paths: from ``base_dir``)."""
     images = {}
-    for key, rel in found.items():
+    for key, rel in _image_paths(case_file).items():
         path = (base_dir / rel) if not Path(rel).is_absolute() else Path(rel)
         try:
             images[key] = path.read_bytes()
         except OSError:
             raise CaseFileError(f"案件文件中的图片 {key} 找不到或无法读取：{rel}") from None
     return images
+
+
+def _check_images(images: dict[str, bytes], names: dict[str, str]) -> None:
+    """Every image named by the case file is a whole PNG, JPEG or BMP picture: a file that is
+    not would otherwise be left out of the form without a word."""
+    from PIL import Image, UnidentifiedImageError
+
+    for key, blob in images.items():
+        try:
+            with Image.open(io.BytesIO(blob)) as image:
+                kind = image.format
+                image.verify()
+        except (UnidentifiedImageError, Image.DecompressionBombError, OSError, SyntaxError,
+                ValueError):
+            kind = None
+        if kind not in IMAGE_FORMATS:
+            raise CaseFileError(f"案件文件中的图片 {key}（{names.get(key, '')}）不是 PNG、JPEG 或 "
+                                "BMP 图片，或文件已损坏、过大。", code="forms.bad_image")
 
 
 def _strokes(images: dict[str, bytes]) -> dict[str, Any]:
@@ -250,6 +381,7 @@ def pages_for(form: FormDefinition, case_file: CaseFile,
     if form.form_id.startswith("refusal_") and not values.get("refusal.reason"):
         values.update(refusal_values(case))
     strokes = _strokes(images)
+    _check_images(images, _image_paths(case_file))
     if not form.per_party:
         return [(form, FormData(values, images, strokes))]
     pages = []

@@ -105,6 +105,15 @@ def run_stress(args, ctx: Context) -> int:
     import os
     import uuid
 
+    from counter_app.errors import CounterAppError
+
+    # Checked before the journal is opened: a refused count leaves no file behind.
+    if args.entries < 1:
+        raise CounterAppError(f"--entries 应为正整数（要追加的条目数），实际为 {args.entries}",
+                              code="journal.bad_count")
+    if args.attachment_every < 0:
+        raise CounterAppError(f"--attachment-every 不能为负数，实际为 {args.attachment_every}",
+                              code="journal.bad_count")
     with open_journal(args, ctx) as journal:
         case_id = uuid.uuid4().hex
         for i in range(1, args.entries + 1):

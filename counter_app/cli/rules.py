@@ -44,22 +44,16 @@ def register(sub) -> None:
 
 def read_case_file(path: Path) -> object:
     """The decoded JSON of a case file, or CaseInputError saying what is wrong with it."""
-    from counter_app.rules.caseinput import CaseInputError
+    from counter_app.rules.caseinput import CaseInputError, decode_case_json, read_case_json
 
+    if str(path) != "-":
+        return read_case_json(path)
     try:
-        text = sys.stdin.read() if str(path) == "-" else path.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise CaseInputError(f"无法读取案件文件 {path}：{exc.strerror or exc}",
-                             detail=f"read {path}: {exc}") from None
+        text = sys.stdin.read()
     except UnicodeDecodeError:
-        raise CaseInputError(f"案件文件 {path} 不是 UTF-8 编码的文本。",
+        raise CaseInputError("标准输入的案件文件不是 UTF-8 编码的文本。",
                              detail="not utf-8") from None
-    try:
-        return json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise CaseInputError(
-            f"案件文件 {path} 不是有效的 JSON：第 {exc.lineno} 行第 {exc.colno} 列，{exc.msg}",
-            detail=f"json: {exc}") from None
+    return decode_case_json(text, "（标准输入）")
 
 
 def run_check(args, ctx: Context) -> int:

@@ -24,6 +24,7 @@ did not exist in their birth year (identity.md §3.5).
 
 from __future__ import annotations
 
+import operator
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -35,6 +36,10 @@ ID_TYPES = ("resident", "hmt_residence_permit", "foreign_permanent", "passport",
 
 _WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 _CHECK_CHARS = "10X98765432"
+# Compiled once: an archive import checks a million numbers.
+_SEPARATORS = re.compile(r"[\s\-]")
+_SHAPE_18 = re.compile(r"[0-9]{17}[0-9X]")
+_SHAPE_15 = re.compile(r"[0-9]{15}")
 
 #: First two digits of GB/T 2260 province-level codes (incl. 71 Taiwan, 81/82 HK/Macau).
 _PROVINCES = frozenset({
@@ -79,7 +84,7 @@ def check_digit(first17: str) -> str:
     """The MOD 11-2 check character ("0"-"9" or "X") for the first 17 digits of a number."""
     if len(first17) != 17 or not first17.isascii() or not first17.isdigit():
         raise ValueError("check_digit needs exactly 17 ASCII digits")
-    total = sum(int(c) * w for c, w in zip(first17, _WEIGHTS))
+    total = sum(map(operator.mul, map(int, first17), _WEIGHTS))
     return _CHECK_CHARS[total % 11]
 
 
@@ -94,18 +99,20 @@ def upgrade_15_to_18(number15: str) -> str:
 def normalize(number: str) -> str:
     """Full-width to ASCII, spaces and dashes removed, letters upper-cased."""
     text = unicodedata.normalize("NFKC", number or "")
-    return re.sub(r"[\s\-]", "", text).upper()
+    return _SEPARATORS.sub("", text).upper()
 
 
-def validate(number: str, id_type: str) -> IdNumberResult:
-    """Check ``number`` as a document of ``id_type`` (one of ``ID_TYPES``)."""
+def validate(number: str, id_type: str, *, advisory: bool = True) -> IdNumberResult:
+    """Check ``number`` as a document of ``id_type`` (one of ``ID_TYPES``). ``advisory=False``
+    skips python-stdnum's division-table opinion (a warning only, and about 0.2 ms a number):
+    for bulk checks such as an archive import, which keeps no warnings but the 15-digit one."""
     norm = normalize(number)
     if id_type not in ID_TYPES:
         return _fail(norm, "idnumber.unknown_type", f"未知的证件类型：{id_type}")
     if not norm:
         return _fail(norm, "idnumber.empty", "证件号码为空，请输入证件号码。")
     if id_type == "resident":
-        return _resident(norm)
+        return _resident(norm, advisory)
     if id_type == "hmt_residence_permit":
         return _hmt_permit(norm)
     if id_type == "foreign_permanent":
@@ -125,7 +132,7 @@ def _finish(result: IdNumberResult) -> IdNumberResult:
 def _check_18(norm: str, label: str) -> IdNumberResult:
     """Shape, birth date and MOD 11-2 of an 18-digit citizen-style number."""
     result = IdNumberResult(ok=False, normalized=norm)
-    if not re.fullmatch(r"[0-9]{17}[0-9X]", norm):
+    if not _SHAPE_18.fullmatch(norm):
         result.problems.append(Problem(
             "idnumber.format", f"{label}应为18位：前17位为数字，最后一位为数字或X。"))
         return result
@@ -154,9 +161,9 @@ def _parse_date(yyyymmdd: str) -> date | None:
         return None
 
 
-def _resident(norm: str) -> IdNumberResult:
+def _resident(norm: str, advisory: bool = True) -> IdNumberResult:
     upgraded = False
-    if re.fullmatch(r"[0-9]{15}", norm):
+    if _SHAPE_15.fullmatch(norm):
         norm, upgraded = upgrade_15_to_18(norm), True
     result = _check_18(norm, "公民身份号码")
     if upgraded:
@@ -171,7 +178,7 @@ def _resident(norm: str) -> IdNumberResult:
         elif result.region_code[:2] not in _PROVINCES:
             result.problems.append(Problem(
                 "idnumber.region", f"公民身份号码的地址码 {result.region_code} 不属于任何省份。"))
-        else:
+        elif advisory:
             result.problems.extend(_stdnum_cross_check(norm))
     return _finish(result)
 

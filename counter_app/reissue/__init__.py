@@ -14,7 +14,8 @@ from __future__ import annotations
 
 from counter_app.journal import Journal
 from counter_app.reissue.archive import Archive, ArchiveImportError, ImportReport
-from counter_app.reissue.index import ArchiveIndex, ArchiveSearchError, Hit, SearchResult
+from counter_app.reissue.index import (ArchiveBusyError, ArchiveIndex, ArchiveSearchError, Hit,
+                                       SearchResult)
 from counter_app.reissue.records import ArchiveFileError, ArchiveRecord, PartyRecord
 from counter_app.reissue.workflow import Issued, ReissueError, ReissueFlow, ReissueState
 
@@ -24,6 +25,6 @@ def open_archive(journal: Journal, operator: str) -> Archive:
     return Archive(journal, ArchiveIndex.for_journal(journal), operator)
 
 
-__all__ = ["Archive", "ArchiveFileError", "ArchiveImportError", "ArchiveIndex", "ArchiveRecord",
-           "ArchiveSearchError", "Hit", "ImportReport", "Issued", "PartyRecord", "ReissueError",
+__all__ = ["Archive", "ArchiveBusyError", "ArchiveFileError", "ArchiveImportError",
+           "ArchiveIndex", "ArchiveRecord", "ArchiveSearchError", "Hit", "ImportReport", "Issued", "PartyRecord", "ReissueError",
            "ReissueFlow", "ReissueState", "SearchResult", "open_archive"]

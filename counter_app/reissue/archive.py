@@ -11,19 +11,22 @@ audited; counter_app.audit lists them). Each is refused unless the permission ta
 
 from __future__ import annotations
 
+import hashlib
 import hmac
+import io
 import logging
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 from counter_app.errors import CounterAppError
 from counter_app.journal import Journal
 from counter_app.operators import require
-from counter_app.reissue.index import ArchiveIndex, SearchResult, file_sha256
+from counter_app.reissue.index import ArchiveBusyError, ArchiveIndex, SearchResult
 from counter_app.reissue.kinds import (KIND_ARCHIVE_IMPORTED, KIND_ARCHIVE_SEARCHED,
                                        KIND_ARCHIVE_VIEWED)
-from counter_app.reissue.records import ArchiveRecord, BadRow, PartyRecord, parse_file
+from counter_app.reissue.records import (ArchiveFileError, ArchiveRecord, BadRow, PartyRecord,
+                                         parse_rows, read_rows)
 from counter_app.workflows.kinds import KIND_INTAKE_PARTY
 from sync.kinds import KIND_CASE_REGISTERED
 
@@ -42,7 +45,8 @@ class ArchiveImportError(CounterAppError):
 
 @dataclass
 class ImportReport:
-    """What an import did (the ``archive import --json`` shape)."""
+    """What an import did (the ``archive import --json`` shape). ``errors`` lists the first
+    1000 bad rows in row order; ``error_count`` counts them all."""
 
     file: str
     sha256: str
@@ -51,12 +55,13 @@ class ImportReport:
     imported: int = 0
     already_imported: bool = False
     errors: list[BadRow] = field(default_factory=list)
+    error_count: int = 0
 
     def as_json(self) -> dict[str, Any]:
         return {"file": self.file, "sha256": self.sha256, "format": self.format,
                 "rows": self.rows, "imported": self.imported,
                 "already_imported": self.already_imported,
-                "errors": [e.as_json() for e in self.errors]}
+                "errors": [e.as_json() for e in self.errors], "error_count": self.error_count}
 
 
 class Archive:
@@ -69,38 +74,54 @@ class Archive:
     # --- import --------------------------------------------------------------------------
 
     def import_file(self, path: Path, fmt: str | None = None) -> ImportReport:
-        """Import a CSV or JSON archive file, all rows or none. The same file twice is a no-op
-        (``already_imported``). Raises ArchiveImportError listing every bad row. A supervisor's
-        act (or the command line's); :meth:`import_bytes` is the unguarded part below it."""
+        """Import a CSV or JSON archive file, all rows or none, read as a stream. The same
+        file twice is a no-op (``already_imported``). Raises ArchiveImportError listing the
+        bad rows, ArchiveFileError when the file cannot be read on, ArchiveBusyError when
+        another import holds the index. A supervisor's act (or the command line's);
+        :meth:`import_bytes` and :meth:`import_stream` are the unguarded parts below it."""
         require(self.journal, self.operator, "archive.import", record=Path(path).name)
         path = Path(path)
+        fmt = fmt or _format_of(path)
+        unreadable = CounterAppError(f"无法读取档案文件：{path}", code="archive.unreadable")
         try:
-            data = path.read_bytes()
+            stream = path.open("rb")
         except OSError:
-            raise CounterAppError(f"无法读取档案文件：{path}", code="archive.unreadable") from None
-        return self.import_bytes(data, path.name, fmt or _format_of(path))
+            raise unreadable from None
+        with stream:
+            try:
+                sha256 = _sha256(stream)
+            except OSError:
+                raise unreadable from None
+            return self.import_stream(stream, path.name, fmt, sha256)
 
     def import_bytes(self, data: bytes, name: str, fmt: str) -> ImportReport:
-        report = ImportReport(file=name, sha256=file_sha256(data), format=fmt)
-        if self.index.imported(report.sha256) is not None:
+        """Import a file held in memory (small files; see import_file)."""
+        return self.import_stream(io.BytesIO(data), name, fmt, hashlib.sha256(data).hexdigest())
+
+    def import_stream(self, stream: IO[bytes], name: str, fmt: str,
+                      sha256: str) -> ImportReport:
+        """Import from ``stream`` (at its start) the file whose SHA-256 is ``sha256``; the
+        bytes read are hashed again, and a file changed since is refused before the commit."""
+        report = ImportReport(file=name, sha256=sha256, format=fmt)
+        hashing = _Hashing(stream)
+        buffered = io.BufferedReader(hashing, buffer_size=1 << 20)
+        rows = parse_rows(read_rows(buffered, fmt))
+        sha8 = sha256[:12]
+        outcome = self.index.import_records(rows, sha256, f"imp:{sha8}", f"import:{sha8}",
+                                            before_commit=lambda: hashing.check(sha256))
+        if outcome.already:
             report.already_imported = True
-            report.rows = report.imported = 0
-            self._journal_import(report.sha256, name, fmt)  # in case that write was lost
+            self._journal_import(sha256, name, fmt)  # in case that write was lost
             return report
-        good, bad = parse_file(data, fmt)
-        report.rows = len(good) + len(bad)
-        bad += self._duplicates(good)
-        report.errors = sorted(bad, key=lambda b: b.row)
-        if report.errors:
+        report.rows, report.errors = outcome.rows, outcome.errors
+        report.error_count = outcome.error_count
+        if outcome.error_count:
             raise ArchiveImportError(
-                f"档案文件有 {len(report.errors)} 行有误，整个文件没有导入。请改正后重新导入：" +
-                "；".join(f"第 {b.row} 行：{b.reason}" for b in report.errors[:5]) +
-                ("……" if len(report.errors) > 5 else ""), report)
-        sha8 = report.sha256[:12]
-        records = [replace(r, source=f"import:{sha8}", ref=f"imp:{sha8}:{row}")
-                   for row, r in good]
-        report.imported = self.index.add(records, imported=(report.sha256, report.rows))
-        self._journal_import(report.sha256, name, fmt, imported=report.imported)
+                f"档案文件有 {outcome.error_count} 行有误，整个文件没有导入。请改正后重新导入：" +
+                "；".join(f"第 {b.row} 行：{b.reason}" for b in outcome.errors[:5]) +
+                ("……" if outcome.error_count > 5 else ""), report)
+        report.imported = outcome.imported
+        self._journal_import(sha256, name, fmt, imported=report.imported)
         log.info("archive import: %d rows", report.imported)
         return report
 
@@ -117,20 +138,6 @@ class Archive:
             "imported": rows if imported is None else imported,
             "records_total": self.index.count()}, operator=self.operator, entry_id=entry_id)
 
-    def _duplicates(self, good: list[tuple[int, ArchiveRecord]]) -> list[BadRow]:
-        """Rows whose 字号 is already in the index or earlier in the same file."""
-        bad, seen = [], {}
-        existing = self.index.certificate_numbers(r.certificate_number for _, r in good)
-        for row, record in good:
-            number = record.certificate_number
-            if number in existing:
-                bad.append(BadRow(row, f"字号 {number} 已在档案库中"))
-            elif number in seen:
-                bad.append(BadRow(row, f"字号 {number} 与第 {seen[number]} 行重复"))
-            else:
-                seen[number] = row
-        return bad
-
     # --- this counter's registrations ----------------------------------------------------
 
     def sync_journal(self) -> int:
@@ -141,7 +148,14 @@ class Archive:
                                   "AND seq > ? ORDER BY seq", [KIND_CASE_REGISTERED, last])
         if not rows:
             return 0
-        added = self.index.add(self._registered(row) for row in rows)
+        try:
+            added = self.index.add(self._registered(row) for row in rows)
+        except ArchiveBusyError:
+            # An import in another process holds the index: these registrations are
+            # indexed at the next search; this one searches what is there.
+            log.warning("archive index busy: %d registrations wait for the next search",
+                        len(rows))
+            return 0
         self.index.set_meta("journal_seq", str(rows[-1]["seq"]))
         return added
 
@@ -190,6 +204,40 @@ class Archive:
                                                   "purpose": purpose},
                             operator=self.operator, case_id=case_id)
         return record
+
+
+class _Hashing(io.RawIOBase):
+    """A raw stream that hashes every byte read through it."""
+
+    def __init__(self, raw: IO[bytes]) -> None:
+        super().__init__()
+        self.raw, self.sha = raw, hashlib.sha256()
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        count = self.raw.readinto(buffer)  # type: ignore[attr-defined]
+        if count:
+            self.sha.update(memoryview(buffer)[:count])
+        return count or 0
+
+    def check(self, sha256: str) -> None:
+        """Hash what the reader left unread; refuse if the file is not the one hashed."""
+        while chunk := self.raw.read(1 << 20):
+            self.sha.update(chunk)
+        if self.sha.hexdigest() != sha256:
+            raise ArchiveFileError("档案文件在导入过程中被改动了，没有导入。请等文件写完后重新导入。",
+                                   detail="file changed while importing")
+
+
+def _sha256(stream: IO[bytes]) -> str:
+    """SHA-256 of a file's bytes, read in chunks; the stream is left at its start."""
+    digest = hashlib.sha256()
+    while chunk := stream.read(1 << 20):
+        digest.update(chunk)
+    stream.seek(0)
+    return digest.hexdigest()
 
 
 def _format_of(path: Path) -> str:

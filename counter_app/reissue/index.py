@@ -22,25 +22,40 @@ filters the registration year), pinyin (latin letters) or a name (anything else)
 from __future__ import annotations
 
 import hashlib
+import heapq
 import logging
+import queue
 import re
 import threading
+import time
 from dataclasses import dataclass, field
 from functools import lru_cache
+from itertools import islice
+from operator import itemgetter
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any, Callable, Iterable
 
 from counter_app.domain.idnumber import validate
 from counter_app.errors import CounterAppError
 from counter_app.journal import Journal
 from counter_app.journal import db as dbmod
-from counter_app.reissue.records import ArchiveRecord, PartyRecord
+from counter_app.reissue.records import ArchiveRecord, BadRow, PartyRecord
 
 log = logging.getLogger(__name__)
 
 ARCHIVE_FILE = "archive.db"
 #: Results shown at most; candidates examined per query part at most (then "narrow it down").
 MAX_RESULTS, MAX_CANDIDATES = 50, 20_000
+#: Records written per batch of an import; bad rows an import's report lists at most (the
+#: rest are counted), so a refused million-row file costs kilobytes of report, not gigabytes.
+IMPORT_BATCH, MAX_LISTED_ERRORS = 10_000, 1_000
+#: Search keys written per batch, sorted: each batch walks the key B-tree once in key order,
+#: decrypting and re-encrypting the leaf pages it touches, so fewer, larger batches cost far
+#: less than many small ones (about 9 keys a record: ~60 000 records a batch, ~90 MB).
+IMPORT_KEY_BATCH = 600_000
+#: Page cache of the importing connection (KiB; SQLite's default is 8 MB). The key tree of a
+#: large import does not fit in any cache a counter PC can spare; the batches above matter more.
+IMPORT_CACHE_KIB = 65_536
 _END = "\U0010ffff"
 
 SCHEMA = (
@@ -65,6 +80,29 @@ class ArchiveSearchError(CounterAppError):
     code = "archive.bad_query"
 
 
+class ArchiveBusyError(CounterAppError):
+    """Another process is writing the archive index (an import) and did not finish in time."""
+
+    code = "archive.busy"
+
+
+@dataclass
+class Imported:
+    """What an import did to the index: rows read, records added, whether the file was in
+    already, and the bad rows (the first MAX_LISTED_ERRORS, in row order, and how many)."""
+
+    rows: int = 0
+    imported: int = 0
+    already: bool = False
+    errors: list[BadRow] = field(default_factory=list)
+    error_count: int = 0
+
+    def refuse(self, bad: BadRow) -> None:
+        self.error_count += 1
+        if len(self.errors) < MAX_LISTED_ERRORS:
+            self.errors.append(bad)
+
+
 @dataclass(frozen=True)
 class Hit:
     """One found record and which party the query matched (man / woman / None)."""
@@ -82,25 +120,40 @@ class SearchResult:
     truncated: bool = False
 
 
-@lru_cache(maxsize=200_000)
+@lru_cache(maxsize=50_000)
 def pinyin_keys(name: str) -> tuple[str, ...]:
     """Full pinyin and initials of ``name``, one pair per reading of the surname (单: dan,
     shan; 曾: ceng, zeng). Only the surname's readings are enumerated: given names rarely
     use the uncommon reading and every extra reading is an extra index row."""
-    from pypinyin import Style, lazy_pinyin, pinyin
-
     letters = re.sub(r"[^\u3400-\u9fff\U00020000-\U0002ffff]", "", name)
     if not letters:
         latin = re.sub(r"[^a-z]", "", name.lower())
         return (latin,) if latin else ()
-    rest_full = "".join(lazy_pinyin(letters[1:]))
-    rest_init = "".join(lazy_pinyin(letters[1:], style=Style.FIRST_LETTER))
+    rest_full, rest_init = _given_pinyin(letters[1:])
     keys: list[str] = []
-    for reading in pinyin(letters[0], heteronym=True, style=Style.NORMAL)[0][:3]:
+    for reading in _surname_readings(letters[0]):
         for key in (reading + rest_full, reading[:1] + rest_init):
             if key not in keys:
                 keys.append(key)
     return tuple(keys)
+
+
+@lru_cache(maxsize=20_000)
+def _surname_readings(char: str) -> tuple[str, ...]:
+    """Up to three readings of a surname character (cached: surnames repeat)."""
+    from pypinyin import Style, pinyin
+
+    return tuple(pinyin(char, heteronym=True, style=Style.NORMAL)[0][:3])
+
+
+@lru_cache(maxsize=200_000)
+def _given_pinyin(letters: str) -> tuple[str, str]:
+    """Full pinyin and initials of the characters after the surname, read in context
+    (cached apart from the surname: a county's given names repeat far more than its names)."""
+    from pypinyin import Style, lazy_pinyin
+
+    return ("".join(lazy_pinyin(letters)),
+            "".join(lazy_pinyin(letters, style=Style.FIRST_LETTER)))
 
 
 def record_keys(record: ArchiveRecord) -> list[tuple[str, int]]:
@@ -147,26 +200,26 @@ class ArchiveIndex:
             imported: tuple[str, int] | None = None) -> int:
         """Add records in one transaction (all or nothing); returns how many were new.
         ``imported`` (file SHA-256, rows) marks their file imported in the same transaction,
-        so a crash cannot leave the records in without the mark (or the mark without them)."""
+        so a crash cannot leave the records in without the mark (or the mark without them).
+        ArchiveBusyError when an import in another process holds the index."""
         added = 0
-        with self.lock, self.db.atomic():
-            for record in records:
-                added += self._insert(record)
-            if imported is not None:
-                self.db.execute("INSERT OR REPLACE INTO imports VALUES (?, ?)", list(imported))
+        try:
+            with self.lock, self.db.atomic():
+                for record in records:
+                    added += self._insert(record)
+                if imported is not None:
+                    self.db.execute("INSERT OR REPLACE INTO imports VALUES (?, ?)",
+                                    list(imported))
+        except dbmod.DatabaseError as err:
+            if not _busy(err):
+                raise
+            raise ArchiveBusyError("档案库正在被另一个导入写入，请稍后再试。",
+                                   detail=str(err)) from None
         return added
 
     def _insert(self, record: ArchiveRecord) -> int:
-        cur = self.db.execute(
-            "INSERT OR IGNORE INTO records (ref, source, item, registration_date, year, "
-            "certificate_number, office_code, office_name, man_name, man_id, man_birth, "
-            "woman_name, woman_id, woman_birth, upgraded) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            [record.ref, record.source, record.item, record.registration_date,
-             int(record.registration_date[:4]), record.certificate_number, record.office_code,
-             record.office_name, record.man.name, record.man.id_number, record.man.birth_date,
-             record.woman.name, record.woman.id_number, record.woman.birth_date,
-             ",".join(record.id_upgraded)])
+        cur = self.db.execute(f"INSERT OR IGNORE INTO records VALUES ({', '.join('?' * 16)})",
+                              _row(None, record, record.ref, record.source))
         if cur.rowcount == 0:
             return 0
         rid = cur.lastrowid
@@ -174,15 +227,109 @@ class ArchiveIndex:
                                  [(key, rid, role) for key, role in record_keys(record)])
         return 1
 
-    def certificate_numbers(self, numbers: Iterable[str]) -> set[str]:
-        """Which of ``numbers`` are already in the index."""
-        found = set()
+    def import_records(self, rows: Iterable[tuple[int, ArchiveRecord | str]], sha256: str,
+                       ref_prefix: str, source: str,
+                       before_commit: Callable[[], None] = lambda: None) -> Imported:
+        """Import a file's rows (row number, record or the reason it is bad), all or none, in
+        ONE write transaction taken before anything is read (BEGIN IMMEDIATE): whether the
+        file is in already, the records and keys (in batches, as the rows stream in), the
+        字号 check against the index and within the file, and the file's mark. So two imports
+        at once, in two processes, are one after the other: the second sees the first's
+        records. Any bad row, or ``before_commit`` raising, rolls everything back."""
         with self.lock:
-            for number in numbers:
-                if self.db.execute("SELECT 1 FROM records WHERE certificate_number = ?",
-                                   [number]).fetchone():
-                    found.add(number)
-        return found
+            self._begin_write()
+            try:
+                outcome = self._import(rows, sha256, ref_prefix, source)
+                if outcome.already or outcome.error_count:
+                    self.db.execute("ROLLBACK")
+                    return outcome
+                before_commit()
+                self.db.execute("COMMIT")
+                return outcome
+            except BaseException:
+                if self.db.conn.in_transaction:
+                    self.db.execute("ROLLBACK")
+                raise
+            finally:
+                self.db.execute(f"PRAGMA cache_size = {self._cache_size}")
+
+    def _begin_write(self) -> None:
+        """BEGIN IMMEDIATE: the index's write lock now, or ArchiveBusyError after the
+        connection's busy timeout (another import holds it)."""
+        self._cache_size = self.db.execute("PRAGMA cache_size").fetchone()[0]
+        try:
+            self.db.execute("BEGIN IMMEDIATE")
+        except dbmod.DatabaseError as err:
+            if not _busy(err):
+                raise
+            raise ArchiveBusyError("档案库正在被另一个导入写入，请等它完成后再导入（或稍后重试）。",
+                                   detail=str(err)) from None
+        self.db.execute(f"PRAGMA cache_size = -{IMPORT_CACHE_KIB}")
+
+    def _import(self, rows: Iterable[tuple[int, ArchiveRecord | str]], sha256: str,
+                ref_prefix: str, source: str) -> Imported:
+        outcome = Imported()
+        if self.db.execute("SELECT 1 FROM imports WHERE sha256 = ?", [sha256]).fetchone():
+            outcome.already = True
+            return outcome
+        base = self.db.execute("SELECT coalesce(max(rid), 0) FROM records").fetchone()[0]
+        rid, started = base, time.thread_time()
+        records: list[list[Any]] = []
+        keys: list[tuple[str, int, int]] = []
+        with _BatchWriter(self._write) as writer:
+            for number, item in rows:
+                outcome.rows += 1
+                if isinstance(item, str):
+                    outcome.refuse(BadRow(number, item))
+                    continue
+                rid += 1
+                records.append(_row(rid, item, f"{ref_prefix}:{number}", source))
+                keys.extend((key, rid, role) for key, role in record_keys(item))
+                if len(records) >= IMPORT_BATCH:
+                    writer.put(records, [])
+                    records = []
+                if len(keys) >= IMPORT_KEY_BATCH:
+                    writer.put([], keys)
+                    keys = []
+            writer.put(records, keys)
+        log.info("archive import: %d rows read in %.1f s CPU, written in %.1f s CPU",
+                 outcome.rows, time.thread_time() - started, writer.cpu)
+        self._refuse_duplicates(outcome, base)
+        if not outcome.error_count:  # else everything is rolled back: nothing imported
+            outcome.imported = rid - base
+            self.db.execute("INSERT INTO imports VALUES (?, ?)", [sha256, outcome.rows])
+        return outcome
+
+    def _write(self, records: list[list[Any]], keys: list[tuple[str, int, int]]) -> None:
+        """One batch: the records, then their keys sorted (B-tree order, fewer page visits)."""
+        self.db.conn.executemany(f"INSERT INTO records VALUES ({', '.join('?' * 16)})", records)
+        # By key alone (twice as fast as comparing tuples): the sort is stable and the keys
+        # were appended in (rid, role) order, so this is the (key, rid, role) order all the same.
+        keys.sort(key=itemgetter(0))
+        self.db.conn.executemany("INSERT OR IGNORE INTO keys VALUES (?, ?, ?)", keys)
+
+    def _refuse_duplicates(self, outcome: Imported, base: int) -> None:
+        """Each record of this import (rid > base) whose 字号 an earlier record holds: one
+        already in the index, or an earlier row of the same file. Run inside the import's
+        transaction, after its rows are in, so it sees everything committed before it."""
+        found = self.db.execute(
+            "SELECT r.ref, r.certificate_number, f.rid, f.ref FROM records r "
+            "JOIN records f ON f.rid = (SELECT min(o.rid) FROM records o "
+            "WHERE o.certificate_number = r.certificate_number) "
+            "WHERE r.rid > ? AND f.rid < r.rid ORDER BY r.rid LIMIT ?",
+            [base, MAX_LISTED_ERRORS]).fetchall()
+        duplicates = [BadRow(_row_number(ref), f"字号 {number} 已在档案库中" if first <= base
+                             else f"字号 {number} 与第 {_row_number(first_ref)} 行重复")
+                      for ref, number, first, first_ref in found]
+        count = len(duplicates)
+        if count == MAX_LISTED_ERRORS:
+            count = self.db.execute(
+                "SELECT count(*) FROM records r WHERE r.rid > ? AND EXISTS (SELECT 1 FROM "
+                "records o WHERE o.certificate_number = r.certificate_number AND o.rid < r.rid)",
+                [base]).fetchone()[0]
+        listed = heapq.merge(outcome.errors, duplicates, key=lambda b: b.row)
+        outcome.errors = list(islice(listed, MAX_LISTED_ERRORS))
+        outcome.error_count += count
 
     def imported(self, sha256: str) -> int | None:
         """The rows of the file with ``sha256`` if it was imported, else None."""
@@ -255,6 +402,47 @@ class ArchiveIndex:
         return result
 
 
+class _BatchWriter:
+    """Writes an import's batches on a thread of its own while the next batch is read.
+
+    SQLite releases the GIL while it inserts, encrypts and writes pages, so reading and
+    checking rows (Python) and writing the previous batch (SQLite) use both cores. One batch
+    waits at most (bounded memory). The thread is the only user of the connection until the
+    writer is closed, and the transaction stays the caller's: on any error the caller rolls
+    back after ``__exit__`` has joined the thread."""
+
+    def __init__(self, write: Callable[[list[list[Any]], list[tuple[str, int, int]]], None]):
+        self.write, self.error = write, None
+        self.cpu = 0.0  # CPU seconds of the writing thread (the import's log line reports it)
+        self.queue: queue.Queue[Any] = queue.Queue(maxsize=1)
+        self.thread = threading.Thread(target=self._run, name="archive-import-writer",
+                                       daemon=True)
+
+    def __enter__(self) -> "_BatchWriter":
+        self.thread.start()
+        return self
+
+    def put(self, records: list[list[Any]], keys: list[tuple[str, int, int]]) -> None:
+        if self.error is not None:
+            raise self.error
+        self.queue.put((records, keys))
+
+    def _run(self) -> None:
+        while (batch := self.queue.get()) is not None:
+            if self.error is None:
+                try:
+                    self.write(*batch)
+                except BaseException as err:  # noqa: BLE001 - handed to the reading thread
+                    self.error = err
+        self.cpu = time.thread_time()
+
+    def __exit__(self, kind: Any, *exc: Any) -> None:
+        self.queue.put(None)
+        self.thread.join()
+        if kind is None and self.error is not None:
+            raise self.error
+
+
 def _matched(record: ArchiveRecord, part: tuple[str, tuple[str, str]]) -> str | None:
     """Which party the query's first part found (for the screen's highlight)."""
     kind, (low, _) = part
@@ -307,5 +495,20 @@ def _record(row: Any) -> ArchiveRecord:
                          id_upgraded=tuple(r for r in upgraded.split(",") if r))
 
 
-def file_sha256(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()
+def _busy(err: Exception) -> bool:
+    """SQLite's "database is locked" after the busy timeout: another writer holds the file."""
+    return "locked" in str(err) or "busy" in str(err)
+
+
+def _row(rid: int | None, record: ArchiveRecord, ref: str, source: str) -> list[Any]:
+    """A records-table row of an imported record."""
+    return [rid, ref, source, record.item, record.registration_date,
+            int(record.registration_date[:4]), record.certificate_number, record.office_code,
+            record.office_name, record.man.name, record.man.id_number, record.man.birth_date,
+            record.woman.name, record.woman.id_number, record.woman.birth_date,
+            ",".join(record.id_upgraded)]
+
+
+def _row_number(ref: str) -> int:
+    """The file row of an imported record (its ref is "imp:<sha8>:<row>")."""
+    return int(ref.rsplit(":", 1)[1])

@@ -98,7 +98,13 @@ class HolidayCalendar:
 
     def period_end(self, start_exclusive: date, days: int) -> date:
         """Last day of a period of ``days`` days counted from the day after ``start_exclusive``."""
-        return self.next_working_day_from(start_exclusive + timedelta(days=days))
+        try:
+            last = start_exclusive + timedelta(days=days)
+        except OverflowError:  # past 9999-12-31: certainly outside the calendar
+            raise CalendarRangeError(
+                f"节假日日历只覆盖 {self.first_year}—{self.last_year} 年，无法计算自 "
+                f"{start_exclusive} 起 {days} 日的期间。", detail="date overflow") from None
+        return self.next_working_day_from(last)
 
 
 def parse_calendar(text: str) -> HolidayCalendar:

@@ -8,14 +8,17 @@ field raises :class:`CaseInputError` naming the field (``parties[1].birth_date``
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass, field, replace
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 from counter_app.domain.idnumber import ID_TYPES
 from counter_app.domain.party import (LONG_TERM, MARITAL_CHECKS, ROLES, SEX_OF_ROLE, SEXES,
                                       Applicant, Party, ethnicity_code)
+from counter_app.domain.text import describe_char, forbidden_char
 from counter_app.errors import CounterAppError
 
 ITEMS = ("marriage", "divorce_application", "divorce_completion", "divorce_withdrawal",
@@ -30,6 +33,10 @@ ITEM_ZH = {
 
 _REGION = re.compile(r"[0-9]{6}")
 _ALPHA3 = re.compile(r"[A-Z]{3}")
+#: The dates a case can happen on (its day, a divorce's receipt, a form's dates): from the
+#: first Marriage Law (1950-05-01) to a bound far enough out for any real case, so that date
+#: arithmetic (the divorce periods) never runs off the calendar's end (9999-12-31).
+EVENT_DATES = (date(1950, 5, 1), date(2199, 12, 31))
 
 
 class CaseInputError(CounterAppError):
@@ -86,6 +93,9 @@ def _str(value: Any, path: str, choices: tuple[str, ...] = (),
          pattern: re.Pattern[str] | None = None) -> str:
     if not isinstance(value, str):
         raise _err(path, "应为字符串")
+    bad = forbidden_char(value)
+    if bad is not None:
+        raise _err(path, f"含有不可打印的控制字符 {describe_char(bad)}")
     if choices and value not in choices:
         raise _err(path, f"应为 {' | '.join(choices)} 之一，实际为 {value!r}")
     if pattern is not None and not pattern.fullmatch(value):
@@ -99,13 +109,66 @@ def _bool(value: Any, path: str) -> bool:
     return value
 
 
-def _date(value: Any, path: str) -> date:
+def _date(value: Any, path: str, within: tuple[date, date] | None = None) -> date:
     if not isinstance(value, str) or not re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", value):
         raise _err(path, "应为 YYYY-MM-DD 格式的日期")
     try:
-        return date.fromisoformat(value)
+        day = date.fromisoformat(value)
     except ValueError:
         raise _err(path, f"{value} 不是有效日期") from None
+    if within is not None and not within[0] <= day <= within[1]:
+        raise _err(path, f"{value} 不在 {within[0]} 至 {within[1]} 之间，请核对日期")
+    return day
+
+
+def date_field(value: Any, path: str) -> date:
+    """A case-file date of an event (YYYY-MM-DD, within EVENT_DATES), or CaseInputError."""
+    return _date(value, path, EVENT_DATES)
+
+
+def text_field(value: Any, path: str, *, multiline: bool = False) -> str:
+    """An optional free-text field: a string (null or absent: ""), without control
+    characters (``multiline``: line breaks allowed), or CaseInputError naming the field."""
+    if value is None:
+        return ""
+    if not isinstance(value, str):
+        raise _err(path, "应为字符串")
+    bad = forbidden_char(value, allow="\n" if multiline else "")
+    if bad is not None:
+        raise _err(path, f"含有不可打印的控制字符 {describe_char(bad)}")
+    return value
+
+
+def decode_case_json(text: str, source: str) -> Any:
+    """The decoded JSON of a case file, or CaseInputError saying what is wrong with it:
+    syntax, nesting deeper than the decoder can follow, numbers longer than Python converts."""
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise CaseInputError(
+            f"案件文件 {source} 不是有效的 JSON：第 {exc.lineno} 行第 {exc.colno} 列，{exc.msg}",
+            detail=f"json: {exc}") from None
+    except RecursionError:
+        raise CaseInputError(f"案件文件 {source} 的 JSON 嵌套层数过多，不是案件文件。",
+                             detail="json nesting too deep") from None
+    except ValueError as exc:  # int("9" * 5000): Python's limit on integer digits
+        raise CaseInputError(f"案件文件 {source} 中有位数过多的数字，不是案件文件。",
+                             detail=f"json number: {exc}") from None
+
+
+def read_case_json(path: Path | str) -> Any:
+    """Read and decode a case file (UTF-8 JSON), or CaseInputError naming the problem."""
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise CaseInputError(f"无法读取案件文件 {path}：找不到该文件", detail="not found") from None
+    except OSError as exc:
+        raise CaseInputError(f"无法读取案件文件 {path}：{exc.strerror or exc}",
+                             detail=f"read {path}: {exc}") from None
+    except UnicodeDecodeError:
+        raise CaseInputError(f"案件文件 {path} 不是 UTF-8 编码的文本。",
+                             detail="not utf-8") from None
+    return decode_case_json(text, str(path))
 
 
 def parse_case(data: Any) -> CaseInput:
@@ -113,7 +176,7 @@ def parse_case(data: Any) -> CaseInput:
     if not isinstance(data, dict):
         raise _err("(顶层)", "应为 JSON 对象")
     item = _str(_get(data, "item", ""), "item", ITEMS)
-    day = _date(_get(data, "date", ""), "date")
+    day = date_field(_get(data, "date", ""), "date")
     office = parse_office(_get(data, "office", ""), "office")
     raw_parties = _get(data, "parties", "")
     if not isinstance(raw_parties, list) or not raw_parties:
@@ -137,7 +200,7 @@ def parse_office(raw: Any, path: str = "office") -> Office:
         foreign_designated=_bool(_get(raw, "foreign_designated", path),
                                  f"{path}.foreign_designated"),
         popup=_bool(_get(raw, "popup", path), f"{path}.popup"),
-        name=str(raw.get("name", "")),
+        name=text_field(raw.get("name"), f"{path}.name"),
     )
 
 
@@ -169,9 +232,9 @@ def _parse_party(raw: Any, path: str, item: str) -> Applicant:
         hukou_region_code=hukou,
         residence_permit_region_code=permit,
         serviceman=_bool(g("serviceman", required=False, default=False), f"{path}.serviceman"),
-        name=str(raw.get("name", "")),
-        ethnicity=ethnicity_code(raw.get("ethnicity")),
-        address=str(raw.get("address") or ""),
+        name=text_field(raw.get("name"), f"{path}.name"),
+        ethnicity=_ethnicity(raw.get("ethnicity"), f"{path}.ethnicity"),
+        address=text_field(raw.get("address"), f"{path}.address"),
     )
     marriage = item in MARRIAGE_ITEMS
     return Applicant(
@@ -183,6 +246,16 @@ def _parse_party(raw: Any, path: str, item: str) -> Applicant:
         voluntary=_optional_bool(raw, "voluntary", path, marriage),
         kinship_declared_none=_optional_bool(raw, "kinship_declared_none", path, marriage),
     )
+
+
+def _ethnicity(raw: Any, path: str) -> str | None:
+    """A GB/T 3304 code or name, or a card's {"code", "name"} object."""
+    if isinstance(raw, dict):
+        for key in ("code", "name"):
+            text_field(raw.get(key), f"{path}.{key}")
+    elif raw is not None:
+        text_field(raw, path)
+    return ethnicity_code(raw)
 
 
 def _check_roles(item: str, parties: tuple[Applicant, ...]) -> None:
@@ -207,7 +280,7 @@ def _parse_divorce(data: dict, item: str) -> dict[str, Any]:
         out[key] = None if value is None else _bool(value, key)
     needs_receipt = item != "divorce_application"
     receipt = _get(data, "receipt_date", "", required=needs_receipt)
-    out["receipt_date"] = None if receipt is None else _date(receipt, "receipt_date")
+    out["receipt_date"] = None if receipt is None else date_field(receipt, "receipt_date")
     office = _get(data, "receiving_office_code", "", required=needs_receipt)
     out["receiving_office_code"] = None if office is None else _str(office,
                                                                      "receiving_office_code")

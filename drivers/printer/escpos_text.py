@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from escpos.printer import Dummy
 
+from counter_app.domain.text import describe_char, forbidden_char
 from counter_app.resources import resource_path
 
 FS_CHINESE_ON = b"\x1c\x26"
@@ -58,7 +59,11 @@ class ReceiptBuilder:
         return self
 
     def line(self, text: str = "") -> ReceiptBuilder:
-        """One line of text, in Chinese mode when it has non-ASCII characters."""
+        """One line of text, in Chinese mode when it has non-ASCII characters. Control
+        characters are refused: the printer would obey them as commands (ESC, GS, CR ...)."""
+        bad = forbidden_char(text)
+        if bad is not None:
+            raise UnprintableText(describe_char(bad))
         if text.isascii():
             self._printer._raw(text.encode("ascii") + b"\n")
             return self

@@ -6,7 +6,6 @@ from the rules engine's calendar (counter_app.rules.calendar), never a second ca
 
 from __future__ import annotations
 
-import json
 from datetime import date
 from pathlib import Path
 
@@ -64,23 +63,18 @@ def queue_ticket(number: str, item_zh: str, waiting: int, *, chinese_font: bool 
 
 
 def receipt_for_case_file(path: Path, *, chinese_font: bool = True) -> PrintJob:
-    """The receipt for a case file (`counter-app print receipt`): a divorce case's receipt."""
-    from counter_app.rules.caseinput import parse_case
+    """The receipt for a case file (`counter-app print receipt`): a divorce case's receipt.
+    The file is read by the forms' case-file parser, so every field it prints is checked."""
+    from forms.case_data import load_case
 
-    try:
-        raw = json.loads(Path(path).read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise ReceiptError(f"找不到案件文件：{path}") from None
-    except (UnicodeDecodeError, json.JSONDecodeError) as err:
-        raise ReceiptError(f"案件文件不是有效的 UTF-8 JSON：{path}", detail=str(err)) from None
-    case = parse_case(raw)
+    case_file = load_case(path)
+    case, forms = case_file.case, case_file.forms
     receipt = case.divorce.get("receipt_date")
     if receipt is None:
         raise ReceiptError("只有离婚登记案件（带 receipt_date）才打印受理回执；"
                            "该案件没有受理日期。")
-    forms = raw.get("forms", {}) if isinstance(raw.get("forms"), dict) else {}
     names = [a.party.name for a in case.parties if a.party.name]
     return divorce_receipt(office_name=forms.get("office_name") or case.office.name,
                            names=names, receipt_date=receipt,
-                           receipt_number=str(forms.get("receipt_number", "")),
+                           receipt_number=forms.get("receipt_number", ""),
                            chinese_font=chinese_font)

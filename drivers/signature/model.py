@@ -66,7 +66,8 @@ class Signature:
                             for s in data["strokes"])
             return cls(strokes, float(data["width"]), float(data["height"]),
                        str(data.get("device", "")))
-        except (ValueError, KeyError, TypeError) as err:
+        except (ValueError, KeyError, TypeError, RecursionError) as err:
+            # RecursionError: JSON nested deeper than the decoder follows (not a signature).
             raise SignatureError("签名数据已损坏，无法读取，请重新签名。", detail=str(err)) from None
 
     def for_form(self) -> tuple[float, float, list[list[tuple[float, float, float]]]]:

@@ -26,8 +26,9 @@ def test_defaults_file_and_environment_in_order(tmp_path):
 
 
 def test_command_line_wins(tmp_path):
-    cfg = config.load(tmp_path / "none.toml", env={"COUNTER_APP_DATA_DIR": "/a"},
-                      overrides={"data_dir": "/b"})
+    empty = tmp_path / "empty.toml"
+    empty.write_text("", encoding="utf-8")
+    cfg = config.load(empty, env={"COUNTER_APP_DATA_DIR": "/a"}, overrides={"data_dir": "/b"})
     assert cfg.data_dir == Path("/b")
 
 
@@ -43,6 +44,17 @@ def test_bad_values_name_the_setting(tmp_path, text, env, fragment):
     path.write_text(text, encoding="utf-8")
     with pytest.raises(ConfigError, match=fragment.replace(".", r"\.")):
         config.load(path, env=env)
+
+
+def test_a_named_file_must_exist_the_default_one_need_not(tmp_path, monkeypatch):
+    with pytest.raises(ConfigError, match="找不到配置文件"):
+        config.load(tmp_path / "none.toml", env={})
+    monkeypatch.setenv("COUNTER_APP_CONFIG", str(tmp_path / "gone.toml"))
+    with pytest.raises(ConfigError, match="gone.toml"):
+        config.load(env={})
+    monkeypatch.delenv("COUNTER_APP_CONFIG")
+    monkeypatch.setattr(config, "default_config_file", lambda: tmp_path / "never-written.toml")
+    assert config.load(env={})["log.level"] == "INFO"
 
 
 def test_every_setting_has_help_and_the_docs_are_current():

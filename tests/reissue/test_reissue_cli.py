@@ -23,7 +23,7 @@ def test_import_then_search_json(capsys, tmp_path):
     code, out, _ = run(capsys, tmp_path, "archive", "import", DEMO, "--json")
     report = json.loads(out)
     assert code == 0 and list(report) == ["file", "sha256", "format", "rows", "imported",
-                                          "already_imported", "errors"]
+                                          "already_imported", "errors", "error_count"]
     assert (report["rows"], report["imported"], report["format"]) == (9, 9, "csv")
     code, out, _ = run(capsys, tmp_path, "archive", "search", "lxy 1986", "--json")
     found = json.loads(out)
