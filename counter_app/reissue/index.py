@@ -21,7 +21,6 @@ filters the registration year), pinyin (latin letters) or a name (anything else)
 
 from __future__ import annotations
 
-import hashlib
 import heapq
 import logging
 import queue
