@@ -12,6 +12,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from counter_app.vision.document import PageAutoCapture, ScanResult, find_page, scan_page
+from counter_app.vision.worker import VisionWorker
 
 log = logging.getLogger(__name__)
 
@@ -28,47 +29,57 @@ class ScanFrame:
 
 
 class DocumentScanner:
-    """The document-camera loop on its own thread: takes the newest frame, finds the page
-    outline every ``outline_every`` frames (for the preview), feeds the auto-capture, and
-    hands each :class:`ScanFrame` to ``on_frame`` (the UI makes that a queued signal)."""
+    """The document-camera loop, a :class:`~counter_app.vision.worker.Job` on ``vision`` (the
+    session's VisionWorker; without one, a worker of its own from ``start`` to ``stop``):
+    takes the newest frame, finds the page outline every ``outline_every`` frames (for the
+    preview), feeds the auto-capture, and hands each :class:`ScanFrame` to ``on_frame`` (the
+    UI makes that a queued signal)."""
 
     def __init__(self, camera, on_frame: Callable[[ScanFrame], None], *,
-                 outline_every: int = 3, still_frames: int = 8) -> None:
+                 outline_every: int = 3, still_frames: int = 8,
+                 vision: VisionWorker | None = None) -> None:
         self.camera, self.on_frame, self.outline_every = camera, on_frame, outline_every
         self.auto = PageAutoCapture(still_frames=still_frames)
         self.auto_enabled = True
+        self.vision = vision
+        self._own = vision is None
         self._manual = threading.Event()
-        self._stop = threading.Event()
-        self._thread: threading.Thread | None = None
+        self._count, self._corners = 0, None
 
     def start(self) -> None:
-        self._stop.clear()
-        self._thread = threading.Thread(target=self._run, name="document-scanner", daemon=True)
-        self._thread.start()
+        if self._own:
+            self.vision = VisionWorker(name="document-scanner")
+        self._count, self._corners = 0, None
+        self.vision.attach(self.camera, self)
 
     def stop(self, timeout: float = 5.0) -> None:
-        self._stop.set()
-        if self._thread is not None:
-            self._thread.join(timeout)
-            self._thread = None
+        if self.vision is None:
+            return
+        self.vision.detach(self, timeout)
+        if self._own:
+            self.vision.close(timeout)
+            self.vision = None
 
     def capture_now(self) -> None:
         """Capture the next frame whatever its stillness (the registrar pressed Enter)."""
         self._manual.set()
 
-    def _run(self) -> None:
-        count, corners = 0, None
-        while not self._stop.is_set():
-            frame = self.camera.take(timeout=0.2)
-            if frame is None:
-                continue
-            try:
-                result = self._analyse(frame.image, count, corners)
-            except Exception:
-                log.exception("document frame analysis failed")
-                continue
-            corners, count = result.corners, count + 1
-            self.on_frame(result)
+    # -- the Job, on the vision thread -----------------------------------------------------
+
+    def prepare(self, worker: VisionWorker) -> None:
+        """Nothing to load: page finding is plain OpenCV."""
+
+    def step(self, frame) -> None:
+        try:
+            result = self._analyse(frame.image, self._count, self._corners)
+        except Exception:
+            log.exception("document frame analysis failed")
+            return
+        self._corners, self._count = result.corners, self._count + 1
+        self.on_frame(result)
+
+    def failed(self, exc: Exception) -> None:
+        log.error("document scanner stopped: %s", exc)
 
     def _analyse(self, image: np.ndarray, count: int, corners) -> ScanFrame:
         if count % self.outline_every == 0:

@@ -196,6 +196,7 @@ def divorce_window(qtbot, tmp_path):
     test_divorce_screens.login(qtbot, win)
     yield win
     win.back_home()
+    win.services.close()
     background.stop()
     journal.close()
     simulator.unregister("demo")

@@ -1,10 +1,11 @@
 """Photographing a case's papers on the document camera (高拍仪), one paper after the other.
 
-The camera loop runs on its own thread (counter_app.vision.scanner.DocumentScanner): the
-preview shows the page outline it found, a page is captured when it lies still (or at once on
-Enter) and stored here, on the GUI thread, as a journal attachment. A checklist shows what is
-left, the current paper highlighted. A retake sets the last page aside (a superseding entry).
-For a divorce the registrar also writes a short summary of the agreement.
+The camera loop runs on the session's vision thread (counter_app.vision.scanner.DocumentScanner
+on Services.vision): the preview shows the page outline it found, a page is captured when it
+lies still (or at once on Enter) and stored here, on the GUI thread, as a journal attachment.
+A checklist shows what is left, the current paper highlighted. A retake sets the last page
+aside (a superseding entry). For a divorce the registrar also writes a short summary of the
+agreement.
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ from PySide6.QtWidgets import (
 
 from counter_app.errors import CounterAppError
 from counter_app.vision.scanner import DocumentScanner, ScanFrame
+from counter_app.vision.worker import VisionWorker
 from counter_app.workflows.documents import DocumentScanning, RequiredDocument
 
 #: Seconds without a frame after which the page says the document camera is not delivering.
@@ -43,9 +45,11 @@ class DocumentPage(QWidget):
     frame_ready = Signal(object)
 
     def __init__(self, scanning: DocumentScanning, case_id: str,
-                 open_camera: Callable[[], object], parent: QWidget | None = None) -> None:
+                 open_camera: Callable[[], object], *, vision: VisionWorker | None = None,
+                 parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.scanning, self.case_id, self._open_camera = scanning, case_id, open_camera
+        self._vision = vision      # None: a worker of the page's own (tests)
         self.documents: list[RequiredDocument] = scanning.required(case_id)
         self.current = 0
         self._camera = self._scanner = None
@@ -137,7 +141,7 @@ class DocumentPage(QWidget):
         except Exception:  # noqa: BLE001 - a driver fault must become a message, not a crash
             self._camera_failed(self.tr("高拍仪无法打开"))
             return
-        self._scanner = DocumentScanner(self._camera, self.frame_ready.emit)
+        self._scanner = DocumentScanner(self._camera, self.frame_ready.emit, vision=self._vision)
         self._scanner.start()
         self._watchdog.start()
 
