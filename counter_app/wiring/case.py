@@ -133,7 +133,8 @@ def documents(services: Services,
     papers step."""
     from counter_app.workflows.documents import DocumentScanning
 
-    return (DocumentScanning(services.journal, operator.operator_id),
+    return (DocumentScanning(services.journal, operator.operator_id,
+                             min_dpi=services.ctx.config["documents.min_dpi"]),
             devices.document_camera(services.ctx), services.vision)
 
 
