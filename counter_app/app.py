@@ -63,10 +63,13 @@ def run_gui(ctx: Context) -> int:
     journal = open_journal(ctx)
     log.info("GUI starting (demo=%s)", ctx.demo)
     background = background_sync(ctx, journal).start()
+    window = None
     try:
         window = build_main_window(ctx, journal, background)
         window.show()
         return run_event_loop(app)
     finally:
+        if window is not None:
+            window.services.close()   # the vision thread closes its face models on itself
         background.stop()
         journal.close()

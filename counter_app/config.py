@@ -249,8 +249,20 @@ CAMERA_DOCUMENT_SOURCE = Setting(
 )
 CAMERA_RESOLUTION = Setting(
     "camera.resolution", "1280x720", str,
-    "Resolution requested from the cameras, WIDTHxHEIGHT (the camera may grant another; MJPG "
-    "is requested so USB 2.0 cameras reach their full frame rate).",
+    "Resolution requested from the portrait camera, WIDTHxHEIGHT (the camera may grant "
+    "another; MJPG is requested so USB 2.0 cameras reach their full frame rate).",
+)
+CAMERA_DOCUMENT_RESOLUTION = Setting(
+    "camera.document_resolution", "2592x1944", str,
+    "Resolution requested from the document camera (高拍仪), WIDTHxHEIGHT. 2592x1944 (5 "
+    "megapixels) gives an A4 page that fills the picture's height about 150-165 pixels per "
+    "inch; documents.min_dpi refuses pages below the archive's minimum.",
+)
+DOCUMENTS_MIN_DPI = Setting(
+    "documents.min_dpi", 150, int,
+    "Lowest effective resolution of a photographed paper that is kept, in pixels per inch of "
+    "paper (the camera's pixels at the page's farthest edge over the paper's real size). Lower "
+    "pages are refused with a message asking for a retake.",
 )
 
 PRINTING_RECEIPT_PRINTER = Setting(

@@ -20,7 +20,7 @@ import os
 import sys
 from pathlib import Path
 
-from counter_app import __version__, config, logs
+from counter_app import __version__, config, logs, memory
 from counter_app.context import Context
 from counter_app.errors import CounterAppError
 from counter_app.resources import resource_path
@@ -95,6 +95,8 @@ def program_name(args: argparse.Namespace) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
+    # First, before any thread starts: glibc's malloc arenas bounded (counter_app/memory.py).
+    arenas = memory.bound_malloc_arenas()
     try:
         parser = build_parser()
     except Exception as exc:  # noqa: BLE001 - a broken install must still say what is wrong
@@ -110,6 +112,7 @@ def main(argv: list[str] | None = None) -> int:
         ctx = make_context(args)
         logs.setup(ctx.data_dir, ctx.config["log.level"], ctx.config["log.max_bytes"],
                    ctx.config["log.backups"])
+        log.debug("malloc arenas bounded by %s", arenas)
         if args.command is None:
             from counter_app.app import run_gui
 

@@ -69,7 +69,7 @@ def reissue(services: Services) -> ItemPage:
         p = desk.parts(operator)
         return ReissuePage(p.flow, p.open_reader, open_camera=p.open_camera,
                            printing=p.printing, today=p.today, demo_cards=p.demo_cards,
-                           insert_demo_card=p.insert_demo_card)
+                           insert_demo_card=p.insert_demo_card, vision=p.vision)
 
     return make
 
@@ -124,7 +124,7 @@ def capture(services: Services) -> CasePage:
 
         p = wiring.capture(services, operator, case_id)
         return CapturePage(p.capture, case_id, open_camera=p.open_camera,
-                           chip_photos=p.chip_photos, liveness=p.liveness)
+                           chip_photos=p.chip_photos, liveness=p.liveness, vision=p.vision)
 
     return make
 
@@ -149,8 +149,8 @@ def documents(services: Services) -> CasePage:
         from counter_app.ui.case.document_page import DocumentPage
         from counter_app.wiring import case as wiring
 
-        scanning, open_camera = wiring.documents(services, operator)
-        return DocumentPage(scanning, case_id, open_camera)
+        scanning, open_camera, vision = wiring.documents(services, operator)
+        return DocumentPage(scanning, case_id, open_camera, vision=vision)
 
     return make
 

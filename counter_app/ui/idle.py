@@ -1,12 +1,17 @@
-"""Locks the counter's screen after a stretch without keyboard or mouse input."""
+"""Locks the counter's screen after a stretch without keyboard or mouse input.
+
+A key that matches a shortcut (the F-keys, Esc, Enter on a page) never reaches a widget as a
+KeyPress: Qt first sends the focus widget a ShortcutOverride, then the shortcut a Shortcut
+event. A registrar who works by keyboard presses little else, so all three count as input."""
 
 from __future__ import annotations
 
 from PySide6.QtCore import QEvent, QObject, QTimer, Signal
 from PySide6.QtWidgets import QApplication
 
-_INPUT_EVENTS = {QEvent.Type.KeyPress, QEvent.Type.MouseButtonPress, QEvent.Type.MouseMove,
-                 QEvent.Type.Wheel, QEvent.Type.TabletPress, QEvent.Type.TouchBegin}
+_INPUT_EVENTS = {QEvent.Type.KeyPress, QEvent.Type.ShortcutOverride, QEvent.Type.Shortcut,
+                 QEvent.Type.MouseButtonPress, QEvent.Type.MouseMove, QEvent.Type.Wheel,
+                 QEvent.Type.TabletPress, QEvent.Type.TouchBegin}
 
 
 class IdleWatcher(QObject):

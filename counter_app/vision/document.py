@@ -1,5 +1,5 @@
-"""Document camera (高拍仪): find the page, straighten it, remove residual skew, and tell when
-the page lies still so the capture is sharp.
+"""Document camera (高拍仪): find the page, straighten it to its true proportions, remove
+residual skew, and tell when a new page lies still so the capture is sharp.
 
 Page finding works on a copy scaled to ``DETECT_SIZE`` px: edges (Canny) and, as a second
 opinion, a brightness threshold (a white page on a darker desk); the largest convex
@@ -8,11 +8,13 @@ quadrilateral covering enough of the picture wins. Corners are refined on the fu
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass
 
 import numpy as np
 
 from counter_app.vision.errors import NoPage
+from counter_app.vision.proportions import Proportions, output_size, page_proportions
 
 #: Longest side of the working copy used to find the page.
 DETECT_SIZE = 640
@@ -94,7 +96,8 @@ def _refine(bgr: np.ndarray, corners: np.ndarray) -> np.ndarray:
 
 
 def page_size(corners: np.ndarray) -> tuple[int, int]:
-    """Width and height of the straightened page: the longer of each pair of opposite edges."""
+    """Width and height of the outline as photographed: the longer of each pair of opposite
+    edges (the page's own proportions only when the camera looks straight down)."""
     tl, tr, br, bl = corners
     width = max(np.linalg.norm(tr - tl), np.linalg.norm(br - bl))
     height = max(np.linalg.norm(bl - tl), np.linalg.norm(br - tr))
@@ -103,10 +106,14 @@ def page_size(corners: np.ndarray) -> tuple[int, int]:
 
 def straighten(bgr: np.ndarray, corners: np.ndarray,
                size: tuple[int, int] | None = None) -> np.ndarray:
-    """The page cut out and warped to a rectangle (``size`` = (w, h), default: measured)."""
+    """The page cut out and warped to a rectangle (``size`` = (w, h), default: the page's
+    true proportions, counter_app.vision.proportions)."""
     import cv2
 
-    w, h = size or page_size(corners)
+    if size is None:
+        ratio = page_proportions(corners, bgr.shape).ratio
+        size = output_size(corners, ratio)[0]
+    w, h = size
     target = np.array([[0, 0], [w - 1, 0], [w - 1, h - 1], [0, h - 1]], dtype=np.float32)
     matrix = cv2.getPerspectiveTransform(order_corners(corners), target)
     return cv2.warpPerspective(bgr, matrix, (w, h), flags=cv2.INTER_CUBIC,
@@ -156,23 +163,33 @@ def deskew(bgr: np.ndarray, angle: float | None = None) -> tuple[np.ndarray, flo
 
 @dataclass
 class ScanResult:
-    """A straightened page, with the corners found (None: no page edge, whole image used)."""
+    """A straightened page, with the corners found (None: no page edge, whole image used),
+    the skew removed, how its proportions were found (counter_app.vision.proportions; None
+    without corners), and the sampling: camera pixels of its farthest edge per pixel of
+    ``image`` (1.0: as sharp everywhere as it is stored)."""
 
     image: np.ndarray
     corners: np.ndarray | None
     skew: float
+    proportions: Proportions | None = None
+    sampling: float = 1.0
 
 
 def scan_page(bgr: np.ndarray, *, require_page: bool = False) -> ScanResult:
-    """Find, straighten and deskew the page. Without a visible page edge (a close-up or an
-    already-cropped scan) the whole image is deskewed, unless ``require_page``."""
+    """Find, straighten (to the page's true proportions) and deskew the page. Without a
+    visible page edge (a close-up or an already-cropped scan) the whole image is deskewed,
+    unless ``require_page``."""
     corners = find_page(bgr)
     if corners is None and require_page:
         raise NoPage("没有找到文件纸张的边缘，请把整页放在高拍仪下方、背景与纸张颜色不同",
                      detail="no page quadrilateral found")
-    flat = straighten(bgr, corners) if corners is not None else bgr
-    flat, skew = deskew(flat)
-    return ScanResult(flat, corners, skew)
+    if corners is None:
+        flat, skew = deskew(bgr)
+        return ScanResult(flat, None, skew)
+    proportions = page_proportions(corners, bgr.shape)
+    size, sampling = output_size(corners, proportions.ratio)
+    flat, skew = deskew(straighten(bgr, corners, size))
+    return ScanResult(flat, corners, skew, proportions, sampling)
 
 
 class StillnessDetector:
@@ -204,24 +221,63 @@ class StillnessDetector:
         self._previous, self._still = None, 0
 
 
+def page_signature(bgr: np.ndarray, corners: np.ndarray) -> str:
+    """The perceptual hash (counter_app.vision.duplicates) of the page at ``corners``,
+    straightened small: enough to tell one page from another, cheap enough per placement."""
+    from counter_app.vision.duplicates import page_hash
+
+    ratio = page_proportions(corners, bgr.shape).ratio
+    size = (256, max(1, round(256 / ratio))) if ratio >= 1 else (max(1, round(256 * ratio)), 256)
+    return page_hash(straighten(bgr, corners, size))
+
+
 class PageAutoCapture:
-    """Capture a page once it lies still: feed every document-camera frame; ``feed`` returns
-    a :class:`ScanResult` exactly once per placement (when the scene has been still for
-    ``still_frames`` frames and a page is visible), then waits for movement (the next page)
-    before it can capture again."""
+    """Capture a page once a new one lies still: feed every document-camera frame; each time
+    the scene has been still for ``still_frames`` frames with a page in view, that page is
+    compared (page_signature) with the one captured last (or held by :meth:`hold`), and
+    ``feed`` returns it straightened (:class:`ScanResult`) only when it is another page. A
+    page left lying is captured once; a hand passing over it, the light changing or the page
+    nudged do not capture it again; the next page laid down is captured."""
 
     def __init__(self, still_frames: int = 8, threshold: float = 2.0) -> None:
         self.stillness = StillnessDetector(threshold=threshold, frames=still_frames)
-        self._armed = True
+        self._last: str | None = None      # signature of the page captured or held last
+        self._judged = False               # this still spell was looked at already
+        self._hold = threading.Event()
+
+    def hold(self) -> None:
+        """Do not capture the page lying on the glass now (another paper was chosen: it
+        belongs to the one before). Safe from any thread; applies at the next frame."""
+        self._hold.set()
 
     def feed(self, bgr: np.ndarray) -> ScanResult | None:
         """Take the next frame; the straightened page when it is time to capture."""
         still = self.stillness.feed(bgr)
+        if self._hold.is_set():
+            self._hold.clear()
+            self.mark_captured(bgr)
+            return None
         if not still:
-            if self.stillness.motion >= self.stillness.threshold:
-                self._armed = True            # something moved: a new page may come
+            self._judged = False
             return None
-        if not self._armed or find_page(bgr) is None:
+        if self._judged:
             return None
-        self._armed = False
+        self._judged = True
+        corners = find_page(bgr)
+        if corners is None or not self._is_new(page_signature(bgr, corners)):
+            return None
         return scan_page(bgr, require_page=True)
+
+    def mark_captured(self, bgr: np.ndarray) -> None:
+        """The page in ``bgr`` was captured by other means (Enter), or is to be left alone:
+        it is not captured again."""
+        corners = find_page(bgr)
+        if corners is not None:
+            self._last = page_signature(bgr, corners)
+
+    def _is_new(self, signature: str) -> bool:
+        from counter_app.vision.duplicates import same_page
+
+        new = self._last is None or not same_page([signature], self._last)
+        self._last = signature
+        return new

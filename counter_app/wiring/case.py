@@ -96,6 +96,7 @@ class CaptureParts:
     open_camera: Callable[[], Any]
     chip_photos: dict[str, bytes]
     liveness: tuple
+    vision: Any       # the session's VisionWorker (counter_app.vision.worker)
 
 
 def capture(services: Services, operator: Operator, case_id: str) -> CaptureParts:
@@ -115,7 +116,7 @@ def capture(services: Services, operator: Operator, case_id: str) -> CapturePart
         if photos else None
     return CaptureParts(PartyCapture(services.journal, operator.operator_id, matcher),
                         devices.portrait_camera(services.ctx), photos,
-                        liveness_challenges(cfg["vision.liveness"]))
+                        liveness_challenges(cfg["vision.liveness"]), services.vision)
 
 
 def declarations(services: Services, operator: Operator) -> tuple[Any, Callable[[], Any]]:
@@ -126,12 +127,15 @@ def declarations(services: Services, operator: Operator) -> tuple[Any, Callable[
             devices.fingerprint_pad(services.ctx))
 
 
-def documents(services: Services, operator: Operator) -> tuple[Any, Callable[[], Any]]:
-    """(the scanning flow, the document camera's opener) of the papers step."""
+def documents(services: Services,
+              operator: Operator) -> tuple[Any, Callable[[], Any], Any]:
+    """(the scanning flow, the document camera's opener, the session's vision thread) of the
+    papers step."""
     from counter_app.workflows.documents import DocumentScanning
 
-    return (DocumentScanning(services.journal, operator.operator_id),
-            devices.document_camera(services.ctx))
+    return (DocumentScanning(services.journal, operator.operator_id,
+                             min_dpi=services.ctx.config["documents.min_dpi"]),
+            devices.document_camera(services.ctx), services.vision)
 
 
 def certificates(services: Services, operator: Operator, case_id: str) -> BookletPrinting:

@@ -41,19 +41,19 @@ def portrait_camera(ctx: Context) -> Callable[[], Any]:
 
 
 def document_camera(ctx: Context) -> Callable[[], Any]:
-    """Opens the document camera (高拍仪) the settings name; demo mode's ``simulator`` shows a
-    page laid on a desk, so the auto-capture has something to find."""
+    """Opens the document camera (高拍仪) the settings name, at camera.document_resolution;
+    demo mode's ``simulator`` lays numbered demo pages on a desk one after the other, so the
+    auto-capture has something to find."""
 
     def open_it() -> Any:
         from drivers.camera import open_camera, parse_resolution
 
-        source, resolution = ctx.config["camera.document_source"], ctx.config["camera.resolution"]
+        source = ctx.config["camera.document_source"]
+        resolution = ctx.config["camera.document_resolution"]
         if source == "simulator":
-            from counter_app.vision.scanner import demo_document_frames
-            from drivers.camera.simulator import SimulatedCamera
+            from counter_app.vision.scanner import demo_document_camera
 
-            return SimulatedCamera(demo_document_frames(*parse_resolution(resolution)), fps=15,
-                                   name="document")
+            return demo_document_camera(*parse_resolution(resolution))
         return open_camera(source, resolution, name="document")
 
     return open_it

@@ -33,6 +33,7 @@ class ReissueParts:
     today: Callable[[], date]
     demo_cards: dict[str, str]
     insert_demo_card: Callable[[str], None] | None
+    vision: Any       # the session's VisionWorker (counter_app.vision.worker)
 
 
 class ReissueDesk:
@@ -67,7 +68,7 @@ class ReissueDesk:
             cards = {**DEMO_REISSUE_CARD, **cards}
         return ReissueParts(flow, devices.card_reader(ctx), devices.portrait_camera(ctx),
                             lambda case_id: self.printing(flow, operator, case_id), ctx.today,
-                            cards, insert)
+                            cards, insert, s.vision)
 
     def printing(self, flow: ReissueFlow, operator: Operator, case_id: str) -> BookletPrinting:
         """The booklet printing of an issued reissue (BookletPrinting)."""

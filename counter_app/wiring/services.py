@@ -30,6 +30,7 @@ from counter_app.workflows.steps import CaseStep
 
 if TYPE_CHECKING:
     from counter_app.audit import AuditRow
+    from counter_app.vision.worker import VisionWorker
     from counter_app.workflows.declarations import Declarations
 
 log = logging.getLogger(__name__)
@@ -77,6 +78,23 @@ class Services:
         """The Qt ports, made when a page first needs one: QtPrintSupport and the painter
         are not loaded while the window is built."""
         return self._make_ports()
+
+    @cached_property
+    def vision(self) -> VisionWorker:
+        """The session's one vision thread: the photo and papers pages attach their camera to
+        it in turn, and the face models it loads at the first photo page stay loaded until
+        :meth:`close` (a thread and models per visit left memory behind each time)."""
+        from functools import partial
+
+        from counter_app.vision.faces import FacePipeline
+        from counter_app.vision.worker import VisionWorker
+
+        return VisionWorker(partial(FacePipeline, self.ctx.config["vision.models_dir"] or None))
+
+    def close(self) -> None:
+        """End the session's threads (the vision thread closes its models on itself)."""
+        if "vision" in self.__dict__:
+            self.vision.close()
 
     @property
     def demo(self) -> bool:

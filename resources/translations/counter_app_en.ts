@@ -451,7 +451,7 @@ Check the cable and the power, then click &quot;Retry&quot;. If it still fails, 
     <name>DocumentPage</name>
     <message>
         <source>高拍仪拍摄证件材料</source>
-        <extracomment>Seconds without a frame after which the page says the document camera is not delivering.</extracomment>
+        <extracomment>Seconds without a frame after which the page says the document camera is not delivering. Height of a page&apos;s thumbnail in the strip of the current paper&apos;s pages.</extracomment>
         <translation>Photograph the documents</translation>
     </message>
     <message>
@@ -463,8 +463,12 @@ Check the cable and the power, then click &quot;Retry&quot;. If it still fails, 
         <translation>Capture this page (Enter)</translation>
     </message>
     <message>
-        <source>重拍上一页（F4）</source>
-        <translation>Retake the last page (F4)</translation>
+        <source>重拍所选页（F4）</source>
+        <translation>Retake the chosen page (F4)</translation>
+    </message>
+    <message>
+        <source>删除所选页（Delete）</source>
+        <translation>Delete the chosen page (Delete)</translation>
     </message>
     <message>
         <source>下一份材料（PgDn）</source>
@@ -503,6 +507,10 @@ Check the cable and the power, then click &quot;Retry&quot;. If it still fails, 
         <translation>Documents to photograph:</translation>
     </message>
     <message>
+        <source>这份材料已拍的页（← → 选择）：</source>
+        <translation>Pages of this document (choose with ← →):</translation>
+    </message>
+    <message>
         <source>本业务没有需要高拍仪拍摄的材料。请按 Esc 返回。</source>
         <translation>This case has no documents to photograph. Press Esc to go back.</translation>
     </message>
@@ -519,28 +527,56 @@ Check the cable and the power, then click &quot;Retry&quot;. If it still fails, 
         <translation>No picture from the document camera</translation>
     </message>
     <message>
+        <source>已找到纸张边缘：换上新的一页并放稳后自动拍摄，也可按回车拍摄。</source>
+        <translation>Page edges found: lay a new page down and hold it still to capture it, or press Enter.</translation>
+    </message>
+    <message>
         <source>已拍</source>
         <translation>Captured</translation>
     </message>
     <message>
-        <source>已找到纸张边缘，放稳后自动拍摄；也可按回车拍摄。</source>
-        <translation>Page found: it is captured when it lies still, or press Enter.</translation>
+        <source>已重拍</source>
+        <translation>Retook</translation>
+    </message>
+    <message>
+        <source>{done}{title}第 {page} 页（分辨率：每英寸 {ppi} 像素）。有下一页请直接放上；这份材料拍完请按 PgDn 换下一份材料。</source>
+        <translation>{done} page {page} of the {title} (resolution: {ppi} pixels per inch). Lay the next page down if there is one; when this document is done, press PgDn for the next.</translation>
+    </message>
+    <message>
+        <source>重拍{title}第 {page} 页：请重新放好这一页，放稳后自动拍摄（或按回车）。新的一页存好后才替换原页。</source>
+        <translation>Retake page {page} of the {title}: lay this page down again; it is captured once it lies still (or press Enter). The old page is replaced only once the new one is saved.</translation>
+    </message>
+    <message>
+        <source>删除{title}第 {page} 页？删除后不能恢复，需要时可以重新拍摄。</source>
+        <translation>Delete page {page} of the {title}? It cannot be restored; it can be photographed again if needed.</translation>
+    </message>
+    <message>
+        <source>没有删除。</source>
+        <translation>Nothing deleted.</translation>
+    </message>
+    <message>
+        <source>已删除{title}第 {page} 页。</source>
+        <translation>Page {page} of the {title} deleted.</translation>
+    </message>
+    <message>
+        <source>{title}还没有拍摄。</source>
+        <translation>The {title} has no pages yet.</translation>
+    </message>
+    <message>
+        <source>请确认</source>
+        <translation>Please confirm</translation>
+    </message>
+    <message>
+        <source>删除（回车）</source>
+        <translation>Delete (Enter)</translation>
+    </message>
+    <message>
+        <source>不删除（Esc）</source>
+        <translation>Keep it (Esc)</translation>
     </message>
     <message>
         <source>请把材料平放在高拍仪下方（深色背景），整页放入画面。</source>
         <translation>Lay the paper flat under the document camera (dark background), the whole page in the picture.</translation>
-    </message>
-    <message>
-        <source>已拍{title}第 {page} 页（{dpi} dpi）。有下一页请直接放上；这份材料拍完请按 PgDn 换下一份材料。</source>
-        <translation>Captured {title}, page {page} ({dpi} dpi). Put the next page down, or press PgDn for the next document.</translation>
-    </message>
-    <message>
-        <source>{title}还没有拍摄，无需重拍。</source>
-        <translation>{title} has not been captured yet: nothing to retake.</translation>
-    </message>
-    <message>
-        <source>{title}第 {page} 页已作废，请重新放好这一页。</source>
-        <translation>{title}, page {page} set aside: put the page down again.</translation>
     </message>
     <message>
         <source>高拍仪拍摄：{title}</source>
@@ -593,6 +629,10 @@ Check the cable and the power, then click &quot;Retry&quot;. If it still fails, 
     <message>
         <source>{title}：{mark}</source>
         <translation>{title}: {mark}</translation>
+    </message>
+    <message>
+        <source>第 {n} 页</source>
+        <translation>Page {n}</translation>
     </message>
     <message>
         <source>离婚协议书摘要已保存。</source>

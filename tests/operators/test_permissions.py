@@ -188,7 +188,7 @@ def _prepare(env, who):
             lambda: declarations.add_fingerprint(env.case, "man", None),
             lambda: declarations.witness(env.case, "man"),
             lambda: scanning.store(env.case, None, SimpleNamespace(image=None)),
-            lambda: scanning.retake(env.case, page),
+            lambda: scanning.delete(env.case, page),
             lambda: scanning.record_summary(env.case, children="", property="", debts="",
                                             both_signed=True)]
 

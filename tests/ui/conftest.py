@@ -45,6 +45,7 @@ def demo_window(qtbot, tmp_path):
     yield make
     for win, background, journal in made:
         win.back_home()
+        win.services.close()
         background.stop()
         journal.close()
     simulator.unregister("demo")

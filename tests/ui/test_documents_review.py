@@ -196,6 +196,7 @@ def divorce_window(qtbot, tmp_path):
     test_divorce_screens.login(qtbot, win)
     yield win
     win.back_home()
+    win.services.close()
     background.stop()
     journal.close()
     simulator.unregister("demo")
@@ -295,24 +296,98 @@ def test_a_camera_that_will_not_open_says_what_to_do(qtbot, document_page):
     assert left.args == [page.case_id]
 
 
-def test_an_unplugged_camera_is_reported_and_a_retake_supersedes(qtbot, document_page):
+def demo_camera(width: int, height: int, placements: int):
+    """The demo desk's first ``placements`` papers in a loop, at 30 frames a second."""
     from counter_app.vision.scanner import demo_document_frames
     from drivers.camera.simulator import SimulatedCamera
 
-    camera = SimulatedCamera(demo_document_frames(320, 180), fps=30, name="document")
+    frames = demo_document_frames(width, height, placements)
+    return SimulatedCamera(frames, fps=30, name="document"), len(frames)
+
+
+def man_pages(page):
+    return page.scanning.pages(page.case_id).get("id_document:man", [])
+
+
+def test_each_paper_laid_down_is_captured_once_and_never_twice(qtbot, document_page):
+    # Three papers laid down in turn, then the first again: three pages, not one a frame and
+    # not the first twice (its return is refused as a page already kept, and said so).
+    camera, frames = demo_camera(1024, 576, 3)
     page = document_page(lambda: camera)
-    qtbot.waitUntil(lambda: bool(page.scanning.pages(page.case_id)), timeout=15_000)  # auto
-    page._scanner.auto_enabled = False  # the demo loop would put the page down again
-    kept = page.scanning.pages(page.case_id)["id_document:man"]
-    first = kept[-1]
-    qtbot.keyClick(page.retake_button, Qt.Key.Key_Return)
-    assert f"第 {first.page} 页已作废" in page.status.text()
-    assert len(page.scanning.pages(page.case_id).get("id_document:man", [])) == len(kept) - 1
-    kinds = [e.kind for e in page.scanning.journal.entries(case_id=page.case_id)]
-    assert kinds.count("document.superseded") == 1
-    superseded = next(e.payload for e in page.scanning.journal.entries(case_id=page.case_id)
-                      if e.kind == "document.superseded")
-    assert superseded["supersedes"] == first.entry_id
+    qtbot.waitUntil(lambda: len(man_pages(page)) == 3, timeout=20_000)
+    qtbot.waitUntil(lambda: "相同，没有重复保存" in page.status.text(), timeout=10_000)
+    qtbot.wait(1000)
+    assert len(man_pages(page)) == 3 and "PgDn" not in page.status.text()
+    assert page.page_strip.count() == 3 and page.page_strip.currentRow() == 2
+    assert page.page_strip.item(0).text() == "第 1 页"
+    scans = [e.payload for e in page.scanning.journal.entries(case_id=page.case_id)
+             if e.kind == "document.scanned"]
+    assert all(s["capture"] == "auto" and s["effective_dpi"] >= 150 for s in scans)
+
+
+def test_any_page_is_retaken_or_deleted_with_the_keyboard(qtbot, document_page):
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication
+
+    camera, _ = demo_camera(1024, 576, 3)
+    page = document_page(lambda: camera)
+    qtbot.waitUntil(lambda: len(man_pages(page)) == 3, timeout=20_000)
+    first, second, third = man_pages(page)
+    # ← ← chooses page 1, F4 asks for it again: it stays until the new page is kept.
+    qtbot.keyClick(page, Qt.Key.Key_Left)
+    qtbot.keyClick(page, Qt.Key.Key_Left)
+    assert page.selected == 0
+    qtbot.keyClick(page, Qt.Key.Key_F4)
+    assert "重拍居民身份证（男方）第 1 页" in page.status.text()
+    assert [p.entry_id for p in man_pages(page)] == [first.entry_id, second.entry_id,
+                                                     third.entry_id]
+    # The first paper comes round again and replaces page 1 (no duplicate of itself).
+    qtbot.waitUntil(lambda: man_pages(page)[0].entry_id != first.entry_id, timeout=20_000)
+    assert "已重拍居民身份证（男方）第 1 页" in page.status.text()
+    assert [p.page for p in man_pages(page)] == [1, 2, 3]
+    page._scanner.auto_enabled = False      # the loop would lay the next paper down again
+    # → chooses page 2; Delete asks first: Esc keeps it, Enter deletes it.
+    qtbot.keyClick(page, Qt.Key.Key_Right)
+    assert page.selected == 1
+
+    def answer(key):
+        """Press ``key`` on the confirmation once it is up (Delete opens it modally)."""
+        def press():
+            box = QApplication.activeModalWidget()
+            if box is None:
+                QTimer.singleShot(50, press)
+                return
+            qtbot.keyClick(box, key)
+        QTimer.singleShot(50, press)
+
+    answer(Qt.Key.Key_Escape)
+    qtbot.keyClick(page, Qt.Key.Key_Delete)
+    assert len(man_pages(page)) == 3 and page.status.text() == "没有删除。"
+    qtbot.waitUntil(page.isActiveWindow, timeout=2000)    # the keys come back to the page
+    answer(Qt.Key.Key_Return)
+    qtbot.keyClick(page, Qt.Key.Key_Delete)
+    assert [p.entry_id for p in man_pages(page)] == [man_pages(page)[0].entry_id,
+                                                     third.entry_id]
+    assert page.status.text() == "已删除居民身份证（男方）第 2 页。"
+    reasons = [e.payload["reason"] for e in page.scanning.journal.entries(case_id=page.case_id)
+               if e.kind == "document.superseded"]
+    assert reasons == ["重拍", "删除"]
+
+
+def test_a_page_below_the_resolution_is_refused_in_words_a_registrar_reads(qtbot,
+                                                                          document_page):
+    camera, _ = demo_camera(320, 180, 1)          # an ID card at about 50 pixels per inch
+    page = document_page(lambda: camera)
+    qtbot.waitUntil(lambda: "分辨率" in page.status.text(), timeout=15_000)
+    assert "dpi" not in page.status.text().lower() and "150" in page.status.text()
+    assert "没有保存" in page.status.text() and "#b00020" in page.status.styleSheet()
+    assert man_pages(page) == [] and page.page_strip.count() == 0
+
+
+def test_an_unplugged_camera_is_reported(qtbot, document_page):
+    camera, _ = demo_camera(320, 180, 1)
+    page = document_page(lambda: camera)
+    qtbot.waitUntil(lambda: page._frames > 0, timeout=15_000)
     page._watchdog.setInterval(1000)
     camera.unplug()
     qtbot.waitUntil(lambda: "高拍仪没有画面" in page.status.text(), timeout=5000)

@@ -114,3 +114,122 @@ def test_an_analysis_that_fails_mid_stream_is_reported_not_swallowed():
         worker.stop()
         camera.stop()
     assert isinstance(errors[0], RuntimeError) and worker.error is errors[0]
+
+
+# --- the session's one vision thread ---------------------------------------------------------
+
+class CountingPipeline:
+    """A stand-in face pipeline that counts how often it is made, used and closed, and on
+    which threads (the real one's cost is what the session worker saves)."""
+
+    made: list[str] = []
+    closed: list[str] = []
+
+    def __init__(self, pipeline):
+        self.real = pipeline
+        CountingPipeline.made.append(threading.current_thread().name)
+
+    def analyse(self, image):
+        return self.real.analyse(image)
+
+    def close(self):
+        CountingPipeline.closed.append(threading.current_thread().name)
+
+
+def test_one_vision_thread_and_one_pipeline_serve_visit_after_visit(images, pipeline):
+    from counter_app.vision.worker import VisionWorker
+
+    CountingPipeline.made, CountingPipeline.closed = [], []
+    vision = VisionWorker(lambda: CountingPipeline(pipeline))
+    before = threading.active_count()
+    try:
+        for visit in range(3):
+            camera = SimulatedCamera([images("astronaut.jpg")], fps=20)
+            results, threads = [], set()
+
+            def on_result(result, threads=threads, results=results):
+                threads.add(threading.current_thread().name)
+                results.append(result)
+
+            camera.start()
+            worker = PreviewWorker(camera, on_result, vision=vision)
+            worker.start()
+            deadline = time.monotonic() + 20
+            while len(results) < 3 and time.monotonic() < deadline:
+                time.sleep(0.01)
+            worker.stop()
+            camera.stop()
+            assert len(results) >= 3 and threads == {"vision"}
+            assert results[0].analysis.primary is not None
+            # Left: the thread waits for the next page, and nothing more is analysed.
+            count = len(results)
+            time.sleep(0.3)
+            assert len(results) == count and vision.alive
+            assert threading.active_count() == before + 1       # the vision thread only
+    finally:
+        vision.close()
+    assert CountingPipeline.made == ["vision"] and CountingPipeline.closed == ["vision"]
+    assert not vision.alive
+
+
+def test_a_failed_job_is_reported_and_the_thread_serves_the_next_page(images, pipeline):
+    from counter_app.vision.worker import VisionWorker
+
+    vision = VisionWorker(lambda: pipeline)
+    camera = SimulatedCamera([images("astronaut.jpg")], fps=20)
+    camera.start()
+    errors, results = [], []
+
+    def broken(result):
+        raise RuntimeError("the page's handler failed")
+
+    try:
+        first = PreviewWorker(camera, broken, on_error=errors.append, vision=vision)
+        first.start()
+        deadline = time.monotonic() + 20
+        while not errors and time.monotonic() < deadline:
+            time.sleep(0.01)
+        first.stop()
+        assert isinstance(errors[0], RuntimeError) and first.error is errors[0]
+        second = PreviewWorker(camera, results.append, vision=vision)
+        second.start()
+        while len(results) < 2 and time.monotonic() < deadline:
+            time.sleep(0.01)
+        second.stop()
+        assert len(results) >= 2 and second.error is None
+    finally:
+        camera.stop()
+        vision.close(timeout=30)
+
+
+def test_detach_returns_only_when_the_page_code_has_finished(images):
+    from counter_app.vision.worker import VisionWorker
+
+    class SlowJob:
+        def __init__(self):
+            self.running = threading.Event()
+            self.inside = False
+
+        def prepare(self, worker):
+            pass
+
+        def step(self, frame):
+            self.inside = True
+            self.running.set()
+            time.sleep(0.3)
+            self.inside = False
+
+        def failed(self, exc):
+            raise AssertionError(exc)
+
+    vision = VisionWorker(lambda: None)
+    camera = SimulatedCamera([images("astronaut.jpg")], fps=50)
+    camera.start()
+    job = SlowJob()
+    try:
+        vision.attach(camera, job)
+        assert job.running.wait(10)
+        assert vision.detach(job) and not job.inside
+    finally:
+        camera.stop()
+        vision.close()

@@ -1,11 +1,12 @@
 """Live photo and identity check (人证核验) for each party, one after the other.
 
-Frames are analysed on the vision worker thread (PreviewWorker) and arrive here as a queued
-signal. Each party first does the liveness challenge on screen (blink, turn the head: a
-photo held up to the camera cannot); a party who cannot is waived by the registrar with the
-reason recorded. Then the registrar presses Enter when the quality line is green, and decides
-whether the person is the document's holder, helped by the matcher's advice when a chip photo
-exists. The camera's own status (unplugged, reconnecting) is shown as it changes.
+Frames are analysed on the session's vision thread (PreviewWorker on Services.vision: the face
+models stay loaded from one visit to the next) and arrive here as a queued signal. Each party
+first does the liveness challenge on screen (blink, turn the head: a photo held up to the
+camera cannot); a party who cannot is waived by the registrar with the reason recorded. Then
+the registrar presses Enter when the quality line is green, and decides whether the person is
+the document's holder, helped by the matcher's advice when a chip photo exists. The camera's
+own status (unplugged, reconnecting) is shown as it changes.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from counter_app.ui.ops import Op
 from counter_app.ui.style import AMBER, GREEN, RED, message_style
 from counter_app.vision.liveness import Challenge, LivenessSession, Status
 from counter_app.vision.preview import PreviewResult, PreviewWorker
+from counter_app.vision.worker import VisionWorker
 from counter_app.workflows.capture import PartyCapture, liveness_record
 from counter_app.workflows.intake import ROLES
 from drivers.camera import CameraStatus
@@ -44,12 +46,14 @@ class CapturePage(QWidget):
                  chip_photos: dict[str, bytes | None] | None = None,
                  liveness: tuple[Challenge, ...] = (), liveness_timeout_s: float = 15.0,
                  pipeline_factory: Callable[[], object] | None = None,
+                 vision: VisionWorker | None = None,
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.capture, self.case_id, self._open_camera = capture, case_id, open_camera
         self.chip_photos = chip_photos or {}
         self.challenges, self.liveness_timeout_s = tuple(liveness), liveness_timeout_s
         self._pipeline_factory = pipeline_factory
+        self._vision = vision      # None: a worker of the page's own (tests, one-off pages)
         self.role = ROLES[0]
         self.match = None
         self.last: PreviewResult | None = None
@@ -109,12 +113,14 @@ class CapturePage(QWidget):
             return
         extra = {"pipeline_factory": self._pipeline_factory} if self._pipeline_factory else {}
         self._worker = PreviewWorker(self._camera, self.frame_ready.emit,
-                                     on_error=self.preview_failed.emit, **extra)
+                                     on_error=self.preview_failed.emit, vision=self._vision,
+                                     **extra)
         self._worker.start()
         self.start_liveness()
 
     def leave(self) -> None:
-        """Stop the camera and go back to the case (what was taken is kept)."""
+        """Stop the camera and go back to the case (what was taken is kept); the session's
+        vision thread waits for the next page."""
         if self._worker is not None:
             self._worker.stop()
             self._worker = None

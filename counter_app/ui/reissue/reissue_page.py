@@ -28,6 +28,7 @@ from counter_app.ui.ops import Op
 from counter_app.ui.reissue.steps import DeclareStep, IssueStep, SearchStep, describe
 from counter_app.ui.style import error_style
 from counter_app.ui.widgets.demo_tray import demo_card_tray
+from counter_app.vision.worker import VisionWorker
 
 
 class ApplicantCapturePage(CapturePage):
@@ -80,9 +81,11 @@ class ReissuePage(QWidget):
                  today: Callable[[], date] = date.today,
                  demo_cards: dict[str, str] | None = None,
                  insert_demo_card: Callable[[str], None] | None = None,
+                 vision: VisionWorker | None = None,
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.flow, self._open_camera, self._printing = flow, open_camera, printing
+        self._vision = vision      # the session's vision thread (counter_app.vision.worker)
         self._today = today
         self.case_id: str | None = None
         self._search_op: Op | None = None
@@ -252,7 +255,7 @@ class ReissuePage(QWidget):
     def _start_capture(self, role: str) -> None:
         self._stop_camera()
         page = ApplicantCapturePage(self.flow.capture, self.case_id, self._open_camera,
-                                    role=role, parent=self.steps)
+                                    role=role, vision=self._vision, parent=self.steps)
         page.title.setText(self.tr("申请人（{who}）：现场拍照与人证核验").format(who=role_name(role)))
         self.capture_page = page
         self.steps.addWidget(page)
