@@ -48,8 +48,10 @@ def run_render(args, ctx: Context) -> int:
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     from counter_app.cli.audit import audited_print
 
+    # The case file is read and checked (in rendering) before the journal is opened: a bad
+    # file is refused with nothing written; a good one is audited, then written out.
+    pdf = _forms_render().render_case_pdf(args.form_id, args.case, version=args.version)
     with audited_print(ctx, f"forms render {args.form_id}", args.case) as done:
-        pdf = _forms_render().render_case_pdf(args.form_id, args.case, version=args.version)
         try:
             args.out.write_bytes(pdf)
         except OSError as err:

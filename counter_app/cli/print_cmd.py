@@ -24,9 +24,9 @@ def run_receipt(args, ctx: Context) -> int:
 
     from counter_app.cli.audit import audited_print
 
+    # checked before the journal is opened: a bad case file is refused with nothing written
+    job = receipt_for_case_file(args.case, chinese_font=ctx.config["printing.receipt_chinese_font"])
     with audited_print(ctx, "print receipt", args.case) as done:
-        job = receipt_for_case_file(args.case,
-                                    chinese_font=ctx.config["printing.receipt_chinese_font"])
         FilePrinter(args.out).print_job(job)
         done(args.out)
     print(f"{args.out}\t{len(job.data)} bytes")
