@@ -5,8 +5,9 @@ Most of it is already in the journal, written by the flow that did it: ``archive
 (with the refs of the records shown) and ``archive.viewed`` by the archive, the prints by
 printing (``certificate.print_sent``, ``notice.printed``, ``receipt.printed``), refusals and
 approvals by the operators package. The audit adds what no flow wrote: a case opened on screen
-(:func:`record_case_opened`) and a command's print (:func:`record_printed`, ``forms render``
-and ``print receipt``, recorded as ``cli:<OS user>``).
+(:func:`record_case_opened`), a command's print (:func:`record_printed`, ``forms render``
+and ``print receipt``, recorded as ``cli:<OS user>``) and a report's export
+(:func:`record_exported`, written by counter_app.reports, which sit above the audit).
 
 The ``audit_log`` projection keeps one row per audited entry (operator, what, which case or
 record, the purpose where one is given) and :func:`list_entries` is its read API: the
@@ -24,7 +25,8 @@ from typing import Any
 
 import sqlite_utils
 
-from counter_app.audit.kinds import KIND_AUDIT_CASE_OPENED, KIND_AUDIT_PRINTED
+from counter_app.audit.kinds import (KIND_AUDIT_CASE_OPENED, KIND_AUDIT_PRINTED,
+                                     KIND_REPORT_EXPORTED)
 from counter_app.errors import CounterAppError
 from counter_app.journal import Journal, projection
 from counter_app.journal.clock import iso_ms
@@ -58,6 +60,9 @@ ROWS: dict[str, Callable[[Entry], tuple[str, str | None, str, dict]]] = {
     KIND_AUDIT_PRINTED: lambda e: ("cli_print", e.payload.get("record"),
                                    e.payload.get("purpose", ""),
                                    {"what": e.payload["what"], "output": e.payload["output"]}),
+    KIND_REPORT_EXPORTED: lambda e: ("report_export", e.payload.get("record"), "",
+                                     {"what": e.payload["what"], "output": e.payload["output"],
+                                      "params": e.payload.get("purpose", "")}),
     KIND_ARCHIVE_SEARCHED: lambda e: ("archive_search", _refs(e.payload),
                                       e.payload.get("purpose", ""),
                                       {"results": e.payload.get("results", 0)}),
@@ -80,7 +85,8 @@ ROWS: dict[str, Callable[[Entry], tuple[str, str | None, str, dict]]] = {
 }
 
 
-@projection("audit_log", version=1, tables=("audit_log",), schema=(
+# version 2: report exports (``report.exported``, written since issue 17) are audited rows.
+@projection("audit_log", version=2, tables=("audit_log",), schema=(
     """CREATE TABLE audit_log (
         seq INTEGER PRIMARY KEY, at TEXT NOT NULL, operator TEXT NOT NULL, what TEXT NOT NULL,
         case_id TEXT, record TEXT, purpose TEXT NOT NULL, detail TEXT NOT NULL)""",
@@ -114,6 +120,15 @@ def record_printed(journal: Journal, operator: str, what: str, output: str, *,
     ``output``; ``record`` names its source (a case file's SHA-256)."""
     journal.append(KIND_AUDIT_PRINTED, {"what": what, "output": output, "record": record,
                                         "purpose": purpose}, operator=operator)
+
+
+def record_exported(journal: Journal, operator: str, what: str, output: str, *, record: str,
+                    purpose: str = "") -> None:
+    """``operator`` exported ``what`` (e.g. ``report monthly xlsx``) to ``output`` (a path or
+    ``stdout``); ``record`` is the SHA-256 of the bytes, ``purpose`` the report's parameters
+    (JSON). The caller checked the permission to make what it exports."""
+    journal.append(KIND_REPORT_EXPORTED, {"what": what, "output": output, "record": record,
+                                          "purpose": purpose}, operator=operator)
 
 
 # --- reading -------------------------------------------------------------------------------
@@ -190,6 +205,9 @@ def describe(what: str, detail: dict[str, Any]) -> str:
         return f"打印证书（字号 {detail.get('number')}）"
     if what == "cli_print":
         return f"命令行输出：{detail.get('what')} -> {detail.get('output')}"
+    if what == "report_export":
+        return (f"导出报表：{detail.get('what')} {detail.get('params')} -> "
+                f"{detail.get('output')}")
     if what == "archive_import":
         return f"导入档案文件 {detail.get('file')}（{detail.get('imported')} 条）"
     return WHAT_ZH.get(what, what)

@@ -198,6 +198,6 @@ def render_doc() -> str:
                      f"{'; '.join(a.where)} |")
     lines += ["", "Status: *service* — a service refuses it (the methods named); *command line* "
               "— only a `counter-app` command offers it, no screen or service of the counter "
-              "does; *planned* — no screen or command yet (issue 17: refusal sign-off, the "
-              "daily closing; reports).", ""]
+              "does; *planned* — no screen or command yet (the supervisor's sign-off of a "
+              "refusal).", ""]
     return "\n".join(lines)

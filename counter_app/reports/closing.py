@@ -7,6 +7,11 @@ its SHA-256 and the journal position it covers). A day is signed once: entries d
 but written afterwards do not change it; they are listed beside it and flagged on the next
 closing. The countersignature names the hash of the closing it approves
 (``closing.countersigned``); the supervisor cannot countersign his own signature.
+
+Who may sign is the permission table's (resources/permissions.toml: ``closing.sign`` for
+registrars and supervisors, ``closing.countersign`` for supervisors), checked by the shared
+guard (counter_app.operators ``require``: a refusal is journaled and raised as
+PermissionRefused).
 """
 
 from __future__ import annotations
@@ -17,29 +22,17 @@ from typing import Any
 
 from counter_app.errors import CounterAppError
 from counter_app.journal.canonical import canonical_json
+from counter_app.operators import require
 from counter_app.reports import facts
 from counter_app.reports.daily import compute
+from counter_app.reports.service import ReportService
 from sync.kinds import KIND_CLOSING_COUNTERSIGNED, KIND_CLOSING_SIGNED
-from counter_app.reports.service import ReportService, roles_of
-
-ROLES_FOR = {"closing.sign": ("registrar", "supervisor"),
-             "closing.countersign": ("supervisor",)}
-ACTION_ZH = {"closing.sign": "日结签字", "closing.countersign": "日结复核签字"}
 
 
 class ClosingError(CounterAppError):
     """The closing cannot be signed or countersigned now; the message says why."""
 
     code = "closing.refused"
-
-
-def _require(journal: Any, operator_id: str, action: str) -> None:
-    """This module's guard: return if ``operator_id`` may do ``action``, else raise."""
-    if roles_of(journal, operator_id) & set(ROLES_FOR[action]):
-        return
-    who = "、".join({"registrar": "登记员", "supervisor": "负责人"}[r] for r in ROLES_FOR[action])
-    raise CounterAppError(f"没有权限：“{ACTION_ZH[action]}”只能由{who}办理。",
-                          code="auth.forbidden", detail=f"{operator_id} may not {action}")
 
 
 def closing_hash(closing: dict[str, Any]) -> str:
@@ -59,7 +52,7 @@ class DailyClosing:
     def sign(self, operator_id: str, day: date) -> dict[str, Any]:
         """The registrar signs the window's closing of ``day`` as the journal has it now;
         returns the closing signed."""
-        _require(self.journal, operator_id, "closing.sign")
+        require(self.journal, operator_id, "closing.sign")
         if day > self.today():
             raise ClosingError(f"{day} 还没有到，不能签字日结。")
         if any(s["role"] == "registrar" for s in self.signatures(day)):
@@ -76,7 +69,7 @@ class DailyClosing:
 
     def countersign(self, operator_id: str, day: date) -> None:
         """A supervisor countersigns the signed closing of ``day``."""
-        _require(self.journal, operator_id, "closing.countersign")
+        require(self.journal, operator_id, "closing.countersign")
         signed = self.signatures(day)
         registrar = next((s for s in signed if s["role"] == "registrar"), None)
         if registrar is None:

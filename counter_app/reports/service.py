@@ -5,9 +5,11 @@
 :meth:`export` (bytes in a format, written whole or not at all, audited) or :meth:`cases`
 (the drill-down list of cases behind a count: supervisors only).
 
-Roles are checked here, not by hiding buttons: :func:`_require` is this module's one guard
-(issue 13's permission table takes it over at the merge), and :func:`_record_export` the one
-place an export is audited.
+Roles are checked here, not by hiding buttons: every method calls the shared guard
+(counter_app.operators ``require``, the permission table resources/permissions.toml:
+``closing.view``, ``reports.view``, ``reports.cases``), so a refusal is journaled
+(``operator.action_refused``) and raised as PermissionRefused; :func:`_record_export` is the
+one place an export is audited (counter_app.audit ``record_exported``).
 """
 
 from __future__ import annotations
@@ -19,11 +21,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from counter_app.audit import record_exported
 from counter_app.errors import CounterAppError
 from counter_app.journal import Journal
+from counter_app.operators import require
 from counter_app.reports import facts
 from counter_app.reports.days import ReportInputError
-from counter_app.reports.kinds import KIND_REPORT_EXPORTED
 from counter_app.reports.model import Definition, Report
 from counter_app.reports.output import write_file
 from counter_app.reports.writers import to_json, to_xlsx
@@ -36,58 +39,11 @@ PdfRenderer = Callable[[list, str], bytes]
 #: (sync.closings.fetch_closings, handed in by the wiring): (day, operator) -> closings.
 ProvinceClosings = Callable[[str, str], list]
 
-#: Who may do what with reports, until the shared permission table (issue 13) replaces it:
-#: the command line (``cli:<OS user>``) reads reports and closings; registrars see and sign
-#: their window's closing; supervisors see everything, countersign and open the case lists.
-ROLES_FOR = {
-    "reports.view": ("supervisor", "cli"),
-    "reports.cases": ("supervisor",),
-    "closing.view": ("registrar", "supervisor", "cli"),
-    "closing.sign": ("registrar", "supervisor"),
-    "closing.countersign": ("supervisor",),
-}
-ACTION_ZH = {"reports.view": "查看统计报表", "reports.cases": "查看报表的业务明细",
-             "closing.view": "查看日结", "closing.sign": "日结签字",
-             "closing.countersign": "日结复核签字"}
-ROLE_ZH = {"registrar": "登记员", "supervisor": "负责人", "technician": "技术员",
-           "cli": "命令行"}
-CLI_PREFIX = "cli:"
-
-
-class ReportRefused(CounterAppError):
-    """The operator's roles do not allow this report action."""
-
-    code = "auth.forbidden"
-
-
-def roles_of(journal: Journal, operator_id: str) -> set[str]:
-    """The roles the account holds now (none when unknown or disabled); ``cli`` for the
-    command line."""
-    if operator_id.startswith(CLI_PREFIX):
-        return {"cli"}
-    from counter_app.operators import OperatorService
-
-    record = OperatorService(journal).record(operator_id)
-    if record is None or record["disabled"] or record["removed"]:
-        return set()
-    return set(json.loads(record["roles"]))
-
-
-def _require(journal: Journal, operator_id: str, action: str) -> None:
-    """This module's guard: return if ``operator_id`` may do ``action``, else raise."""
-    if roles_of(journal, operator_id) & set(ROLES_FOR[action]):
-        return
-    allowed = "、".join(ROLE_ZH[r] for r in ROLES_FOR[action])
-    raise ReportRefused(f"没有权限：“{ACTION_ZH[action]}”只能由{allowed}办理。",
-                        detail=f"{operator_id} may not {action}")
-
-
 def _record_export(journal: Journal, operator: str, what: str, output: str, *,
-                   record: str | None = None, purpose: str = "") -> None:
-    """The audit of one export (who, what, where, the SHA-256 of the bytes): the one place
-    reports record an export."""
-    journal.append(KIND_REPORT_EXPORTED, {"what": what, "output": output, "record": record,
-                                          "purpose": purpose}, operator=operator)
+                   record: str, purpose: str = "") -> None:
+    """The audit of one export (who, what, where, the SHA-256 of the bytes, the parameters):
+    the one place reports record an export, as an audit entry (``counter-app audit list``)."""
+    record_exported(journal, operator, what, output, record=record, purpose=purpose)
 
 
 @dataclass(frozen=True)
@@ -129,10 +85,10 @@ class ReportService:
     # --- what screens and commands call ----------------------------------------------------
     def make(self, operator_id: str, key: str, params: dict[str, Any]) -> Report:
         """The report ``key`` with ``params`` (ReportInputError for bad ones), for
-        ``operator_id`` (ReportRefused when their roles do not allow it)."""
+        ``operator_id`` (PermissionRefused when their roles do not allow it)."""
         definition = definition_of(key)
         parsed = definition.parse(params)
-        _require(self.journal, operator_id, action_for(definition.key, parsed, self.window))
+        require(self.journal, operator_id, action_for(definition.key, parsed, self.window))
         return definition.build(self, parsed)
 
     def render(self, report: Report, fmt: str) -> bytes:
@@ -170,7 +126,7 @@ class ReportService:
     def fetch_closings(self, operator_id: str, day: str) -> list[dict[str, Any]]:
         """The office's windows' signed closings of ``day``, asked of the province now and
         recorded (a network call: never on the GUI thread); for supervisors."""
-        _require(self.journal, operator_id, "reports.view")
+        require(self.journal, operator_id, "reports.view")
         if self._province is None:
             raise CounterAppError("本机没有连接省级系统，不能取回其他窗口的日结。",
                                   code="reports.no_province")
@@ -180,7 +136,7 @@ class ReportService:
               day: str | None = None) -> list[dict[str, Any]]:
         """The cases behind a count of ``report`` (one item, optionally one day): the
         drill-down list, for supervisors only."""
-        _require(self.journal, operator_id, "reports.cases")
+        require(self.journal, operator_id, "reports.cases")
         first, last = report_span(report)
         if day is not None:
             first = last = day

@@ -34,6 +34,11 @@ from counter_app.workflows.divorce import DivorceApplication, expire_due
 from counter_app.workflows.intake import MarriageIntake
 from counter_app.workflows.registration import DivorceRegistration, MarriageRegistration
 
+#: The demo's 负责人 (password = account id, operators.accounts.DEMO_ACCOUNTS): he registers the
+#: number blocks and blank ranges by hand and approves voiding a spoiled blank, both
+#: supervisor acts in the permission table (numbers.receive, blank.void).
+DEMO_SUPERVISOR = "boss"
+
 log = logging.getLogger(__name__)
 
 PRINTER = "演示数据打印机（不出纸）"
@@ -109,7 +114,7 @@ class Seeder:
                 # the same block again is the same entry (its id is the block's)
                 receive_block(self.journal, block_id=f"seed-{prefix}{self.office['region_code']}"
                               f"-{year}", prefix=prefix, division_code=self.office["region_code"],
-                              year=year, first_serial=SEED_SERIALS[0], last_serial=SEED_SERIALS[1], operator="tech")
+                              year=year, first_serial=SEED_SERIALS[0], last_serial=SEED_SERIALS[1], operator=DEMO_SUPERVISOR)
         if self.plan.archive:
             self.archive.import_bytes(archive_csv(self.plan.archive), "seed-archive.csv", "csv")
 
@@ -149,7 +154,7 @@ class Seeder:
                              if r.first.startswith(prefix)), default=0)
             receive_range(self.journal, range_id=f"seed-{certificate}-{first:08d}",
                           certificate=certificate, first=f"{prefix}{first:08d}",
-                          last=f"{prefix}{first + RANGE_SIZE - 1:08d}", operator="demo")
+                          last=f"{prefix}{first + RANGE_SIZE - 1:08d}", operator=DEMO_SUPERVISOR)
             self.tally.add("空白证入库")
 
     # --- marriages -----------------------------------------------------------------------
@@ -196,16 +201,23 @@ class Seeder:
         """Each booklet printed and confirmed; a spoiled one voided and printed again."""
         printing = BookletPrinting(self.journal, case_id=case_id, operator=case.operator,
                                    certificate=certificate, number=number, pages=pages,
-                                   printer=TrainingPrinter())
+                                   printer=TrainingPrinter(), approve=self._approve)
         spoils = list(case.spoil)
         while not printing.done:
             self.clock.tick(0.5)
             printing.print_current()
             if spoils:
-                printing.spoiled(spoils.pop())
+                # voiding is a supervisor's act: the demo's 负责人 approves on the spot
+                printing.void_with_approval(DEMO_SUPERVISOR, DEMO_SUPERVISOR, spoils.pop())
                 self.tally.add("空白证作废")
             else:
                 printing.confirm()
+
+    def _approve(self, supervisor: str, password: str, **request: Any) -> Any:
+        from counter_app.operators import OperatorService
+        from counter_app.operators.approvals import approve
+
+        return approve(OperatorService(self.journal), supervisor, password, **request)
 
     # --- divorces ------------------------------------------------------------------------
     def _divorce(self, case: Case, day: date) -> None:

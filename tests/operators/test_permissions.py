@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import ast
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -30,6 +30,8 @@ from counter_app.printing.calibration import NOMINAL_MARKS, calibrate
 from counter_app.printing.notices import print_notice
 from counter_app.printing.receipts import print_receipt, reprint
 from counter_app.reissue import Archive, ArchiveIndex, ReissueFlow
+from counter_app.reports.closing import DailyClosing
+from counter_app.reports.service import ReportService
 from counter_app.resources import resource_path
 from counter_app.vision.quality import QualityReport
 from counter_app.workflows.archive_file import ArchiveFile
@@ -307,6 +309,46 @@ def _audit(env, who):
     return [lambda: list_entries(env.j, who)]
 
 
+def reports(env) -> ReportService:
+    return ReportService(env.j, OFFICE, "测试登记处", "1")
+
+
+def closings(env) -> DailyClosing:
+    return DailyClosing(reports(env), today=lambda: DAY)
+
+
+@scenario("closing.view")
+def _closing_view(env, who):
+    return [lambda: reports(env).make(who, "daily", {"date": DAY.isoformat()})]
+
+
+@scenario("reports.view")
+def _reports_view(env, who):
+    service = reports(env)  # the month, another window's closing, the province's closings
+    return [lambda: service.make(who, "monthly", {"month": "2026-05"}),
+            lambda: service.make(who, "daily", {"date": DAY.isoformat(), "window": "2"}),
+            lambda: service.fetch_closings(who, DAY.isoformat())]
+
+
+@scenario("reports.cases")
+def _report_cases(env, who):
+    service = reports(env)
+    month = service.make("admin", "monthly", {"month": "2026-05"})
+    return [lambda: service.cases(who, month, "结婚")]
+
+
+@scenario("closing.sign")
+def _closing_sign(env, who):
+    return [lambda: closings(env).sign(who, DAY - timedelta(days=unique(env)))]
+
+
+@scenario("closing.countersign")
+def _closing_countersign(env, who):
+    day = DAY - timedelta(days=unique(env))
+    closings(env).sign("reg01", day)   # a signed closing the supervisor can countersign
+    return [lambda: closings(env).countersign(who, day)]
+
+
 @scenario("device.calibrate")
 def _calibrate(env, who):
     return [lambda: calibrate(env.j, "新打印机", NOMINAL_MARKS, operator=who)]
@@ -356,7 +398,9 @@ def test_the_scenarios_are_the_service_rows():
 
 
 def require_calls() -> dict[str, list[str]]:
-    """action -> where production code names it in require(...) or an approval's actions."""
+    """action -> where production code names it in require(...) or an approval's actions, or
+    as a report definition's action (``Definition(action=...)``: ReportService.make requires
+    it for the report, counter_app.reports.service.action_for)."""
     found: dict[str, list[str]] = {}
     for package in ("counter_app", "sync", "drivers", "forms"):
         for path in sorted((ROOT / package).rglob("*.py")):
@@ -365,10 +409,10 @@ def require_calls() -> dict[str, list[str]]:
                 if not isinstance(node, ast.Call):
                     continue
                 name = getattr(node.func, "id", getattr(node.func, "attr", ""))
-                if name not in ("require", "approve", "_approve", "approver_for"):
+                if name not in ("require", "approve", "_approve", "approver_for", "Definition"):
                     continue
-                args = node.args[2:3] + [k.value for k in node.keywords
-                                         if k.arg in ("action", "actions")]
+                args = [] if name == "Definition" else node.args[2:3]
+                args += [k.value for k in node.keywords if k.arg in ("action", "actions")]
                 for arg in args:
                     for const in ast.walk(arg):
                         if isinstance(const, ast.Constant) and isinstance(const.value, str):

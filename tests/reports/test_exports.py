@@ -14,8 +14,9 @@ from datetime import date, datetime
 import pytest
 from openpyxl import load_workbook
 
+from counter_app.audit import list_entries
+from counter_app.audit.kinds import KIND_REPORT_EXPORTED
 from counter_app.cli import main
-from counter_app.reports.kinds import KIND_REPORT_EXPORTED
 from counter_app.reports.model import Column, Report, Table
 from counter_app.reports.writers import to_xlsx
 from helpers.journals import open_test_journal
@@ -110,6 +111,23 @@ def test_every_export_is_audited_with_the_bytes_hash(seeded, tmp_path):
     assert last.payload["output"] == str(out.resolve())
     assert last.payload["record"] == hashlib.sha256(out.read_bytes()).hexdigest()
     assert last.payload["what"] == "report daily xlsx" and "2026-11-10" in last.payload["purpose"]
+
+
+def test_an_export_is_in_the_audit_list(seeded, tmp_path, capsys):
+    out = tmp_path / "m.xlsx"
+    assert export(seeded, "monthly", "--month", "2026-10", "--format", "xlsx",
+                  "--out", str(out)) == 0
+    capsys.readouterr()
+    assert main(["--demo", "--data-dir", str(seeded), "audit", "list", "--json"]) == 0
+    listed = json.loads(capsys.readouterr().out)
+    with open_test_journal(seeded) as journal:
+        rows = list_entries(journal, "boss")
+    assert [r.as_json() for r in rows][-len(listed):] == listed   # the command shows the rows
+    row = [r for r in rows if r.action == "report_export"][-1]
+    assert row.operator.startswith("cli:") and row.purpose == ""
+    assert row.record == hashlib.sha256(out.read_bytes()).hexdigest()
+    assert row.description == (
+        f'导出报表：report monthly xlsx {{"month": "2026-10-01"}} -> {out.resolve()}')
 
 
 @pytest.mark.parametrize("fmt", ["json", "xlsx", "pdf"])

@@ -10,8 +10,7 @@ from datetime import date
 import pytest
 
 from counter_app.cli import main
-from counter_app.errors import CounterAppError
-from counter_app.operators import OperatorService
+from counter_app.operators import OperatorService, PermissionRefused
 from counter_app.reports.closing import ClosingError, DailyClosing
 from counter_app.reports.service import ReportService
 from counter_app.rules.offices import counter_office, office_profile
@@ -79,7 +78,7 @@ def closing(tmp_path):
 
 
 def test_a_closing_is_signed_once_and_countersigned_by_another_supervisor(closing):
-    with pytest.raises(CounterAppError, match="只能由登记员、负责人"):
+    with pytest.raises(PermissionRefused, match="只能由登记员、负责人"):
         closing.sign("tech", LAST)
     with pytest.raises(ClosingError, match="还没有登记员签字"):
         closing.countersign("boss", LAST)
@@ -87,7 +86,7 @@ def test_a_closing_is_signed_once_and_countersigned_by_another_supervisor(closin
     assert signed["date"] == LAST.isoformat() and sum(signed["items"].values()) > 0
     with pytest.raises(ClosingError, match="已经签字"):
         closing.sign("demo", LAST)
-    with pytest.raises(CounterAppError, match="只能由负责人"):
+    with pytest.raises(PermissionRefused, match="只能由负责人"):
         closing.countersign("demo2", LAST)
     with pytest.raises(ClosingError, match="自己签字"):
         closing.countersign("boss", LAST)
