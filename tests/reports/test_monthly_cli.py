@@ -64,7 +64,7 @@ def at(day: date, hour: int) -> datetime:
 
 def test_refusals_applications_and_withdrawals_count_on_their_day(data_dir, office, capsys):
     clock = FakeClock(at(date(2026, 5, 3), 23))   # 23:00 Beijing time: still 3 May
-    with open_test_journal(data_dir, clock=clock) as journal:
+    with open_test_journal(data_dir, clock=clock, staff=True) as journal:
         refused = MarriageIntake(journal, OFFICE, "demo")
         case = refused.open()
         young = {**MAN, "birth_date": "2008-03-07", "id_number": number("11010220080307123")}

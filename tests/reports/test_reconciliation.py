@@ -4,6 +4,8 @@ used ones; and that a void followed by a reprint counts as one reprint."""
 
 from __future__ import annotations
 
+from helpers.accounts import add_staff
+
 from counter_app.numbering import allocate_number, issue_blank, receive_block, receive_range
 from counter_app.printing.booklets import BookletPrinting
 from counter_app.printing.calibration import calibrate_as_perfect
@@ -20,27 +22,28 @@ def closing(journal) -> dict:
 
 def number(journal, case_id: str) -> str:
     return allocate_number(journal, case_id=case_id, prefix="J", division_code="110105",
-                           year=2026, operator="demo").number
+                           year=2026, operator="boss").number
 
 
 def test_unsettled_and_skipped_blanks_and_a_skipped_number_are_named(journal):
+    add_staff(journal)   # boss: a registrar who is the supervisor too (receives, voids)
     receive_range(journal, range_id="r1", certificate="marriage", first="SJ00000001",
-                  last="SJ00000010", operator="demo")
+                  last="SJ00000010", operator="boss")
     receive_block(journal, block_id="b1", prefix="J", division_code="110105", year=2026,
-                  first_serial=1, last_serial=100, operator="demo")
+                  first_serial=1, last_serial=100, operator="boss")
     first = number(journal, "case-a")
     for serial, holder in (("SJ00000001", "man"), ("SJ00000002", "woman")):
         issue_blank(journal, certificate="marriage", serial=serial, case_id="case-a",
-                    certificate_number=first, operator="demo", holder=holder)
+                    certificate_number=first, operator="boss", holder=holder)
     number(journal, "case-d")                       # allocated, never printed: a gap
-    calibrate_as_perfect(journal, TrainingPrinter.name, operator="demo")
-    jammed = BookletPrinting(journal, case_id="case-b", operator="demo", certificate="marriage",
+    calibrate_as_perfect(journal, TrainingPrinter.name, operator="boss")
+    jammed = BookletPrinting(journal, case_id="case-b", operator="boss", certificate="marriage",
                              number=number(journal, "case-b"), pages=[("man", None)],
                              printer=TrainingPrinter())
     jammed.print_current()                          # SJ00000003 went through, never settled
     third = number(journal, "case-c")
     issue_blank(journal, certificate="marriage", serial="SJ00000005", case_id="case-c",
-                certificate_number=third, operator="demo", holder="man")   # SJ00000004 skipped
+                certificate_number=third, operator="boss", holder="man")   # SJ00000004 skipped
     data = closing(journal)
     assert [(u["serial"], u["reason"][:4]) for u in data["blanks"]["unaccounted"]] == \
         [("SJ00000003", "已送打印"), ("SJ00000004", "比已用印")]
@@ -51,12 +54,13 @@ def test_unsettled_and_skipped_blanks_and_a_skipped_number_are_named(journal):
 
 
 def test_a_void_and_its_reprint_count_once(journal):
+    add_staff(journal)
     receive_range(journal, range_id="r1", certificate="marriage", first="SJ00000001",
-                  last="SJ00000010", operator="demo")
+                  last="SJ00000010", operator="boss")
     receive_block(journal, block_id="b1", prefix="J", division_code="110105", year=2026,
-                  first_serial=1, last_serial=100, operator="demo")
-    calibrate_as_perfect(journal, TrainingPrinter.name, operator="demo")
-    printing = BookletPrinting(journal, case_id="case-a", operator="demo",
+                  first_serial=1, last_serial=100, operator="boss")
+    calibrate_as_perfect(journal, TrainingPrinter.name, operator="boss")
+    printing = BookletPrinting(journal, case_id="case-a", operator="boss",
                                certificate="marriage", number=number(journal, "case-a"),
                                pages=[("man", None), ("woman", None)], printer=TrainingPrinter())
     printing.print_current()
