@@ -127,8 +127,8 @@ def importer(tree: Path, data_dir: Path, file: Path) -> list[str]:
 
 
 def threads(argv: list[str]) -> str:
-    """The import's own log line: CPU of the reading thread and of the writing thread (the
-    wall time on an idle machine is about the larger of the two, plus the 字号 check)."""
+    """The import's own log line: CPU seconds spent reading and checking rows, and writing
+    them (SQLite, SQLCipher)."""
     if "--data-dir" not in argv:
         return ""
     logs = Path(argv[argv.index("--data-dir") + 1]) / "logs"

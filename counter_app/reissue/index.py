@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import heapq
 import logging
-import queue
 import re
 import threading
 import time
@@ -275,37 +274,40 @@ class ArchiveIndex:
         rid, started = base, time.thread_time()
         records: list[list[Any]] = []
         keys: list[tuple[str, int, int]] = []
-        with _BatchWriter(self._write) as writer:
-            for number, item in rows:
-                outcome.rows += 1
-                if isinstance(item, str):
-                    outcome.refuse(BadRow(number, item))
-                    continue
-                rid += 1
-                records.append(_row(rid, item, f"{ref_prefix}:{number}", source))
-                keys.extend((key, rid, role) for key, role in record_keys(item))
-                if len(records) >= IMPORT_BATCH:
-                    writer.put(records, [])
-                    records = []
-                if len(keys) >= IMPORT_KEY_BATCH:
-                    writer.put([], keys)
-                    keys = []
-            writer.put(records, keys)
+        written = 0.0
+        for number, item in rows:
+            outcome.rows += 1
+            if isinstance(item, str):
+                outcome.refuse(BadRow(number, item))
+                continue
+            rid += 1
+            records.append(_row(rid, item, f"{ref_prefix}:{number}", source))
+            keys.extend((key, rid, role) for key, role in record_keys(item))
+            if len(records) >= IMPORT_BATCH:
+                written += self._write(records, [])
+                records = []
+            if len(keys) >= IMPORT_KEY_BATCH:
+                written += self._write([], keys)
+                keys = []
+        written += self._write(records, keys)
         log.info("archive import: %d rows read in %.1f s CPU, written in %.1f s CPU",
-                 outcome.rows, time.thread_time() - started, writer.cpu)
+                 outcome.rows, time.thread_time() - started - written, written)
         self._refuse_duplicates(outcome, base)
         if not outcome.error_count:  # else everything is rolled back: nothing imported
             outcome.imported = rid - base
             self.db.execute("INSERT INTO imports VALUES (?, ?)", [sha256, outcome.rows])
         return outcome
 
-    def _write(self, records: list[list[Any]], keys: list[tuple[str, int, int]]) -> None:
-        """One batch: the records, then their keys sorted (B-tree order, fewer page visits)."""
+    def _write(self, records: list[list[Any]], keys: list[tuple[str, int, int]]) -> float:
+        """One batch: the records, then the keys sorted (B-tree order, fewer page visits);
+        returns the CPU seconds it took (the import's log line reports them)."""
+        started = time.thread_time()
         self.db.conn.executemany(f"INSERT INTO records VALUES ({', '.join('?' * 16)})", records)
         # By key alone (twice as fast as comparing tuples): the sort is stable and the keys
         # were appended in (rid, role) order, so this is the (key, rid, role) order all the same.
         keys.sort(key=itemgetter(0))
         self.db.conn.executemany("INSERT OR IGNORE INTO keys VALUES (?, ?, ?)", keys)
+        return time.thread_time() - started
 
     def _refuse_duplicates(self, outcome: Imported, base: int) -> None:
         """Each record of this import (rid > base) whose 字号 an earlier record holds: one
@@ -399,47 +401,6 @@ class ArchiveIndex:
         result.hits = [Hit(record, _matched(record, first)) for record in
                        (_record(row) for row in rows[:limit])]
         return result
-
-
-class _BatchWriter:
-    """Writes an import's batches on a thread of its own while the next batch is read.
-
-    SQLite releases the GIL while it inserts, encrypts and writes pages, so reading and
-    checking rows (Python) and writing the previous batch (SQLite) use both cores. One batch
-    waits at most (bounded memory). The thread is the only user of the connection until the
-    writer is closed, and the transaction stays the caller's: on any error the caller rolls
-    back after ``__exit__`` has joined the thread."""
-
-    def __init__(self, write: Callable[[list[list[Any]], list[tuple[str, int, int]]], None]):
-        self.write, self.error = write, None
-        self.cpu = 0.0  # CPU seconds of the writing thread (the import's log line reports it)
-        self.queue: queue.Queue[Any] = queue.Queue(maxsize=1)
-        self.thread = threading.Thread(target=self._run, name="archive-import-writer",
-                                       daemon=True)
-
-    def __enter__(self) -> "_BatchWriter":
-        self.thread.start()
-        return self
-
-    def put(self, records: list[list[Any]], keys: list[tuple[str, int, int]]) -> None:
-        if self.error is not None:
-            raise self.error
-        self.queue.put((records, keys))
-
-    def _run(self) -> None:
-        while (batch := self.queue.get()) is not None:
-            if self.error is None:
-                try:
-                    self.write(*batch)
-                except BaseException as err:  # noqa: BLE001 - handed to the reading thread
-                    self.error = err
-        self.cpu = time.thread_time()
-
-    def __exit__(self, kind: Any, *exc: Any) -> None:
-        self.queue.put(None)
-        self.thread.join()
-        if kind is None and self.error is not None:
-            raise self.error
 
 
 def _matched(record: ArchiveRecord, part: tuple[str, tuple[str, str]]) -> str | None:
