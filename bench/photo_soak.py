@@ -1,20 +1,27 @@
 """Memory over a working day: enter and leave the photo page (F7, Esc) many times.
 
-    ./dev bench photo_soak [--visits 100] [--frames 10] [--only app|glibc-default]
+    ./dev bench photo_soak [--visits 100] [--frames 10] [--pause 1.2]
+                           [--page photos|papers] [--only app|glibc-default]
 
 The demo counter as it runs (main window, demo devices, the sync thread with the built-in
 provincial simulator, offscreen Qt), logged in, one couple accepted from the demo cards. Each
 visit presses F7 on the case page, waits until the photo page has analysed ``--frames``
 frames of the demo camera (mediapipe detect + landmarks + quality + the blink challenge),
-reads the RSS while capturing, presses Esc and waits for the case page again. Printed: RSS,
-OS threads and open file descriptors before the first visit, after the first, and at the end;
-the highest RSS seen while capturing; the growth per visit after the first (the first loads
-the models).
+reads the RSS while capturing, presses Esc, waits for the case page again and stays there
+``--pause`` seconds (the registrar between two visits). Printed: RSS, OS threads and open file
+descriptors before the first visit, after the first, and at the end; the highest RSS seen
+while capturing; the growth per visit after the first (the first loads the models).
 
-Each configuration runs in a process of its own: ``app``, malloc's arenas bounded first thing
-as ``counter-app`` does (counter_app/memory.py); and the baseline in the same run,
-``glibc-default``, the same without the bound (one arena per thread, up to 8 per core).
-A MALLOC_ARENA_MAX in the environment applies to both (and the app then leaves it as it is).
+``--page papers`` soaks the papers page instead (opened as F11 opens it, at the demo document
+camera's 2592x1944): each visit waits until a demo page was captured (kept, or refused as one
+already kept), then Esc.
+
+Each configuration runs in a process of its own: ``app``, glibc's allocator bounded first
+thing as ``counter-app`` does (counter_app/memory.py: two arenas, a fixed mmap threshold; a
+camera page left gives its free memory back); and the baseline in the same run,
+``glibc-default``, the same without any of it (one arena per thread, up to 8 per core; a
+sliding mmap threshold; nothing given back). MALLOC_* variables in the environment apply to
+both (and the app then leaves them as they are).
 
 Targets (PRODUCT.md §9, issue 16 item 11): < 400 MB while capturing, < 0.5 MB growth a visit.
 Linux only (reads /proc/self).
@@ -125,7 +132,22 @@ def visit(bot: Bot, window, frames: int) -> int:
     capturing = status()["rss"]
     bot.keyClick(page, Qt.Key.Key_Escape)
     bot.waitUntil(lambda: type(window.case_page).__name__ == "RegistrationPage", 10_000)
-    bot.wait(100)         # the page's deleteLater and the threads' ends
+    return capturing
+
+
+def visit_papers(bot: Bot, window, case_id: str) -> int:
+    """The papers page (as F11 opens it) until a page was captured, Esc; the RSS then."""
+    from PySide6.QtCore import Qt
+
+    window.open_step("documents", case_id)
+    page = window.case_page
+    assert type(page).__name__ == "DocumentPage", type(page).__name__
+    captured = []
+    page.frame_ready.connect(lambda frame: frame.captured is not None and captured.append(1))
+    bot.waitUntil(lambda: bool(captured), 60_000)
+    capturing = status()["rss"]
+    bot.keyClick(page, Qt.Key.Key_Escape)
+    bot.waitUntil(lambda: type(window.case_page).__name__ == "RegistrationPage", 10_000)
     return capturing
 
 
@@ -138,36 +160,43 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--visits", type=int, default=100)
     parser.add_argument("--frames", type=int, default=10, help="analysed frames per visit")
+    parser.add_argument("--pause", type=float, default=1.2, help="seconds between visits")
+    parser.add_argument("--page", choices=("photos", "papers"), default="photos")
     parser.add_argument("--only", choices=("app", "glibc-default"),
                         help="run one configuration in this process")
     args = parser.parse_args()
     if args.only is None:
         for config in ("app", "glibc-default"):
             subprocess.run([sys.executable, __file__, "--visits", str(args.visits),
-                            "--frames", str(args.frames), "--only", config], check=True)
+                            "--frames", str(args.frames), "--pause", str(args.pause),
+                            "--page", args.page, "--only", config], check=True)
         return 0
-    arenas = "glibc's default"
-    if args.only == "app":
-        from counter_app import memory
+    from counter_app import memory
 
-        arenas = memory.bound_malloc_arenas()      # first, as counter_app.cli.main does
-    soak(args, arenas)
+    if args.only == "app":
+        allocator = memory.bound_allocator()      # first, as counter_app.cli.main does
+    else:
+        allocator = "glibc's default, nothing given back on leaving a page"
+        memory.release_free_memory = lambda: None
+    soak(args, allocator)
     return 0
 
 
-def soak(args, arenas: str) -> None:
+def soak(args, allocator: str) -> None:
     bot = Bot()
     with tempfile.TemporaryDirectory() as tmp:
         window, background, journal = demo_counter(Path(tmp))
         try:
-            log_in_and_accept(bot, window)
+            case_id = log_in_and_accept(bot, window)
             bot.wait(500)
             before = status()
             capturing, after, seconds = [], [], []
             for _ in range(args.visits):
                 start = time.monotonic()
-                capturing.append(visit(bot, window, args.frames))
+                capturing.append(visit(bot, window, args.frames) if args.page == "photos"
+                                 else visit_papers(bot, window, case_id))
                 seconds.append(time.monotonic() - start)
+                bot.wait(round(args.pause * 1000))
                 after.append(status())
         finally:
             window.back_home()
@@ -175,13 +204,14 @@ def soak(args, arenas: str) -> None:
             window.close()
             background.stop()
             journal.close()
-    report(args, arenas, before, capturing, after, seconds)
+    report(args, allocator, before, capturing, after, seconds)
 
 
-def report(args, arenas, before, capturing, after, seconds) -> None:
-    print(f"{args.only}: {args.visits} visits to the photo page, {args.frames} analysed frames "
-          f"each (cpus {os.cpu_count()}; malloc arenas: {arenas}; MALLOC_ARENA_MAX "
-          f"{os.environ.get('MALLOC_ARENA_MAX', 'unset')})")
+def report(args, allocator, before, capturing, after, seconds) -> None:
+    what = f"the photo page, {args.frames} analysed frames each" if args.page == "photos" \
+        else "the papers page, one page captured each"
+    print(f"{args.only}: {args.visits} visits to {what}, {args.pause} s between visits "
+          f"(cpus {os.cpu_count()}; allocator: {allocator})")
     print(line("before the first visit", before))
     print(line("after visit 1", after[0]))
     for n in (10, 30, 60):
@@ -195,7 +225,7 @@ def report(args, arenas, before, capturing, after, seconds) -> None:
         growth = (after[-1]["rss"] - after[0]["rss"]) / (len(after) - 1) / MIB
         print(f"  growth per visit after the first: {growth:+.2f} MiB (target < 0.5 MB = "
               f"{0.5e6 / MIB:.2f} MiB)")
-    print(f"  one visit takes {statistics.median(seconds):.2f} s (median; "
+    print(f"  one visit takes {statistics.median(seconds):.2f} s (median, without the pause; "
           f"first {seconds[0]:.2f} s)", flush=True)
 
 

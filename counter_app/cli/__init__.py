@@ -95,8 +95,8 @@ def program_name(args: argparse.Namespace) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    # First, before any thread starts: glibc's malloc arenas bounded (counter_app/memory.py).
-    arenas = memory.bound_malloc_arenas()
+    # First, before any thread starts: glibc's allocator bounded (counter_app/memory.py).
+    allocator = memory.bound_allocator()
     try:
         parser = build_parser()
     except Exception as exc:  # noqa: BLE001 - a broken install must still say what is wrong
@@ -112,7 +112,7 @@ def main(argv: list[str] | None = None) -> int:
         ctx = make_context(args)
         logs.setup(ctx.data_dir, ctx.config["log.level"], ctx.config["log.max_bytes"],
                    ctx.config["log.backups"])
-        log.debug("malloc arenas bounded by %s", arenas)
+        log.debug("allocator: %s", allocator)
         if args.command is None:
             from counter_app.app import run_gui
 

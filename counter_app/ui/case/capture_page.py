@@ -14,10 +14,11 @@ from __future__ import annotations
 from typing import Callable
 
 import cv2
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QImage, QKeySequence, QPixmap, QShortcut
 from PySide6.QtWidgets import QLabel, QPushButton, QVBoxLayout, QWidget
 
+from counter_app import memory
 from counter_app.errors import CounterAppError
 from counter_app.ui.i18n import role_name
 from counter_app.ui.ops import Op
@@ -29,6 +30,9 @@ from counter_app.workflows.capture import PartyCapture, liveness_record
 from counter_app.workflows.intake import ROLES
 from drivers.camera import CameraStatus
 
+#: Milliseconds after a camera page is left when the memory it freed is given back to the
+#: system (the page and its frames are deleted by then; counter_app.memory).
+RELEASE_AFTER_MS = 1000
 #: Recorded in the journal (Chinese, whatever the screen language).
 WAIVE_REASON_ZH = "当事人无法按提示完成动作，登记员当面确认为本人"
 
@@ -128,6 +132,8 @@ class CapturePage(QWidget):
             self._camera.on_status = None
             self._camera.stop()
             self._camera = None
+        # Once the page and its frames are gone, their memory goes back to the system.
+        QTimer.singleShot(RELEASE_AFTER_MS, memory.release_free_memory)
         self.finished.emit(self.case_id)
 
     def _say(self, text: str, colour: str = "#000") -> None:

@@ -34,7 +34,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from counter_app import memory
 from counter_app.errors import CounterAppError
+from counter_app.ui.case.capture_page import RELEASE_AFTER_MS
 from counter_app.ui.style import BLACK, GREEN, RED, message_style
 from counter_app.vision.scanner import DocumentScanner, ScanFrame
 from counter_app.vision.worker import VisionWorker
@@ -203,6 +205,8 @@ class DocumentPage(QWidget):
         if self._camera is not None:
             self._camera.stop()
             self._camera = None
+        # Once the page and its frames are gone, their memory goes back to the system.
+        QTimer.singleShot(RELEASE_AFTER_MS, memory.release_free_memory)
         self.finished.emit(self.case_id)
 
     def on_frame(self, frame: ScanFrame) -> None:
