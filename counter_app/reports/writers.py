@@ -15,8 +15,7 @@ from datetime import date
 from typing import Any
 
 from counter_app.reports.model import Report, Table
-
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+from counter_app.spreadsheet import formula_like
 #: Excel's limit on sheet names and the characters it refuses in them.
 SHEET_NAME_MAX = 31
 _SHEET_FORBIDDEN = str.maketrans({c: "_" for c in "[]:*?/\\"})
@@ -74,7 +73,7 @@ def _sheet(book: Any, table: Table, name: str) -> None:
         sheet.column_dimensions[get_column_letter(n)].width = 10 + 8 * column.width
     for cell in sheet.iter_rows(min_row=1):
         for c in cell:
-            if isinstance(c.value, str) and c.value.startswith(FORMULA_STARTS):
+            if isinstance(c.value, str) and formula_like(c.value):  # the one shared rule
                 c.data_type = "s"
                 c.quotePrefix = True
     if table.note:
