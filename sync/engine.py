@@ -19,12 +19,19 @@ from pathlib import Path
 
 from counter_app.journal import Entry, Journal
 from counter_app.journal.errors import AttachmentError
+from sync import answers
 from sync import decide as d
 from sync import enrolment as enrol
 from sync import outbox, protocol, reference
 from sync.backoff import Backoff
-from sync.errors import LocalDataError, ProtocolError, ServerError, SyncError
-from sync.kinds import KIND_CASE_STATUS, KIND_ENTRY_REJECTED
+from sync.errors import (
+    LocalDataError,
+    ProtocolError,
+    ServerError,
+    SyncError,
+    UntrustedAnswerError,
+)
+from sync.kinds import KIND_ANSWER_REFUSED, KIND_CASE_STATUS, KIND_ENTRY_REJECTED
 from sync.state import SyncState
 from sync.transport import Credentials, Session, Transport
 
@@ -97,6 +104,9 @@ class SyncEngine:
             return marital_check.request_check(transport, self.journal, self.enrolment,
                                                case_id, item, parties, operator=operator,
                                                request_id=request_id)
+        except UntrustedAnswerError as err:
+            self._refuse(err)
+            raise
         finally:
             transport.close()
 
@@ -156,7 +166,7 @@ class SyncEngine:
             failures = 0
             self.backoff.reset()
             if action.stage in (d.IDLE, d.BLOCKED):
-                ok = action.stage == d.IDLE and not self._skip
+                ok = action.stage == d.IDLE and not self._skip and self._all_sent()
                 if ok:
                     self.state.record_success()
                 self.state.set(stage=action.stage)
@@ -172,12 +182,26 @@ class SyncEngine:
             self.wake.wait(wait)
             self.wake.clear()
 
+    def _all_sent(self) -> bool:
+        """The server's verified position is the head, and its hash is the head's."""
+        head, head_hash = self.journal.head()
+        return self.state.acked_seq == head and self.state.get("acked_hash") == head_hash
+
     def _record_error(self, err: SyncError) -> None:
         code = getattr(err, "server_code", None) or err.code
         log.info("sync error (%s): %s", code, err.detail)
+        if isinstance(err, UntrustedAnswerError):
+            self._refuse(err)
         self.state.record_error(self.state.get("stage") or "", code, err.message_zh)
         if isinstance(err, ServerError):
             self._react(err)
+
+    def _refuse(self, err: UntrustedAnswerError) -> None:
+        """An untrue answer: journal it (once per distinct evidence) and stop syncing until
+        the next start, so a person looks before this server is believed again."""
+        self._blocked = "untrusted_answer"
+        log.warning("refused a server answer (%s): %s", err.requirement, err.evidence)
+        record_refusal(self.journal, err)
 
     def _react(self, err: ServerError) -> None:
         """Adjust local knowledge from an error answer so that the retry can succeed."""
@@ -187,13 +211,6 @@ class SyncEngine:
             err.corrected = True
         elif err.server_code == "replay":
             err.corrected = True  # the next attempt carries a fresh nonce
-        elif err.server_code == "sequence_gap" and "acked_seq" in body:
-            self.state.set(acked_seq=int(body["acked_seq"]))
-            err.corrected = True
-        elif err.server_code in ("offset_mismatch", "hash_mismatch") and "sha256" in body:
-            self.state.set_progress(body["sha256"], int(body.get("received", 0)),
-                                    bool(body.get("complete")), err.server_code)
-            err.corrected = True
         elif not err.retryable:
             self._blocked = err.server_code
 
@@ -208,6 +225,7 @@ class SyncEngine:
         self._adopt_server_time(protocol.parse_time(answer.body["server_time"]),
                                 answer.elapsed_s)
         me = self.transport.get(f"{protocol.API_PREFIX}/machines/self").body
+        answers.check_position(me, self.enrolment.machine_id, self.enrolment.office_code)
         acked, acked_hash = int(me.get("acked_seq", 0)), me.get("acked_hash")
         head, _ = self.journal.head()
         if acked > head:
@@ -215,11 +233,15 @@ class SyncEngine:
             raise LocalDataError("省级系统已收到的记录比本机日志还多（本机数据可能被还原过）。"
                                  "已停止上传，请联系技术人员。",
                                  detail=f"server acked {acked} > local head {head}")
-        if acked and outbox.pending_entries(self.journal, acked - 1, 1)[0].hash != acked_hash:
+        if acked_hash != answers.hash_at(outbox.held(self.journal, [acked]), acked):
             self._blocked = "chain_broken"
             raise LocalDataError("本机日志与省级系统已收到的记录不一致，已停止上传，请联系技术人员。",
                                  detail=f"hash mismatch at acked seq {acked}")
-        self.state.set(acked_seq=acked)
+        if acked < self.state.acked_seq:
+            # the server went back (restored from a backup): the journal is the record, so
+            # the entries it lost are simply sent again
+            log.warning("server position went back from %s to %s", self.state.acked_seq, acked)
+        self.state.set(acked_seq=acked, acked_hash=acked_hash)
         self._handshake_done = True
 
     def _upload_entries(self, _action: d.Action) -> None:
@@ -232,18 +254,35 @@ class SyncEngine:
             if batch and size > self.settings.batch_bytes:
                 break
             batch.append(record)
-        body = self.transport.post_json(f"{protocol.API_PREFIX}/entries",
-                                        {"entries": batch}).body
-        self._record_outcomes(body)
-        self.state.set(acked_seq=int(body["acked_seq"]))
+        sent = answers.Batch(batch[0]["seq"], batch[-1]["seq"])
+        try:
+            body = self.transport.post_json(f"{protocol.API_PREFIX}/entries",
+                                            {"entries": batch}).body
+        except ServerError as err:
+            if err.server_code == "sequence_gap":
+                self._continue_from_gap(err, sent)
+            raise
+        self._record_outcomes(self._check_batch(body, sent))
 
-    def _record_outcomes(self, body: dict) -> None:
+    def _check_batch(self, body: dict, sent: answers.Batch) -> answers.BatchAnswer:
+        held = outbox.held(self.journal, answers.seqs_named(body))
+        uploaded = outbox.uploaded_cases(self.journal, answers.cases_named(body.get("cases")),
+                                         sent.last_seq)
+        return answers.check_batch(body, sent, held, uploaded)
+
+    def _continue_from_gap(self, err: ServerError, sent: answers.Batch) -> None:
+        """The server holds less than we thought: continue from its (checked) position."""
+        held = outbox.held(self.journal, answers.seqs_named(err.body))
+        acked, acked_hash = answers.check_gap(err.body, sent, held)
+        self.state.set(acked_seq=acked, acked_hash=acked_hash)
+        err.corrected = True
+
+    def _record_outcomes(self, answer: answers.BatchAnswer) -> None:
         """Rejections and case verdicts become journal entries *before* the ack is saved,
         with deterministic ids, so a crash in between repeats nothing."""
-        if not isinstance(body.get("results"), list) or "acked_seq" not in body:
-            raise ProtocolError("省级系统的应答格式不对，稍后重试。", detail="entries answer")
-        self._record_rejections(body["results"])
-        self._record_case_statuses(body.get("cases") or [])
+        self._record_rejections(answer.rejections)
+        self._record_case_statuses(answer.cases)
+        self.state.set(acked_seq=answer.acked_seq, acked_hash=answer.acked_hash)
 
     def _record_rejections(self, results: list[dict]) -> None:
         for result in results:
@@ -258,8 +297,6 @@ class SyncEngine:
 
     def _record_case_statuses(self, cases: list[dict]) -> None:
         for case in cases:
-            if case.get("status") not in protocol.CASE_STATUSES:
-                raise ProtocolError("省级系统返回了未知的办件状态。", detail=f"status {case!r}")
             payload = {"status": case["status"], "version": int(case["version"]),
                        "reason_code": case.get("reason_code"), "reason": case.get("reason")}
             self.journal.append(KIND_CASE_STATUS, payload, operator=SYNC_OPERATOR,
@@ -277,16 +314,29 @@ class SyncEngine:
             raise LocalDataError(err.message_zh, detail=err.detail) from None
         chunk = data[action.offset:action.offset + self.settings.chunk_bytes]
         self.state.set_progress(sha, action.offset, False, None, attempt=True)
-        body = self.transport.patch_bytes(f"{protocol.API_PREFIX}/attachments/{sha}", chunk,
-                                          action.offset, len(data)).body
-        received, complete = int(body["received"]), bool(body.get("complete"))
+        try:
+            body = self.transport.patch_bytes(f"{protocol.API_PREFIX}/attachments/{sha}",
+                                              chunk, action.offset, len(data)).body
+        except ServerError as err:
+            if err.server_code in ("offset_mismatch", "hash_mismatch"):
+                received, complete = answers.check_offset_error(err.body, sha, len(data))
+                self.state.set_progress(sha, received, complete, err.server_code)
+                err.corrected = True
+            raise
+        received, complete = answers.check_chunk(body, sha, action.offset, len(chunk), len(data))
+        cases = self._checked_verdicts(body.get("cases") or [], f"PATCH attachment {sha[:12]}")
         self.state.set_progress(sha, received, complete)
-        if not complete and received <= action.offset:
+        if not complete and received <= action.offset and chunk:
             raise ProtocolError("省级系统没有接收附件数据，稍后重试。",
                                 detail=f"attachment {sha[:12]} stuck at {received}")
-        if body.get("complete"):
+        if complete:
             self._blob = None
-            self._record_case_statuses(body.get("cases") or [])
+            self._record_case_statuses(cases)
+
+    def _checked_verdicts(self, items: list, where: str) -> list[dict]:
+        uploaded = outbox.uploaded_cases(self.journal, answers.cases_named(items),
+                                         self.state.acked_seq)
+        return answers.check_verdicts(items, uploaded, where)
 
     def _attachment(self, sha: str) -> bytes:
         if self._blob is None or self._blob[0] != sha:
@@ -296,24 +346,42 @@ class SyncEngine:
     def _poll_status(self, _action: d.Action) -> None:
         """Verdicts and rejections the server holds for us, also those whose batch answer
         was lost (a lost answer followed by a handshake skips them in the batch path)."""
-        feeds = (("rejections", "entries/rejected", self._record_rejections),
-                 ("case_status", "cases/status", self._record_case_statuses))
+        feeds = (("rejections", "entries/rejected", self._record_rejection_page),
+                 ("case_status", "cases/status", self._record_status_page))
         for name, path, record in feeds:
             more = True
             while more:
                 cursor = self.state.get(f"cursor:{name}", "0")
                 body = self.transport.get(f"{protocol.API_PREFIX}/{path}",
                                           {"cursor": cursor, "limit": 200}).body
-                record(body.get("items") or [])
-                self.state.set(**{f"cursor:{name}": str(body["next_cursor"])})
-                more = bool(body.get("more"))
+                items, next_cursor, more = answers.check_page(body, f"GET /v1/{path}")
+                record(items)
+                self.state.set(**{f"cursor:{name}": next_cursor})
         self._status_due = False
+
+    def _record_rejection_page(self, items: list) -> None:
+        held = outbox.held(self.journal, answers.seqs_named({"items": items}))
+        self._record_rejections(answers.check_rejections(items, self.state.acked_seq, held))
+
+    def _record_status_page(self, items: list) -> None:
+        self._record_case_statuses(self._checked_verdicts(items, "GET /v1/cases/status"))
 
     def _pull(self, action: d.Action) -> None:
         assert action.collection is not None
         if not reference.pull_page(self.transport, self.journal, self.state,
-                                   action.collection):
+                                   action.collection, office_code=self.enrolment.office_code):
             self._collections_due.remove(action.collection)
+
+
+def record_refusal(journal: Journal, err: UntrustedAnswerError) -> None:
+    """Journal a refused answer: what it broke, what was seen, the registrar's reason. The
+    entry id is derived from the evidence, so the same lie seen again adds nothing."""
+    key = f"{err.requirement}|{err.endpoint}|{err.evidence}"
+    payload = {"requirement": err.requirement, "endpoint": err.endpoint,
+               "evidence": err.evidence, "reason": err.message_zh,
+               "rule": answers.REQUIREMENTS.get(err.requirement, "")}
+    journal.append(KIND_ANSWER_REFUSED, payload, operator=SYNC_OPERATOR, case_id=err.case_id,
+                   entry_id="refused-" + protocol.sha256_hex(key.encode("utf-8"))[:32])
 
 
 def entry_record(entry: Entry) -> dict:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from datetime import UTC, datetime
 from typing import Any
 
@@ -32,6 +33,14 @@ SIGNATURE_SCHEME = "CA1-ED25519"
 UNSIGNED_PAYLOAD = "UNSIGNED-PAYLOAD"
 #: How far a request timestamp may be from the server's clock, and how long nonces are kept.
 MAX_SKEW_S = 300
+#: The server signs every answer to a request that carries a nonce (docs §4.3).
+HDR_ANSWER_SIGNATURE = "X-CA-Answer-Signature"
+HDR_KEY_ID = "X-CA-Key-Id"
+ANSWER_SCHEME = "CA1-ED25519-ANSWER"
+#: A machine id: opaque to the client, at most 64 letters, digits, '-' or '_'.
+MACHINE_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$")
+#: The hash before entry 1, and the acknowledged hash of a machine the server holds nothing of.
+GENESIS_HASH = "0" * 64
 
 # --- reference data -----------------------------------------------------------------------
 COLLECTIONS = ("rule_packs", "offices", "operators", "appointments", "number_blocks",
@@ -122,6 +131,15 @@ def error_body(code: str, message: str, **extra: Any) -> dict[str, Any]:
     body = {"code": code, "message": message, "retryable": retryable}
     body.update(extra)
     return {"error": body}
+
+
+def answer_to_sign(status: int, method: str, path: str, nonce: str, server_time: str,
+                   body: bytes) -> bytes:
+    """The exact bytes the server signs for one answer (docs §4.3): bound to the request by
+    its method, path and nonce, so an old answer cannot be replayed for a new request."""
+    lines = [ANSWER_SCHEME, str(int(status)), method.upper(), path, nonce, server_time,
+             sha256_hex(body)]
+    return "\n".join(lines).encode("utf-8")
 
 
 def answer_bytes(answer: dict[str, Any]) -> bytes:

@@ -45,7 +45,8 @@ def run_sync(args, ctx: Context) -> int:
             engine.close()
     print(f"sync {'ok' if result.ok else 'incomplete'}: {result.actions} requests, "
           f"pending entries {left['pending_entries']}, "
-          f"pending attachments {left['pending_attachments']}")
+          f"pending attachments {left['pending_attachments']}, "
+          f"all sent {'yes' if left['all_sent'] else 'no'}")
     if result.error is not None:
         print(f"错误 error: {result.error.message_zh}", file=sys.stderr)
     return EXIT_OK if result.ok else EXIT_FAILED
@@ -66,9 +67,13 @@ def print_status(report: dict) -> None:
     print(f"已登记 enrolled: {'是 yes' if report['enrolled'] else '否 no'}")
     print(f"待上传记录 pending entries: {report['pending_entries']}")
     print(f"待上传附件 pending attachments: {report['pending_attachments']} ({mb:.1f} MB)")
+    print(f"全部已上传 all sent: {'是 yes' if report.get('all_sent') else '否 no'}")
     print(f"上次成功 last success: {report['last_success'] or '从未 never'}")
     error = report["last_error"]
     print(f"上次错误 last error: {error['at'] + ' ' + error['message'] if error else '无 none'}")
+    for refusal in report.get("refused_answers") or []:
+        print(f"  拒收的应答 refused answer {refusal['at']} [{refusal['requirement']}] "
+              f"{refusal['reason']} ({refusal['evidence']})")
     for case in report["cases"]:
         verdict = case["server_status"] or "-"
         reason = f" {case['reason']}" if case["reason"] else ""

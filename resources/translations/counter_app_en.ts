@@ -139,7 +139,7 @@
     <name>CaseSteps</name>
     <message>
         <source>现场拍照与人证核验（F7）</source>
-        <extracomment>The case steps&apos; button labels (counter_app.app.case_steps), for the catalogue.</extracomment>
+        <extracomment>The case steps&apos; button labels (counter_app.wiring.services.Services.case_steps), for the catalogue.</extracomment>
         <translation>Photos and identity checks (F7)</translation>
     </message>
     <message>
@@ -602,6 +602,10 @@ Check the cable and the power, then click &quot;Retry&quot;. If it still fails, 
         <translation>Everything is uploaded.</translation>
     </message>
     <message>
+        <source>省级系统尚未确认本机的全部记录。</source>
+        <translation>The provincial system has not yet confirmed all of this machine's entries.</translation>
+    </message>
+    <message>
         <source>待上传：{entries} 条记录、{files} 个附件（{mb:.1f} MB）。</source>
         <translation>To upload: {entries} entries, {files} attachments ({mb:.1f} MB).</translation>
     </message>
@@ -616,6 +620,10 @@ Check the cable and the power, then click &quot;Retry&quot;. If it still fails, 
     <message>
         <source> 上次错误（{at}）：{message}</source>
         <translation> Last error ({at}): {message}</translation>
+    </message>
+    <message>
+        <source> 已拒收省级系统的不可信应答（{at}）：{reason}</source>
+        <translation> Refused an untrustworthy answer from the provincial system ({at}): {reason}</translation>
     </message>
 </context>
 <context>
@@ -776,7 +784,7 @@ Check the cable and the power, then click &quot;Retry&quot;. If it still fails, 
     <name>Names</name>
     <message>
         <source>男方</source>
-        <extracomment>Language setting -&gt; compiled catalogue (None: the source language, nothing to load). Names the screens use everywhere (the journal and the forms keep the Chinese ones).</extracomment>
+        <extracomment>Language setting -&gt; compiled catalogue (None: the source language, nothing to load). Names the screens use everywhere (the journal and the forms keep the Chinese ones). The roles&apos; are counter_app.domain.party.ROLE_ZH, spelled again only for lupdate to collect them (tests/ui/test_i18n.py checks that the two agree).</extracomment>
         <translation>man</translation>
     </message>
     <message>
@@ -985,7 +993,7 @@ Note: {warnings}</translation>
     </message>
     <message>
         <source>打印{cert}（回车）</source>
-        <extracomment>(step key, case id): open that step&apos;s page (MainWindow.open_step). counter_app.workflows.archive_file.ArchiveFile: the file after both booklets.</extracomment>
+        <extracomment>This page&apos;s action at each stage of the case navigator (a blocked case may be checked again). (step key, case id): open that step&apos;s page (MainWindow.open_step). counter_app.workflows.archive_file.ArchiveFile: the file after both booklets.</extracomment>
         <translation>Print the {cert}s (Enter)</translation>
     </message>
     <message>

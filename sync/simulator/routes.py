@@ -8,6 +8,7 @@ import time
 from sync import protocol, signing
 from sync.simulator import ledger
 from sync.simulator.ledger import LedgerError
+from sync.simulator.store import OFFICES
 from sync.simulator.server import (
     ATTACHMENT_PATH,
     MAX_CHUNK_BYTES,
@@ -40,7 +41,7 @@ def dispatch(h: Handler, method: str) -> tuple[int, dict]:
     mid = machine["machine_id"]
     if method == "GET" and path == "/v1/machines/self":
         seq, digest = sim.store.position(mid)
-        return 200, {"machine_id": mid, "office_code": machine["office_code"],
+        return 200, {"machine_id": mid, "office_code": _office(sim, machine["office_code"]),
                      "status": machine["status"], "acked_seq": seq, "acked_hash": digest,
                      "server_time": protocol.iso(sim.server_now())}
     if method == "POST" and path == "/v1/entries":
@@ -57,8 +58,24 @@ def dispatch(h: Handler, method: str) -> tuple[int, dict]:
     if method == "GET" and ref:
         return _after(h, sim, _reference(sim, mid, ref.group(1), params))
     if method == "POST" and path == "/v1/marital-checks":
-        return _after(h, sim, ledger.marital_check(sim.store, mid, _json(body), sim.sign))
+        return _after(h, sim, _marital_check(sim, mid, _json(body)))
     raise LedgerError("not_found", f"no endpoint {method} {path}")
+
+
+def _office(sim: Simulator, office_code: str) -> str:
+    """The machine's office, or another one when the simulator lies about offices."""
+    if not sim.faults.lies_about("wrong_office"):
+        return office_code
+    return next(code for code in sorted(OFFICES) if code != office_code)
+
+
+def _marital_check(sim: Simulator, mid: str, body: dict) -> dict:
+    response = ledger.marital_check(sim.store, mid, body, sim.sign)
+    if sim.faults.lies_about("wrong_request_id"):
+        # a genuine, validly signed answer - to another request
+        answer = {**response["answer"], "request_id": "x" + str(response["answer"]["request_id"])}
+        response = {"answer": answer, **sim.sign(protocol.answer_bytes(answer))}
+    return response
 
 
 def _before(h: Handler, sim: Simulator) -> None:
@@ -91,7 +108,23 @@ def _entries(sim: Simulator, mid: str, body: dict) -> dict:
         raise LedgerError("bad_request", "entries must be a list of objects")
     answer = ledger.store_entries(sim.store, mid, entries, sim.faults.rejects)
     answer["server_time"] = protocol.iso(sim.server_now())
+    if entries and sim.faults.lies_about("ack_beyond"):
+        # acknowledge a seq the client never sent, with a made-up hash
+        beyond = max(_int_seq(e) for e in entries) + 1
+        answer.update(acked_seq=beyond, acked_hash=protocol.sha256_hex(b"made up %d" % beyond))
+        answer["results"] = [*answer["results"], {"seq": beyond, "entry_id": f"made-up-{beyond}",
+                                                  "case_id": None, "status": "stored",
+                                                  "duplicate": False}]
+    if sim.faults.lies_about("wrong_case"):
+        answer["cases"] = [*answer["cases"], {"case_id": "c-never-sent", "status": "rejected",
+                                              "version": 1, "reason_code": "made_up",
+                                              "reason": "虚构的结论"}]
     return answer
+
+
+def _int_seq(entry: dict) -> int:
+    seq = entry.get("seq")
+    return seq if isinstance(seq, int) else 0
 
 
 def _reference(sim: Simulator, mid: str, collection: str, params: dict) -> dict:
@@ -193,7 +226,8 @@ def enrol(h: Handler) -> tuple[int, dict]:
         machine = store.enrol(str(request["public_key"]), str(request.get("office_code")))
     if machine is None:
         raise LedgerError("unknown_office", "unknown office code")
-    return 201, {"machine_id": machine["machine_id"], "office_code": machine["office_code"],
+    return 201, {"machine_id": machine["machine_id"],
+                 "office_code": _office(h.sim, machine["office_code"]),
                  "status": machine["status"], "server_key_id": h.sim.key_id,
                  "server_public_key": h.sim.public_key,
                  "server_time": protocol.iso(h.sim.server_now())}

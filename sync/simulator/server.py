@@ -54,7 +54,10 @@ class Simulator:
         return now() + timedelta(seconds=self.faults.skew_s)
 
     def sign(self, message: bytes) -> dict:
-        return {"signature": signing.b64(self.key.sign(message)), "key_id": self.key_id}
+        signature = self.key.sign(message)
+        if self.faults.lies_about("bad_signature"):
+            signature = bytes([signature[0] ^ 1]) + signature[1:]
+        return {"signature": signing.b64(signature), "key_id": self.key_id}
 
     def fresh_nonce(self, nonce: str) -> bool:
         """True the first time a nonce is seen within the skew window (replay protection)."""
