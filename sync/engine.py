@@ -31,7 +31,7 @@ from sync.errors import (
     SyncError,
     UntrustedAnswerError,
 )
-from sync.kinds import KIND_ANSWER_REFUSED, KIND_CASE_STATUS, KIND_ENTRY_REJECTED
+from sync.kinds import KIND_CASE_STATUS, KIND_ENTRY_REJECTED
 from sync.state import SyncState
 from sync.transport import Credentials, Session, Transport
 
@@ -201,7 +201,7 @@ class SyncEngine:
         the next start, so a person looks before this server is believed again."""
         self._blocked = "untrusted_answer"
         log.warning("refused a server answer (%s): %s", err.requirement, err.evidence)
-        record_refusal(self.journal, err)
+        outbox.record_refusal(self.journal, err)
 
     def _react(self, err: ServerError) -> None:
         """Adjust local knowledge from an error answer so that the retry can succeed."""
@@ -372,16 +372,6 @@ class SyncEngine:
                                    action.collection, office_code=self.enrolment.office_code):
             self._collections_due.remove(action.collection)
 
-
-def record_refusal(journal: Journal, err: UntrustedAnswerError) -> None:
-    """Journal a refused answer: what it broke, what was seen, the registrar's reason. The
-    entry id is derived from the evidence, so the same lie seen again adds nothing."""
-    key = f"{err.requirement}|{err.endpoint}|{err.evidence}"
-    payload = {"requirement": err.requirement, "endpoint": err.endpoint,
-               "evidence": err.evidence, "reason": err.message_zh,
-               "rule": answers.REQUIREMENTS.get(err.requirement, "")}
-    journal.append(KIND_ANSWER_REFUSED, payload, operator=SYNC_OPERATOR, case_id=err.case_id,
-                   entry_id="refused-" + protocol.sha256_hex(key.encode("utf-8"))[:32])
 
 
 def entry_record(entry: Entry) -> dict:

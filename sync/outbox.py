@@ -15,8 +15,10 @@ from typing import Any
 from counter_app.journal import Journal
 from counter_app.journal.core_projections import attachment_cases, attachments_first_referenced
 from counter_app.journal.entry import Entry
-from sync.answers import Held
+from sync import protocol
+from sync.answers import REQUIREMENTS, Held
 from sync.decide import PendingAttachment, send_order
+from sync.errors import UntrustedAnswerError
 from sync.kinds import KIND_ANSWER_REFUSED
 from sync.state import SyncState
 
@@ -105,6 +107,17 @@ def status(journal: Journal, state: SyncState) -> dict[str, Any]:
 
 ITEM_LIMIT = 50
 REFUSAL_LIMIT = 5
+
+
+def record_refusal(journal: Journal, err: UntrustedAnswerError, operator: str = "sync") -> None:
+    """Journal a refused answer: what it broke, what was seen, the registrar's reason. The
+    entry id is derived from the evidence, so the same lie seen again adds nothing."""
+    key = f"{err.requirement}|{err.endpoint}|{err.evidence}"
+    payload = {"requirement": err.requirement, "endpoint": err.endpoint,
+               "evidence": err.evidence, "reason": err.message_zh,
+               "rule": REQUIREMENTS.get(err.requirement, "")}
+    journal.append(KIND_ANSWER_REFUSED, payload, operator=operator, case_id=err.case_id,
+                   entry_id="refused-" + protocol.sha256_hex(key.encode("utf-8"))[:32])
 
 
 def refused_answers(journal: Journal) -> list[dict]:

@@ -66,6 +66,7 @@ ERRORS: dict[str, tuple[int, bool]] = {
     "machine_pending": (403, True),
     "not_found": (404, False),
     "unknown_office": (404, False),
+    "office_conflict": (409, False),
     "sequence_gap": (409, True),
     "offset_mismatch": (409, True),
     "too_large": (413, False),

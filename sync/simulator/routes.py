@@ -222,15 +222,22 @@ def enrol(h: Handler) -> tuple[int, dict]:
         raise LedgerError("bad_request", "public_key must be a base64 raw Ed25519 key")
     if not signing.verify(key, h.headers.get(protocol.HDR_SIGNATURE, ""), body):
         raise LedgerError("bad_signature", "enrolment body not signed by the key")
+    office = str(request.get("office_code"))
     with h.sim.store.tx() as store:
-        machine = store.enrol(str(request["public_key"]), str(request.get("office_code")))
+        machine = store.enrol(str(request["public_key"]), office)
     if machine is None:
         raise LedgerError("unknown_office", "unknown office code")
-    return 201, {"machine_id": machine["machine_id"],
-                 "office_code": _office(h.sim, machine["office_code"]),
-                 "status": machine["status"], "server_key_id": h.sim.key_id,
-                 "server_public_key": h.sim.public_key,
-                 "server_time": protocol.iso(h.sim.server_now())}
+    if machine["office_code"] != office:
+        raise LedgerError("office_conflict", "this key is enrolled for another office",
+                          office_code=machine["office_code"])
+    answer = {"machine_id": machine["machine_id"],
+              "office_code": _office(h.sim, machine["office_code"]),
+              "status": machine["status"], "server_key_id": h.sim.key_id,
+              "server_public_key": h.sim.public_key,
+              "server_time": protocol.iso(h.sim.server_now())}
+    if h.sim.key_rotations:
+        answer["key_rotations"] = h.sim.key_rotations
+    return 201, answer
 
 
 def upload_chunk(h: Handler, sha256: str) -> tuple[int, dict]:

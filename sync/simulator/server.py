@@ -18,7 +18,7 @@ from urllib.parse import parse_qs, urlsplit
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-from sync import protocol, signing
+from sync import protocol, serverkey, signing
 from sync.simulator import faults as faultmod
 from sync.simulator.ledger import LedgerError
 from sync.simulator.store import SimStore, now
@@ -36,12 +36,11 @@ class Simulator:
     def __init__(self, data_dir: Path, faults: faultmod.Faults | None = None) -> None:
         self.store = SimStore(Path(data_dir))
         self.faults = faults or faultmod.Faults()
-        key_path = Path(data_dir) / "server_ed25519.pem"
-        if not key_path.exists():
-            signing.save_private_key(Ed25519PrivateKey.generate(), key_path, None)
-        self.key = signing.load_private_key(key_path, None)
-        self.public_key = signing.public_key_b64(self.key)
-        self.key_id = "sim-" + protocol.sha256_hex(self.public_key.encode())[:12]
+        self._key_path = Path(data_dir) / "server_ed25519.pem"
+        self._rotations_path = Path(data_dir) / "server_key_rotations.json"
+        if not self._key_path.exists():
+            signing.save_private_key(Ed25519PrivateKey.generate(), self._key_path, None)
+        self._load_key()
         self._nonces: dict[str, float] = {}
         self._nonce_lock = threading.Lock()
         self.last_results: dict[str, list] = {}
@@ -49,6 +48,32 @@ class Simulator:
             for n, id_number in enumerate(self.faults.married):
                 store.db.execute("INSERT OR IGNORE INTO persons VALUES (?, 'married', ?, ?)",
                                  [id_number, f"seed-{n}", "000000"])
+
+    def _load_key(self) -> None:
+        self.key = signing.load_private_key(self._key_path, None)
+        self.public_key = signing.public_key_b64(self.key)
+        self.key_id = "sim-" + protocol.sha256_hex(self.public_key.encode())[:12]
+
+    @property
+    def key_rotations(self) -> list[dict]:
+        """Every rotation statement so far, oldest first (sent with enrolment answers)."""
+        if not self._rotations_path.exists():
+            return []
+        return list(json.loads(self._rotations_path.read_text(encoding="utf-8")))
+
+    def rotate_key(self) -> None:
+        """Replace the signing key; the old key signs a statement naming the new one."""
+        new = Ed25519PrivateKey.generate()
+        new_b64 = signing.public_key_b64(new)
+        statement = serverkey.rotation_statement(
+            self.key_id, self.public_key, "sim-" + protocol.sha256_hex(new_b64.encode())[:12],
+            new_b64, protocol.iso(self.server_now()))
+        rotation = {"statement": statement,
+                    "signature": signing.b64(self.key.sign(protocol.answer_bytes(statement)))}
+        self._rotations_path.write_text(json.dumps([*self.key_rotations, rotation]),
+                                        encoding="utf-8")
+        signing.save_private_key(new, self._key_path, None)
+        self._load_key()
 
     def server_now(self) -> datetime:
         return now() + timedelta(seconds=self.faults.skew_s)
