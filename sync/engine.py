@@ -22,7 +22,7 @@ from counter_app.journal.errors import AttachmentError
 from sync import answers
 from sync import decide as d
 from sync import enrolment as enrol
-from sync import outbox, protocol, reference
+from sync import outbox, protocol, reference, signing
 from sync.backoff import Backoff
 from sync.errors import (
     LocalDataError,
@@ -33,7 +33,7 @@ from sync.errors import (
 )
 from sync.kinds import KIND_CASE_STATUS, KIND_ENTRY_REJECTED
 from sync.state import SyncState
-from sync.transport import Credentials, Session, Transport
+from sync.transport import USER_MESSAGES, Credentials, Session, Transport
 
 log = logging.getLogger(__name__)
 SYNC_OPERATOR = "sync"
@@ -71,11 +71,8 @@ class SyncEngine:
         self.enrolment, key = enrol.load(data_dir, journal)
         self.state = SyncState(enrol.sync_dir(data_dir) / "state.db")
         self.state.bind_machine(self.enrolment.machine_id)
-        self.transport = Transport(server_url or self.enrolment.server_url,
-                                   Credentials(self.enrolment.machine_id, key),
-                                   connect_timeout_s=self.settings.connect_timeout_s,
-                                   read_timeout_s=self.settings.read_timeout_s,
-                                   session=session)
+        self.transport = self._transport(server_url or self.enrolment.server_url,
+                                         Credentials(self.enrolment.machine_id, key), session)
         self.sleep = sleep
         self.backoff = Backoff(self.settings.backoff_base_s, self.settings.backoff_cap_s, rng)
         self._handshake_done = False
@@ -96,9 +93,7 @@ class SyncEngine:
         NetworkError when offline: the case then waits in "awaiting check"."""
         from sync import marital_check
 
-        transport = Transport(self.transport.base_url, self.transport.credentials,
-                              connect_timeout_s=self.settings.connect_timeout_s,
-                              read_timeout_s=self.settings.read_timeout_s)
+        transport = self._transport(self.transport.base_url, self.transport.credentials, None)
         transport.offset_ms = self.transport.offset_ms
         try:
             return marital_check.request_check(transport, self.journal, self.enrolment,
@@ -109,6 +104,16 @@ class SyncEngine:
             raise
         finally:
             transport.close()
+
+    def _transport(self, url: str, credentials: Credentials | None,
+                   session: Session | None) -> Transport:
+        """A transport to the enrolled server that believes only answers signed by its
+        pinned key."""
+        pinned = signing.PinnedKey.from_b64(self.enrolment.server_key_id,
+                                            self.enrolment.server_public_key)
+        return Transport(url, credentials, connect_timeout_s=self.settings.connect_timeout_s,
+                         read_timeout_s=self.settings.read_timeout_s, session=session,
+                         server_key=pinned)
 
     # --- the loop ------------------------------------------------------------------------
     def snapshot(self) -> d.Snapshot:
@@ -226,6 +231,7 @@ class SyncEngine:
                                 answer.elapsed_s)
         me = self.transport.get(f"{protocol.API_PREFIX}/machines/self").body
         answers.check_position(me, self.enrolment.machine_id, self.enrolment.office_code)
+        self._check_machine_status(str(me.get("status", "active")))
         acked, acked_hash = int(me.get("acked_seq", 0)), me.get("acked_hash")
         head, _ = self.journal.head()
         if acked > head:
@@ -243,6 +249,16 @@ class SyncEngine:
             log.warning("server position went back from %s to %s", self.state.acked_seq, acked)
         self.state.set(acked_seq=acked, acked_hash=acked_hash)
         self._handshake_done = True
+
+    def _check_machine_status(self, status: str) -> None:
+        """A 200 position answer is for an active machine (docs §3.4); read anything else as
+        the corresponding 403."""
+        if status in ("revoked", "pending"):
+            code = f"machine_{status}"
+            if status == "revoked":
+                self._blocked = code
+            raise ServerError(USER_MESSAGES[code], status=403, server_code=code, body={},
+                              retryable=status == "pending", detail=f"position status {status}")
 
     def _upload_entries(self, _action: d.Action) -> None:
         batch: list[dict] = []

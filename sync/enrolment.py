@@ -24,7 +24,7 @@ from sync import outbox, protocol, serverkey, signing
 from sync.answers import refuse
 from sync.errors import NotEnrolledError, ProtocolError, SyncError, UntrustedAnswerError
 from sync.kinds import KIND_ENROLLED, KIND_SERVER_KEY_CHANGED
-from sync.transport import Credentials, Transport
+from sync.transport import Credentials, Response, Transport
 
 KEY_FILE = "machine_ed25519.pem"
 ENROLMENT_FILE = "enrolment.json"
@@ -86,14 +86,13 @@ def enroll(data_dir: Path, journal: Journal,
     transport = transport_factory(server_url, None)
     try:
         answer = _register(transport, key, office_code)
-    finally:
-        transport.close()
-    enrolment = _enrolment_from(answer, server_url, signing.public_key_b64(key))
-    try:
+        enrolment = _enrolment_from(answer, server_url, signing.public_key_b64(key))
         _check_answer(enrolment, office_code)
     except UntrustedAnswerError as err:
         outbox.record_refusal(journal, err, operator)
         raise
+    finally:
+        transport.close()
     change = serverkey.key_change(pinned, (enrolment.server_key_id,
                                            enrolment.server_public_key),
                                   answer.get("key_rotations"), accept_server_key)
@@ -159,10 +158,29 @@ def _register(transport: Transport, key: Ed25519PrivateKey, office_code: str) ->
     data = protocol.canonical_json(body).encode("utf-8")
     # proof of possession: the new key signs the request body itself
     proof = signing.b64(key.sign(data))
-    response = transport.send("POST", f"{protocol.API_PREFIX}/machines", data=data,
+    path = f"{protocol.API_PREFIX}/machines"
+    response = transport.send("POST", path, data=data,
                               headers={"Content-Type": "application/json; charset=utf-8",
                                        protocol.HDR_SIGNATURE: proof}, signed=False)
+    _check_self_signed(response, path)
     return response.body
+
+
+def _check_self_signed(response: Response, path: str) -> None:
+    """The enrolment answer is signed by the key it presents: the server holds that key."""
+    body = response.body
+    try:
+        key = signing.PinnedKey.from_b64(str(body.get("server_key_id")),
+                                         str(body.get("server_public_key")))
+    except ValueError:
+        raise ProtocolError("省级系统的登记应答不完整，请稍后重试。",
+                            detail="enrolment answer without a valid server key") from None
+    if not signing.answer_signed_by(key, response.headers, response.status, "POST", path,
+                                    response.nonce, response.raw):
+        # whoever answered does not hold the key it asks us to pin
+        raise refuse("answer.signature", "enrolment answer not signed by the key it presents",
+                     "省级系统的登记应答没有用它出示的密钥签名，已拒绝登记并记入日志。请联系技术人员。",
+                     endpoint=f"POST {path}")
 
 
 def _enrolment_from(answer: dict, server_url: str, public_key: str) -> Enrolment:

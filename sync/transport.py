@@ -11,16 +11,22 @@ from __future__ import annotations
 import json
 import logging
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, NoReturn
 from urllib.parse import urlencode
 
 import requests
 
 from sync import protocol, signing
-from sync.errors import NetworkError, ProtocolError, ServerError
+from sync.errors import (
+    CertificateError,
+    NetworkError,
+    ProtocolError,
+    ServerError,
+    UntrustedAnswerError,
+)
 
 log = logging.getLogger(__name__)
 
@@ -51,8 +57,12 @@ USER_MESSAGES = {
 class Response:
     status: int
     body: dict[str, Any]
-    headers: dict[str, str] = field(default_factory=dict)
+    headers: Mapping[str, str] = field(default_factory=dict)
     elapsed_s: float = 0.0
+    #: The body bytes as received (what the answer signature covers).
+    raw: bytes = b""
+    #: The request's X-CA-Nonce ('' when it had none).
+    nonce: str = ""
 
 
 #: The HTTP session a caller may hand in (the tests inject faults through one).
@@ -71,9 +81,12 @@ class Transport:
     def __init__(self, base_url: str, credentials: Credentials | None = None, *,
                  connect_timeout_s: float = 5.0, read_timeout_s: float = 30.0,
                  session: requests.Session | None = None,
-                 now: Callable = protocol.utc_now) -> None:
+                 now: Callable = protocol.utc_now,
+                 server_key: signing.PinnedKey | None = None) -> None:
         self.base_url = base_url.rstrip("/")
         self.credentials = credentials
+        #: The pinned server key: with it, every answer must be signed by it (docs §4.3).
+        self.server_key = server_key
         self.timeout = (connect_timeout_s, read_timeout_s)
         self.session = session or requests.Session()
         self.now = now
@@ -107,24 +120,57 @@ class Transport:
     def send(self, method: str, path: str, *, data: bytes | None = None,
              headers: dict | None = None, signed: bool = True,
              unsigned_payload: bool = False, upload_offset: str = "") -> Response:
-        """One request; returns the 2xx response or raises a typed SyncError."""
+        """One request; returns the 2xx response or raises a typed SyncError. Every request
+        carries a nonce; with a pinned server key the answer must be signed over it."""
         all_headers = dict(headers or {})
         if signed:
             all_headers.update(self._auth(method, path, data, unsigned_payload, upload_offset))
+        else:
+            all_headers.setdefault(protocol.HDR_NONCE, signing.new_nonce())
         started = time.monotonic()
         try:
             raw = self.session.request(method, self.base_url + path, data=data,
                                        headers=all_headers, timeout=self.timeout)
             content = raw.content  # read the whole body inside the try: it may be cut
+        except requests.exceptions.SSLError as exc:
+            raise _certificate_error(exc) from None
         except requests.RequestException as exc:
             log.info("sync %s %s failed: %s", method, path.split("?")[0], type(exc).__name__)
             raise NetworkError("无法连接省级系统或连接中断，稍后自动重试。",
                                detail=f"{method} {path}: {exc!r}") from None
-        response = Response(raw.status_code, _parse_body(content, raw.status_code),
-                            dict(raw.headers), time.monotonic() - started)
+        response = Response(raw.status_code, {}, raw.headers, time.monotonic() - started,
+                            content, all_headers[protocol.HDR_NONCE])
+        if self.server_key is not None and not self._signed(method, path, response):
+            self._unsigned(method, path, response)
+        response.body = _parse_body(content, raw.status_code)
         if raw.status_code >= 300:
             raise _server_error(method, path, response)
         return response
+
+    def _signed(self, method: str, path: str, response: Response) -> bool:
+        assert self.server_key is not None
+        return signing.answer_signed_by(self.server_key, response.headers, response.status,
+                                        method, path, response.nonce, response.raw)
+
+    def _unsigned(self, method: str, path: str, response: Response) -> NoReturn:
+        """An answer not signed by the pinned key. A 5xx or 429 may come from a proxy in
+        front of the server: it only means "later" and nothing in it is read but
+        Retry-After. Anything else is refused (answer.signature)."""
+        where = f"{method} {path.split('?')[0]}"
+        if response.status >= 500 or response.status == 429:
+            code = "rate_limited" if response.status == 429 else "unavailable"
+            raise ServerError(USER_MESSAGES[code], status=response.status, server_code=code,
+                              body={}, retryable=True,
+                              retry_after_s=_retry_after(response.headers.get("Retry-After"),
+                                                         None),
+                              detail=f"{where} -> unsigned {response.status}")
+        raise UntrustedAnswerError(
+            "省级系统的应答没有有效的签名（或省级系统已更换签名密钥），已拒收并记入日志。"
+            "请联系技术人员；如省级系统已更换密钥，请重新执行 counter-app enroll。",
+            requirement="answer.signature", endpoint=where,
+            evidence=f"HTTP {response.status} answer signed by key "
+                     f"{response.headers.get(protocol.HDR_KEY_ID)!r}, not verifiable with the "
+                     f"pinned key {self.server_key.key_id if self.server_key else None!r}")
 
     def _auth(self, method: str, path: str, data: bytes | None, unsigned_payload: bool,
               upload_offset: str) -> dict[str, str]:
@@ -135,6 +181,12 @@ class Transport:
                                     method, path, data, timestamp,
                                     unsigned_payload=unsigned_payload,
                                     upload_offset=upload_offset)
+
+
+def _certificate_error(exc: Exception) -> CertificateError:
+    return CertificateError("省级系统的证书无法验证（证书不受信任、已过期或与地址不符），已停止连接。"
+                            "请技术人员核对省级系统地址和 sync.ca_bundle 配置。",
+                            detail=f"TLS: {exc!r}")
 
 
 def _parse_body(content: bytes, status: int) -> dict[str, Any]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import time
 
 from sync import protocol, signing
@@ -21,6 +22,8 @@ from sync.simulator.server import (
 )
 
 PIECE = 64 * 1024
+NONCE = re.compile(r"^[0-9a-f]{32}$")
+WIRE_TIME = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$")
 
 
 def dispatch(h: Handler, method: str) -> tuple[int, dict]:
@@ -183,6 +186,8 @@ def authenticate(h: Handler, method: str, content_sha: str, upload_offset: str =
     if not all(fields):
         raise LedgerError("bad_signature", "missing authentication headers")
     machine_id, timestamp, nonce, claimed_sha, signature = fields
+    if not NONCE.match(nonce) or not _wire_time(timestamp):
+        raise LedgerError("bad_signature", "malformed nonce or timestamp header")
     machine = sim.store.machine(machine_id)
     if machine is None:
         raise LedgerError("unknown_machine", "machine not enrolled")
@@ -202,11 +207,16 @@ def authenticate(h: Handler, method: str, content_sha: str, upload_offset: str =
     return machine
 
 
-def _check_time(sim: Simulator, timestamp: str) -> None:
+def _wire_time(text: str) -> bool:
     try:
-        skew = abs((protocol.parse_time(timestamp) - sim.server_now()).total_seconds())
+        protocol.parse_time(text)
     except ValueError:
-        raise LedgerError("bad_request", "bad timestamp") from None
+        return False
+    return bool(WIRE_TIME.match(text))
+
+
+def _check_time(sim: Simulator, timestamp: str) -> None:
+    skew = abs((protocol.parse_time(timestamp) - sim.server_now()).total_seconds())
     if skew > protocol.MAX_SKEW_S:
         raise LedgerError("clock_skew", f"timestamp {skew:.0f} s from server time",
                           server_time=protocol.iso(sim.server_now()))

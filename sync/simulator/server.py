@@ -146,6 +146,7 @@ class Handler(BaseHTTPRequestHandler):
 
     def _answer(self, status: int, body: dict, close: bool = False) -> None:
         data = json.dumps(body, ensure_ascii=False).encode("utf-8")
+        server_time = protocol.iso(self.sim.server_now())
         try:
             self.send_response(status)
             if close:
@@ -153,13 +154,26 @@ class Handler(BaseHTTPRequestHandler):
                 self.close_connection = True
             self.send_header("Content-Type", "application/json; charset=utf-8")
             self.send_header("Content-Length", str(len(data)))
-            self.send_header(protocol.HDR_SERVER_TIME, protocol.iso(self.sim.server_now()))
+            self.send_header(protocol.HDR_SERVER_TIME, server_time)
+            for name, value in self._answer_signature(status, server_time, data).items():
+                self.send_header(name, value)
             if status in (429, 503):
                 self.send_header("Retry-After", "1")
             self.end_headers()
             self.wfile.write(data)
         except (ConnectionError, TimeoutError):
             self.close_connection = True
+
+
+    def _answer_signature(self, status: int, server_time: str, data: bytes) -> dict[str, str]:
+        """Every answer to a request with a nonce is signed over it (docs §4.3)."""
+        nonce = self.headers.get(protocol.HDR_NONCE) if self.headers else None
+        if not nonce:
+            return {}
+        signed = self.sim.sign(protocol.answer_to_sign(status, self.command, self.path, nonce,
+                                                       server_time, data))
+        return {protocol.HDR_ANSWER_SIGNATURE: signed["signature"],
+                protocol.HDR_KEY_ID: signed["key_id"]}
 
 
 class SimulatorServer:
