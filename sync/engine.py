@@ -33,7 +33,7 @@ from sync.errors import (
 )
 from sync.kinds import KIND_CASE_STATUS, KIND_ENTRY_REJECTED
 from sync.state import SyncState
-from sync.transport import USER_MESSAGES, Credentials, Session, Transport
+from sync.transport import USER_MESSAGES, Credentials, Session, Transport, same_server
 
 log = logging.getLogger(__name__)
 SYNC_OPERATOR = "sync"
@@ -49,6 +49,10 @@ class EngineSettings:
     backoff_base_s: float = 1.0
     backoff_cap_s: float = 300.0
     max_attempts: int = 8
+    #: The province's CA (PEM file) the server certificate must chain to ('' = certifi's).
+    ca_bundle: str = ""
+    #: Plain http to another machine than this one (demo mode and the benchmark's link only).
+    allow_http: bool = False
 
 
 @dataclass
@@ -71,6 +75,12 @@ class SyncEngine:
         self.enrolment, key = enrol.load(data_dir, journal)
         self.state = SyncState(enrol.sync_dir(data_dir) / "state.db")
         self.state.bind_machine(self.enrolment.machine_id)
+        if server_url and not same_server(server_url, self.enrolment.server_url):
+            raise SyncError(f"只能向本机登记时的省级系统（{self.enrolment.server_url}）发送记录，"
+                            f"不能发往 {server_url}。如省级系统地址确已更换，请技术人员用新地址重新"
+                            "执行 counter-app enroll。",
+                            detail=f"{server_url} is not the enrolled server",
+                            code="sync.other_server")
         self.transport = self._transport(server_url or self.enrolment.server_url,
                                          Credentials(self.enrolment.machine_id, key), session)
         self.sleep = sleep
@@ -113,7 +123,8 @@ class SyncEngine:
                                             self.enrolment.server_public_key)
         return Transport(url, credentials, connect_timeout_s=self.settings.connect_timeout_s,
                          read_timeout_s=self.settings.read_timeout_s, session=session,
-                         server_key=pinned)
+                         server_key=pinned, ca_bundle=self.settings.ca_bundle,
+                         allow_http=self.settings.allow_http)
 
     # --- the loop ------------------------------------------------------------------------
     def snapshot(self) -> d.Snapshot:

@@ -8,6 +8,7 @@ whose clock drifted can still talk to the server. Failures become typed errors: 
 
 from __future__ import annotations
 
+import ipaddress
 import json
 import logging
 import time
@@ -15,7 +16,8 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any, NoReturn
-from urllib.parse import urlencode
+from pathlib import Path
+from urllib.parse import urlencode, urlsplit
 
 import requests
 
@@ -75,6 +77,40 @@ class Credentials:
     key: Any  # Ed25519PrivateKey
 
 
+def is_loopback(host: str) -> bool:
+    """Whether ``host`` names this machine (localhost, 127.0.0.0/8, ::1)."""
+    if host.lower() == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def check_url(url: str, *, allow_http: bool = False) -> str:
+    """``url`` if sync may talk to it: https, or plain http to this machine (the simulator)
+    or in demo mode (``allow_http``). Raises CertificateError otherwise (docs §2)."""
+    parts = urlsplit(url)
+    if parts.scheme == "https" and parts.hostname:
+        return url
+    if parts.scheme == "http" and parts.hostname and (allow_http or is_loopback(parts.hostname)):
+        return url
+    raise CertificateError(f"省级系统地址 {url} 不安全或无效：必须使用 https://（只有本机回环地址和演示模式"
+                           "可以用 http://）。请技术人员核对地址。", detail=f"URL not allowed: {url}",
+                           code="sync.insecure_url")
+
+
+def same_server(url: str, other: str) -> bool:
+    """Whether two URLs name the same host and port (the path may differ)."""
+    a, b = urlsplit(url), urlsplit(other)
+    return ((a.hostname or "").lower(), _port(a.scheme, a.port)) == (
+        (b.hostname or "").lower(), _port(b.scheme, b.port))
+
+
+def _port(scheme: str, port: int | None) -> int:
+    return port if port is not None else (443 if scheme == "https" else 80)
+
+
 class Transport:
     """Signed JSON and byte requests to one server, with timeouts everywhere."""
 
@@ -82,13 +118,20 @@ class Transport:
                  connect_timeout_s: float = 5.0, read_timeout_s: float = 30.0,
                  session: requests.Session | None = None,
                  now: Callable = protocol.utc_now,
-                 server_key: signing.PinnedKey | None = None) -> None:
-        self.base_url = base_url.rstrip("/")
+                 server_key: signing.PinnedKey | None = None,
+                 ca_bundle: str = "", allow_http: bool = False) -> None:
+        self.base_url = check_url(base_url, allow_http=allow_http).rstrip("/")
         self.credentials = credentials
         #: The pinned server key: with it, every answer must be signed by it (docs §4.3).
         self.server_key = server_key
         self.timeout = (connect_timeout_s, read_timeout_s)
         self.session = session or requests.Session()
+        if ca_bundle and not Path(ca_bundle).is_file():
+            raise CertificateError(f"配置的省级系统 CA 证书文件 {ca_bundle} 不存在，请技术人员核对 "
+                                   "sync.ca_bundle 配置。", detail=f"no CA bundle {ca_bundle}")
+        # Given with every request: a pinned CA (only the province's CA then passes) must not
+        # be replaced by REQUESTS_CA_BUNDLE, which requests prefers to a session's setting.
+        self.verify: str | bool = ca_bundle or True
         self.now = now
         #: Server time minus device time, in ms, as last measured (used to date requests).
         self.offset_ms = 0
@@ -130,7 +173,8 @@ class Transport:
         started = time.monotonic()
         try:
             raw = self.session.request(method, self.base_url + path, data=data,
-                                       headers=all_headers, timeout=self.timeout)
+                                       headers=all_headers, timeout=self.timeout,
+                                       verify=self.verify)
             content = raw.content  # read the whole body inside the try: it may be cut
         except requests.exceptions.SSLError as exc:
             raise _certificate_error(exc) from None

@@ -26,7 +26,8 @@ def run_enroll(args, ctx: Context) -> int:
 
     def transport(url, credentials):
         return Transport(url, credentials, connect_timeout_s=ctx.config["sync.connect_timeout_s"],
-                         read_timeout_s=ctx.config["sync.read_timeout_s"])
+                         read_timeout_s=ctx.config["sync.read_timeout_s"],
+                         ca_bundle=ctx.config["sync.ca_bundle"], allow_http=ctx.demo)
 
     with open_journal(ctx) as journal:
         result = enrolment.enroll(ctx.data_dir, journal, transport, args.server, args.office,

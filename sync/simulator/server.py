@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import logging
 import re
+import ssl
 import threading
 import time
 from datetime import datetime, timedelta
@@ -180,18 +181,28 @@ class SimulatorServer:
     """A running simulator: ``start()`` in a thread, ``url``, ``stop()``."""
 
     def __init__(self, data_dir: Path, host: str = "127.0.0.1", port: int = 0,
-                 faults: faultmod.Faults | None = None) -> None:
+                 faults: faultmod.Faults | None = None,
+                 tls: tuple[Path, Path] | None = None) -> None:
+        """``tls``: (certificate chain PEM, private key PEM) to serve https."""
         self.sim = Simulator(data_dir, faults)
         handler = type("BoundHandler", (Handler,), {"sim": self.sim})
         self.httpd = ThreadingHTTPServer((host, port), handler)
         self.httpd.daemon_threads = True
+        self.scheme = "http"
+        if tls is not None:
+            context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+            context.load_cert_chain(str(tls[0]), str(tls[1]))
+            # the handshake runs in the request's thread (on its first read), not in accept()
+            self.httpd.socket = context.wrap_socket(self.httpd.socket, server_side=True,
+                                                    do_handshake_on_connect=False)
+            self.scheme = "https"
         self._thread: threading.Thread | None = None
 
     @property
     def url(self) -> str:
         host, port = self.httpd.server_address[:2]
         # An AF_INET server's address: host is the str given to __init__, never bytes.
-        return f"http://{host}:{port}"  # type: ignore[str-bytes-safe]
+        return f"{self.scheme}://{host}:{port}"  # type: ignore[str-bytes-safe]
 
     def start(self) -> SimulatorServer:
         self._thread = threading.Thread(target=self.httpd.serve_forever, name="provincial-sim",
