@@ -37,6 +37,13 @@ from sync.transport import USER_MESSAGES, Credentials, Session, Transport, same_
 
 log = logging.getLogger(__name__)
 SYNC_OPERATOR = "sync"
+#: clock_skew answers per cycle before the engine stops saying the server's clocks disagree.
+MAX_SKEW_RETRIES = 3
+
+
+def clocks_disagree_zh(apart_s: float) -> str:
+    return (f"省级系统的时钟不一致：它报告的时间（/v1/time）与它校验签名用的时钟相差约 "
+            f"{apart_s:.0f} 秒。本机以校验签名的时钟为准；请联系省级系统运维人员校准服务器时钟。")
 
 
 @dataclass
@@ -90,6 +97,9 @@ class SyncEngine:
         self._collections_due = list(protocol.COLLECTIONS)
         self._blocked: str | None = None
         self._skip: set[str] = set()
+        #: This cycle's clock: /v1/time's offset, and whether a clock_skew answer overrode it.
+        self._signature_clock, self._skews = False, 0
+        self._time_offset_ms: int | None = None
         self._blob: tuple[str, bytes] | None = None
         self.wake = threading.Event()
 
@@ -157,6 +167,7 @@ class SyncEngine:
         self._status_due = True
         self._collections_due = list(protocol.COLLECTIONS)
         self._skip.clear()
+        self._signature_clock, self._skews, self._time_offset_ms = False, 0, None
 
     def run_once(self, deadline_s: float | None = None) -> RunResult:
         """One full cycle until nothing is left (ok) or it gives up (bounded retries)."""
@@ -166,13 +177,17 @@ class SyncEngine:
         while True:
             try:
                 action = self.step()
-            except SyncError as err:
+            except SyncError as raised:
                 failures += 1
-                self._record_error(err)
+                err = self._record_error(raised)
                 if not err.retryable or failures >= self.settings.max_attempts:
                     return RunResult(False, actions, self.state.get("stage") or "", err)
                 if getattr(err, "corrected", False):
-                    continue  # local knowledge was fixed from the answer: retry at once
+                    # local knowledge was fixed from the answer: retry at once (or after the
+                    # server's Retry-After)
+                    self.sleep(min(getattr(err, "retry_after_s", None) or 0.0,
+                                   self.settings.backoff_cap_s))
+                    continue
                 delay = self.backoff.next_delay(getattr(err, "retry_after_s", None))
                 if end is not None and time.monotonic() + delay > end:
                     return RunResult(False, actions, self.state.get("stage") or "", err)
@@ -185,6 +200,8 @@ class SyncEngine:
                 ok = action.stage == d.IDLE and not self._skip and self._all_sent()
                 if ok:
                     self.state.record_success()
+                    if not self._skews:
+                        self.state.set(clock_warning=None)
                 self.state.set(stage=action.stage)
                 return RunResult(ok, actions, action.stage)
 
@@ -203,14 +220,17 @@ class SyncEngine:
         head, head_hash = self.journal.head()
         return self.state.acked_seq == head and self.state.get("acked_hash") == head_hash
 
-    def _record_error(self, err: SyncError) -> None:
-        code = getattr(err, "server_code", None) or err.code
-        log.info("sync error (%s): %s", code, err.detail)
+    def _record_error(self, err: SyncError) -> SyncError:
+        """Learn what the error teaches, record it as the last error; returns the error to
+        report (a repeated clock_skew becomes the clocks-disagree error)."""
         if isinstance(err, UntrustedAnswerError):
             self._refuse(err)
-        self.state.record_error(self.state.get("stage") or "", code, err.message_zh)
         if isinstance(err, ServerError):
-            self._react(err)
+            err = self._react(err)
+        code = getattr(err, "server_code", None) or err.code
+        log.info("sync error (%s): %s", code, err.detail)
+        self.state.record_error(self.state.get("stage") or "", code, err.message_zh)
+        return err
 
     def _refuse(self, err: UntrustedAnswerError) -> None:
         """An untrue answer: journal it (once per distinct evidence) and stop syncing until
@@ -219,16 +239,38 @@ class SyncEngine:
         log.warning("refused a server answer (%s): %s", err.requirement, err.evidence)
         outbox.record_refusal(self.journal, err)
 
-    def _react(self, err: ServerError) -> None:
+    def _react(self, err: ServerError) -> SyncError:
         """Adjust local knowledge from an error answer so that the retry can succeed."""
-        body = err.body
-        if err.server_code == "clock_skew" and "server_time" in body:
-            self._adopt_server_time(protocol.parse_time(body["server_time"]), 0.0)
-            err.corrected = True
-        elif err.server_code == "replay":
+        if err.server_code == "clock_skew":
+            return self._clock_skew(err)
+        if err.server_code == "replay":
             err.corrected = True  # the next attempt carries a fresh nonce
         elif not err.retryable:
             self._blocked = err.server_code
+        return err
+
+    def _clock_skew(self, err: ServerError) -> SyncError:
+        """The signature clock wins (docs §5): adopt the server_time of the (signed) answer
+        for the rest of the cycle; the first retry goes at once, later ones after backoff,
+        and after MAX_SKEW_RETRIES the cycle stops saying the server's clocks disagree."""
+        try:
+            server_time = protocol.parse_time(str(err.body.get("server_time")))
+        except ValueError:
+            return ProtocolError("省级系统的时钟应答格式不对，稍后重试。", detail="clock_skew "
+                                 "without a server_time")
+        self._adopt_server_time(server_time, 0.0)
+        self._signature_clock, self._skews = True, self._skews + 1
+        apart_s = abs(self.transport.offset_ms - (self._time_offset_ms or 0)) / 1000
+        if self._time_offset_ms is not None and apart_s > protocol.MAX_SKEW_S:
+            self.state.set(clock_warning=clocks_disagree_zh(apart_s))
+        if self._skews > MAX_SKEW_RETRIES:
+            return SyncError(f"省级系统连续 {self._skews} 次判定本机请求的时间不符，按它给出的时间校准后"
+                             "仍然如此（省级系统的时钟不稳定或前后不一致），本次同步停止，稍后自动再试。"
+                             "请联系省级系统运维人员校准服务器时钟。",
+                             detail=f"clock_skew {self._skews} times in a cycle",
+                             code="sync.server_clocks")
+        err.corrected = self._skews == 1
+        return err
 
     # --- stages --------------------------------------------------------------------------
     def _adopt_server_time(self, server_time: datetime, rtt_s: float) -> None:
@@ -237,9 +279,13 @@ class SyncEngine:
         self.transport.offset_ms = offset.offset_ms
 
     def _handshake(self, _action: d.Action) -> None:
-        answer = self.transport.get(f"{protocol.API_PREFIX}/time", signed=False)
-        self._adopt_server_time(protocol.parse_time(answer.body["server_time"]),
-                                answer.elapsed_s)
+        if not self._signature_clock:
+            # /v1/time is the first estimate; once the signature clock has spoken (a
+            # clock_skew answer) it wins for the rest of the cycle
+            answer = self.transport.get(f"{protocol.API_PREFIX}/time", signed=False)
+            self._adopt_server_time(protocol.parse_time(answer.body["server_time"]),
+                                    answer.elapsed_s)
+            self._time_offset_ms = self.transport.offset_ms
         me = self.transport.get(f"{protocol.API_PREFIX}/machines/self").body
         answers.check_position(me, self.enrolment.machine_id, self.enrolment.office_code)
         self._check_machine_status(str(me.get("status", "active")))

@@ -98,6 +98,7 @@ def status(journal: Journal, state: SyncState) -> dict[str, Any]:
         "pending_attachment_bytes": sum(a.size - a.received for a in attachments),
         "last_success": state.get("last_success"),
         "last_error": state.get("last_error"),
+        "clock_warning": state.get("clock_warning"),
         "stage": state.get("stage"),
         "cases": by_case,
         "attachments": _attachment_items(

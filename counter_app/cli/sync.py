@@ -71,6 +71,8 @@ def print_status(report: dict) -> None:
     print(f"上次成功 last success: {report['last_success'] or '从未 never'}")
     error = report["last_error"]
     print(f"上次错误 last error: {error['at'] + ' ' + error['message'] if error else '无 none'}")
+    if report.get("clock_warning"):
+        print(f"时钟警告 clock warning: {report['clock_warning']}")
     for refusal in report.get("refused_answers") or []:
         print(f"  拒收的应答 refused answer {refusal['at']} [{refusal['requirement']}] "
               f"{refusal['reason']} ({refusal['evidence']})")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import re
 import time
+from datetime import timedelta
 
 from sync import protocol, signing
 from sync.simulator import ledger
@@ -34,8 +35,10 @@ def dispatch(h: Handler, method: str) -> tuple[int, dict]:
         return enrol(h)
     _before(h, sim)
     if method == "GET" and path == "/v1/time":
-        return 200, {"server_time": protocol.iso(sim.server_now()),
-                     "protocol": protocol.PROTOCOL_VERSION}
+        # time_skew_s: a server whose time endpoint runs on another clock than its signature
+        # check (a non-conforming server; the signature clock wins, docs §5)
+        told = sim.server_now() + timedelta(seconds=sim.faults.time_skew_s)
+        return 200, {"server_time": protocol.iso(told), "protocol": protocol.PROTOCOL_VERSION}
     match = ATTACHMENT_PATH.match(path)
     if method == "PATCH" and match:
         return upload_chunk(h, match.group(1))
