@@ -13,7 +13,8 @@ import re
 from datetime import UTC, datetime
 from typing import Any
 
-from sync.kinds import KIND_CASE_REGISTERED
+from counter_app.numbering.kinds import KIND_NUMBERING_BLOCK_RECEIVED, KIND_STOCK_RANGE_RECEIVED
+from sync.kinds import KIND_CASE_REGISTERED, KIND_REFERENCE
 
 PROTOCOL_VERSION = 1
 API_PREFIX = "/v1"
@@ -54,6 +55,20 @@ CASE_STATUSES = (CASE_PENDING, CASE_ACCEPTED, CASE_REJECTED, CASE_CONFLICT)
 ENTRY_STORED, ENTRY_DUPLICATE, ENTRY_REJECTED = "stored", "duplicate", "rejected"
 #: Entry kinds the server reads as "the registration was made" and checks for conflicts.
 REGISTRATION_KINDS = (KIND_CASE_REGISTERED,)
+#: Bookkeeping entries (docs §7.2): besides every ``sync.*`` kind, the facts the server itself
+#: sent. The server stores them, never rejects them, and they touch no case verdict; every
+#: other kind is a business entry.
+SERVER_FACT_KINDS = (KIND_REFERENCE, KIND_NUMBERING_BLOCK_RECEIVED, KIND_STOCK_RANGE_RECEIVED)
+#: At most this many entries per batch (more: 413 too_large); the client also cuts a batch at
+#: BATCH_BYTES of canonical entry JSON (a larger single entry goes alone).
+BATCH_ENTRIES, BATCH_BYTES = 200, 256 * 1024
+#: The smallest request bodies a server must accept (larger ones may get 413 too_large).
+MIN_ENTRIES_BODY, MIN_CHUNK_BODY = 8 * 1024 * 1024, 16 * 1024 * 1024
+
+
+def is_bookkeeping(kind: str) -> bool:
+    """Whether an entry kind is bookkeeping (never rejected, no verdict) - docs §7.2."""
+    return kind.startswith("sync.") or kind in SERVER_FACT_KINDS
 
 # --- errors: code -> (HTTP status, retryable) ---------------------------------------------
 ERRORS: dict[str, tuple[int, bool]] = {
@@ -67,6 +82,7 @@ ERRORS: dict[str, tuple[int, bool]] = {
     "not_found": (404, False),
     "unknown_office": (404, False),
     "office_conflict": (409, False),
+    "idempotency_conflict": (409, False),
     "sequence_gap": (409, True),
     "offset_mismatch": (409, True),
     "too_large": (413, False),

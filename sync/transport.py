@@ -15,6 +15,7 @@ import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from email.utils import parsedate_to_datetime
 from typing import Any, NoReturn
 from pathlib import Path
 from urllib.parse import urlencode, urlsplit
@@ -49,6 +50,7 @@ USER_MESSAGES = {
     "bad_request": "省级系统不接受本机发送的数据，已停止上传，请联系技术人员。",
     "not_found": "省级系统找不到本机请求的内容，已停止上传，请联系技术人员。",
     "too_large": "一个附件超出省级系统允许的大小，已停止上传，请联系技术人员。",
+    "idempotency_conflict": "同一个请求编号已用于内容不同的请求，省级系统不予处理。请联系技术人员。",
     "sequence_gap": "正在与省级系统核对上传进度，稍后自动重试。",
     "offset_mismatch": "正在与省级系统核对上传进度，稍后自动重试。",
     "hash_mismatch": "一个附件在传输中损坏，稍后自动重新上传。",
@@ -252,8 +254,9 @@ def _server_error(method: str, path: str, response: Response) -> ServerError:
     error = response.body.get("error")
     err: dict[str, Any] = error if isinstance(error, dict) else {}
     code = str(err.get("code") or ("unavailable" if response.status >= 500 else "bad_request"))
-    default_retryable = protocol.ERRORS.get(code, (0, response.status >= 500))[1]
-    retryable = bool(err.get("retryable", default_retryable))
+    # the table of docs §10 rules for the codes it lists; `retryable` only for others
+    retryable = (protocol.ERRORS[code][1] if code in protocol.ERRORS
+                 else bool(err.get("retryable", response.status >= 500)))
     retry_after = _retry_after(response.headers.get("Retry-After"), err.get("retry_after_s"))
     message = USER_MESSAGES.get(code) or (
         f"省级系统拒绝了请求（{code}）：{err.get('message') or response.status}")
@@ -264,10 +267,18 @@ def _server_error(method: str, path: str, response: Response) -> ServerError:
 
 
 def _retry_after(header: str | None, field_value: Any) -> float | None:
+    """Seconds to wait: the body's ``retry_after_s``, else the Retry-After header (delta
+    seconds, or an HTTP date as RFC 9110 allows)."""
     for value in (field_value, header):
         try:
             if value is not None:
                 return max(0.0, float(value))
         except (TypeError, ValueError):
             continue
-    return None
+    try:
+        when = parsedate_to_datetime(str(header)) if header else None
+    except (TypeError, ValueError):
+        return None
+    if when is None or when.tzinfo is None:
+        return None
+    return max(0.0, (when - protocol.utc_now()).total_seconds())

@@ -87,7 +87,7 @@ def _marital_check(sim: Simulator, mid: str, body: dict) -> dict:
 def _before(h: Handler, sim: Simulator) -> None:
     """Faults that strike before any work is done."""
     if sim.faults.roll("5xx"):
-        raise LedgerError("unavailable", "simulated outage (fault 5xx)", retry_after_s=0.2)
+        raise LedgerError("unavailable", "simulated outage (fault 5xx)", retry_after_s=1)
     if sim.faults.roll("timeout"):
         time.sleep(sim.faults.hang_s)
         raise Dropped()

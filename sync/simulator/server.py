@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import logging
+import math
 import re
 import ssl
 import threading
@@ -134,18 +135,26 @@ class Handler(BaseHTTPRequestHandler):
             # A refusal may come before the request body was read (e.g. a wrong upload offset):
             # unread body bytes would be taken for the next request on this keep-alive
             # connection, so such an answer closes it (the client reconnects).
-            self._answer(protocol.ERRORS.get(err.code, (500, True))[0],
-                         protocol.error_body(err.code, err.message, **err.extra),
-                         close=int(self.headers.get("Content-Length") or 0) > 0)
+            status, retryable = protocol.ERRORS.get(err.code, (500, True))
+            extra = dict(err.extra)
+            if retryable:
+                # every retryable error says when (docs §10): 0 = at once
+                wait = 1 if status in (403, 429, 503) else 0
+                extra["retry_after_s"] = math.ceil(float(extra.get("retry_after_s", wait)))
+            self._answer(status, protocol.error_body(err.code, err.message, **extra),
+                         close=int(self.headers.get("Content-Length") or 0) > 0,
+                         retry_after=extra.get("retry_after_s"))
         except Dropped:
             self.close_connection = True
         except (ConnectionError, TimeoutError):
             self.close_connection = True
         except Exception as exc:
             log.exception("simulator error on %s %s", method, self.path)
-            self._answer(500, protocol.error_body("internal", repr(exc)))
+            self._answer(500, protocol.error_body("internal", repr(exc), retry_after_s=1),
+                         retry_after=1)
 
-    def _answer(self, status: int, body: dict, close: bool = False) -> None:
+    def _answer(self, status: int, body: dict, close: bool = False,
+                retry_after: int | None = None) -> None:
         data = json.dumps(body, ensure_ascii=False).encode("utf-8")
         server_time = protocol.iso(self.sim.server_now())
         try:
@@ -158,8 +167,8 @@ class Handler(BaseHTTPRequestHandler):
             self.send_header(protocol.HDR_SERVER_TIME, server_time)
             for name, value in self._answer_signature(status, server_time, data).items():
                 self.send_header(name, value)
-            if status in (429, 503):
-                self.send_header("Retry-After", "1")
+            if retry_after is not None:
+                self.send_header("Retry-After", str(retry_after))
             self.end_headers()
             self.wfile.write(data)
         except (ConnectionError, TimeoutError):
