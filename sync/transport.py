@@ -172,10 +172,24 @@ class Transport:
             all_headers.update(self._auth(method, path, data, unsigned_payload, upload_offset))
         else:
             all_headers.setdefault(protocol.HDR_NONCE, signing.new_nonce())
+        response = self.exchange(method, path, data=data, headers=all_headers)
+        if self.server_key is not None and not self._signed(method, path, response):
+            self._unsigned(method, path, response)
+        response.body = _parse_body(response.raw, response.status)
+        if response.status >= 300:
+            raise _server_error(method, path, response)
+        return response
+
+    def exchange(self, method: str, path: str, *, data: bytes | None = None,
+                 headers: dict | None = None) -> Response:
+        """One request exactly as given, and its answer whatever its status, unchecked and
+        unparsed (``body`` empty): for ``send`` and the conformance checker. Raises only
+        when there is no answer (NetworkError) or TLS fails (CertificateError)."""
+        headers = dict(headers or {})
         started = time.monotonic()
         try:
             raw = self.session.request(method, self.base_url + path, data=data,
-                                       headers=all_headers, timeout=self.timeout,
+                                       headers=headers, timeout=self.timeout,
                                        verify=self.verify)
             content = raw.content  # read the whole body inside the try: it may be cut
         except requests.exceptions.SSLError as exc:
@@ -184,14 +198,8 @@ class Transport:
             log.info("sync %s %s failed: %s", method, path.split("?")[0], type(exc).__name__)
             raise NetworkError("无法连接省级系统或连接中断，稍后自动重试。",
                                detail=f"{method} {path}: {exc!r}") from None
-        response = Response(raw.status_code, {}, raw.headers, time.monotonic() - started,
-                            content, all_headers[protocol.HDR_NONCE])
-        if self.server_key is not None and not self._signed(method, path, response):
-            self._unsigned(method, path, response)
-        response.body = _parse_body(content, raw.status_code)
-        if raw.status_code >= 300:
-            raise _server_error(method, path, response)
-        return response
+        return Response(raw.status_code, {}, raw.headers, time.monotonic() - started, content,
+                        str(headers.get(protocol.HDR_NONCE, "")))
 
     def _signed(self, method: str, path: str, response: Response) -> bool:
         assert self.server_key is not None
