@@ -151,6 +151,12 @@ SYNC_CHUNK_BYTES = Setting(
     "Size of one attachment upload request in bytes. Smaller chunks let new registrations "
     "overtake big scans sooner; larger ones cost fewer round trips.",
 )
+SYNC_PARALLEL_UPLOADS = Setting(
+    "sync.parallel_uploads", 2, int,
+    "How many attachments are sent at once, each on its own connection (the smallest first). "
+    "On a lossy link a second connection keeps the line busy while the first waits out a "
+    "lost packet; 1 sends one at a time.",
+)
 SYNC_RETRY_MAX_S = Setting(
     "sync.retry_max_s", 120.0, float,
     "How long `counter-app sync --once` keeps retrying (exponential backoff with jitter) "

@@ -53,9 +53,13 @@ def uploaded_cases(journal: Journal, case_ids: Iterable[str], through_seq: int) 
 
 
 def business_pending(journal: Journal, after_seq: int) -> bool:
-    """Whether anything but sync's own bookkeeping (``sync.*`` entries) waits after the seq."""
-    return bool(journal.query("SELECT 1 FROM entries WHERE seq > ? AND kind NOT LIKE 'sync.%' "
-                              "LIMIT 1", [after_seq]))
+    """Whether a business entry waits after the seq: anything but bookkeeping (``sync.*``
+    entries and the facts the server itself sent, protocol.is_bookkeeping), which waits for
+    the attachments instead of costing a round trip of its own."""
+    facts = protocol.SERVER_FACT_KINDS
+    return bool(journal.query(
+        f"SELECT 1 FROM entries WHERE seq > ? AND kind NOT LIKE 'sync.%' AND kind NOT IN "
+        f"({', '.join('?' * len(facts))}) LIMIT 1", [after_seq, *facts]))
 
 
 def pending_attachments(journal: Journal, state: SyncState, through_seq: int,

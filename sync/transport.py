@@ -193,7 +193,12 @@ class Transport:
                                        verify=self.verify)
             content = raw.content  # read the whole body inside the try: it may be cut
         except requests.exceptions.SSLError as exc:
-            raise _certificate_error(exc) from None
+            if _certificate_failed(exc):
+                raise _certificate_error(exc) from None
+            # a TLS connection cut (e.g. closed by the server mid-request) is only a network
+            # failure: retried like any other
+            raise NetworkError("无法连接省级系统或连接中断，稍后自动重试。",
+                               detail=f"{method} {path}: {exc!r}") from None
         except requests.RequestException as exc:
             log.info("sync %s %s failed: %s", method, path.split("?")[0], type(exc).__name__)
             raise NetworkError("无法连接省级系统或连接中断，稍后自动重试。",
@@ -235,6 +240,14 @@ class Transport:
                                     method, path, data, timestamp,
                                     unsigned_payload=unsigned_payload,
                                     upload_offset=upload_offset)
+
+
+def _certificate_failed(exc: Exception) -> bool:
+    """Whether a TLS error is the certificate's (not trusted, expired, another name)."""
+    text = repr(exc)
+    return any(sign in text for sign in ("CERTIFICATE_VERIFY_FAILED",
+                                         "certificate verify failed", "Hostname mismatch",
+                                         "SSLCertVerificationError"))
 
 
 def _certificate_error(exc: Exception) -> CertificateError:

@@ -24,7 +24,8 @@ def make_engine(journal: Journal, ctx: Context, server: str | None = None) -> Sy
     settings = EngineSettings(connect_timeout_s=cfg["sync.connect_timeout_s"],
                               read_timeout_s=cfg["sync.read_timeout_s"],
                               chunk_bytes=cfg["sync.chunk_bytes"],
-                              ca_bundle=cfg["sync.ca_bundle"], allow_http=ctx.demo)
+                              ca_bundle=cfg["sync.ca_bundle"], allow_http=ctx.demo,
+                              parallel_uploads=max(1, cfg["sync.parallel_uploads"]))
     return SyncEngine(journal, ctx.data_dir, server_url=server or cfg["sync.server_url"] or None,
                       settings=settings)
 

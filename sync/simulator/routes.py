@@ -156,6 +156,7 @@ def _read_json(h: Handler) -> bytes:
     body = h.rfile.read(length)
     if len(body) != length:
         raise Dropped()
+    h.body_consumed = True
     return body
 
 
@@ -263,19 +264,28 @@ def upload_chunk(h: Handler, sha256: str) -> tuple[int, dict]:
     except ValueError:
         raise LedgerError("bad_request", "upload offset and length headers required") from None
     length = _length(h, MAX_CHUNK_BYTES)
-    machine = authenticate(h, "PATCH", protocol.UNSIGNED_PAYLOAD, str(offset))
-    mid = machine["machine_id"]
-    ledger.check_offset(sim.store, mid, sha256, offset, total)
+    try:
+        machine = authenticate(h, "PATCH", protocol.UNSIGNED_PAYLOAD, str(offset))
+        mid = machine["machine_id"]
+        ledger.check_offset(sim.store, mid, sha256, offset, total)
+    except LedgerError:
+        # refused before reading: read and discard the body, so that the answer reaches a
+        # client still sending it (through TLS a close would cut the answer off, docs §7.3)
+        if len(h.rfile.read(length)) == length:
+            h.body_consumed = True
+        raise
     cut_at = length // 2 if sim.faults.roll("drop") else None
     answer, done = None, 0
     while done < length:
         want = min(PIECE, length - done, (cut_at - done) if cut_at is not None else PIECE)
         piece = h.rfile.read(want) if want > 0 else b""
         if piece:
+            h.body_consumed = done + len(piece) == length
             answer = ledger.append_chunk(sim.store, mid, sha256, offset + done, piece)
             done += len(piece)
         if len(piece) < want or (cut_at is not None and done >= cut_at):
             raise Dropped()
+    h.body_consumed = True
     if length == 0:  # an empty attachment is complete with an empty body
         answer = ledger.append_chunk(sim.store, mid, sha256, offset, b"")
     answer = answer or ledger.attachment_status(sim.store, mid, sha256)

@@ -112,6 +112,7 @@ class Handler(BaseHTTPRequestHandler):
     wbufsize = 1 << 16
     disable_nagle_algorithm = True
     sim: Simulator  # set on the subclass by make_server
+    body_consumed = False
 
     def log_message(self, fmt: str, *args: object) -> None:
         log.debug("sim %s " + fmt, self.address_string(), *args)
@@ -128,6 +129,8 @@ class Handler(BaseHTTPRequestHandler):
     def _handle(self, method: str) -> None:
         from sync.simulator import routes
 
+        #: Set by the routes once the request body is read (or drained) in full.
+        self.body_consumed = False
         try:
             status, body = routes.dispatch(self, method)
             self._answer(status, body)
@@ -142,7 +145,8 @@ class Handler(BaseHTTPRequestHandler):
                 wait = 1 if status in (403, 429, 503) else 0
                 extra["retry_after_s"] = math.ceil(float(extra.get("retry_after_s", wait)))
             self._answer(status, protocol.error_body(err.code, err.message, **extra),
-                         close=int(self.headers.get("Content-Length") or 0) > 0,
+                         close=int(self.headers.get("Content-Length") or 0) > 0
+                         and not self.body_consumed,
                          retry_after=extra.get("retry_after_s"))
         except Dropped:
             self.close_connection = True

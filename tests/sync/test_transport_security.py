@@ -127,3 +127,36 @@ def test_sync_server_cannot_send_to_another_host(tmp_path, data_dir):
     finally:
         sim.stop()
         other.stop()
+
+
+def test_sync_over_tls_survives_cut_chunks_and_lost_answers(tmp_path, journal, data_dir):
+    """Through TLS a connection the server closes mid-chunk is a network failure (retried),
+    never a certificate problem; the engine asks where the server stands and finishes with
+    every attachment there once."""
+    import os
+
+    from sync import enrolment
+    from sync.simulator import faults
+    from tests.sync.test_engine import assert_server_has_everything
+
+    cert, key = self_signed(tmp_path / "tls", "province")
+    server = SimulatorServer(tmp_path / "sim", tls=(cert, key),
+                             faults=faults.parse("drop=0.2,lost_ack=0.2,seed=3")).start()
+    try:
+        server.sim.faults.probabilities = {}
+        enrolment.enroll(data_dir, journal, lambda u, c: Transport(u, c, ca_bundle=str(cert)),
+                         server.url, "110101")
+        for n in range(3):
+            refs = [journal.put_attachment(os.urandom(20_000), "image/jpeg") for _ in range(2)]
+            journal.append("case.captured", {"n": n}, operator="reg01", case_id=f"c{n}",
+                           attachments=refs)
+        server.sim.faults.probabilities = {"drop": 0.2, "lost_ack": 0.2}
+        engine = make_engine(journal, data_dir, ca_bundle=str(cert))
+        result = engine.run_once()
+        assert result.ok, result.error
+        assert_server_has_everything(server, journal, data_dir)
+        rows = server.sim.store.db.execute("SELECT completions FROM attachments").fetchall()
+        assert [r[0] for r in rows] == [1] * 6
+        engine.close()
+    finally:
+        server.stop()
