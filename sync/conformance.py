@@ -40,6 +40,8 @@ TITLES = {
     "reference": "基础数据拉取 reference pulls (§6)",
     "marital_check": "联网核对应答 marital-status check answers (§8)",
     "verdict_feeds": "办件结论与拒收记录 verdict feeds (§9)",
+    "login_verification": "账号核验应答 login verification answers (§13.2)",
+    "closings": "窗口日结 the office's closings (§14)",
     "answer_signatures": "应答签名 every answer signed by the server key (§4.3)",
     "errors": "错误码与 Retry-After error codes and Retry-After (§10)",
 }
@@ -193,7 +195,8 @@ def run(transport: Transport, office: str) -> Report:
         ("enrolment", _enrolment), ("signed_requests", _signed_requests),
         ("ordering", _ordering), ("idempotent_resend", _resend),
         ("attachments", _attachments), ("reference", _reference),
-        ("marital_check", _marital_check), ("verdict_feeds", _feeds)]
+        ("marital_check", _marital_check), ("verdict_feeds", _feeds),
+        ("login_verification", _login_verification), ("closings", _closings)]
     for rid, step in steps:
         requirement = Requirement(rid, TITLES[rid])
         report.requirements.append(requirement)
@@ -583,6 +586,56 @@ def _feeds(probe: Probe, req: Requirement, state: dict) -> None:
         req.check("rejections only of this machine's entries", True, f"{len(items)} rejected")
     except SyncError as err:
         req.check("rejections only of this machine's entries", False, err.detail)
+
+
+# --- province accounts and closings ----------------------------------------------------------
+def _content_signed(probe: Probe, value: Any, body: dict) -> bool:
+    """Whether ``body`` carries ``signature``/``key_id`` of the enrolled key over the
+    canonical JSON of ``value`` (the 联网核对 and login-verdict scheme, §4.3)."""
+    assert probe.server_key is not None
+    signature = body.get("signature")
+    return isinstance(value, dict) and isinstance(signature, str) and signing.verify(
+        probe.server_key.public_key, signature, protocol.answer_bytes(value)) and \
+        body.get("key_id") == probe.server_key.key_id
+
+
+def _login_verification(probe: Probe, req: Requirement, state: dict) -> None:
+    """A made-up account: the province must say bad_credentials, signed, about this request."""
+    request = {"request_id": os.urandom(16).hex(), "operator_id": "conformance-nobody",
+               "password": os.urandom(8).hex(), "requested_at": probe.now()}
+    first = probe.json("POST", f"{protocol.API_PREFIX}/operators/login-verifications", request)
+    if not req.check("answered", first.status == 200, describe(first)):
+        return
+    verdict = first.body.get("verdict")
+    req.check("the verdict is signed by the server key", _content_signed(probe, verdict,
+                                                                          first.body),
+              f"key_id {first.body.get('key_id')!r}")
+    got = verdict if isinstance(verdict, dict) else {}
+    asked = {"request_id": request["request_id"], "operator_id": request["operator_id"],
+             "machine_id": probe.machine_id}
+    differs = {k: got.get(k) for k, v in asked.items() if got.get(k) != v}
+    req.check("the verdict is about the request asked", not differs,
+              f"differs: {differs}" if differs else "request, operator and machine match")
+    req.check("an unknown account is bad_credentials", got.get("verified") is False
+              and got.get("reason_code") == "bad_credentials" and got.get("account") is None,
+              f"verified {got.get('verified')!r}, reason_code {got.get('reason_code')!r}")
+
+
+def _closings(probe: Probe, req: Requirement, state: dict) -> None:
+    day = probe.now()[:10]
+    path = f"{protocol.API_PREFIX}/closings?" + urlencode({"date": day,
+                                                           "operator_id": "conformance"})
+    answer = probe.send("GET", path)
+    if not req.check("answered", answer.status == 200, describe(answer)):
+        return
+    body = answer.body
+    req.check("for the enrolled office and the day asked",
+              (body.get("office_code"), body.get("date")) == (probe.office, day),
+              f"office {body.get('office_code')!r}, date {body.get('date')!r}")
+    req.check("closings listed", isinstance(body.get("closings"), list),
+              f"{type(body.get('closings')).__name__}")
+    bad = probe.send("GET", f"{protocol.API_PREFIX}/closings")
+    _expect(req, "no date: 400 bad_request", bad, 400, "bad_request")
 
 
 # --- over the whole run ----------------------------------------------------------------------
