@@ -159,12 +159,17 @@ class Transport:
         headers = {"Content-Type": "application/offset+octet-stream",
                    protocol.HDR_UPLOAD_OFFSET: str(offset),
                    protocol.HDR_UPLOAD_LENGTH: str(total)}
+        # urllib3 applies the connect timeout to sending the body too: on a slow, lossy link
+        # a chunk would be abandoned after a few seconds without progress, and the server
+        # would go on receiving what the kernel had queued while the client retried - a
+        # chunk gets the read timeout for both
         return self.send("PATCH", path, data=data, headers=headers, unsigned_payload=True,
-                         upload_offset=str(offset))
+                         upload_offset=str(offset), timeout=(self.timeout[1], self.timeout[1]))
 
     def send(self, method: str, path: str, *, data: bytes | None = None,
              headers: dict | None = None, signed: bool = True,
-             unsigned_payload: bool = False, upload_offset: str = "") -> Response:
+             unsigned_payload: bool = False, upload_offset: str = "",
+             timeout: tuple[float, float] | None = None) -> Response:
         """One request; returns the 2xx response or raises a typed SyncError. Every request
         carries a nonce; with a pinned server key the answer must be signed over it."""
         all_headers = dict(headers or {})
@@ -172,7 +177,7 @@ class Transport:
             all_headers.update(self._auth(method, path, data, unsigned_payload, upload_offset))
         else:
             all_headers.setdefault(protocol.HDR_NONCE, signing.new_nonce())
-        response = self.exchange(method, path, data=data, headers=all_headers)
+        response = self.exchange(method, path, data=data, headers=all_headers, timeout=timeout)
         if self.server_key is not None and not self._signed(method, path, response):
             self._unsigned(method, path, response)
         response.body = _parse_body(response.raw, response.status)
@@ -181,7 +186,8 @@ class Transport:
         return response
 
     def exchange(self, method: str, path: str, *, data: bytes | None = None,
-                 headers: dict | None = None) -> Response:
+                 headers: dict | None = None,
+                 timeout: tuple[float, float] | None = None) -> Response:
         """One request exactly as given, and its answer whatever its status, unchecked and
         unparsed (``body`` empty): for ``send`` and the conformance checker. Raises only
         when there is no answer (NetworkError) or TLS fails (CertificateError)."""
@@ -189,7 +195,7 @@ class Transport:
         started = time.monotonic()
         try:
             raw = self.session.request(method, self.base_url + path, data=data,
-                                       headers=headers, timeout=self.timeout,
+                                       headers=headers, timeout=timeout or self.timeout,
                                        verify=self.verify)
             content = raw.content  # read the whole body inside the try: it may be cut
         except requests.exceptions.SSLError as exc:
