@@ -138,6 +138,14 @@ SYNC_SERVER_URL = Setting(
     "Base URL of the provincial exchange API (e.g. https://hy.example.gov.cn/counter). Empty: "
     "the URL given to `counter-app enroll`, kept in the enrolment.",
 )
+SYNC_CA_BUNDLE = Setting(
+    "sync.ca_bundle", "", str,
+    "PEM file of the certificate authority (or authorities) the province's exchange server "
+    "certificate must chain to. Set it to pin the province's CA: a certificate from any other "
+    "CA is then refused. Empty: the CA bundle that ships with the client (certifi), or the "
+    "one REQUESTS_CA_BUNDLE names. Plain "
+    "http:// is refused except to this machine (127.0.0.1, localhost) and in demo mode.",
+)
 SYNC_CONNECT_TIMEOUT_S = Setting(
     "sync.connect_timeout_s", 5.0, float,
     "Seconds to wait for a connection to the provincial system before retrying later.",
@@ -151,6 +159,12 @@ SYNC_CHUNK_BYTES = Setting(
     "sync.chunk_bytes", 524288, int,
     "Size of one attachment upload request in bytes. Smaller chunks let new registrations "
     "overtake big scans sooner; larger ones cost fewer round trips.",
+)
+SYNC_PARALLEL_UPLOADS = Setting(
+    "sync.parallel_uploads", 2, int,
+    "How many attachments are sent at once, each on its own connection (the smallest first). "
+    "On a lossy link a second connection keeps the line busy while the first waits out a "
+    "lost packet; 1 sends one at a time.",
 )
 SYNC_RETRY_MAX_S = Setting(
     "sync.retry_max_s", 120.0, float,

@@ -3,7 +3,8 @@
 The shape follows vdirsyncer's ``_get_actions`` (a pure decision over local state, remote
 state and the last-synced status, one commented branch per case) and morango's staged,
 resumable transfer sessions: the stages are HANDSHAKE -> METADATA (journal entries) ->
-ATTACHMENTS -> STATUS (server case status) -> REFERENCE (delta pull), and because the
+ATTACHMENTS -> STATUS (server case status) -> REFERENCE (delta pull) -> METADATA (the
+bookkeeping entries those produced, in one batch), and because the
 decision is recomputed from durable state before every request, a run killed at any point
 resumes at the right stage with nothing to replay by hand.
 """
@@ -13,8 +14,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 # Stage names, shown to the UI and written to the sync status.
-HANDSHAKE, METADATA, ATTACHMENTS, STATUS, REFERENCE, IDLE, BLOCKED = (
-    "handshake", "metadata", "attachments", "status", "reference", "idle", "blocked")
+HANDSHAKE, METADATA, ATTACHMENTS, STATUS, REFERENCE, IDLE, BLOCKED, WAIT = (
+    "handshake", "metadata", "attachments", "status", "reference", "idle", "blocked", "wait")
 
 
 @dataclass(frozen=True)
@@ -38,6 +39,10 @@ class Snapshot:
     status_due: bool = True
     collections_due: tuple[str, ...] = ()
     blocked_reason: str | None = None
+    #: Attachments being sent on their own connections right now (run_once's uploads), and
+    #: whether a connection is free for one more.
+    uploading: frozenset[str] = frozenset()
+    can_upload: bool = True
 
 
 @dataclass(frozen=True)
@@ -68,19 +73,25 @@ def decide(snap: Snapshot) -> Action:
         # entries the server has not acknowledged: metadata always goes first, even when
         # an attachment is half-way (it resumes at its offset afterwards)
         return Action(METADATA)
-    if snap.attachments:
+    waiting = [a for a in snap.attachments if a.sha256 not in snap.uploading]
+    if waiting and snap.can_upload:
         # attachments of acknowledged entries, smallest first, then oldest; sync's own
         # bookkeeping entries (server verdicts) wait, so each verdict costs no extra round trip
-        nxt = min(snap.attachments, key=send_order)
+        nxt = min(waiting, key=send_order)
         return Action(ATTACHMENTS, sha256=nxt.sha256, offset=nxt.received)
-    if snap.acked_seq < snap.head_seq:
-        # only bookkeeping entries are left: send them now
-        return Action(METADATA)
     if snap.status_due:
-        # everything is up: ask what the server decided about our cases
+        # ask what the server decided about our cases (while the last uploads are under way
+        # on their own connections, or once everything is up)
         return Action(STATUS)
     if snap.collections_due:
-        # finally bring reference data (numbers, blanks, operators, ...) up to date
+        # bring reference data (numbers, blanks, operators, ...) up to date
         return Action(REFERENCE, collection=snap.collections_due[0])
+    if snap.attachments or snap.uploading:
+        # uploads are under way and every connection is busy: wait for one to finish
+        return Action(WAIT)
+    if snap.acked_seq < snap.head_seq:
+        # only bookkeeping entries are left (verdicts, reference data) and everything else is
+        # done: all of them go up in one batch
+        return Action(METADATA)
     # nothing to do until the journal grows or the next cycle
     return Action(IDLE)

@@ -37,9 +37,13 @@ def start(journal: Journal, data_dir: Path, settings: EngineSettings | None = No
     server = SimulatorServer(Path(data_dir) / "provincial-sim",
                              faults=Faults(married=tuple(married))).start()
     try:
-        enrolment.load(data_dir, journal)
+        url = enrolment.load(data_dir, journal)[0].server_url
     except NotEnrolledError:
+        url = None
+    if url != server.url:
+        # first start, or the simulator came up on another port: enrolling again is
+        # idempotent (same keys, same machine) and records the new address
         enrolment.enroll(data_dir, journal, Transport, server.url, DEMO_OFFICE,
                          operator="demo")
-    engine = SyncEngine(journal, data_dir, server_url=server.url, settings=settings)
+    engine = SyncEngine(journal, data_dir, settings=settings)
     return DemoSync(server, engine)

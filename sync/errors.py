@@ -51,3 +51,41 @@ class LocalDataError(SyncError):
     """Something on this machine prevents syncing (e.g. the server holds more than we do)."""
 
     code = "sync.local_data"
+
+
+class UntrustedAnswerError(SyncError):
+    """The server's answer contradicts what this machine sent or what its journal holds, or is
+    not signed by the pinned server key. Nothing of it is believed: the caller refuses it,
+    journals the refusal (``sync.answer_refused``) and stops syncing until a person looks.
+
+    ``requirement`` names the rule of docs/sync-protocol.md the answer broke (e.g.
+    ``batch.position``); ``evidence`` says what was seen, in English, for the technician.
+    """
+
+    code = "sync.untrusted_answer"
+
+    def __init__(self, message_zh: str, *, requirement: str, evidence: str,
+                 endpoint: str = "", case_id: str | None = None) -> None:
+        super().__init__(message_zh, detail=f"{requirement}: {evidence}")
+        self.requirement = requirement
+        self.evidence = evidence
+        self.endpoint = endpoint
+        self.case_id = case_id
+
+
+class ServerKeyChangedError(SyncError):
+    """At enrolment the server presented a signing key other than the pinned one, with no
+    rotation statement signed by the pinned key and no confirmation of its fingerprint."""
+
+    code = "sync.new_server_key"
+
+    def __init__(self, message_zh: str, *, fingerprint: str, detail: str = "") -> None:
+        super().__init__(message_zh, detail=detail or f"new server key {fingerprint}")
+        self.fingerprint = fingerprint
+
+
+class CertificateError(SyncError):
+    """The server's TLS certificate cannot be verified (or the URL is not allowed): talking
+    to it again will not help until a technician fixes the address or the CA bundle."""
+
+    code = "sync.certificate"

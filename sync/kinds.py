@@ -9,6 +9,11 @@ KIND_CASE_STATUS = "sync.case_status"
 KIND_ENTRY_REJECTED = "sync.entry_rejected"
 KIND_MARITAL_CHECK = "sync.marital_check"
 KIND_REFERENCE = "reference.updated"
+#: A server answer refused as untrue (it contradicted what was sent or held, or its signature
+#: did not verify): what was refused and why, for the technician and the audit.
+KIND_ANSWER_REFUSED = "sync.answer_refused"
+#: The pinned server signing key was replaced (a rotation statement, or a confirmed fingerprint).
+KIND_SERVER_KEY_CHANGED = "sync.server_key_changed"
 
 # Written by the registration workflow; named here because the province reads it (the
 # protocol's REGISTRATION_KINDS: the server checks registrations for conflicts), and sync sits

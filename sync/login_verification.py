@@ -1,11 +1,15 @@
 """The signed login verification: the province checks a province account's password.
 
-A province account's first login on a machine (docs/sync-protocol.md §13.3): the operator id
-and password go to the province over the signed request channel; the province answers with a
-verdict signed by the key this machine pinned at enrolment. The verdict is used only when its
-signature, key id, request id, operator id and machine id all check out, so a forged or
-replayed answer cannot make the counter keep a verifier for a password nobody checked. The
-password is never logged or journaled (the operators service keeps only a scrypt verifier).
+A province account's first login on a machine (docs/sync-protocol.md §13.2): the operator id
+and password go to the province over the signed request channel; the answer is signed twice
+by the key this machine pinned at enrolment, exactly as a 联网核对 answer is (§4.3): the whole
+answer over this request's nonce (X-CA-Answer-Signature, checked by the transport), and the
+verdict itself over its canonical JSON (``signature``/``key_id`` in the body: the proof kept
+with the account). The verdict is used only when both signatures, the key id, request id,
+operator id and machine id all check out, so a forged or replayed answer cannot make the
+counter keep a verifier for a password nobody checked; a refused answer is journaled
+(``sync.answer_refused``). The password is never logged or journaled (the operators service
+keeps only a scrypt verifier).
 """
 
 from __future__ import annotations
@@ -18,29 +22,37 @@ from counter_app.journal import Journal
 from counter_app.operators.province import (REASON_CODES, LinkUnavailable, LoginVerdict,
                                             parse_account)
 from sync import enrolment as enrol
-from sync import protocol, signing
+from sync import outbox, protocol, signing
+from sync.answers import refuse
 from sync.enrolment import Enrolment
-from sync.errors import NetworkError, NotEnrolledError, ProtocolError, ServerError
-from sync.transport import Credentials, Transport
+from sync.errors import (NetworkError, NotEnrolledError, ProtocolError, ServerError,
+                         UntrustedAnswerError)
+from sync.transport import Transport
 
 PATH = f"{protocol.API_PREFIX}/operators/login-verifications"
+WHERE = f"POST {PATH}"
 
 
 def verify_login(data_dir: Path, journal: Journal, operator_id: str, password: str, *,
                  server_url: str | None = None, offset_ms: int = 0,
-                 connect_timeout_s: float = 5.0, read_timeout_s: float = 10.0) -> LoginVerdict:
+                 connect_timeout_s: float = 5.0, read_timeout_s: float = 10.0,
+                 ca_bundle: str = "", allow_http: bool = False) -> LoginVerdict:
     """Ask the province about one password with this machine's enrolment; LinkUnavailable
     when the province cannot be asked now (not enrolled, no network, server down)."""
     try:
         enrolment, key = enrol.load(data_dir, journal)
     except NotEnrolledError as err:
         raise LinkUnavailable(err.message_zh, detail=err.detail) from None
-    transport = Transport(server_url or enrolment.server_url,
-                          Credentials(enrolment.machine_id, key),
-                          connect_timeout_s=connect_timeout_s, read_timeout_s=read_timeout_s)
+    transport = enrol.pinned_transport(enrolment, key, server_url, ca_bundle=ca_bundle,
+                                       allow_http=allow_http,
+                                       connect_timeout_s=connect_timeout_s,
+                                       read_timeout_s=read_timeout_s)
     transport.offset_ms = offset_ms
     try:
         return request_verification(transport, enrolment, operator_id, password)
+    except UntrustedAnswerError as err:
+        outbox.record_refusal(journal, err)   # sync's own bookkeeping: internal, unguarded
+        raise
     except NetworkError as err:
         raise LinkUnavailable(err.message_zh, detail=err.detail) from None
     except ServerError as err:
@@ -84,16 +96,20 @@ def verify_verdict(response: dict[str, Any], enrolment: Enrolment, request_id: s
     if not isinstance(verdict, dict) or not isinstance(signature, str):
         raise ProtocolError("省级系统的账号核验应答不完整，请重试。",
                             detail="verdict/signature missing")
-    if response.get("key_id") != enrolment.server_key_id:
-        raise ProtocolError("账号核验应答的签名密钥不符，不能采用，请联系技术人员。",
-                            detail=f"key_id {response.get('key_id')!r}")
     key = signing.load_public_key(enrolment.server_public_key)
-    if not signing.verify(key, signature, protocol.answer_bytes(verdict)):
-        raise ProtocolError("账号核验应答签名无效，不能采用，请联系技术人员。",
-                            detail="bad verdict signature")
-    if (verdict.get("request_id"), verdict.get("operator_id"), verdict.get("machine_id")) != \
-            (request_id, operator_id, enrolment.machine_id):
-        raise ProtocolError("账号核验应答与本次请求不符，不能采用。", detail="verdict mismatch")
+    if response.get("key_id") != enrolment.server_key_id or not signing.verify(
+            key, signature, protocol.answer_bytes(verdict)):
+        # not signed by the pinned key: no proof to keep with the account
+        raise refuse("answer.signature", f"verdict signature by key {response.get('key_id')!r} "
+                     "does not verify with the pinned key",
+                     "账号核验应答签名无效，不能采用，已记入日志。请联系技术人员。", endpoint=WHERE)
+    asked = (request_id, operator_id, enrolment.machine_id)
+    got = (verdict.get("request_id"), verdict.get("operator_id"), verdict.get("machine_id"))
+    if got != asked:
+        # a genuine verdict - about another request, operator or machine
+        raise refuse("login.match", f"verdict for {got!r}, asked {asked!r}",
+                     "账号核验应答与本次请求不符，不能采用，已记入日志。请联系技术人员。",
+                     endpoint=WHERE)
     _check_shape(verdict, operator_id)
     return verdict
 

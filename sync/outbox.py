@@ -8,13 +8,18 @@ confirmed complete. Nothing is ever "put into" an outbox, so nothing can get stu
 
 from __future__ import annotations
 
-from collections.abc import Collection
+import json
+from collections.abc import Collection, Iterable
 from typing import Any
 
 from counter_app.journal import Journal
 from counter_app.journal.core_projections import attachment_cases, attachments_first_referenced
 from counter_app.journal.entry import Entry
+from sync import protocol
+from sync.answers import REQUIREMENTS, Held
 from sync.decide import PendingAttachment, send_order
+from sync.errors import UntrustedAnswerError
+from sync.kinds import KIND_ANSWER_REFUSED
 from sync.state import SyncState
 
 
@@ -25,10 +30,36 @@ def pending_entries(journal: Journal, after_seq: int, limit: int) -> list[Entry]
     return [Entry.from_row(r) for r in rows]
 
 
+def held(journal: Journal, seqs: Iterable[int]) -> dict[int, Held]:
+    """What the journal holds at each of ``seqs`` (those it has), to check an answer with."""
+    wanted = sorted(set(seqs))
+    found: dict[int, Held] = {}
+    for start in range(0, len(wanted), 500):
+        part = wanted[start:start + 500]
+        rows = journal.query(f"SELECT seq, entry_id, case_id, hash FROM entries WHERE seq IN "
+                             f"({', '.join('?' * len(part))})", part)
+        found.update({r["seq"]: Held(r["entry_id"], r["case_id"], r["hash"]) for r in rows})
+    return found
+
+
+def uploaded_cases(journal: Journal, case_ids: Iterable[str], through_seq: int) -> set[str]:
+    """Those of ``case_ids`` that have an entry at or before ``through_seq`` (uploaded)."""
+    found: set[str] = set()
+    for case_id in set(case_ids):
+        if journal.query("SELECT 1 FROM entries WHERE case_id = ? AND seq <= ? LIMIT 1",
+                         [case_id, through_seq]):
+            found.add(case_id)
+    return found
+
+
 def business_pending(journal: Journal, after_seq: int) -> bool:
-    """Whether anything but sync's own bookkeeping (``sync.*`` entries) waits after the seq."""
-    return bool(journal.query("SELECT 1 FROM entries WHERE seq > ? AND kind NOT LIKE 'sync.%' "
-                              "LIMIT 1", [after_seq]))
+    """Whether a business entry waits after the seq: anything but bookkeeping (``sync.*``
+    entries and the facts the server itself sent, protocol.is_bookkeeping), which waits for
+    the attachments instead of costing a round trip of its own."""
+    facts = protocol.SERVER_FACT_KINDS
+    return bool(journal.query(
+        f"SELECT 1 FROM entries WHERE seq > ? AND kind NOT LIKE 'sync.%' AND kind NOT IN "
+        f"({', '.join('?' * len(facts))}) LIMIT 1", [after_seq, *facts]))
 
 
 def pending_attachments(journal: Journal, state: SyncState, through_seq: int,
@@ -54,7 +85,7 @@ def advance_attachment_floor(state: SyncState, through_seq: int) -> None:
 
 def status(journal: Journal, state: SyncState) -> dict[str, Any]:
     """What ``counter-app sync status --json`` prints and the UI shows."""
-    head, _ = journal.head()
+    head, head_hash = journal.head()
     acked = min(state.acked_seq, head)
     attachments = pending_attachments(journal, state, head)
     by_case = _cases(journal, acked, attachments)
@@ -64,10 +95,14 @@ def status(journal: Journal, state: SyncState) -> dict[str, Any]:
         "head_seq": head,
         "acked_seq": acked,
         "pending_entries": head - acked,
+        # "all sent": the server's verified position is the head, with the head's hash
+        "all_sent": acked == head and state.get("acked_hash") == head_hash and not attachments,
+        "refused_answers": refused_answers(journal),
         "pending_attachments": len(attachments),
         "pending_attachment_bytes": sum(a.size - a.received for a in attachments),
         "last_success": state.get("last_success"),
         "last_error": state.get("last_error"),
+        "clock_warning": state.get("clock_warning"),
         "stage": state.get("stage"),
         "cases": by_case,
         "attachments": _attachment_items(
@@ -76,6 +111,27 @@ def status(journal: Journal, state: SyncState) -> dict[str, Any]:
 
 
 ITEM_LIMIT = 50
+REFUSAL_LIMIT = 5
+
+
+def record_refusal(journal: Journal, err: UntrustedAnswerError, operator: str = "sync") -> None:
+    """Journal a refused answer: what it broke, what was seen, the registrar's reason. The
+    entry id is derived from the evidence, so the same lie seen again adds nothing."""
+    key = f"{err.requirement}|{err.endpoint}|{err.evidence}"
+    payload = {"requirement": err.requirement, "endpoint": err.endpoint,
+               "evidence": err.evidence, "reason": err.message_zh,
+               "rule": REQUIREMENTS.get(err.requirement, "")}
+    journal.append(KIND_ANSWER_REFUSED, payload, operator=operator, case_id=err.case_id,
+                   entry_id="refused-" + protocol.sha256_hex(key.encode("utf-8"))[:32])
+
+
+def refused_answers(journal: Journal) -> list[dict]:
+    """The latest server answers refused as untrue (``sync.answer_refused``), newest first."""
+    rows = journal.query("SELECT seq, case_id, device_time, payload FROM entries WHERE kind = ? "
+                         "ORDER BY seq DESC LIMIT ?", [KIND_ANSWER_REFUSED, REFUSAL_LIMIT])
+    return [{"seq": r["seq"], "at": r["device_time"], "case_id": r["case_id"],
+             **{k: v for k, v in json.loads(r["payload"]).items()
+                if k in ("requirement", "endpoint", "evidence", "reason")}} for r in rows]
 
 
 def _attachment_items(journal: Journal, state: SyncState,

@@ -9,10 +9,15 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from datetime import UTC, datetime
 from typing import Any
 
-from sync.kinds import KIND_CASE_REGISTERED
+from counter_app.numbering.kinds import KIND_NUMBERING_BLOCK_RECEIVED, KIND_STOCK_RANGE_RECEIVED
+from counter_app.operators.kinds import (KIND_OPERATOR_ACCOUNTS_CONFIRMED,
+                                         KIND_OPERATOR_PROVINCE_ACCOUNT,
+                                         KIND_OPERATOR_PROVINCE_REMOVED)
+from sync.kinds import KIND_CASE_REGISTERED, KIND_CLOSING_PROVINCE_COPIES, KIND_REFERENCE
 
 PROTOCOL_VERSION = 1
 API_PREFIX = "/v1"
@@ -32,6 +37,14 @@ SIGNATURE_SCHEME = "CA1-ED25519"
 UNSIGNED_PAYLOAD = "UNSIGNED-PAYLOAD"
 #: How far a request timestamp may be from the server's clock, and how long nonces are kept.
 MAX_SKEW_S = 300
+#: The server signs every answer to a request that carries a nonce (docs §4.3).
+HDR_ANSWER_SIGNATURE = "X-CA-Answer-Signature"
+HDR_KEY_ID = "X-CA-Key-Id"
+ANSWER_SCHEME = "CA1-ED25519-ANSWER"
+#: A machine id: opaque to the client, at most 64 letters, digits, '-' or '_'.
+MACHINE_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$")
+#: The hash before entry 1, and the acknowledged hash of a machine the server holds nothing of.
+GENESIS_HASH = "0" * 64
 
 # --- reference data -----------------------------------------------------------------------
 COLLECTIONS = ("rule_packs", "offices", "operators", "appointments", "number_blocks",
@@ -45,6 +58,25 @@ CASE_STATUSES = (CASE_PENDING, CASE_ACCEPTED, CASE_REJECTED, CASE_CONFLICT)
 ENTRY_STORED, ENTRY_DUPLICATE, ENTRY_REJECTED = "stored", "duplicate", "rejected"
 #: Entry kinds the server reads as "the registration was made" and checks for conflicts.
 REGISTRATION_KINDS = (KIND_CASE_REGISTERED,)
+#: Bookkeeping entries (docs §7.2): besides every ``sync.*`` kind, the facts the server itself
+#: sent (reference data, blocks, ranges, the province's operator accounts, the closings it
+#: returned), and the counter's own operator administration (``operator.*``: accounts,
+#: log-ins, refusals, approvals). The server stores them, never rejects them, and they touch
+#: no case verdict; every other kind is a business entry.
+SERVER_FACT_KINDS = (KIND_REFERENCE, KIND_NUMBERING_BLOCK_RECEIVED, KIND_STOCK_RANGE_RECEIVED,
+                     KIND_OPERATOR_PROVINCE_ACCOUNT, KIND_OPERATOR_PROVINCE_REMOVED,
+                     KIND_OPERATOR_ACCOUNTS_CONFIRMED, KIND_CLOSING_PROVINCE_COPIES)
+BOOKKEEPING_PREFIXES = ("sync.", "operator.")
+#: At most this many entries per batch (more: 413 too_large); the client also cuts a batch at
+#: BATCH_BYTES of canonical entry JSON (a larger single entry goes alone).
+BATCH_ENTRIES, BATCH_BYTES = 200, 256 * 1024
+#: The smallest request bodies a server must accept (larger ones may get 413 too_large).
+MIN_ENTRIES_BODY, MIN_CHUNK_BODY = 8 * 1024 * 1024, 16 * 1024 * 1024
+
+
+def is_bookkeeping(kind: str) -> bool:
+    """Whether an entry kind is bookkeeping (never rejected, no verdict) - docs §7.2."""
+    return kind.startswith(BOOKKEEPING_PREFIXES) or kind in SERVER_FACT_KINDS
 
 # --- errors: code -> (HTTP status, retryable) ---------------------------------------------
 ERRORS: dict[str, tuple[int, bool]] = {
@@ -57,6 +89,8 @@ ERRORS: dict[str, tuple[int, bool]] = {
     "machine_pending": (403, True),
     "not_found": (404, False),
     "unknown_office": (404, False),
+    "office_conflict": (409, False),
+    "idempotency_conflict": (409, False),
     "sequence_gap": (409, True),
     "offset_mismatch": (409, True),
     "too_large": (413, False),
@@ -122,6 +156,15 @@ def error_body(code: str, message: str, **extra: Any) -> dict[str, Any]:
     body = {"code": code, "message": message, "retryable": retryable}
     body.update(extra)
     return {"error": body}
+
+
+def answer_to_sign(status: int, method: str, path: str, nonce: str, server_time: str,
+                   body: bytes) -> bytes:
+    """The exact bytes the server signs for one answer (docs §4.3): bound to the request by
+    its method, path and nonce, so an old answer cannot be replayed for a new request."""
+    lines = [ANSWER_SCHEME, str(int(status)), method.upper(), path, nonce, server_time,
+             sha256_hex(body)]
+    return "\n".join(lines).encode("utf-8")
 
 
 def answer_bytes(answer: dict[str, Any]) -> bytes:

@@ -14,7 +14,7 @@ from typing import Any
 
 from counter_app.journal import Journal
 from counter_app.numbering.kinds import KIND_NUMBERING_BLOCK_RECEIVED, KIND_STOCK_RANGE_RECEIVED
-from sync import operator_accounts, protocol
+from sync import answers, operator_accounts, protocol
 from sync.errors import ProtocolError
 from sync.kinds import KIND_REFERENCE
 from sync.state import SyncState
@@ -57,28 +57,36 @@ def entry_for(collection: str, item: dict[str, Any]) -> tuple[str, dict, str]:
 
 
 def fetch_page(transport: Transport, collection: str, cursor: str) -> dict[str, Any]:
-    """One page of a collection after ``cursor``; ProtocolError when it is not a page."""
+    """One page of a collection after ``cursor``, believed only as a whole: the transport has
+    verified the server's signature on the answer (docs §4.3) and the page has items, a
+    next_cursor and more (answers.check_page: ProtocolError or a refusal otherwise)."""
+    where = f"GET /v1/reference/{collection}"
     response = transport.get(f"{protocol.API_PREFIX}/reference/{collection}",
                              {"cursor": cursor, "limit": PAGE_LIMIT})
-    body = response.body
-    if not isinstance(body.get("items"), list) or "next_cursor" not in body:
-        raise ProtocolError("省级系统下发的基础数据格式不对，稍后重试。",
-                            detail=f"{collection} page without items/next_cursor")
-    return body
+    items, next_cursor, more = answers.check_page(response.body, where)
+    return {**response.body, "items": items, "next_cursor": next_cursor, "more": more}
 
 
-def pull_page(transport: Transport, journal: Journal, state: SyncState, collection: str) -> bool:
+def pull_page(transport: Transport, journal: Journal, state: SyncState, collection: str, *,
+              office_code: str | None = None) -> bool:
     """Fetch one page after the saved cursor and append its items; True when more remain.
-    The operators collection is read whole every cycle instead (sync.operator_accounts)."""
+
+    Every item is turned into its entry (and number blocks checked against ``office_code``)
+    before the first one is appended. The operators collection is read whole every cycle
+    instead (sync.operator_accounts), through the same signed, checked fetch_page.
+    """
     if collection == OPERATORS:
         return operator_accounts.pull_page(transport, journal, state,
                                            lambda cursor: fetch_page(transport, OPERATORS,
                                                                      cursor))
     cursor = state.get(f"cursor:{collection}", "0")
     body = fetch_page(transport, collection, cursor)
-    for item in body["items"]:
-        kind, payload, entry_id = entry_for(collection, item)
+    items, next_cursor, more = body["items"], body["next_cursor"], body["more"]
+    if collection == "number_blocks" and office_code is not None:
+        for item in items:
+            answers.check_block_office(item, office_code)
+    for kind, payload, entry_id in [entry_for(collection, item) for item in items]:
         journal.append(kind, payload, operator=SYNC_OPERATOR, entry_id=entry_id)
     # the cursor is saved only after every item of the page is durably in the journal
-    state.set(**{f"cursor:{collection}": str(body["next_cursor"])})
-    return bool(body.get("more"))
+    state.set(**{f"cursor:{collection}": next_cursor})
+    return more

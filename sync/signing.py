@@ -9,6 +9,8 @@ from __future__ import annotations
 import base64
 import os
 import secrets
+from collections.abc import Mapping
+from dataclasses import dataclass
 from pathlib import Path
 
 from cryptography.exceptions import InvalidSignature
@@ -65,7 +67,7 @@ def sign_headers(key: Ed25519PrivateKey, machine_id: str, method: str, path: str
                  body: bytes | None, timestamp: str, *, unsigned_payload: bool = False,
                  upload_offset: str = "") -> dict[str, str]:
     """The authentication headers for one request (a fresh nonce every call)."""
-    nonce = secrets.token_hex(16)
+    nonce = new_nonce()
     content_sha = (protocol.UNSIGNED_PAYLOAD if unsigned_payload
                    else protocol.sha256_hex(body or b""))
     message = protocol.string_to_sign(method, path, timestamp, nonce, content_sha,
@@ -82,3 +84,37 @@ def verify(public_key: Ed25519PublicKey, signature_b64: str, message: bytes) -> 
         return True
     except (InvalidSignature, ValueError):
         return False
+
+
+@dataclass(frozen=True)
+class PinnedKey:
+    """The server key every answer must be signed with (pinned at enrolment)."""
+
+    key_id: str
+    public_key: Ed25519PublicKey
+
+    @classmethod
+    def from_b64(cls, key_id: str, public_key_b64: str) -> PinnedKey:
+        return cls(key_id, load_public_key(public_key_b64))
+
+
+def new_nonce() -> str:
+    return secrets.token_hex(16)
+
+
+def sign_answer(key: Ed25519PrivateKey, status: int, method: str, path: str, nonce: str,
+                server_time: str, body: bytes) -> str:
+    """The server side: the X-CA-Answer-Signature of one answer."""
+    return b64(key.sign(protocol.answer_to_sign(status, method, path, nonce, server_time,
+                                                body)))
+
+
+def answer_signed_by(pinned: PinnedKey, headers: Mapping[str, str], status: int, method: str,
+                     path: str, nonce: str, body: bytes) -> bool:
+    """Whether an answer carries a valid signature by ``pinned`` over this request's nonce."""
+    signature = headers.get(protocol.HDR_ANSWER_SIGNATURE)
+    if not signature or headers.get(protocol.HDR_KEY_ID) != pinned.key_id:
+        return False
+    message = protocol.answer_to_sign(status, method, path, nonce,
+                                      headers.get(protocol.HDR_SERVER_TIME, ""), body)
+    return verify(pinned.public_key, signature, message)

@@ -195,7 +195,8 @@ def _restore(args, ctx: Context, where, stored):
             from sync.restore import stage_from_province
 
             staged, source = stage_from_province(ctx.data_dir, stored.key, PROJECTION_MODULES,
-                                                 server_url=args.server, config=ctx.config)
+                                                 server_url=args.server, config=ctx.config,
+                                                 allow_http=ctx.demo)
         installed = restore.install(staged, where, stored, PROJECTION_MODULES,
                                     known_acked_seq(ctx.data_dir), clock)
     except BaseException:

@@ -18,6 +18,9 @@ def register(sub) -> None:
     p.add_argument("--faults", metavar="SPEC", default="",
                    help="e.g. 5xx=0.1,drop=0.1,lost_ack=0.1,dup_ack=0.1,slow=0.1,timeout=0.02,"
                         "reject=0.05,married=ID+ID,seed=1 (see docs/sync-protocol.md)")
+    p.add_argument("--tls-cert", type=Path, metavar="PEM",
+                   help="serve https with this certificate chain (with --tls-key)")
+    p.add_argument("--tls-key", type=Path, metavar="PEM", help="the certificate's private key")
     p.set_defaults(func=run_sim)
 
 
@@ -31,7 +34,8 @@ def run_sim(args, ctx: Context) -> int:
         raise CounterAppError(f"故障参数无效：{exc}", detail=str(exc),
                               code="sync.sim_faults") from None
     try:
-        server = SimulatorServer(args.data, "127.0.0.1", args.port, spec)
+        tls = (args.tls_cert, args.tls_key) if args.tls_cert and args.tls_key else None
+        server = SimulatorServer(args.data, "127.0.0.1", args.port, spec, tls=tls)
     except OSError as exc:
         raise CounterAppError(f"无法在端口 {args.port} 启动模拟器：{exc.strerror}",
                               detail=repr(exc), code="sync.sim_port") from None

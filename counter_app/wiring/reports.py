@@ -47,7 +47,8 @@ def province_closings(ctx: Context, journal: Journal,
                               server_url=url or ctx.config["sync.server_url"] or None,
                               offset_ms=engine.transport.offset_ms if engine is not None else 0,
                               connect_timeout_s=ctx.config["sync.connect_timeout_s"],
-                              read_timeout_s=ctx.config["sync.read_timeout_s"])
+                              read_timeout_s=ctx.config["sync.read_timeout_s"],
+                              ca_bundle=ctx.config["sync.ca_bundle"], allow_http=ctx.demo)
 
     return fetch
 

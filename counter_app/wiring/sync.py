@@ -24,7 +24,9 @@ def make_engine(journal: Journal, ctx: Context, server: str | None = None) -> Sy
     cfg = ctx.config
     settings = EngineSettings(connect_timeout_s=cfg["sync.connect_timeout_s"],
                               read_timeout_s=cfg["sync.read_timeout_s"],
-                              chunk_bytes=cfg["sync.chunk_bytes"])
+                              chunk_bytes=cfg["sync.chunk_bytes"],
+                              ca_bundle=cfg["sync.ca_bundle"], allow_http=ctx.demo,
+                              parallel_uploads=max(1, cfg["sync.parallel_uploads"]))
     return SyncEngine(journal, ctx.data_dir, server_url=server or cfg["sync.server_url"] or None,
                       settings=settings)
 
@@ -57,7 +59,8 @@ def province_link(ctx: Context, journal: Journal,
                             server_url=url or ctx.config["sync.server_url"] or None,
                             offset_ms=engine.transport.offset_ms if engine is not None else 0,
                             connect_timeout_s=ctx.config["sync.connect_timeout_s"],
-                            read_timeout_s=ctx.config["auth.verify_timeout_s"])
+                            read_timeout_s=ctx.config["auth.verify_timeout_s"],
+                            ca_bundle=ctx.config["sync.ca_bundle"], allow_http=ctx.demo)
 
     return verify
 

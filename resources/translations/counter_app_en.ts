@@ -707,6 +707,10 @@ Check the cable and the power, then click &quot;Retry&quot;. If it still fails, 
         <translation>Everything is uploaded.</translation>
     </message>
     <message>
+        <source>省级系统尚未确认本机的全部记录。</source>
+        <translation>The provincial system has not yet confirmed all of this machine's entries.</translation>
+    </message>
+    <message>
         <source>待上传：{entries} 条记录、{files} 个附件（{mb:.1f} MB）。</source>
         <translation>To upload: {entries} entries, {files} attachments ({mb:.1f} MB).</translation>
     </message>
@@ -721,6 +725,10 @@ Check the cable and the power, then click &quot;Retry&quot;. If it still fails, 
     <message>
         <source> 上次错误（{at}）：{message}</source>
         <translation> Last error ({at}): {message}</translation>
+    </message>
+    <message>
+        <source> 已拒收省级系统的不可信应答（{at}）：{reason}</source>
+        <translation> Refused an untrustworthy answer from the provincial system ({at}): {reason}</translation>
     </message>
 </context>
 <context>

@@ -1,5 +1,5 @@
 """The simulator's operator accounts: passwords (kept only here, as the province would) and the
-signed login verification (docs/sync-protocol.md §13.3), plus what a test or a demo does on
+signed login verification (docs/sync-protocol.md §13.2), plus what a test or a demo does on
 the province's side: deactivate an account, change its password, remove it."""
 
 from __future__ import annotations

@@ -25,8 +25,18 @@ def store_entries(store: SimStore, machine_id: str, entries: list[dict],
                   rejects: Callable[[str], bool]) -> dict:
     """Take a batch in order: duplicates are acknowledged again with their original verdict,
     the next seq is checked (chain, hash) and stored, a gap is refused with our position."""
+    if len(entries) > protocol.BATCH_ENTRIES:
+        raise LedgerError("too_large", f"{len(entries)} entries in a batch, at most "
+                          f"{protocol.BATCH_ENTRIES}")
+    seqs = [_int(entry, "seq") for entry in entries]
+    if seqs and seqs != list(range(seqs[0], seqs[0] + len(seqs))):
+        raise LedgerError("bad_request", "the seqs of a batch must be consecutive")
     with store.tx():
         acked, acked_hash = store.position(machine_id)
+        if seqs and seqs[0] > acked + 1:
+            # checked before anything is stored: the position in the answer is the true one
+            raise LedgerError("sequence_gap", f"expected seq {acked + 1}, got {seqs[0]}",
+                              acked_seq=acked, acked_hash=acked_hash)
         results: list[dict] = []
         touched: set[str] = set()
         for entry in entries:
@@ -34,9 +44,6 @@ def store_entries(store: SimStore, machine_id: str, entries: list[dict],
             if seq <= acked:
                 results.append(_duplicate(store, machine_id, entry))
                 continue
-            if seq != acked + 1:
-                raise LedgerError("sequence_gap", f"expected seq {acked + 1}, got {seq}",
-                                  acked_seq=acked, acked_hash=acked_hash)
             _check_chain(entry, acked_hash)
             results.append(_store_one(store, machine_id, entry, rejects, touched))
             acked, acked_hash = seq, entry["hash"]
@@ -85,7 +92,7 @@ def _store_one(store: SimStore, machine_id: str, entry: dict, rejects: Callable[
                touched: set[str]) -> dict:
     kind, case_id = str(entry["kind"]), entry.get("case_id")
     status, code, reason = protocol.ENTRY_STORED, None, None
-    business = not kind.startswith(("sync.", "reference.", "numbering.", "stock.", "operator."))
+    business = not protocol.is_bookkeeping(kind)
     if business and rejects(str(entry["entry_id"])):
         status, code = protocol.ENTRY_REJECTED, "incomplete_documents"
         reason = "材料不齐：省级系统要求补充户口簿本人页扫描件，请补录后重新提交。"
@@ -191,6 +198,17 @@ def rejections_page(store: SimStore, machine_id: str, cursor: int, limit: int) -
     return {"items": items, "next_cursor": str(last), "more": len(rows) > limit}
 
 
+def _refusal(item: str, status: str, marriages: int, parties: int) -> str | None:
+    """Why a party may not register this item (None: may), docs §8."""
+    if item == "marriage" and status == "married":
+        return "已有有效的结婚登记"
+    if item == "divorce" and status != "married":
+        return "没有有效的结婚登记"
+    if item == "divorce" and parties > 1 and marriages != 1:
+        return "双方不是同一婚姻登记的当事人"
+    return None  # reissue: the statuses inform, they do not refuse
+
+
 # --- attachments ---------------------------------------------------------------------------
 def attachment_status(store: SimStore, machine_id: str, sha256: str) -> dict:
     with store.lock:
@@ -268,7 +286,7 @@ def _settle_all(store: SimStore, sha256: str) -> list[dict]:
     return [c for c in (_case_status(store, cid) for cid in case_ids) if c]
 
 
-# --- handing a machine's journal back (docs/sync-protocol.md §7.4) --------------------------
+# --- handing a machine's journal back (docs/sync-protocol.md §7.5) --------------------------
 #: Bytes of attachment content per answer (base64 in JSON).
 CONTENT_PIECE = 512 * 1024
 
@@ -310,29 +328,38 @@ def marital_check(store: SimStore, machine_id: str, body: dict,
     parties = body.get("parties")
     if not request_id or not isinstance(parties, list) or not parties:
         raise LedgerError("bad_request", "request_id and parties are required")
+    if body.get("item") not in ("marriage", "divorce", "reissue"):
+        raise LedgerError("bad_request", "item must be marriage, divorce or reissue")
+    digest = protocol.sha256_hex(protocol.canonical_json(body).encode("utf-8"))
     with store.tx():
-        row = store.db.execute("SELECT response FROM checks WHERE request_id = ? AND "
-                               "machine_id = ?", [request_id, machine_id]).fetchone()
+        row = store.db.execute("SELECT c.machine_id, c.response, r.sha256 FROM checks c "
+                               "LEFT JOIN check_requests r USING (request_id) "
+                               "WHERE c.request_id = ?", [request_id]).fetchone()
+        if row and (row["machine_id"], row["sha256"] or digest) != (machine_id, digest):
+            raise LedgerError("idempotency_conflict", "this request_id was used with another "
+                              "request body", request_id=request_id)
         if row:
-            return json.loads(row[0])
+            return json.loads(row["response"])
         answer = _answer(store, machine_id, request_id, body, parties)
         response = {"answer": answer, **sign(protocol.answer_bytes(answer))}
         store.db.execute("INSERT INTO checks VALUES (?, ?, ?)",
                          [request_id, machine_id, json.dumps(response, ensure_ascii=False)])
+        store.db.execute("INSERT INTO check_requests VALUES (?, ?)", [request_id, digest])
     return response
 
 
 def _answer(store: SimStore, machine_id: str, request_id: str, body: dict,
             parties: list) -> dict:
     results = []
-    for party in parties:
-        row = store.db.execute("SELECT status FROM persons WHERE id_number = ?",
-                               [str(party.get("id_number"))]).fetchone()
+    rows = [store.db.execute("SELECT status, case_id FROM persons WHERE id_number = ?",
+                             [str(p.get("id_number"))]).fetchone() for p in parties]
+    marriages = {r["case_id"] for r in rows if r is not None and r["status"] == "married"}
+    for party, row in zip(parties, rows):
         status = row["status"] if row else "unmarried"
-        blocked = body.get("item") == "marriage" and status == "married"
+        reason = _refusal(str(body.get("item")), status, len(marriages), len(parties))
         results.append({"role": party.get("role"), "id_number": party.get("id_number"),
-                        "marital_status": status, "can_register": not blocked,
-                        "reason": "已有有效的结婚登记" if blocked else None})
+                        "marital_status": status, "can_register": reason is None,
+                        "reason": reason})
     return {"request_id": request_id, "case_id": body.get("case_id"), "machine_id": machine_id,
             "item": body.get("item"), "checked_at": protocol.iso(now()), "parties": results,
             "outcome": "blocked" if any(not r["can_register"] for r in results) else "clear"}

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import json
+import re
 import time
+from datetime import timedelta
 
 from sync import protocol, signing
 from sync.simulator import accounts, ledger
 from sync.simulator.ledger import LedgerError
+from sync.simulator.store import OFFICES
 from sync.simulator.server import (
     ATTACHMENT_CONTENT_PATH,
     ATTACHMENT_PATH,
@@ -21,6 +24,8 @@ from sync.simulator.server import (
 )
 
 PIECE = 64 * 1024
+NONCE = re.compile(r"^[0-9a-f]{32}$")
+WIRE_TIME = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$")
 
 
 def dispatch(h: Handler, method: str) -> tuple[int, dict]:
@@ -31,8 +36,10 @@ def dispatch(h: Handler, method: str) -> tuple[int, dict]:
         return enrol(h)
     _before(h, sim)
     if method == "GET" and path == "/v1/time":
-        return 200, {"server_time": protocol.iso(sim.server_now()),
-                     "protocol": protocol.PROTOCOL_VERSION}
+        # time_skew_s: a server whose time endpoint runs on another clock than its signature
+        # check (a non-conforming server; the signature clock wins, docs §5)
+        told = sim.server_now() + timedelta(seconds=sim.faults.time_skew_s)
+        return 200, {"server_time": protocol.iso(told), "protocol": protocol.PROTOCOL_VERSION}
     match = ATTACHMENT_PATH.match(path)
     if method == "PATCH" and match:
         return upload_chunk(h, match.group(1))
@@ -41,7 +48,7 @@ def dispatch(h: Handler, method: str) -> tuple[int, dict]:
     mid = machine["machine_id"]
     if method == "GET" and path == "/v1/machines/self":
         seq, digest = sim.store.position(mid)
-        return 200, {"machine_id": mid, "office_code": machine["office_code"],
+        return 200, {"machine_id": mid, "office_code": _office(sim, machine["office_code"]),
                      "status": machine["status"], "acked_seq": seq, "acked_hash": digest,
                      "server_time": protocol.iso(sim.server_now())}
     if method == "POST" and path == "/v1/entries":
@@ -64,7 +71,7 @@ def dispatch(h: Handler, method: str) -> tuple[int, dict]:
     if method == "GET" and ref:
         return _after(h, sim, _reference(sim, machine, ref.group(1), params))
     if method == "POST" and path == "/v1/marital-checks":
-        return _after(h, sim, ledger.marital_check(sim.store, mid, _json(body), sim.sign))
+        return _after(h, sim, _marital_check(sim, mid, _json(body)))
     if method == "POST" and path == "/v1/operators/login-verifications":
         return _after(h, sim, accounts.verify_login(sim.store, machine, _json(body), sim.sign))
     if method == "GET" and path == "/v1/closings":   # §14: the office's windows' closings
@@ -74,10 +81,26 @@ def dispatch(h: Handler, method: str) -> tuple[int, dict]:
     raise LedgerError("not_found", f"no endpoint {method} {path}")
 
 
+def _office(sim: Simulator, office_code: str) -> str:
+    """The machine's office, or another one when the simulator lies about offices."""
+    if not sim.faults.lies_about("wrong_office"):
+        return office_code
+    return next(code for code in sorted(OFFICES) if code != office_code)
+
+
+def _marital_check(sim: Simulator, mid: str, body: dict) -> dict:
+    response = ledger.marital_check(sim.store, mid, body, sim.sign)
+    if sim.faults.lies_about("wrong_request_id"):
+        # a genuine, validly signed answer - to another request
+        answer = {**response["answer"], "request_id": "x" + str(response["answer"]["request_id"])}
+        response = {"answer": answer, **sim.sign(protocol.answer_bytes(answer))}
+    return response
+
+
 def _before(h: Handler, sim: Simulator) -> None:
     """Faults that strike before any work is done."""
     if sim.faults.roll("5xx"):
-        raise LedgerError("unavailable", "simulated outage (fault 5xx)", retry_after_s=0.2)
+        raise LedgerError("unavailable", "simulated outage (fault 5xx)", retry_after_s=1)
     if sim.faults.roll("timeout"):
         time.sleep(sim.faults.hang_s)
         raise Dropped()
@@ -104,7 +127,23 @@ def _entries(sim: Simulator, mid: str, body: dict) -> dict:
         raise LedgerError("bad_request", "entries must be a list of objects")
     answer = ledger.store_entries(sim.store, mid, entries, sim.faults.rejects)
     answer["server_time"] = protocol.iso(sim.server_now())
+    if entries and sim.faults.lies_about("ack_beyond"):
+        # acknowledge a seq the client never sent, with a made-up hash
+        beyond = max(_int_seq(e) for e in entries) + 1
+        answer.update(acked_seq=beyond, acked_hash=protocol.sha256_hex(b"made up %d" % beyond))
+        answer["results"] = [*answer["results"], {"seq": beyond, "entry_id": f"made-up-{beyond}",
+                                                  "case_id": None, "status": "stored",
+                                                  "duplicate": False}]
+    if sim.faults.lies_about("wrong_case"):
+        answer["cases"] = [*answer["cases"], {"case_id": "c-never-sent", "status": "rejected",
+                                              "version": 1, "reason_code": "made_up",
+                                              "reason": "虚构的结论"}]
     return answer
+
+
+def _int_seq(entry: dict) -> int:
+    seq = entry.get("seq")
+    return seq if isinstance(seq, int) else 0
 
 
 def _reference(sim: Simulator, machine: dict, collection: str, params: dict) -> dict:
@@ -138,6 +177,7 @@ def _read_json(h: Handler) -> bytes:
     body = h.rfile.read(length)
     if len(body) != length:
         raise Dropped()
+    h.body_consumed = True
     return body
 
 
@@ -171,6 +211,8 @@ def authenticate(h: Handler, method: str, content_sha: str, upload_offset: str =
     if not all(fields):
         raise LedgerError("bad_signature", "missing authentication headers")
     machine_id, timestamp, nonce, claimed_sha, signature = fields
+    if not NONCE.match(nonce) or not _wire_time(timestamp):
+        raise LedgerError("bad_signature", "malformed nonce or timestamp header")
     machine = sim.store.machine(machine_id)
     if machine is None:
         raise LedgerError("unknown_machine", "machine not enrolled")
@@ -190,11 +232,16 @@ def authenticate(h: Handler, method: str, content_sha: str, upload_offset: str =
     return machine
 
 
-def _check_time(sim: Simulator, timestamp: str) -> None:
+def _wire_time(text: str) -> bool:
     try:
-        skew = abs((protocol.parse_time(timestamp) - sim.server_now()).total_seconds())
+        protocol.parse_time(text)
     except ValueError:
-        raise LedgerError("bad_request", "bad timestamp") from None
+        return False
+    return bool(WIRE_TIME.match(text))
+
+
+def _check_time(sim: Simulator, timestamp: str) -> None:
+    skew = abs((protocol.parse_time(timestamp) - sim.server_now()).total_seconds())
     if skew > protocol.MAX_SKEW_S:
         raise LedgerError("clock_skew", f"timestamp {skew:.0f} s from server time",
                           server_time=protocol.iso(sim.server_now()))
@@ -210,14 +257,22 @@ def enrol(h: Handler) -> tuple[int, dict]:
         raise LedgerError("bad_request", "public_key must be a base64 raw Ed25519 key")
     if not signing.verify(key, h.headers.get(protocol.HDR_SIGNATURE, ""), body):
         raise LedgerError("bad_signature", "enrolment body not signed by the key")
+    office = str(request.get("office_code"))
     with h.sim.store.tx() as store:
-        machine = store.enrol(str(request["public_key"]), str(request.get("office_code")))
+        machine = store.enrol(str(request["public_key"]), office)
     if machine is None:
         raise LedgerError("unknown_office", "unknown office code")
-    return 201, {"machine_id": machine["machine_id"], "office_code": machine["office_code"],
-                 "status": machine["status"], "server_key_id": h.sim.key_id,
-                 "server_public_key": h.sim.public_key,
-                 "server_time": protocol.iso(h.sim.server_now())}
+    if machine["office_code"] != office:
+        raise LedgerError("office_conflict", "this key is enrolled for another office",
+                          office_code=machine["office_code"])
+    answer = {"machine_id": machine["machine_id"],
+              "office_code": _office(h.sim, machine["office_code"]),
+              "status": machine["status"], "server_key_id": h.sim.key_id,
+              "server_public_key": h.sim.public_key,
+              "server_time": protocol.iso(h.sim.server_now())}
+    if h.sim.key_rotations:
+        answer["key_rotations"] = h.sim.key_rotations
+    return 201, answer
 
 
 def upload_chunk(h: Handler, sha256: str) -> tuple[int, dict]:
@@ -230,19 +285,28 @@ def upload_chunk(h: Handler, sha256: str) -> tuple[int, dict]:
     except ValueError:
         raise LedgerError("bad_request", "upload offset and length headers required") from None
     length = _length(h, MAX_CHUNK_BYTES)
-    machine = authenticate(h, "PATCH", protocol.UNSIGNED_PAYLOAD, str(offset))
-    mid = machine["machine_id"]
-    ledger.check_offset(sim.store, mid, sha256, offset, total)
+    try:
+        machine = authenticate(h, "PATCH", protocol.UNSIGNED_PAYLOAD, str(offset))
+        mid = machine["machine_id"]
+        ledger.check_offset(sim.store, mid, sha256, offset, total)
+    except LedgerError:
+        # refused before reading: read and discard the body, so that the answer reaches a
+        # client still sending it (through TLS a close would cut the answer off, docs §7.3)
+        if len(h.rfile.read(length)) == length:
+            h.body_consumed = True
+        raise
     cut_at = length // 2 if sim.faults.roll("drop") else None
     answer, done = None, 0
     while done < length:
         want = min(PIECE, length - done, (cut_at - done) if cut_at is not None else PIECE)
         piece = h.rfile.read(want) if want > 0 else b""
         if piece:
+            h.body_consumed = done + len(piece) == length
             answer = ledger.append_chunk(sim.store, mid, sha256, offset + done, piece)
             done += len(piece)
         if len(piece) < want or (cut_at is not None and done >= cut_at):
             raise Dropped()
+    h.body_consumed = True
     if length == 0:  # an empty attachment is complete with an empty body
         answer = ledger.append_chunk(sim.store, mid, sha256, offset, b"")
     answer = answer or ledger.attachment_status(sim.store, mid, sha256)

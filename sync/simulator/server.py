@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import json
 import logging
+import math
 import re
+import ssl
 import threading
 import time
 from datetime import datetime, timedelta
@@ -18,7 +20,7 @@ from urllib.parse import parse_qs, urlsplit
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-from sync import protocol, signing
+from sync import protocol, serverkey, signing
 from sync.simulator import accounts
 from sync.simulator import faults as faultmod
 from sync.simulator.ledger import LedgerError
@@ -39,12 +41,11 @@ class Simulator:
         self.store = SimStore(Path(data_dir))
         accounts.install(self.store)
         self.faults = faults or faultmod.Faults()
-        key_path = Path(data_dir) / "server_ed25519.pem"
-        if not key_path.exists():
-            signing.save_private_key(Ed25519PrivateKey.generate(), key_path, None)
-        self.key = signing.load_private_key(key_path, None)
-        self.public_key = signing.public_key_b64(self.key)
-        self.key_id = "sim-" + protocol.sha256_hex(self.public_key.encode())[:12]
+        self._key_path = Path(data_dir) / "server_ed25519.pem"
+        self._rotations_path = Path(data_dir) / "server_key_rotations.json"
+        if not self._key_path.exists():
+            signing.save_private_key(Ed25519PrivateKey.generate(), self._key_path, None)
+        self._load_key()
         self._nonces: dict[str, float] = {}
         self._nonce_lock = threading.Lock()
         self.last_results: dict[str, list] = {}
@@ -53,11 +54,40 @@ class Simulator:
                 store.db.execute("INSERT OR IGNORE INTO persons VALUES (?, 'married', ?, ?)",
                                  [id_number, f"seed-{n}", "000000"])
 
+    def _load_key(self) -> None:
+        self.key = signing.load_private_key(self._key_path, None)
+        self.public_key = signing.public_key_b64(self.key)
+        self.key_id = "sim-" + protocol.sha256_hex(self.public_key.encode())[:12]
+
+    @property
+    def key_rotations(self) -> list[dict]:
+        """Every rotation statement so far, oldest first (sent with enrolment answers)."""
+        if not self._rotations_path.exists():
+            return []
+        return list(json.loads(self._rotations_path.read_text(encoding="utf-8")))
+
+    def rotate_key(self) -> None:
+        """Replace the signing key; the old key signs a statement naming the new one."""
+        new = Ed25519PrivateKey.generate()
+        new_b64 = signing.public_key_b64(new)
+        statement = serverkey.rotation_statement(
+            self.key_id, self.public_key, "sim-" + protocol.sha256_hex(new_b64.encode())[:12],
+            new_b64, protocol.iso(self.server_now()))
+        rotation = {"statement": statement,
+                    "signature": signing.b64(self.key.sign(protocol.answer_bytes(statement)))}
+        self._rotations_path.write_text(json.dumps([*self.key_rotations, rotation]),
+                                        encoding="utf-8")
+        signing.save_private_key(new, self._key_path, None)
+        self._load_key()
+
     def server_now(self) -> datetime:
         return now() + timedelta(seconds=self.faults.skew_s)
 
     def sign(self, message: bytes) -> dict:
-        return {"signature": signing.b64(self.key.sign(message)), "key_id": self.key_id}
+        signature = self.key.sign(message)
+        if self.faults.lies_about("bad_signature"):
+            signature = bytes([signature[0] ^ 1]) + signature[1:]
+        return {"signature": signing.b64(signature), "key_id": self.key_id}
 
     def fresh_nonce(self, nonce: str) -> bool:
         """True the first time a nonce is seen within the skew window (replay protection)."""
@@ -85,6 +115,7 @@ class Handler(BaseHTTPRequestHandler):
     wbufsize = 1 << 16
     disable_nagle_algorithm = True
     sim: Simulator  # set on the subclass by make_server
+    body_consumed = False
 
     def log_message(self, fmt: str, *args: object) -> None:
         log.debug("sim %s " + fmt, self.address_string(), *args)
@@ -101,6 +132,8 @@ class Handler(BaseHTTPRequestHandler):
     def _handle(self, method: str) -> None:
         from sync.simulator import routes
 
+        #: Set by the routes once the request body is read (or drained) in full.
+        self.body_consumed = False
         try:
             status, body = routes.dispatch(self, method)
             self._answer(status, body)
@@ -108,19 +141,29 @@ class Handler(BaseHTTPRequestHandler):
             # A refusal may come before the request body was read (e.g. a wrong upload offset):
             # unread body bytes would be taken for the next request on this keep-alive
             # connection, so such an answer closes it (the client reconnects).
-            self._answer(protocol.ERRORS.get(err.code, (500, True))[0],
-                         protocol.error_body(err.code, err.message, **err.extra),
-                         close=int(self.headers.get("Content-Length") or 0) > 0)
+            status, retryable = protocol.ERRORS.get(err.code, (500, True))
+            extra = dict(err.extra)
+            if retryable:
+                # every retryable error says when (docs §10): 0 = at once
+                wait = 1 if status in (403, 429, 503) else 0
+                extra["retry_after_s"] = math.ceil(float(extra.get("retry_after_s", wait)))
+            self._answer(status, protocol.error_body(err.code, err.message, **extra),
+                         close=int(self.headers.get("Content-Length") or 0) > 0
+                         and not self.body_consumed,
+                         retry_after=extra.get("retry_after_s"))
         except Dropped:
             self.close_connection = True
         except (ConnectionError, TimeoutError):
             self.close_connection = True
         except Exception as exc:
             log.exception("simulator error on %s %s", method, self.path)
-            self._answer(500, protocol.error_body("internal", repr(exc)))
+            self._answer(500, protocol.error_body("internal", repr(exc), retry_after_s=1),
+                         retry_after=1)
 
-    def _answer(self, status: int, body: dict, close: bool = False) -> None:
+    def _answer(self, status: int, body: dict, close: bool = False,
+                retry_after: int | None = None) -> None:
         data = json.dumps(body, ensure_ascii=False).encode("utf-8")
+        server_time = protocol.iso(self.sim.server_now())
         try:
             self.send_response(status)
             if close:
@@ -128,31 +171,54 @@ class Handler(BaseHTTPRequestHandler):
                 self.close_connection = True
             self.send_header("Content-Type", "application/json; charset=utf-8")
             self.send_header("Content-Length", str(len(data)))
-            self.send_header(protocol.HDR_SERVER_TIME, protocol.iso(self.sim.server_now()))
-            if status in (429, 503):
-                self.send_header("Retry-After", "1")
+            self.send_header(protocol.HDR_SERVER_TIME, server_time)
+            for name, value in self._answer_signature(status, server_time, data).items():
+                self.send_header(name, value)
+            if retry_after is not None:
+                self.send_header("Retry-After", str(retry_after))
             self.end_headers()
             self.wfile.write(data)
         except (ConnectionError, TimeoutError):
             self.close_connection = True
 
 
+    def _answer_signature(self, status: int, server_time: str, data: bytes) -> dict[str, str]:
+        """Every answer to a request with a nonce is signed over it (docs §4.3)."""
+        nonce = self.headers.get(protocol.HDR_NONCE) if self.headers else None
+        if not nonce:
+            return {}
+        signed = self.sim.sign(protocol.answer_to_sign(status, self.command, self.path, nonce,
+                                                       server_time, data))
+        return {protocol.HDR_ANSWER_SIGNATURE: signed["signature"],
+                protocol.HDR_KEY_ID: signed["key_id"]}
+
+
 class SimulatorServer:
     """A running simulator: ``start()`` in a thread, ``url``, ``stop()``."""
 
     def __init__(self, data_dir: Path, host: str = "127.0.0.1", port: int = 0,
-                 faults: faultmod.Faults | None = None) -> None:
+                 faults: faultmod.Faults | None = None,
+                 tls: tuple[Path, Path] | None = None) -> None:
+        """``tls``: (certificate chain PEM, private key PEM) to serve https."""
         self.sim = Simulator(data_dir, faults)
         handler = type("BoundHandler", (Handler,), {"sim": self.sim})
         self.httpd = ThreadingHTTPServer((host, port), handler)
         self.httpd.daemon_threads = True
+        self.scheme = "http"
+        if tls is not None:
+            context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+            context.load_cert_chain(str(tls[0]), str(tls[1]))
+            # the handshake runs in the request's thread (on its first read), not in accept()
+            self.httpd.socket = context.wrap_socket(self.httpd.socket, server_side=True,
+                                                    do_handshake_on_connect=False)
+            self.scheme = "https"
         self._thread: threading.Thread | None = None
 
     @property
     def url(self) -> str:
         host, port = self.httpd.server_address[:2]
         # An AF_INET server's address: host is the str given to __init__, never bytes.
-        return f"http://{host}:{port}"  # type: ignore[str-bytes-safe]
+        return f"{self.scheme}://{host}:{port}"  # type: ignore[str-bytes-safe]
 
     def start(self) -> SimulatorServer:
         self._thread = threading.Thread(target=self.httpd.serve_forever, name="provincial-sim",

@@ -36,6 +36,7 @@ CREATE TABLE IF NOT EXISTS persons (id_number TEXT PRIMARY KEY, status TEXT NOT 
     case_id TEXT, office_code TEXT);
 CREATE TABLE IF NOT EXISTS checks (request_id TEXT PRIMARY KEY, machine_id TEXT NOT NULL,
     response TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS check_requests (request_id TEXT PRIMARY KEY, sha256 TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS counters (name TEXT PRIMARY KEY, value INTEGER NOT NULL);
 """
 

@@ -27,10 +27,11 @@ def enroll(data_dir: Path, journal: Journal, url: str, office: str = "110101"):
     return enrolment.enroll(data_dir, journal, lambda u, c: Transport(u, c), url, office)
 
 
-def make_engine(journal: Journal, data_dir: Path, session=None, **overrides) -> SyncEngine:
+def make_engine(journal: Journal, data_dir: Path, session=None, server_url=None,
+                **overrides) -> SyncEngine:
     settings = EngineSettings(**{**FAST, **overrides})
-    return SyncEngine(journal, data_dir, settings=settings, session=session,
-                      sleep=lambda s: None)
+    return SyncEngine(journal, data_dir, server_url=server_url, settings=settings,
+                      session=session, sleep=lambda s: None)
 
 
 @pytest.fixture

@@ -248,3 +248,52 @@ def test_an_operator_revocation_arrives_with_the_next_pull(sim, enrolled, journa
     row = OperatorService(journal).record("reg01")
     assert (row["version"], row["disabled"], row["source"]) == (2, 1, "server")
     engine.close()
+
+
+def test_decide_sends_attachments_on_free_connections_and_waits_for_busy_ones():
+    from sync.decide import PendingAttachment, Snapshot, decide
+
+    big = PendingAttachment("b" * 64, 2_000_000, 0, 3)
+    small = PendingAttachment("s" * 64, 40_000, 0, 9)
+    base = {"handshake_done": True, "head_seq": 10, "acked_seq": 10,
+            "attachments": (big, small), "status_due": True, "collections_due": ("offices",)}
+    # the smallest is under way: the next connection takes the next one
+    assert decide(Snapshot(**base, uploading=frozenset({small.sha256}))).sha256 == big.sha256
+    # every connection busy: fetch verdicts and reference data meanwhile, then wait
+    busy = {**base, "uploading": frozenset({small.sha256}), "can_upload": False}
+    assert decide(Snapshot(**busy)).stage == "status"
+    assert decide(Snapshot(**{**busy, "status_due": False})).stage == "reference"
+    assert decide(Snapshot(**{**busy, "status_due": False, "collections_due": ()})).stage == \
+        "wait"
+    # bookkeeping entries still wait for every attachment to be up
+    assert decide(Snapshot(**{**busy, "acked_seq": 9, "business_pending": False,
+                              "status_due": False, "collections_due": ()})).stage == "wait"
+
+
+def test_run_once_sends_two_attachments_at_once(sim, enrolled, journal, data_dir, monkeypatch):
+    from sync.simulator import ledger
+
+    original, lock = ledger.append_chunk, __import__("threading").Lock()
+    seen = {"now": 0, "most": 0}
+
+    def counting(*args, **kwargs):
+        with lock:
+            seen["now"] += 1
+            seen["most"] = max(seen["most"], seen["now"])
+        try:
+            __import__("time").sleep(0.05)  # long enough for the other connection to arrive
+            return original(*args, **kwargs)
+        finally:
+            with lock:
+                seen["now"] -= 1
+
+    monkeypatch.setattr(ledger, "append_chunk", counting)
+    for n in range(4):
+        add_case(journal, f"c{n}", scans=2, size=6000)
+    engine = make_engine(journal, data_dir, parallel_uploads=2)
+    assert engine.run_once().ok
+    assert seen["most"] == 2
+    assert_server_has_everything(sim, journal, data_dir)
+    rows = sim.sim.store.db.execute("SELECT completions FROM attachments").fetchall()
+    assert [r[0] for r in rows] == [1] * 8
+    engine.close()

@@ -9,7 +9,7 @@ import pytest
 
 from counter_app.operators import LinkUnavailable, LoginRefused, OperatorService
 from sync import enrolment, login_verification, reference
-from sync.errors import ProtocolError
+from sync.errors import ProtocolError, UntrustedAnswerError
 from sync.simulator import accounts
 from sync.simulator.server import SimulatorServer
 from sync.transport import Credentials, Transport
@@ -188,23 +188,30 @@ def test_a_genuine_verdict_is_accepted(answer):
     assert verdict["verified"] and verdict["machine_id"] == record.machine_id
 
 
-@pytest.mark.parametrize("tamper, message", [
-    (lambda r: r["verdict"].update(operator_id="sup01"), "签名无效"),
-    (lambda r: r["verdict"].update(verified=False, reason_code="inactive"), "签名无效"),
-    (lambda r: r.update(key_id="other-key"), "签名密钥不符"),
-    (lambda r: r.update(signature=r["signature"][::-1]), "签名无效"),
-    (lambda r: r.pop("signature"), "不完整"),
+@pytest.mark.parametrize("tamper, refusal", [
+    (lambda r: r["verdict"].update(operator_id="sup01"), "answer.signature"),
+    (lambda r: r["verdict"].update(verified=False, reason_code="inactive"), "answer.signature"),
+    (lambda r: r.update(key_id="other-key"), "answer.signature"),
+    (lambda r: r.update(signature=r["signature"][::-1]), "answer.signature"),
+    (lambda r: r.pop("signature"), None),
 ])
-def test_a_tampered_verdict_is_refused(answer, tamper, message):
+def test_a_tampered_verdict_is_refused(answer, tamper, refusal):
+    """A verdict not signed by the pinned key is refused as a 联网核对 answer would be
+    (answer.signature, docs §4.3); one without a signature at all is incomplete."""
     response, record = answer
     tamper(response)
-    with pytest.raises(ProtocolError, match=message):
+    if refusal is None:
+        with pytest.raises(ProtocolError, match="不完整"):
+            login_verification.verify_verdict(response, record, "r-1", "reg01")
+        return
+    with pytest.raises(UntrustedAnswerError, match="签名无效") as caught:
         login_verification.verify_verdict(response, record, "r-1", "reg01")
+    assert caught.value.requirement == refusal
 
 
 def test_a_verdict_for_another_request_is_refused(answer):
     response, record = answer
-    with pytest.raises(ProtocolError, match="不符"):
-        login_verification.verify_verdict(response, record, "r-2", "reg01")
-    with pytest.raises(ProtocolError, match="不符"):
-        login_verification.verify_verdict(response, record, "r-1", "sup01")
+    for request_id, operator_id in (("r-2", "reg01"), ("r-1", "sup01")):
+        with pytest.raises(UntrustedAnswerError, match="不符") as caught:
+            login_verification.verify_verdict(response, record, request_id, operator_id)
+        assert caught.value.requirement == "login.match"

@@ -13,7 +13,7 @@ import requests
 from helpers.journals import open_test_journal
 from sync import enrolment, marital_check, protocol, signing
 from sync.engine import entry_record
-from sync.errors import ProtocolError, ServerError, SyncError
+from sync.errors import ServerError, SyncError, UntrustedAnswerError
 from sync.simulator import faults
 from sync.transport import Credentials, Transport
 from tests.sync.conftest import enroll, start_sim
@@ -138,8 +138,9 @@ def test_marital_check_answer_is_signed_verified_and_recorded(tmp_path, journal,
                                                       "parties": parties[1:]}).body
         assert marital_check.verify_answer(response, enrolled, "r2", "c2")["outcome"] == "clear"
         response["answer"]["outcome"] = "blocked"
-        with pytest.raises(ProtocolError, match="签名无效"):
+        with pytest.raises(UntrustedAnswerError, match="签名无效") as refused:
             marital_check.verify_answer(response, enrolled, "r2", "c2")
+        assert refused.value.requirement == "answer.signature"
         t.close()
     finally:
         sim.stop()

@@ -65,8 +65,14 @@ def test_device_lights_come_from_detection_off_the_gui_thread(qtbot, page):
 def test_outbox_sentences():
     assert "尚未在省级系统登记" in describe_outbox({"enrolled": False})
     text = describe_outbox({"enrolled": True, "pending_entries": 0, "pending_attachments": 0,
-                            "last_success": "2026-05-20T02:00:00.000Z"})
+                            "all_sent": True, "last_success": "2026-05-20T02:00:00.000Z"})
     assert text.startswith("全部已上传。") and "2026-05-20" in text and "T02" not in text
+    # nothing pending locally, but the server has not confirmed the head: never "all sent"
+    text = describe_outbox({"enrolled": True, "pending_entries": 0, "pending_attachments": 0,
+                            "all_sent": False, "refused_answers": [
+                                {"at": "2026-05-20T02:00:00.000Z", "reason": "确认了未发送的记录"}]})
+    assert "全部已上传" not in text and "尚未确认" in text
+    assert "不可信应答" in text and "确认了未发送的记录" in text
 
 
 def test_a_device_check_that_fails_says_how_to_retry(qtbot, page):

@@ -145,8 +145,11 @@ def describe_outbox(report: dict) -> str:
         return translate("HomePage", "本机尚未在省级系统登记（由技术人员执行 counter-app enroll）；"
                                      "所有业务已安全保存在本机。")
     pending, files = report.get("pending_entries", 0), report.get("pending_attachments", 0)
-    if not pending and not files:
+    if report.get("all_sent"):
+        # only when the server's checked position is this journal's head
         text = translate("HomePage", "全部已上传。")
+    elif not pending and not files:
+        text = translate("HomePage", "省级系统尚未确认本机的全部记录。")
     else:
         text = translate("HomePage", "待上传：{entries} 条记录、{files} 个附件（{mb:.1f} MB）。").format(
             entries=pending, files=files, mb=report.get("pending_attachment_bytes", 0) / 1e6)
@@ -156,6 +159,10 @@ def describe_outbox(report: dict) -> str:
     if error:
         text += translate("HomePage", " 上次错误（{at}）：{message}").format(
             at=error.get("at", ""), message=error.get("message", ""))
+    refused = report.get("refused_answers") or []
+    if refused:
+        text += translate("HomePage", " 已拒收省级系统的不可信应答（{at}）：{reason}").format(
+            at=_local(refused[0].get("at")), reason=refused[0].get("reason", ""))
     return text
 
 
