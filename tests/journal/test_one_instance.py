@@ -119,9 +119,9 @@ def test_two_writers_past_the_lock_append_without_forking_the_chain(tmp_path):
 
 def test_two_writers_past_the_lock_never_issue_one_blank_twice(tmp_path):
     data_dir = tmp_path / "d"
-    with open_test_journal(data_dir) as journal:
+    with open_test_journal(data_dir, staff=True) as journal:
         receive_range(journal, range_id="r1", certificate="marriage", first="J000000001",
-                      last="J000000040", operator="tech")
+                      last="J000000040", operator="boss")  # ranges by hand: a supervisor
     serials = [f"J{n:09d}" for n in range(1, 41)]
     first, second = writers(data_dir, tmp_path, ["issue", *serials], ["issue", *serials])
     issued = Counter(line.split()[1] for line in first + second if line.startswith("issued"))
