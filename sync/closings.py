@@ -20,7 +20,7 @@ from counter_app.journal import Journal
 from sync import enrolment as enrol
 from sync import outbox, protocol
 from sync.answers import refuse
-from sync.errors import ProtocolError, ServerError, UntrustedAnswerError
+from sync.errors import ProtocolError, UntrustedAnswerError
 from sync.kinds import KIND_CLOSING_PROVINCE_COPIES
 from sync.transport import Transport
 
@@ -57,14 +57,7 @@ def fetch_closings(data_dir: Path, journal: Journal, day: str, operator_id: str,
 
 def _get(transport: Transport, params: dict[str, str]) -> dict[str, Any]:
     """The answer; a clock-skew refusal is retried once on the server's clock."""
-    try:
-        return transport.get(PATH, params).body
-    except ServerError as err:
-        if err.server_code != "clock_skew" or "server_time" not in err.body:
-            raise
-        server_time = protocol.parse_time(err.body["server_time"])
-        transport.offset_ms = int((server_time - transport.now()).total_seconds() * 1000)
-        return transport.get(PATH, params).body
+    return transport.on_server_clock(lambda: transport.get(PATH, params)).body
 
 
 def checked(answer: dict[str, Any], day: str,

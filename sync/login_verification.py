@@ -79,14 +79,7 @@ def request_verification(transport: Transport, enrolment: Enrolment, operator_id
 
 def _post(transport: Transport, body: dict[str, Any]) -> dict[str, Any]:
     """The answer; a clock-skew refusal is retried once on the server's clock."""
-    try:
-        return transport.post_json(PATH, body).body
-    except ServerError as err:
-        if err.server_code != "clock_skew" or "server_time" not in err.body:
-            raise
-        server_time = protocol.parse_time(err.body["server_time"])
-        transport.offset_ms = int((server_time - transport.now()).total_seconds() * 1000)
-        return transport.post_json(PATH, body).body
+    return transport.on_server_clock(lambda: transport.post_json(PATH, body)).body
 
 
 def verify_verdict(response: dict[str, Any], enrolment: Enrolment, request_id: str,

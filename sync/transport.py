@@ -144,6 +144,18 @@ class Transport:
     def server_now(self) -> datetime:
         return self.now() + timedelta(milliseconds=self.offset_ms)
 
+    def on_server_clock(self, call: Callable[[], Response]) -> Response:
+        """``call()``; a clock-skew refusal adopts the server time it names and retries once
+        (the one-off exchanges outside the sync loop: login verification, closings)."""
+        try:
+            return call()
+        except ServerError as err:
+            if err.server_code != "clock_skew" or "server_time" not in err.body:
+                raise
+            server_time = protocol.parse_time(err.body["server_time"])
+            self.offset_ms = int((server_time - self.now()).total_seconds() * 1000)
+            return call()
+
     def get(self, path: str, params: dict | None = None, *, signed: bool = True) -> Response:
         if params:
             path = f"{path}?{urlencode(params)}"

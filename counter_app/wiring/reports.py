@@ -13,6 +13,7 @@ from counter_app.context import Context
 from counter_app.journal import Journal
 from counter_app.reports.service import PdfRenderer, ProvinceClosings, ReportService
 from counter_app.rules.offices import counter_office, office_profile
+from counter_app.wiring.sync import link_settings
 
 if TYPE_CHECKING:
     from counter_app.reports.closing import DailyClosing
@@ -41,14 +42,9 @@ def province_closings(ctx: Context, journal: Journal,
     def fetch(day: str, operator_id: str) -> list:
         from sync.closings import fetch_closings
 
-        engine = background.engine if background is not None else None
-        url = engine.transport.base_url if engine is not None else None
         return fetch_closings(ctx.data_dir, journal, day, operator_id,
-                              server_url=url or ctx.config["sync.server_url"] or None,
-                              offset_ms=engine.transport.offset_ms if engine is not None else 0,
-                              connect_timeout_s=ctx.config["sync.connect_timeout_s"],
                               read_timeout_s=ctx.config["sync.read_timeout_s"],
-                              ca_bundle=ctx.config["sync.ca_bundle"], allow_http=ctx.demo)
+                              **link_settings(ctx, background))
 
     return fetch
 

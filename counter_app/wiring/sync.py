@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from counter_app.context import Context
 from counter_app.journal import Journal
@@ -53,16 +53,24 @@ def province_link(ctx: Context, journal: Journal,
     def verify(operator_id: str, password: str) -> LoginVerdict:
         from sync.login_verification import verify_login
 
-        engine = background.engine if background is not None else None
-        url = engine.transport.base_url if engine is not None else None
         return verify_login(ctx.data_dir, journal, operator_id, password,
-                            server_url=url or ctx.config["sync.server_url"] or None,
-                            offset_ms=engine.transport.offset_ms if engine is not None else 0,
-                            connect_timeout_s=ctx.config["sync.connect_timeout_s"],
                             read_timeout_s=ctx.config["auth.verify_timeout_s"],
-                            ca_bundle=ctx.config["sync.ca_bundle"], allow_http=ctx.demo)
+                            **link_settings(ctx, background))
 
     return verify
+
+
+def link_settings(ctx: Context, background: BackgroundSync | None) -> dict[str, Any]:
+    """How a one-off exchange outside the sync loop reaches the province: the running sync
+    engine's server and clock offset when there is one (demo mode's simulator moves to a new
+    port at each start), else the configured or enrolled server; the pinned CA; http only in
+    demo mode."""
+    engine = background.engine if background is not None else None
+    url = engine.transport.base_url if engine is not None else None
+    return {"server_url": url or ctx.config["sync.server_url"] or None,
+            "offset_ms": engine.transport.offset_ms if engine is not None else 0,
+            "connect_timeout_s": ctx.config["sync.connect_timeout_s"],
+            "ca_bundle": ctx.config["sync.ca_bundle"], "allow_http": ctx.demo}
 
 
 def sync_status(ctx: Context, journal: Journal) -> Callable[[], dict]:
