@@ -199,14 +199,12 @@ def rejections_page(store: SimStore, machine_id: str, cursor: int, limit: int) -
 
 
 def _refusal(item: str, status: str, marriages: int, parties: int) -> str | None:
-    """Why a party may not register this item (None: may), docs §8."""
+    """Why a party may not register this item (None: may), docs §8. A divorce is not refused
+    by the simulator: it holds only what counters uploaded, not the province's older records
+    [M: how the province answers a divorce check is unverified]."""
     if item == "marriage" and status == "married":
         return "已有有效的结婚登记"
-    if item == "divorce" and status != "married":
-        return "没有有效的结婚登记"
-    if item == "divorce" and parties > 1 and marriages > 1:
-        return "双方不是同一婚姻登记的当事人"
-    return None  # reissue: the statuses inform, they do not refuse
+    return None  # divorce and reissue: the statuses inform, they do not refuse
 
 
 # --- attachments ---------------------------------------------------------------------------
@@ -356,11 +354,7 @@ def _answer(store: SimStore, machine_id: str, request_id: str, body: dict,
     marriages = {r["case_id"] for r in rows if r is not None and r["status"] == "married"}
     for party, row in zip(parties, rows):
         status = row["status"] if row else "unmarried"
-        # A person the province holds no record of blocks no divorce: a marriage registered
-        # before the records were digitised (the registrar checks the certificate) [M: the
-        # national rule is unverified].
-        reason = _refusal(str(body.get("item")), status, len(marriages), len(parties)) \
-            if row is not None or body.get("item") != "divorce" else None
+        reason = _refusal(str(body.get("item")), status, len(marriages), len(parties))
         results.append({"role": party.get("role"), "id_number": party.get("id_number"),
                         "marital_status": status, "can_register": reason is None,
                         "reason": reason})
