@@ -34,6 +34,7 @@ from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
 from counter_app.config import ENV_PREFIX, platform_key_dir
+from counter_app.journal.attachments import fsync_dir
 from counter_app.journal.errors import KeyStoreError
 
 log = logging.getLogger(__name__)
@@ -295,17 +296,6 @@ def write_key_file(path: Path, key: MachineKey) -> None:
         os.close(fd)
     os.replace(tmp, path)
     fsync_dir(path.parent)
-
-
-def fsync_dir(directory: Path) -> None:
-    """Make a rename durable. Windows has no directory fsync; NTFS journals the rename."""
-    if os.name == "nt":
-        return
-    fd = os.open(directory, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
 
 
 def _dpapi(data: bytes, protect: bool) -> bytes:
